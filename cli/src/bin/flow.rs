@@ -1,0 +1,36 @@
+//! `flow`: the River toolchain's main command.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use river_cli::commands::parse;
+
+/// The River toolchain: parse, format, lint, convert and run Grafana Agent
+/// Flow configurations.
+#[derive(Debug, Parser)]
+#[command(name = "flow", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse River files and report syntax errors (or print the tree).
+    Parse(parse::ParseArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version are successes; anything else is a usage error.
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let status = match &cli.command {
+        Command::Parse(args) => parse::run(args),
+    };
+    status.into()
+}

@@ -1,0 +1,85 @@
+//! `flow parse`: the window onto the parser. Reports syntax errors and can
+//! print the lossless syntax tree.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::render;
+use crate::source::{self, ReadError};
+use crate::ExitStatus;
+
+/// Parse River files and report their syntax errors.
+#[derive(Debug, clap::Args)]
+pub struct ParseArgs {
+    /// Print the syntax tree of each file.
+    #[arg(long)]
+    pub tree: bool,
+    /// Files or directories (their `*.river` files) to parse; `-` or none
+    /// reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Parses every input; exit 2 on any syntax or read error, 0 otherwise.
+pub fn run(args: &ParseArgs) -> ExitStatus {
+    let color = render::stderr_color();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let paths = match source::expand_paths(&args.paths) {
+        Ok(paths) => paths,
+        Err(e) => {
+            report_read_error(&mut err, e, color);
+            return ExitStatus::Failure;
+        }
+    };
+    let (mut files, mut errors, mut status) = (0, 0, ExitStatus::Success);
+    for path in &paths {
+        let src = match source::read(path) {
+            Ok(src) => src,
+            Err(e) => {
+                report_read_error(&mut err, e, color);
+                status = ExitStatus::Failure;
+                continue;
+            }
+        };
+        let parse = river_syntax::parse(&src.text);
+        files += 1;
+        if args.tree {
+            let _ = writeln!(out, "{}", parse.debug_tree().trim_end());
+        }
+        if !parse.ok() {
+            errors += parse.errors().len();
+            status = ExitStatus::Failure;
+            let _ = render::write_diagnostics(&mut err, &src, parse.errors(), color);
+        }
+        // The tree is not needed past this point; freeing a large one costs
+        // more than the process exit does.
+        std::mem::forget(parse);
+    }
+    let _ = out.flush();
+    let _ = writeln!(err, "{}", summary(files, errors));
+    status
+}
+
+fn summary(files: usize, errors: usize) -> String {
+    let files_word = if files == 1 { "file" } else { "files" };
+    match errors {
+        0 => format!("parsed {files} {files_word}: no syntax errors"),
+        1 => format!("parsed {files} {files_word}: 1 syntax error"),
+        n => format!("parsed {files} {files_word}: {n} syntax errors"),
+    }
+}
+
+/// Prints why an input could not be read.
+pub fn report_read_error(err: &mut impl Write, e: ReadError, color: bool) {
+    match e {
+        ReadError::Io { name, message } => {
+            let _ = writeln!(err, "error: cannot read {name}: {message}");
+        }
+        ReadError::Encoding { source, diagnostic } => {
+            let _ = render::write_diagnostics(err, &source, &[diagnostic], color);
+        }
+    }
+}

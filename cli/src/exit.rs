@@ -1,0 +1,28 @@
+//! Exit codes shared by every binary.
+
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitStatus {
+    /// The job is done and nothing is wrong.
+    Success = 0,
+    /// The job is done and found problems (lint errors, `--check`
+    /// differences, evaluation errors).
+    Findings = 1,
+    /// The job could not be done: usage, I/O, or input that must parse.
+    Failure = 2,
+}
+
+impl ExitStatus {
+    /// The worse of two statuses.
+    pub fn max(self, other: ExitStatus) -> ExitStatus {
+        std::cmp::max(self, other)
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> ExitCode {
+        ExitCode::from(status as u8)
+    }
+}

@@ -1,0 +1,13 @@
+//! The command-line front end: argument structs shared by every binary,
+//! reading inputs, rendering diagnostics, and exit codes.
+//!
+//! Invariants: this is the only crate that prints; library crates hand it
+//! data. Every command returns an [`ExitStatus`]: 0 success, 1 problems
+//! found, 2 the tool could not do its job.
+
+pub mod commands;
+pub mod exit;
+pub mod render;
+pub mod source;
+
+pub use exit::ExitStatus;

@@ -1,0 +1,93 @@
+//! River syntax: a `logos` lexer, a lossless `rowan` tree, a typed AST over
+//! it, parse diagnostics as data, and a line index.
+//!
+//! Invariants every other crate relies on:
+//! - Parsing never fails: [`parse`] returns a tree and a list of errors, and
+//!   the tree's text is the input, byte for byte, for every input.
+//! - Blocks and expressions nest at most [`MAX_NESTING`] levels in a tree;
+//!   deeper input is one syntax error, so consumers may recurse freely.
+//! - Every diagnostic range lies inside the input, on character boundaries.
+//! - This crate knows nothing of values, schemas, salsa or LSP, and never prints.
+
+pub mod ast;
+mod diagnostic;
+mod kind;
+mod lexer;
+mod line_index;
+mod parser;
+pub mod string_lit;
+
+pub use diagnostic::{go_quote, go_unicode, Diagnostic, Label, Severity};
+pub use kind::{RiverLanguage, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
+pub use lexer::{lex, Tokens};
+pub use line_index::{ColumnUnit, LineCol, LineIndex};
+pub use parser::MAX_NESTING;
+pub use rowan::{GreenNode, TextRange, TextSize};
+
+/// The result of parsing: a green tree (cheap to clone and to share across
+/// threads) and the syntax errors, sorted by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parse {
+    green: GreenNode,
+    errors: Vec<Diagnostic>,
+}
+
+impl Parse {
+    /// The root of the tree, a `SOURCE_FILE` node.
+    pub fn syntax(&self) -> SyntaxNode {
+        SyntaxNode::new_root(self.green.clone())
+    }
+
+    /// The typed root of the tree.
+    pub fn tree(&self) -> ast::SourceFile {
+        ast::SourceFile { syntax: self.syntax() }
+    }
+
+    /// The green tree, for storing (red nodes are not `Send`).
+    pub fn green(&self) -> &GreenNode {
+        &self.green
+    }
+
+    /// Syntax errors, lexical ones included, in source order.
+    pub fn errors(&self) -> &[Diagnostic] {
+        &self.errors
+    }
+
+    /// Whether the input had no syntax errors.
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// An indented dump of the tree, one node or token a line.
+    pub fn debug_tree(&self) -> String {
+        format!("{:#?}", self.syntax())
+    }
+
+    fn new(green: GreenNode, lex_errors: Vec<Diagnostic>, mut errors: Vec<Diagnostic>) -> Parse {
+        errors.extend(lex_errors);
+        errors.sort_by_key(|d| (d.range.start(), d.range.end()));
+        Parse { green, errors }
+    }
+}
+
+/// Parses a River file.
+pub fn parse(text: &str) -> Parse {
+    let (tokens, lex_errors) = lexer::lex(text);
+    let (green, errors) = parser::parse_file(text, &tokens);
+    Parse::new(green, lex_errors, errors)
+}
+
+/// Parses a single expression (as `flow eval` takes it); the root is a
+/// `SOURCE_FILE` holding the expression.
+pub fn parse_expression(text: &str) -> Parse {
+    let (tokens, lex_errors) = lexer::lex(text);
+    let (green, errors) = parser::parse_expression(text, &tokens);
+    Parse::new(green, lex_errors, errors)
+}
+
+/// Whether `s` is exactly one River identifier (keywords are not), as a
+/// block label must be. Like the reference, this asks the lexer itself.
+pub fn is_valid_identifier(s: &str) -> bool {
+    let (tokens, errors) = lexer::lex(s);
+    errors.is_empty() && tokens.len() == 1 && tokens.kind(0) == SyntaxKind::IDENT
+}

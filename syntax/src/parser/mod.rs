@@ -1,0 +1,404 @@
+//! The parser: tokens to a lossless rowan tree plus syntax errors.
+//!
+//! The parser reads significant tokens and builds the green tree directly;
+//! trivia (whitespace, comments, newlines that end nothing) is attached on
+//! the way, so every byte ends up in the tree. Newlines follow the reference
+//! scanner's rule: a newline ends a statement only after a name, a literal or
+//! a closing bracket, which the parser sees as a `TERMINATOR`.
+
+mod expr;
+mod stmt;
+
+use rowan::{Checkpoint, GreenNode, GreenNodeBuilder, TextRange, TextSize};
+
+use crate::diagnostic::Diagnostic;
+use crate::lexer::{self, Tokens};
+use crate::SyntaxKind::{self, *};
+
+/// How deeply blocks and expressions may nest. Deeper input is one syntax
+/// error, so every consumer of a tree may recurse this far without care.
+pub const MAX_NESTING: u32 = 256;
+
+/// What the parser sees at the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tok {
+    /// A significant token: the raw kind and its index.
+    Token(SyntaxKind, usize),
+    /// A newline (or a comment spanning lines) that ends a statement, or the
+    /// end of input right after something that needs ending (`usize::MAX`).
+    Terminator(usize),
+    Eof,
+}
+
+impl Tok {
+    pub(crate) fn kind(self) -> Option<SyntaxKind> {
+        match self {
+            Tok::Token(k, _) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) struct Parser<'t> {
+    text: &'t str,
+    tokens: &'t Tokens,
+    /// Index of the first raw token not yet added to the tree.
+    pos: usize,
+    /// Whether a newline at the cursor ends a statement.
+    insert_term: bool,
+    /// The significant token at the cursor, computed lazily.
+    current: Option<Tok>,
+    builder: GreenNodeBuilder<'static>,
+    errors: Vec<Diagnostic>,
+    /// Where the last significant token ended, for errors "right after" it.
+    prev_end: TextSize,
+    /// Offset of the last reported parser error, to keep one error a line.
+    last_error: Option<TextSize>,
+    depth: u32,
+    /// Set once nesting went past the limit: the input is pathological, so
+    /// nothing more is reported.
+    too_deep: bool,
+    /// Calls without progress; guards against parser loops in debug builds.
+    #[cfg(debug_assertions)]
+    steps: u32,
+}
+
+impl<'t> Parser<'t> {
+    pub(crate) fn new(text: &'t str, tokens: &'t Tokens) -> Self {
+        Parser {
+            text,
+            tokens,
+            pos: 0,
+            insert_term: false,
+            current: None,
+            builder: GreenNodeBuilder::new(),
+            errors: Vec::new(),
+            prev_end: 0.into(),
+            last_error: None,
+            depth: 0,
+            too_deep: false,
+            #[cfg(debug_assertions)]
+            steps: 0,
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> (GreenNode, Vec<Diagnostic>) {
+        self.flush_trivia(self.tokens.len());
+        (self.builder.finish(), self.errors)
+    }
+
+    // --- Looking at tokens -------------------------------------------------
+
+    /// The significant token at the cursor.
+    pub(crate) fn current(&mut self) -> Tok {
+        #[cfg(debug_assertions)]
+        {
+            self.steps += 1;
+            assert!(self.steps < 100_000, "the parser is stuck at token {}", self.pos);
+        }
+        if let Some(tok) = self.current {
+            return tok;
+        }
+        let tok = self.scan(self.pos, self.insert_term);
+        self.current = Some(tok);
+        tok
+    }
+
+    /// The raw kind at the cursor, if it is a plain token.
+    pub(crate) fn kind(&mut self) -> Option<SyntaxKind> {
+        self.current().kind()
+    }
+
+    pub(crate) fn at(&mut self, kind: SyntaxKind) -> bool {
+        self.kind() == Some(kind)
+    }
+
+    pub(crate) fn at_terminator(&mut self) -> bool {
+        matches!(self.current(), Tok::Terminator(_))
+    }
+
+    pub(crate) fn at_eof(&mut self) -> bool {
+        self.current() == Tok::Eof
+    }
+
+    /// The significant token after the current one.
+    pub(crate) fn peek_next(&mut self) -> Tok {
+        match self.current() {
+            Tok::Token(kind, i) => {
+                let text = self.tokens.text(self.text, i);
+                let term = lexer::ends_statement(kind, text).unwrap_or(self.insert_term);
+                self.scan(i + 1, term)
+            }
+            Tok::Terminator(i) if i != usize::MAX => self.scan(i + 1, false),
+            _ => Tok::Eof,
+        }
+    }
+
+    fn scan(&self, mut i: usize, insert_term: bool) -> Tok {
+        let n = self.tokens.len();
+        while i < n {
+            match self.tokens.kind(i) {
+                WHITESPACE | LINE_COMMENT => i += 1,
+                NEWLINE if insert_term => return Tok::Terminator(i),
+                NEWLINE => i += 1,
+                BLOCK_COMMENT
+                    if insert_term && self.tokens.text(self.text, i).contains('\n') =>
+                {
+                    return Tok::Terminator(i)
+                }
+                BLOCK_COMMENT => i += 1,
+                kind => return Tok::Token(kind, i),
+            }
+        }
+        if insert_term {
+            Tok::Terminator(usize::MAX)
+        } else {
+            Tok::Eof
+        }
+    }
+
+    /// The range of the current token; for a terminator, the point right
+    /// after the previous token, which is where the reference reports.
+    pub(crate) fn current_range(&mut self) -> TextRange {
+        match self.current() {
+            Tok::Token(_, i) => self.tokens.range(i),
+            Tok::Terminator(_) => TextRange::empty(self.prev_end),
+            Tok::Eof => TextRange::empty(TextSize::of(self.text)),
+        }
+    }
+
+    /// How the current token is named in messages.
+    pub(crate) fn describe_current(&mut self) -> &'static str {
+        match self.current() {
+            Tok::Token(kind, _) => kind.describe(),
+            Tok::Terminator(_) => "newline",
+            Tok::Eof => "end of file",
+        }
+    }
+
+    // --- Building the tree -------------------------------------------------
+
+    /// Adds the current token to the tree, with the trivia before it.
+    pub(crate) fn bump(&mut self) {
+        let tok = self.current();
+        self.current = None;
+        #[cfg(debug_assertions)]
+        {
+            self.steps = 0;
+        }
+        match tok {
+            Tok::Token(kind, i) => {
+                self.flush_trivia(i);
+                let text = self.tokens.text(self.text, i);
+                self.builder.token(kind.into(), text);
+                self.pos = i + 1;
+                self.prev_end = self.tokens.range(i).end();
+                if let Some(term) = lexer::ends_statement(kind, text) {
+                    self.insert_term = term;
+                }
+            }
+            Tok::Terminator(i) => {
+                if i != usize::MAX {
+                    self.flush_trivia(i);
+                    let kind = self.tokens.kind(i);
+                    self.builder.token(kind.into(), self.tokens.text(self.text, i));
+                    self.pos = i + 1;
+                }
+                self.insert_term = false;
+            }
+            Tok::Eof => {}
+        }
+    }
+
+    /// Adds the raw tokens before `end` (trivia) to the current node.
+    fn flush_trivia(&mut self, end: usize) {
+        while self.pos < end {
+            let i = self.pos;
+            let kind = self.tokens.kind(i);
+            self.builder.token(kind.into(), self.tokens.text(self.text, i));
+            self.pos += 1;
+        }
+    }
+
+    /// Opens a node at the current token; trivia before it stays outside.
+    pub(crate) fn start(&mut self, kind: SyntaxKind) {
+        self.flush_before_current();
+        self.builder.start_node(kind.into());
+    }
+
+    pub(crate) fn finish_node(&mut self) {
+        self.builder.finish_node();
+    }
+
+    /// Marks the current token so that a node can later be opened there.
+    pub(crate) fn checkpoint(&mut self) -> Checkpoint {
+        self.flush_before_current();
+        self.builder.checkpoint()
+    }
+
+    pub(crate) fn start_at(&mut self, checkpoint: Checkpoint, kind: SyntaxKind) {
+        self.builder.start_node_at(checkpoint, kind.into());
+    }
+
+    fn flush_before_current(&mut self) {
+        match self.current() {
+            Tok::Token(_, i) => self.flush_trivia(i),
+            Tok::Terminator(i) if i != usize::MAX => self.flush_trivia(i),
+            // At the end, trailing trivia belongs to the enclosing node.
+            _ => {}
+        }
+    }
+
+    /// Puts tokens into an `ERROR` node until `stop` says so, keeping
+    /// brackets balanced: a closer with no opener here also stops.
+    pub(crate) fn skip_until(&mut self, stop: impl Fn(Tok) -> bool) {
+        let mut open: Vec<SyntaxKind> = Vec::new();
+        let mut started = false;
+        loop {
+            let tok = self.current();
+            if tok == Tok::Eof {
+                break;
+            }
+            if open.is_empty() && (stop(tok) || is_closer(tok)) {
+                break;
+            }
+            match tok.kind() {
+                Some(L_CURLY) => open.push(R_CURLY),
+                Some(L_PAREN) => open.push(R_PAREN),
+                Some(L_BRACK) => open.push(R_BRACK),
+                Some(k @ (R_CURLY | R_PAREN | R_BRACK)) => {
+                    // Pop to the matching opener; a stray closer is skipped.
+                    if let Some(at) = open.iter().rposition(|&c| c == k) {
+                        open.truncate(at);
+                    }
+                }
+                _ => {}
+            }
+            if !started {
+                self.start(ERROR);
+                started = true;
+            }
+            self.bump();
+        }
+        if started {
+            self.finish_node();
+        }
+    }
+
+    // --- Errors ------------------------------------------------------------
+
+    /// Reports an error at the current token, unless one was already
+    /// reported on this line (as the reference does) or the lexer already
+    /// reported this token.
+    pub(crate) fn error(&mut self, message: impl Into<String>) {
+        let range = self.current_range();
+        let lexed_bad = self.kind() == Some(ERROR_TOKEN);
+        self.error_at(range, message, lexed_bad);
+    }
+
+    pub(crate) fn error_at(&mut self, range: TextRange, message: impl Into<String>, silent: bool) {
+        self.push_error(Diagnostic::error("syntax-error", range, message), silent);
+    }
+
+    /// Reports a prepared diagnostic under the one-error-a-line rule.
+    pub(crate) fn push_error(&mut self, diag: Diagnostic, silent: bool) {
+        if self.too_deep || self.same_line_as_last_error(diag.range.start()) {
+            return;
+        }
+        self.last_error = Some(diag.range.start());
+        if !silent {
+            self.errors.push(diag);
+        }
+    }
+
+    fn same_line_as_last_error(&self, at: TextSize) -> bool {
+        let Some(last) = self.last_error else { return false };
+        let (a, b) = if last <= at { (last, at) } else { (at, last) };
+        !self.text[usize::from(a)..usize::from(b)].contains('\n')
+    }
+
+    /// Reports "expected X, got Y" at the current token.
+    pub(crate) fn expected(&mut self, what: &str) {
+        let got = self.describe_current();
+        self.error(format!("expected {what}, got {got}"));
+    }
+
+    /// Consumes `kind` or reports that it is missing (without consuming).
+    pub(crate) fn expect(&mut self, kind: SyntaxKind) -> bool {
+        if self.at(kind) {
+            self.bump();
+            true
+        } else {
+            self.expected(kind.describe());
+            false
+        }
+    }
+
+    // --- Nesting -----------------------------------------------------------
+
+    /// Enters one more level of nesting; false (after one report for the
+    /// whole file) when that would pass [`MAX_NESTING`].
+    pub(crate) fn enter(&mut self) -> bool {
+        if self.depth >= MAX_NESTING {
+            if !self.too_deep {
+                let range = self.current_range();
+                let diag = Diagnostic::error(
+                    "nesting-limit",
+                    range,
+                    format!("nesting too deep: blocks and expressions may nest at most {MAX_NESTING} levels"),
+                )
+                .with_note("split the value into smaller parts, or flatten the expression");
+                self.errors.push(diag);
+                self.too_deep = true;
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    pub(crate) fn leave_many(&mut self, levels: u32) {
+        self.depth -= levels;
+    }
+}
+
+pub(crate) fn is_closer(tok: Tok) -> bool {
+    matches!(tok.kind(), Some(R_CURLY | R_PAREN | R_BRACK))
+}
+
+/// Parses a whole file.
+pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
+    let mut p = Parser::new(text, tokens);
+    p.builder.start_node(SOURCE_FILE.into());
+    stmt::body(&mut p, None);
+    p.flush_trivia(tokens.len());
+    p.finish_node();
+    p.finish()
+}
+
+/// Parses a single expression, as `flow eval` takes it.
+pub(crate) fn parse_expression(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
+    let mut p = Parser::new(text, tokens);
+    p.builder.start_node(SOURCE_FILE.into());
+    expr::expr(&mut p);
+    if p.at_terminator() {
+        p.bump();
+    }
+    if !p.at_eof() {
+        p.expected("end of expression");
+        p.skip_until(|_| false);
+        // Stray closers stop skipping; take them too so nothing is lost.
+        while !p.at_eof() {
+            p.start(ERROR);
+            p.bump();
+            p.finish_node();
+        }
+    }
+    p.flush_trivia(tokens.len());
+    p.finish_node();
+    p.finish()
+}

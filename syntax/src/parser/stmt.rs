@@ -1,0 +1,199 @@
+//! Statements: bodies, attributes and blocks.
+
+use super::{expr, Parser, Tok};
+use crate::diagnostic::{go_quote, Diagnostic};
+use crate::SyntaxKind::*;
+
+/// Parses statements up to `}` (in a block, `closer` is its `{` token
+/// range) or to the end of the file.
+pub(super) fn body(p: &mut Parser, in_block: Option<rowan::TextRange>) {
+    p.start(BODY);
+    loop {
+        match p.current() {
+            Tok::Eof => break,
+            Tok::Token(R_CURLY, _) if in_block.is_some() => break,
+            Tok::Terminator(_) => {
+                p.bump();
+                continue;
+            }
+            _ => {}
+        }
+        statement(p, in_block.is_some());
+        match p.current() {
+            Tok::Eof => break,
+            Tok::Token(R_CURLY, _) if in_block.is_some() => break,
+            Tok::Terminator(_) => p.bump(),
+            _ => {
+                p.expected("newline");
+                skip_statement(p, in_block.is_some());
+            }
+        }
+    }
+    p.finish_node();
+}
+
+/// Skips the rest of a statement: up to a newline that ends it, or the `}`
+/// of the enclosing block. Other closing brackets end nothing here, so they
+/// are skipped too.
+fn skip_statement(p: &mut Parser, in_block: bool) {
+    loop {
+        p.skip_until(|tok| matches!(tok, Tok::Terminator(_)));
+        let stray = super::is_closer(p.current()) && !(in_block && p.at(R_CURLY));
+        if !stray {
+            break;
+        }
+        p.start(ERROR);
+        p.bump();
+        p.finish_node();
+    }
+}
+
+fn statement(p: &mut Parser, in_block: bool) {
+    if !p.at(IDENT) {
+        let got = p.describe_current();
+        p.error(format!("expected identifier, got {got}"));
+        skip_statement(p, in_block);
+        return;
+    }
+    if matches!(p.peek_next(), Tok::Token(EQ, _)) {
+        attribute(p);
+    } else {
+        block_or_misnamed_attribute(p);
+    }
+}
+
+/// `name = value`
+fn attribute(p: &mut Parser) {
+    p.start(ATTRIBUTE);
+    p.bump(); // name
+    p.bump(); // =
+    expr::expr(p);
+    p.finish_node();
+}
+
+/// `a.b "label" { ... }`, or a name with dots or a label wrongly given a value.
+fn block_or_misnamed_attribute(p: &mut Parser) {
+    let start = p.checkpoint();
+    let name_start = p.current_range().start();
+    let fragments = block_name(p);
+    let label = block_label(p);
+    if p.at(EQ) {
+        let name_range = rowan::TextRange::new(name_start, p.prev_end);
+        p.start_at(start, ATTRIBUTE);
+        if fragments > 1 {
+            p.error_at(
+                name_range,
+                "attribute names may only consist of a single identifier with no \".\"",
+                false,
+            );
+        } else if let Some(range) = label {
+            p.error_at(range, "attribute names may not have labels", false);
+        }
+        p.bump();
+        expr::expr(p);
+        p.finish_node();
+        return;
+    }
+    p.start_at(start, BLOCK);
+    if p.at(L_CURLY) {
+        block_body(p);
+    } else {
+        let got = p.describe_current();
+        if fragments == 1 && label.is_none() {
+            p.error(format!("expected attribute assignment or block body, got {got}"));
+        } else {
+            p.error(format!("expected block body, got {got}"));
+        }
+        p.skip_until(|tok| matches!(tok, Tok::Terminator(_)));
+    }
+    p.finish_node();
+}
+
+/// `ident { "." ident }`; returns how many fragments it read.
+fn block_name(p: &mut Parser) -> usize {
+    p.start(BLOCK_NAME);
+    p.bump(); // the first identifier
+    let mut fragments = 1;
+    while p.at(DOT) {
+        p.bump();
+        fragments += 1;
+        if p.at(IDENT) {
+            p.bump();
+        } else {
+            let got = p.describe_current();
+            p.error(format!("expected identifier, got {got}"));
+            if matches!(p.kind(), Some(NUMBER | FLOAT | TRUE_KW | FALSE_KW | NULL_KW)) {
+                p.start(ERROR);
+                p.bump();
+                p.finish_node();
+            }
+        }
+    }
+    p.finish_node();
+    fragments
+}
+
+/// An optional `"label"`; returns its range if there was one.
+fn block_label(p: &mut Parser) -> Option<rowan::TextRange> {
+    match p.current() {
+        Tok::Token(EQ | L_CURLY, _) => None,
+        Tok::Token(kind @ (STRING | RAW_STRING), i) => {
+            let range = p.current_range();
+            let text = p.tokens.text(p.text, i);
+            if kind == RAW_STRING {
+                p.error(format!(
+                    "expected block label to be a double quoted string, but got {}",
+                    go_quote(text)
+                ));
+            } else if text.len() > 2 && text.ends_with('"') {
+                let content = &text[1..text.len() - 1];
+                if !crate::is_valid_identifier(content) {
+                    p.error(format!(
+                        "expected block label to be a valid identifier, but got {}",
+                        go_quote(content)
+                    ));
+                }
+            }
+            p.start(BLOCK_LABEL);
+            p.bump();
+            p.finish_node();
+            Some(range)
+        }
+        Tok::Token(_, _) => {
+            let got = p.describe_current();
+            p.error(format!("expected block label, got {got}"));
+            // Keep a wrong label in the block unless it starts its body.
+            if !matches!(p.kind(), Some(L_CURLY | R_CURLY | L_PAREN | L_BRACK | R_PAREN | R_BRACK)) {
+                p.start(ERROR);
+                p.bump();
+                p.finish_node();
+            }
+            None
+        }
+        Tok::Terminator(_) | Tok::Eof => {
+            let got = p.describe_current();
+            p.error(format!("expected block label, got {got}"));
+            None
+        }
+    }
+}
+
+/// `{ body }`, with a note on the opening brace when the closing one is missing.
+fn block_body(p: &mut Parser) {
+    let open = p.current_range();
+    p.bump(); // {
+    if !p.enter() {
+        p.skip_until(|_| false);
+    } else {
+        body(p, Some(open));
+        p.leave();
+    }
+    if p.at(R_CURLY) {
+        p.bump();
+    } else {
+        let got = p.describe_current();
+        let diag = Diagnostic::error("syntax-error", p.current_range(), format!("expected }}, got {got}"))
+            .with_label(open, "the block opened here");
+        p.push_error(diag, false);
+    }
+}
