@@ -17,7 +17,8 @@ pub enum SyntaxKind {
     /// Spaces, tabs and carriage returns (a newline is its own token).
     #[regex(r"[ \t\r]+")]
     WHITESPACE = 0,
-    #[token("\n")]
+    /// A newline and the indentation of the next line, in one token.
+    #[regex(r"\n[ \t]*")]
     NEWLINE,
     #[regex(r"//[^\n]*", allow_greedy = true)]
     LINE_COMMENT,

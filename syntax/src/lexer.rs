@@ -40,7 +40,7 @@ impl Tokens {
         TextRange::new(self.starts[i].into(), self.starts[i + 1].into())
     }
 
-    /// The text of token `i` within `input`.
+    /// The text of token `i` within `input` (the text that was lexed).
     pub fn text<'a>(&self, input: &'a str, i: usize) -> &'a str {
         &input[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
@@ -56,10 +56,10 @@ impl Tokens {
 /// Inputs of 4 GiB and more are outside the tree's offset range; callers
 /// (the CLI) refuse them before parsing.
 pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
-    let mut tokens = Tokens {
-        kinds: Vec::with_capacity(input.len() / 4),
-        starts: Vec::with_capacity(input.len() / 4 + 1),
-    };
+    // About one token every three and a half bytes in real configs.
+    let estimate = input.len() / 3 + 16;
+    let mut tokens = Tokens { kinds: Vec::with_capacity(estimate), starts: Vec::with_capacity(estimate + 1) };
+    let mut errors = Vec::new();
     // A byte order mark is allowed as the very first character only.
     let offset = if input.starts_with('\u{FEFF}') {
         tokens.push(WHITESPACE, 0);
@@ -69,78 +69,64 @@ pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
     };
     let mut lexer = SyntaxKind::lexer(&input[offset..]);
     while let Some(result) = lexer.next() {
-        let span = lexer.span();
+        let start = lexer.span().start + offset;
         match result {
-            Ok(kind) => tokens.push(kind, span.start + offset),
+            Ok(kind) => {
+                tokens.push(kind, start);
+                if needs_check(kind) {
+                    let range = TextRange::at((start as u32).into(), (lexer.slice().len() as u32).into());
+                    check_token(kind, lexer.slice(), range, &mut errors);
+                }
+            }
             // Logos reports unmatched input; split it so that each unknown
             // character is a token of its own and gets its own message.
             Err(()) => {
-                for (i, _) in lexer.slice().char_indices() {
-                    tokens.push(ERROR_TOKEN, span.start + offset + i);
+                for (i, c) in lexer.slice().char_indices() {
+                    tokens.push(ERROR_TOKEN, start + i);
+                    let range = TextRange::at(((start + i) as u32).into(), (c.len_utf8() as u32).into());
+                    check_token(ERROR_TOKEN, &lexer.slice()[i..i + c.len_utf8()], range, &mut errors);
                 }
             }
         }
     }
     tokens.starts.push(input.len() as u32);
-    let errors = validate(input, &tokens);
     (tokens, errors)
 }
 
-/// Finds the mistakes inside tokens that the patterns accepted.
-fn validate(input: &str, tokens: &Tokens) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    for i in 0..tokens.len() {
-        let kind = tokens.kind(i);
-        let range = tokens.range(i);
-        let text = tokens.text(input, i);
-        match kind {
-            STRING => {
-                if text.len() < 2 || !text.ends_with('"') {
-                    errors.push(Diagnostic::error(
-                        "unterminated-string",
-                        range,
-                        "string literal not terminated",
-                    ));
-                }
-                if text.contains('\\') {
-                    for e in string_lit::escape_errors(text) {
-                        let r = e.range + range.start();
-                        errors.push(Diagnostic::error("invalid-escape", r, e.message));
-                    }
+/// Kinds whose text the patterns accept even when it is wrong.
+fn needs_check(kind: SyntaxKind) -> bool {
+    matches!(kind, STRING | RAW_STRING | BLOCK_COMMENT | FLOAT | PIPE2 | AMP2 | ERROR_TOKEN)
+}
+
+/// Finds the mistakes inside one token that its pattern accepted.
+fn check_token(kind: SyntaxKind, text: &str, range: TextRange, errors: &mut Vec<Diagnostic>) {
+    let mut error = |code, message: &str| errors.push(Diagnostic::error(code, range, message));
+    match kind {
+        STRING => {
+            if text.len() < 2 || !text.ends_with('"') {
+                error("unterminated-string", "string literal not terminated");
+            }
+            if text.contains('\\') {
+                for e in string_lit::escape_errors(text) {
+                    let r = e.range + range.start();
+                    errors.push(Diagnostic::error("invalid-escape", r, e.message));
                 }
             }
-            RAW_STRING if text.len() < 2 || !text.ends_with('`') => {
-                errors.push(Diagnostic::error(
-                    "unterminated-string",
-                    range,
-                    "raw string literal not terminated",
-                ));
-            }
-            BLOCK_COMMENT if text.len() < 4 || !text.ends_with("*/") => {
-                errors.push(Diagnostic::error(
-                    "unterminated-comment",
-                    range,
-                    "block comment not terminated",
-                ));
-            }
-            FLOAT if text.ends_with(['e', 'E', '+', '-']) => {
-                errors.push(Diagnostic::error(
-                    "invalid-number",
-                    range,
-                    "exponent has no digits",
-                ));
-            }
-            PIPE2 if text.len() == 1 => {
-                errors.push(Diagnostic::error("illegal-character", range, "missing second | in ||"));
-            }
-            AMP2 if text.len() == 1 => {
-                errors.push(Diagnostic::error("illegal-character", range, "missing second & in &&"));
-            }
-            ERROR_TOKEN => errors.push(illegal_token(text, range)),
-            _ => {}
         }
+        RAW_STRING if text.len() < 2 || !text.ends_with('`') => {
+            error("unterminated-string", "raw string literal not terminated");
+        }
+        BLOCK_COMMENT if text.len() < 4 || !text.ends_with("*/") => {
+            error("unterminated-comment", "block comment not terminated");
+        }
+        FLOAT if text.ends_with(['e', 'E', '+', '-']) => {
+            error("invalid-number", "exponent has no digits");
+        }
+        PIPE2 if text.len() == 1 => error("illegal-character", "missing second | in ||"),
+        AMP2 if text.len() == 1 => error("illegal-character", "missing second & in &&"),
+        ERROR_TOKEN => errors.push(illegal_token(text, range)),
+        _ => {}
     }
-    errors
 }
 
 fn illegal_token(text: &str, range: TextRange) -> Diagnostic {

@@ -110,7 +110,7 @@ fn postfix(p: &mut Parser) {
     p.leave_many(wraps);
 }
 
-fn access(p: &mut Parser, start: rowan::Checkpoint) {
+fn access(p: &mut Parser, start: super::green::Checkpoint) {
     p.start_at(start, ACCESS_EXPR);
     p.bump(); // .
     if p.at(IDENT) {
@@ -127,7 +127,7 @@ fn access(p: &mut Parser, start: rowan::Checkpoint) {
     p.finish_node();
 }
 
-fn index(p: &mut Parser, start: rowan::Checkpoint) {
+fn index(p: &mut Parser, start: super::green::Checkpoint) {
     p.start_at(start, INDEX_EXPR);
     p.bump(); // [
     expr(p);
@@ -135,7 +135,7 @@ fn index(p: &mut Parser, start: rowan::Checkpoint) {
     p.finish_node();
 }
 
-fn call(p: &mut Parser, start: rowan::Checkpoint) {
+fn call(p: &mut Parser, start: super::green::Checkpoint) {
     p.start_at(start, CALL_EXPR);
     p.start(ARG_LIST);
     p.bump(); // (
@@ -148,7 +148,7 @@ fn call(p: &mut Parser, start: rowan::Checkpoint) {
 /// `expr "label" { body }` or `expr { body }`: someone wrote a block where a
 /// value belongs. The whole block is kept in an error node and reported once.
 /// Returns false when it was not block-shaped after all.
-fn block_as_expression(p: &mut Parser, start: rowan::Checkpoint, expr_start: rowan::TextSize) -> bool {
+fn block_as_expression(p: &mut Parser, start: super::green::Checkpoint, expr_start: rowan::TextSize) -> bool {
     p.start_at(start, ERROR);
     if p.at(STRING) {
         p.bump();

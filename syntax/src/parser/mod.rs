@@ -7,9 +7,11 @@
 //! a closing bracket, which the parser sees as a `TERMINATOR`.
 
 mod expr;
+mod green;
 mod stmt;
 
-use rowan::{Checkpoint, GreenNode, GreenNodeBuilder, TextRange, TextSize};
+use green::{Checkpoint, GreenBuilder};
+use rowan::{GreenNode, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{self, Tokens};
@@ -48,7 +50,7 @@ pub(crate) struct Parser<'t> {
     insert_term: bool,
     /// The significant token at the cursor, computed lazily.
     current: Option<Tok>,
-    builder: GreenNodeBuilder<'static>,
+    builder: GreenBuilder,
     errors: Vec<Diagnostic>,
     /// Where the last significant token ended, for errors "right after" it.
     prev_end: TextSize,
@@ -71,7 +73,7 @@ impl<'t> Parser<'t> {
             pos: 0,
             insert_term: false,
             current: None,
-            builder: GreenNodeBuilder::new(),
+            builder: GreenBuilder::new(),
             errors: Vec::new(),
             prev_end: 0.into(),
             last_error: None,
@@ -190,7 +192,7 @@ impl<'t> Parser<'t> {
             Tok::Token(kind, i) => {
                 self.flush_trivia(i);
                 let text = self.tokens.text(self.text, i);
-                self.builder.token(kind.into(), text);
+                self.builder.token(kind, text);
                 self.pos = i + 1;
                 self.prev_end = self.tokens.range(i).end();
                 if let Some(term) = lexer::ends_statement(kind, text) {
@@ -201,7 +203,7 @@ impl<'t> Parser<'t> {
                 if i != usize::MAX {
                     self.flush_trivia(i);
                     let kind = self.tokens.kind(i);
-                    self.builder.token(kind.into(), self.tokens.text(self.text, i));
+                    self.builder.token(kind, self.tokens.text(self.text, i));
                     self.pos = i + 1;
                 }
                 self.insert_term = false;
@@ -215,7 +217,7 @@ impl<'t> Parser<'t> {
         while self.pos < end {
             let i = self.pos;
             let kind = self.tokens.kind(i);
-            self.builder.token(kind.into(), self.tokens.text(self.text, i));
+            self.builder.token(kind, self.tokens.text(self.text, i));
             self.pos += 1;
         }
     }
@@ -223,7 +225,7 @@ impl<'t> Parser<'t> {
     /// Opens a node at the current token; trivia before it stays outside.
     pub(crate) fn start(&mut self, kind: SyntaxKind) {
         self.flush_before_current();
-        self.builder.start_node(kind.into());
+        self.builder.start_node(kind);
     }
 
     pub(crate) fn finish_node(&mut self) {
@@ -237,7 +239,7 @@ impl<'t> Parser<'t> {
     }
 
     pub(crate) fn start_at(&mut self, checkpoint: Checkpoint, kind: SyntaxKind) {
-        self.builder.start_node_at(checkpoint, kind.into());
+        self.builder.start_node_at(checkpoint, kind);
     }
 
     fn flush_before_current(&mut self) {
@@ -373,7 +375,7 @@ pub(crate) fn is_closer(tok: Tok) -> bool {
 /// Parses a whole file.
 pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
     let mut p = Parser::new(text, tokens);
-    p.builder.start_node(SOURCE_FILE.into());
+    p.builder.start_node(SOURCE_FILE);
     stmt::body(&mut p, None);
     p.flush_trivia(tokens.len());
     p.finish_node();
@@ -383,7 +385,7 @@ pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnos
 /// Parses a single expression, as `flow eval` takes it.
 pub(crate) fn parse_expression(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
     let mut p = Parser::new(text, tokens);
-    p.builder.start_node(SOURCE_FILE.into());
+    p.builder.start_node(SOURCE_FILE);
     expr::expr(&mut p);
     if p.at_terminator() {
         p.bump();

@@ -1,0 +1,10 @@
+fn main() {
+    let text = std::fs::read_to_string(std::env::args().nth(1).unwrap()).unwrap();
+    let n: usize = std::env::args().nth(2).map_or(5, |s| s.parse().unwrap());
+    for _ in 0..n {
+        let t = std::time::Instant::now();
+        let p = river_syntax::parse(&text);
+        println!("parse {:?}", t.elapsed());
+        std::mem::forget(p);
+    }
+}
