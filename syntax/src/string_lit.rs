@@ -168,8 +168,8 @@ mod tests {
             vec![
                 (4, "unknown escape sequence"),
                 (7, "illegal character U+0067 'g' in escape sequence"),
-                (13, "unknown escape sequence"),
-                (16, "escape sequence is invalid Unicode code point"),
+                (12, "unknown escape sequence"),
+                (15, "escape sequence is invalid Unicode code point"),
             ]
         );
         assert_eq!(escape_errors(r#""\400""#)[0].message, "escape sequence is invalid Unicode code point");

@@ -34,13 +34,14 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
             return ExitStatus::Failure;
         }
     };
-    let (mut files, mut errors, mut status) = (0, 0, ExitStatus::Success);
+    let (mut files, mut errors, mut unread, mut status) = (0, 0, 0, ExitStatus::Success);
     for path in &paths {
         let src = match source::read(path) {
             Ok(src) => src,
             Err(e) => {
                 report_read_error(&mut err, e, color);
                 status = ExitStatus::Failure;
+                unread += 1;
                 continue;
             }
         };
@@ -59,16 +60,26 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
         std::mem::forget(parse);
     }
     let _ = out.flush();
-    let _ = writeln!(err, "{}", summary(files, errors));
+    let _ = writeln!(err, "{}", summary(files, errors, unread));
     status
 }
 
-fn summary(files: usize, errors: usize) -> String {
-    let files_word = if files == 1 { "file" } else { "files" };
-    match errors {
-        0 => format!("parsed {files} {files_word}: no syntax errors"),
-        1 => format!("parsed {files} {files_word}: 1 syntax error"),
-        n => format!("parsed {files} {files_word}: {n} syntax errors"),
+fn summary(files: usize, errors: usize, unread: usize) -> String {
+    let mut line = format!("parsed {}: {}", plural(files, "file"), match errors {
+        0 => "no syntax errors".to_string(),
+        n => plural(n, "syntax error"),
+    });
+    if unread > 0 {
+        line.push_str(&format!("; {} could not be read", plural(unread, "file")));
+    }
+    line
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

@@ -233,13 +233,14 @@ fn list(p: &mut Parser, close: SyntaxKind, what: &str, mut element: impl FnMut(&
             p.bump();
             continue;
         }
+        // Another kind of closer ends the list; the caller reports it.
+        if super::is_closer(tok) {
+            break;
+        }
         p.error(format!("missing ',' in {what}"));
-        match tok {
-            // A newline before the closer (or between elements) stays in the list.
-            Tok::Terminator(_) => p.bump(),
-            // Another kind of closer ends the list; the caller reports it.
-            _ if super::is_closer(tok) => break,
-            _ => {}
+        // A newline before the closer (or between elements) stays in the list.
+        if let Tok::Terminator(_) = tok {
+            p.bump();
         }
     }
 }

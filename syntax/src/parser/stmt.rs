@@ -75,8 +75,8 @@ fn attribute(p: &mut Parser) {
 fn block_or_misnamed_attribute(p: &mut Parser) {
     let start = p.checkpoint();
     let name_start = p.current_range().start();
-    let fragments = block_name(p);
-    let label = block_label(p);
+    let (fragments, first_end) = block_name(p);
+    let label = block_label(p, fragments);
     if p.at(EQ) {
         let name_range = rowan::TextRange::new(name_start, p.prev_end);
         p.start_at(start, ATTRIBUTE);
@@ -96,8 +96,25 @@ fn block_or_misnamed_attribute(p: &mut Parser) {
     }
     p.start_at(start, BLOCK);
     if p.at(L_CURLY) {
+        if let Some(range) = label {
+            check_label(p, range);
+        }
         block_body(p);
+    } else if let (1, Some(range), true) = (fragments, label, p.at_terminator() || p.at_eof()) {
+        // `name "value"` alone on its line: an attribute missing its `=`.
+        let name = &p.text[rowan::TextRange::new(name_start, first_end)];
+        let value = &p.text[range];
+        let diag = Diagnostic::error(
+            "syntax-error",
+            range,
+            "expected attribute assignment or block body, got STRING",
+        )
+        .with_note(format!("to set an attribute, write `{name} = {value}`"));
+        p.push_error(diag, false);
     } else {
+        if let Some(range) = label {
+            check_label(p, range);
+        }
         let got = p.describe_current();
         if fragments == 1 && label.is_none() {
             p.error(format!("expected attribute assignment or block body, got {got}"));
@@ -109,10 +126,12 @@ fn block_or_misnamed_attribute(p: &mut Parser) {
     p.finish_node();
 }
 
-/// `ident { "." ident }`; returns how many fragments it read.
-fn block_name(p: &mut Parser) -> usize {
+/// `ident { "." ident }`; returns how many fragments it read and where the
+/// first one ends.
+fn block_name(p: &mut Parser) -> (usize, rowan::TextSize) {
     p.start(BLOCK_NAME);
     p.bump(); // the first identifier
+    let first_end = p.prev_end;
     let mut fragments = 1;
     while p.at(DOT) {
         p.bump();
@@ -130,38 +149,28 @@ fn block_name(p: &mut Parser) -> usize {
         }
     }
     p.finish_node();
-    fragments
+    (fragments, first_end)
 }
 
 /// An optional `"label"`; returns its range if there was one.
-fn block_label(p: &mut Parser) -> Option<rowan::TextRange> {
+fn block_label(p: &mut Parser, fragments: usize) -> Option<rowan::TextRange> {
     match p.current() {
         Tok::Token(EQ | L_CURLY, _) => None,
-        Tok::Token(kind @ (STRING | RAW_STRING), i) => {
+        Tok::Token(STRING | RAW_STRING, _) => {
             let range = p.current_range();
-            let text = p.tokens.text(p.text, i);
-            if kind == RAW_STRING {
-                p.error(format!(
-                    "expected block label to be a double quoted string, but got {}",
-                    go_quote(text)
-                ));
-            } else if text.len() > 2 && text.ends_with('"') {
-                let content = &text[1..text.len() - 1];
-                if !crate::is_valid_identifier(content) {
-                    p.error(format!(
-                        "expected block label to be a valid identifier, but got {}",
-                        go_quote(content)
-                    ));
-                }
-            }
             p.start(BLOCK_LABEL);
             p.bump();
             p.finish_node();
             Some(range)
         }
-        Tok::Token(_, _) => {
+        Tok::Token(kind, _) => {
             let got = p.describe_current();
-            p.error(format!("expected block label, got {got}"));
+            // After a lone name, a value is likelier than a label.
+            if fragments == 1 && kind != IDENT {
+                p.error(format!("expected attribute assignment or block body, got {got}"));
+            } else {
+                p.error(format!("expected block label, got {got}"));
+            }
             // Keep a wrong label in the block unless it starts its body.
             if !matches!(p.kind(), Some(L_CURLY | R_CURLY | L_PAREN | L_BRACK | R_PAREN | R_BRACK)) {
                 p.start(ERROR);
@@ -176,6 +185,20 @@ fn block_label(p: &mut Parser) -> Option<rowan::TextRange> {
             None
         }
     }
+}
+
+/// Reports a label that is not a double-quoted identifier, as the
+/// reference does.
+fn check_label(p: &mut Parser, range: rowan::TextRange) {
+    let text = &p.text[range];
+    let message = if text.starts_with('`') {
+        format!("expected block label to be a double quoted string, but got {}", go_quote(text))
+    } else if text.len() > 2 && text.ends_with('"') && !crate::is_valid_identifier(&text[1..text.len() - 1]) {
+        format!("expected block label to be a valid identifier, but got {}", go_quote(&text[1..text.len() - 1]))
+    } else {
+        return;
+    };
+    p.error_at(range, message, false);
 }
 
 /// `{ body }`, with a note on the opening brace when the closing one is missing.

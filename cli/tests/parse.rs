@@ -1,0 +1,85 @@
+//! `flow parse` as a user runs it: exit codes, output and error reports.
+
+use std::path::Path;
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn flow() -> Command {
+    let mut cmd = Command::new(get_cargo_bin("flow"));
+    cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+#[test]
+fn version_and_help() {
+    assert_cmd_snapshot!(flow().arg("--version"));
+    assert_cmd_snapshot!(flow().args(["parse", "--help"]));
+}
+
+#[test]
+fn valid_file_exits_0() {
+    assert_cmd_snapshot!(flow().args(["parse", "ok.river"]));
+}
+
+#[test]
+fn syntax_errors_exit_2_with_located_reports() {
+    assert_cmd_snapshot!(flow().args(["parse", "bad.river"]));
+}
+
+#[test]
+fn tree_is_printed() {
+    assert_cmd_snapshot!(flow().args(["parse", "--tree", "config/a.river"]));
+}
+
+#[test]
+fn stdin() {
+    assert_cmd_snapshot!(flow().args(["parse", "-"]).pass_stdin("a = 1 +\n"));
+    assert_cmd_snapshot!(flow().arg("parse").pass_stdin("a = [1, 2]\n"));
+}
+
+#[test]
+fn directory_parses_its_river_files() {
+    assert_cmd_snapshot!(flow().args(["parse", "config"]));
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    assert_cmd_snapshot!(flow().args(["parse", "missing.river", "ok.river"]));
+    assert_cmd_snapshot!(flow().args(["parse", "latin1.river"]));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_cmd_snapshot!(flow().args(["parse", "--no-such-flag"]));
+    assert_cmd_snapshot!(flow().arg("no-such-command"));
+}
+
+/// Colour needs a terminal: run under `script`, which gives the command a
+/// pseudo-terminal, and look for escape sequences.
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let bin = get_cargo_bin("flow");
+    let run = |no_color: bool| {
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &format!("{} parse bad.river", bin.display()), "/dev/null"]);
+        cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.output().expect("`script` (util-linux) runs the command on a terminal");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = run(false);
+    assert!(coloured.contains("expected attribute assignment"), "{coloured}");
+    assert!(coloured.contains("\u{1b}["), "a terminal gets colour");
+    let plain = run(true);
+    assert!(plain.contains("expected attribute assignment"), "{plain}");
+    assert!(!plain.contains("\u{1b}["), "NO_COLOR turns colour off");
+    // Not a terminal: no colour either.
+    let piped = flow().args(["parse", "bad.river"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("\u{1b}["));
+}
