@@ -21,7 +21,10 @@ pub fn write_diagnostics(
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> std::io::Result<()> {
-    let cache = (source.name.clone(), AriadneSource::from(source.text.as_str()));
+    let cache = (
+        source.name.clone(),
+        AriadneSource::from(source.text.as_str()),
+    );
     for diag in diagnostics {
         let report = build(source, diag, color);
         report.write(cache.clone(), &mut *out)?;
@@ -38,15 +41,23 @@ fn build<'a>(source: &Source, diag: &Diagnostic, color: bool) -> Report<'a, Span
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
     let span = |range: TextRange| (source.name.clone(), visible(range, &source.text));
-    let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte);
     let mut report = Report::build(kind, span(diag.range))
         .with_config(config)
         .with_code(diag.code)
         .with_message(&diag.message)
-        .with_label(Label::new(span(diag.range)).with_message(&diag.message).with_color(paint));
+        .with_label(
+            Label::new(span(diag.range))
+                .with_message(&diag.message)
+                .with_color(paint),
+        );
     for label in &diag.labels {
         report = report.with_label(
-            Label::new(span(label.range)).with_message(&label.message).with_color(Color::Blue),
+            Label::new(span(label.range))
+                .with_message(&label.message)
+                .with_color(Color::Blue),
         );
     }
     for note in &diag.notes {

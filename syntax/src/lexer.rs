@@ -58,7 +58,10 @@ impl Tokens {
 pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
     // About one token every three and a half bytes in real configs.
     let estimate = input.len() / 3 + 16;
-    let mut tokens = Tokens { kinds: Vec::with_capacity(estimate), starts: Vec::with_capacity(estimate + 1) };
+    let mut tokens = Tokens {
+        kinds: Vec::with_capacity(estimate),
+        starts: Vec::with_capacity(estimate + 1),
+    };
     let mut errors = Vec::new();
     // A byte order mark is allowed as the very first character only.
     let offset = if input.starts_with('\u{FEFF}') {
@@ -74,7 +77,8 @@ pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
             Ok(kind) => {
                 tokens.push(kind, start);
                 if needs_check(kind) {
-                    let range = TextRange::at((start as u32).into(), (lexer.slice().len() as u32).into());
+                    let range =
+                        TextRange::at((start as u32).into(), (lexer.slice().len() as u32).into());
                     check_token(kind, lexer.slice(), range, &mut errors);
                 }
             }
@@ -83,8 +87,14 @@ pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
             Err(()) => {
                 for (i, c) in lexer.slice().char_indices() {
                     tokens.push(ERROR_TOKEN, start + i);
-                    let range = TextRange::at(((start + i) as u32).into(), (c.len_utf8() as u32).into());
-                    check_token(ERROR_TOKEN, &lexer.slice()[i..i + c.len_utf8()], range, &mut errors);
+                    let range =
+                        TextRange::at(((start + i) as u32).into(), (c.len_utf8() as u32).into());
+                    check_token(
+                        ERROR_TOKEN,
+                        &lexer.slice()[i..i + c.len_utf8()],
+                        range,
+                        &mut errors,
+                    );
                 }
             }
         }
@@ -95,7 +105,10 @@ pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
 
 /// Kinds whose text the patterns accept even when it is wrong.
 fn needs_check(kind: SyntaxKind) -> bool {
-    matches!(kind, STRING | RAW_STRING | BLOCK_COMMENT | FLOAT | PIPE2 | AMP2 | ERROR_TOKEN)
+    matches!(
+        kind,
+        STRING | RAW_STRING | BLOCK_COMMENT | FLOAT | PIPE2 | AMP2 | ERROR_TOKEN
+    )
 }
 
 /// Finds the mistakes inside one token that its pattern accepted.

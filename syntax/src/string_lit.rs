@@ -27,19 +27,22 @@ pub fn unescape(literal: &str) -> (Vec<u8>, Vec<EscapeError>) {
         return (bytes, errors);
     }
     let body = literal.strip_prefix('"').unwrap_or(literal);
-    let body = body.strip_suffix('"').filter(|_| literal.len() >= 2).unwrap_or(body);
+    let body = body
+        .strip_suffix('"')
+        .filter(|_| literal.len() >= 2)
+        .unwrap_or(body);
     let mut out = Vec::with_capacity(body.len());
     let mut rest = body;
     let mut offset = 1; // the opening quote
     while let Some(pos) = rest.find('\\') {
-        out.extend_from_slice(rest[..pos].as_bytes());
+        out.extend_from_slice(&rest.as_bytes()[..pos]);
         let escape = &rest[pos..];
         let (len, result) = one_escape(escape);
         match result {
             Ok(Decoded::Byte(b)) => out.push(b),
             Ok(Decoded::Char(c)) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
             Err(message) => {
-                out.extend_from_slice(escape[..len].as_bytes());
+                out.extend_from_slice(&escape.as_bytes()[..len]);
                 let start = TextSize::from((offset + pos) as u32);
                 errors.push(EscapeError {
                     range: TextRange::at(start, TextSize::from(len as u32)),
@@ -131,7 +134,10 @@ fn one_escape(s: &str) -> (usize, Result<Decoded, String>) {
         len += 1;
     }
     if value > max || (0xD800..0xE000).contains(&value) {
-        return (len, Err("escape sequence is invalid Unicode code point".into()));
+        return (
+            len,
+            Err("escape sequence is invalid Unicode code point".into()),
+        );
     }
     let decoded = if max == 255 {
         Decoded::Byte(value as u8)
@@ -162,7 +168,10 @@ mod tests {
     #[test]
     fn reports_bad_escapes_with_ranges() {
         let errs = escape_errors(r#""ok \q \x4g \' \uD800""#);
-        let got: Vec<_> = errs.iter().map(|e| (u32::from(e.range.start()), e.message.as_str())).collect();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|e| (u32::from(e.range.start()), e.message.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -172,8 +181,14 @@ mod tests {
                 (15, "escape sequence is invalid Unicode code point"),
             ]
         );
-        assert_eq!(escape_errors(r#""\400""#)[0].message, "escape sequence is invalid Unicode code point");
-        assert_eq!(escape_errors(r#""\x4""#)[0].message, "escape sequence not terminated");
+        assert_eq!(
+            escape_errors(r#""\400""#)[0].message,
+            "escape sequence is invalid Unicode code point"
+        );
+        assert_eq!(
+            escape_errors(r#""\x4""#)[0].message,
+            "escape sequence not terminated"
+        );
     }
 
     #[test]

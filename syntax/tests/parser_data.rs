@@ -11,12 +11,22 @@ use river_syntax::{lex, parse, LineIndex, SyntaxKind, TextSize};
 
 fn parser_case(path: &Utf8Path, text: String) -> datatest_stable::Result<()> {
     let parse = parse(&text);
-    assert_eq!(parse.syntax().to_string(), text, "the tree must give back the input");
+    assert_eq!(
+        parse.syntax().to_string(),
+        text,
+        "the tree must give back the input"
+    );
     let index = LineIndex::new(&text);
     let mut snapshot = String::new();
     for d in parse.errors() {
         let lc = index.line_col(d.range.start());
-        snapshot.push_str(&format!("{}:{}: [{}] {}\n", lc.line + 1, lc.col + 1, d.code, d.message));
+        snapshot.push_str(&format!(
+            "{}:{}: [{}] {}\n",
+            lc.line + 1,
+            lc.col + 1,
+            d.code,
+            d.message
+        ));
     }
     snapshot.push_str(&parse.debug_tree());
 
@@ -67,11 +77,19 @@ fn check_error_comments(
                 unmatched[i].text
             )),
             None if expected.is_empty() && !text.contains("ERROR") => {}
-            None => problems.push(format!("{}: unexpected error: {}", where_(d.range.start()), d.message)),
+            None => problems.push(format!(
+                "{}: unexpected error: {}",
+                where_(d.range.start()),
+                d.message
+            )),
         }
     }
     for e in unmatched {
-        problems.push(format!("{}: expected an error containing {:?}", where_(e.at), e.text));
+        problems.push(format!(
+            "{}: expected an error containing {:?}",
+            where_(e.at),
+            e.text
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -89,7 +107,9 @@ fn expected_errors(text: &str) -> Vec<Expected> {
     for i in 0..tokens.len() {
         let kind = tokens.kind(i);
         if kind == SyntaxKind::BLOCK_COMMENT {
-            if let (Some((here, msg)), Some(range)) = (parse_error_comment(tokens.text(text, i)), prev) {
+            if let (Some((here, msg)), Some(range)) =
+                (parse_error_comment(tokens.text(text, i)), prev)
+            {
                 let range: river_syntax::TextRange = range;
                 let at = if here { range.end() } else { range.start() };
                 out.push(Expected { at, text: msg });

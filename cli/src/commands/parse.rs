@@ -65,10 +65,14 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
 }
 
 fn summary(files: usize, errors: usize, unread: usize) -> String {
-    let mut line = format!("parsed {}: {}", plural(files, "file"), match errors {
-        0 => "no syntax errors".to_string(),
-        n => plural(n, "syntax error"),
-    });
+    let mut line = format!(
+        "parsed {}: {}",
+        plural(files, "file"),
+        match errors {
+            0 => "no syntax errors".to_string(),
+            n => plural(n, "syntax error"),
+        }
+    );
     if unread > 0 {
         line.push_str(&format!("; {} could not be read", plural(unread, "file")));
     }
@@ -90,7 +94,7 @@ pub fn report_read_error(err: &mut impl Write, e: ReadError, color: bool) {
             let _ = writeln!(err, "error: cannot read {name}: {message}");
         }
         ReadError::Encoding { source, diagnostic } => {
-            let _ = render::write_diagnostics(err, &source, &[diagnostic], color);
+            let _ = render::write_diagnostics(err, &source, &[*diagnostic], color);
         }
     }
 }

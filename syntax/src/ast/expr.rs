@@ -1,6 +1,6 @@
 //! Expressions: one enum over every expression node, with their parts.
 
-use super::{child, children, first_significant_token, token, AstNode, ArgList, ObjectField};
+use super::{child, children, first_significant_token, token, ArgList, AstNode, ObjectField};
 use crate::string_lit;
 use crate::SyntaxKind::{self, *};
 use crate::{SyntaxNode, SyntaxToken};
@@ -29,8 +29,16 @@ impl AstNode for Expr {
     fn can_cast(kind: SyntaxKind) -> bool {
         matches!(
             kind,
-            LITERAL | NAME_REF | ARRAY_EXPR | OBJECT_EXPR | PAREN_EXPR | UNARY_EXPR | BINARY_EXPR
-                | ACCESS_EXPR | INDEX_EXPR | CALL_EXPR
+            LITERAL
+                | NAME_REF
+                | ARRAY_EXPR
+                | OBJECT_EXPR
+                | PAREN_EXPR
+                | UNARY_EXPR
+                | BINARY_EXPR
+                | ACCESS_EXPR
+                | INDEX_EXPR
+                | CALL_EXPR
         )
     }
 

@@ -86,11 +86,7 @@ fn postfix(p: &mut Parser) {
     let expr_start = p.current_range().start();
     primary(p);
     let mut wraps = 0;
-    loop {
-        let kind = match p.kind() {
-            Some(k @ (DOT | L_BRACK | L_PAREN | STRING | L_CURLY)) => k,
-            _ => break,
-        };
+    while let Some(kind @ (DOT | L_BRACK | L_PAREN | STRING | L_CURLY)) = p.kind() {
         if !p.enter() {
             skip_nested(p);
             break;
@@ -118,7 +114,10 @@ fn access(p: &mut Parser, start: super::green::Checkpoint) {
     } else {
         p.expected("IDENT");
         // A keyword or number in name position is the name the user meant.
-        if matches!(p.kind(), Some(TRUE_KW | FALSE_KW | NULL_KW | NUMBER | FLOAT)) {
+        if matches!(
+            p.kind(),
+            Some(TRUE_KW | FALSE_KW | NULL_KW | NUMBER | FLOAT)
+        ) {
             p.start(ERROR);
             p.bump();
             p.finish_node();
@@ -139,7 +138,7 @@ fn call(p: &mut Parser, start: super::green::Checkpoint) {
     p.start_at(start, CALL_EXPR);
     p.start(ARG_LIST);
     p.bump(); // (
-    list(p, R_PAREN, "expression list", |p| expr(p));
+    list(p, R_PAREN, "expression list", expr);
     p.expect(R_PAREN);
     p.finish_node();
     p.finish_node();
@@ -148,7 +147,11 @@ fn call(p: &mut Parser, start: super::green::Checkpoint) {
 /// `expr "label" { body }` or `expr { body }`: someone wrote a block where a
 /// value belongs. The whole block is kept in an error node and reported once.
 /// Returns false when it was not block-shaped after all.
-fn block_as_expression(p: &mut Parser, start: super::green::Checkpoint, expr_start: rowan::TextSize) -> bool {
+fn block_as_expression(
+    p: &mut Parser,
+    start: super::green::Checkpoint,
+    expr_start: rowan::TextSize,
+) -> bool {
     p.start_at(start, ERROR);
     if p.at(STRING) {
         p.bump();
@@ -198,7 +201,7 @@ fn primary(p: &mut Parser) {
         Some(L_BRACK) => {
             p.start(ARRAY_EXPR);
             p.bump();
-            list(p, R_BRACK, "expression list", |p| expr(p));
+            list(p, R_BRACK, "expression list", expr);
             p.expect(R_BRACK);
             p.finish_node();
         }

@@ -67,7 +67,9 @@ impl GreenBuilder {
     }
 
     fn blank(&mut self, slot: usize, kind: SyntaxKind, text: &str) -> GreenToken {
-        self.blanks[slot].get_or_insert_with(|| GreenToken::new(kind.into(), text)).clone()
+        self.blanks[slot]
+            .get_or_insert_with(|| GreenToken::new(kind.into(), text))
+            .clone()
     }
 
     fn intern_token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
@@ -78,7 +80,8 @@ impl GreenBuilder {
             return token.clone();
         }
         let token = GreenToken::new(raw, text);
-        self.tokens.insert_unique(hash, token.clone(), |t| token_hash(t.kind(), t.text()));
+        self.tokens
+            .insert_unique(hash, token.clone(), |t| token_hash(t.kind(), t.text()));
         token
     }
 
@@ -92,14 +95,19 @@ impl GreenBuilder {
 
     pub(crate) fn start_node_at(&mut self, checkpoint: Checkpoint, kind: SyntaxKind) {
         debug_assert!(
-            self.parents.last().is_none_or(|&(_, first)| checkpoint.0 >= first),
+            self.parents
+                .last()
+                .is_none_or(|&(_, first)| checkpoint.0 >= first),
             "checkpoint is outside the open node"
         );
         self.parents.push((kind, checkpoint.0));
     }
 
     pub(crate) fn finish_node(&mut self) {
-        let (kind, first) = self.parents.pop().expect("finish_node without an open node");
+        let (kind, first) = self
+            .parents
+            .pop()
+            .expect("finish_node without an open node");
         let node = self.make_node(kind, first);
         self.children.push(NodeOrToken::Node(node));
     }
@@ -120,13 +128,23 @@ impl GreenBuilder {
             return node;
         }
         let node = GreenNode::new(kind.into(), self.children.drain(first..));
-        self.nodes.insert_unique(hash, (kind, ids, node.clone()), |e| FxBuildHasher.hash_one((e.0, e.1)));
+        self.nodes
+            .insert_unique(hash, (kind, ids, node.clone()), |e| {
+                FxBuildHasher.hash_one((e.0, e.1))
+            });
         node
     }
 
     pub(crate) fn finish(mut self) -> GreenNode {
-        assert!(self.parents.is_empty(), "unclosed nodes at the end of parsing");
-        assert_eq!(self.children.len(), 1, "the tree must have exactly one root");
+        assert!(
+            self.parents.is_empty(),
+            "unclosed nodes at the end of parsing"
+        );
+        assert_eq!(
+            self.children.len(),
+            1,
+            "the tree must have exactly one root"
+        );
         match self.children.pop() {
             Some(NodeOrToken::Node(node)) => node,
             _ => unreachable!("the root is a node"),

@@ -96,7 +96,11 @@ impl<'t> Parser<'t> {
         #[cfg(debug_assertions)]
         {
             self.steps += 1;
-            assert!(self.steps < 100_000, "the parser is stuck at token {}", self.pos);
+            assert!(
+                self.steps < 100_000,
+                "the parser is stuck at token {}",
+                self.pos
+            );
         }
         if let Some(tok) = self.current {
             return tok;
@@ -143,9 +147,7 @@ impl<'t> Parser<'t> {
                 WHITESPACE | LINE_COMMENT => i += 1,
                 NEWLINE if insert_term => return Tok::Terminator(i),
                 NEWLINE => i += 1,
-                BLOCK_COMMENT
-                    if insert_term && self.tokens.text(self.text, i).contains('\n') =>
-                {
+                BLOCK_COMMENT if insert_term && self.tokens.text(self.text, i).contains('\n') => {
                     return Tok::Terminator(i)
                 }
                 BLOCK_COMMENT => i += 1,
@@ -314,7 +316,9 @@ impl<'t> Parser<'t> {
     }
 
     fn same_line_as_last_error(&self, at: TextSize) -> bool {
-        let Some(last) = self.last_error else { return false };
+        let Some(last) = self.last_error else {
+            return false;
+        };
         let (a, b) = if last <= at { (last, at) } else { (at, last) };
         !self.text[usize::from(a)..usize::from(b)].contains('\n')
     }

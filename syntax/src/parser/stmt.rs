@@ -117,7 +117,9 @@ fn block_or_misnamed_attribute(p: &mut Parser) {
         }
         let got = p.describe_current();
         if fragments == 1 && label.is_none() {
-            p.error(format!("expected attribute assignment or block body, got {got}"));
+            p.error(format!(
+                "expected attribute assignment or block body, got {got}"
+            ));
         } else {
             p.error(format!("expected block body, got {got}"));
         }
@@ -141,7 +143,10 @@ fn block_name(p: &mut Parser) -> (usize, rowan::TextSize) {
         } else {
             let got = p.describe_current();
             p.error(format!("expected identifier, got {got}"));
-            if matches!(p.kind(), Some(NUMBER | FLOAT | TRUE_KW | FALSE_KW | NULL_KW)) {
+            if matches!(
+                p.kind(),
+                Some(NUMBER | FLOAT | TRUE_KW | FALSE_KW | NULL_KW)
+            ) {
                 p.start(ERROR);
                 p.bump();
                 p.finish_node();
@@ -167,12 +172,17 @@ fn block_label(p: &mut Parser, fragments: usize) -> Option<rowan::TextRange> {
             let got = p.describe_current();
             // After a lone name, a value is likelier than a label.
             if fragments == 1 && kind != IDENT {
-                p.error(format!("expected attribute assignment or block body, got {got}"));
+                p.error(format!(
+                    "expected attribute assignment or block body, got {got}"
+                ));
             } else {
                 p.error(format!("expected block label, got {got}"));
             }
             // Keep a wrong label in the block unless it starts its body.
-            if !matches!(p.kind(), Some(L_CURLY | R_CURLY | L_PAREN | L_BRACK | R_PAREN | R_BRACK)) {
+            if !matches!(
+                p.kind(),
+                Some(L_CURLY | R_CURLY | L_PAREN | L_BRACK | R_PAREN | R_BRACK)
+            ) {
                 p.start(ERROR);
                 p.bump();
                 p.finish_node();
@@ -192,9 +202,18 @@ fn block_label(p: &mut Parser, fragments: usize) -> Option<rowan::TextRange> {
 fn check_label(p: &mut Parser, range: rowan::TextRange) {
     let text = &p.text[range];
     let message = if text.starts_with('`') {
-        format!("expected block label to be a double quoted string, but got {}", go_quote(text))
-    } else if text.len() > 2 && text.ends_with('"') && !crate::is_valid_identifier(&text[1..text.len() - 1]) {
-        format!("expected block label to be a valid identifier, but got {}", go_quote(&text[1..text.len() - 1]))
+        format!(
+            "expected block label to be a double quoted string, but got {}",
+            go_quote(text)
+        )
+    } else if text.len() > 2
+        && text.ends_with('"')
+        && !crate::is_valid_identifier(&text[1..text.len() - 1])
+    {
+        format!(
+            "expected block label to be a valid identifier, but got {}",
+            go_quote(&text[1..text.len() - 1])
+        )
     } else {
         return;
     };
@@ -215,8 +234,12 @@ fn block_body(p: &mut Parser) {
         p.bump();
     } else {
         let got = p.describe_current();
-        let diag = Diagnostic::error("syntax-error", p.current_range(), format!("expected }}, got {got}"))
-            .with_label(open, "the block opened here");
+        let diag = Diagnostic::error(
+            "syntax-error",
+            p.current_range(),
+            format!("expected }}, got {got}"),
+        )
+        .with_label(open, "the block opened here");
         p.push_error(diag, false);
     }
 }
