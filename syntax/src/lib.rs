@@ -72,11 +72,40 @@ impl Parse {
     }
 }
 
+/// Files at least this large are parsed as two halves on two threads,
+/// where the machine has two cores to spare.
+const PARALLEL_MIN_LEN: usize = 1 << 20;
+
 /// Parses a River file.
 pub fn parse(text: &str) -> Parse {
+    if text.len() >= PARALLEL_MIN_LEN && two_cores() {
+        if let Some(parse) = parser::split::split_point(text, text.len() / 2)
+            .and_then(|at| parse_in_two_at(text, at))
+        {
+            return parse;
+        }
+    }
+    parse_whole(text)
+}
+
+/// Parses a River file in one piece, on this thread.
+pub fn parse_whole(text: &str) -> Parse {
     let (tokens, lex_errors) = lexer::lex(text);
     let (green, errors) = parser::parse_file(text, &tokens);
     Parse::new(green, lex_errors, errors)
+}
+
+/// Parses `text` as two halves split at byte `at`, as [`parse`] does for
+/// large files; `None` where the halves would not give the same result as
+/// [`parse_whole`]. Public for tests of that promise.
+#[doc(hidden)]
+pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
+    let (green, lex_errors, errors) = parser::split::parse_in_two(text, at)?;
+    Some(Parse::new(green, lex_errors, errors))
+}
+
+fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
 /// Parses a single expression (as `flow eval` takes it); the root is a

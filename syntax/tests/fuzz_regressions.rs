@@ -6,7 +6,11 @@ use std::path::Path;
 use river_syntax::{parse, parse_expression, Parse, TextRange};
 
 fn check(name: &str, text: &str, parse: &Parse) {
-    assert_eq!(parse.syntax().to_string(), text, "{name}: the tree lost text");
+    assert_eq!(
+        parse.syntax().to_string(),
+        text,
+        "{name}: the tree lost text"
+    );
     let in_bounds = |r: TextRange| {
         usize::from(r.end()) <= text.len()
             && text.is_char_boundary(r.start().into())

@@ -14,7 +14,8 @@ use rustc_hash::{FxBuildHasher, FxHasher};
 
 use crate::SyntaxKind;
 
-type Element = NodeOrToken<GreenNode, GreenToken>;
+/// A child of a green node.
+pub(crate) type Element = NodeOrToken<GreenNode, GreenToken>;
 
 /// A point in the children list where a node can later be opened.
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +134,19 @@ impl GreenBuilder {
                 FxBuildHasher.hash_one((e.0, e.1))
             });
         node
+    }
+
+    /// How many children the innermost open node has so far.
+    pub(crate) fn open_children_len(&self) -> usize {
+        let first = self.parents.last().map_or(0, |&(_, first)| first);
+        self.children.len() - first
+    }
+
+    /// Closes the innermost open node without building it, and returns its
+    /// children.
+    pub(crate) fn take_open_children(&mut self) -> Vec<Element> {
+        let (_, first) = self.parents.pop().expect("an open node");
+        self.children.split_off(first)
     }
 
     pub(crate) fn finish(mut self) -> GreenNode {

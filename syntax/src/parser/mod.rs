@@ -8,6 +8,7 @@
 
 mod expr;
 mod green;
+pub(crate) mod split;
 mod stmt;
 
 use green::{Checkpoint, GreenBuilder};
@@ -60,6 +61,12 @@ pub(crate) struct Parser<'t> {
     /// Set once nesting went past the limit: the input is pathological, so
     /// nothing more is reported.
     too_deep: bool,
+    /// Set while the top-level statement loop looks for the next statement,
+    /// the one place where the end of the input is no surprise.
+    pub(crate) at_top_boundary: bool,
+    /// Whether anything but that loop saw the end of the input: a chunk
+    /// parsed this way cannot be joined to the text after it.
+    ran_off_end: bool,
     /// Calls without progress; guards against parser loops in debug builds.
     #[cfg(debug_assertions)]
     steps: u32,
@@ -79,6 +86,8 @@ impl<'t> Parser<'t> {
             last_error: None,
             depth: 0,
             too_deep: false,
+            at_top_boundary: false,
+            ran_off_end: false,
             #[cfg(debug_assertions)]
             steps: 0,
         }
@@ -102,11 +111,17 @@ impl<'t> Parser<'t> {
                 self.pos
             );
         }
-        if let Some(tok) = self.current {
-            return tok;
+        let tok = match self.current {
+            Some(tok) => tok,
+            None => {
+                let tok = self.scan(self.pos, self.insert_term);
+                self.current = Some(tok);
+                tok
+            }
+        };
+        if !self.at_top_boundary && matches!(tok, Tok::Eof | Tok::Terminator(usize::MAX)) {
+            self.ran_off_end = true;
         }
-        let tok = self.scan(self.pos, self.insert_term);
-        self.current = Some(tok);
         tok
     }
 
@@ -376,14 +391,67 @@ pub(crate) fn is_closer(tok: Tok) -> bool {
     matches!(tok.kind(), Some(R_CURLY | R_PAREN | R_BRACK))
 }
 
+/// The statements of one stretch of a file, ready to be joined with others.
+pub(crate) struct Chunk {
+    /// Trivia before the first statement.
+    pub(crate) leading: Vec<green::Element>,
+    /// The children of the file's `BODY` from this stretch.
+    pub(crate) statements: Vec<green::Element>,
+    /// Trivia after the last statement.
+    pub(crate) trailing: Vec<green::Element>,
+    pub(crate) errors: Vec<Diagnostic>,
+    /// Whether the nesting limit was hit (which silences later errors).
+    pub(crate) too_deep: bool,
+    /// Whether some construct reached the end of the stretch unfinished, so
+    /// that parsing it alone differs from parsing it within the file.
+    pub(crate) ran_off_end: bool,
+}
+
+/// Parses the statements of a file, or of a stretch of one that starts at a
+/// statement.
+pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
+    let mut p = Parser::new(text, tokens);
+    // Trivia around the statements stays outside the body, as in a block.
+    p.builder.start_node(SOURCE_FILE);
+    p.flush_before_current();
+    p.builder.start_node(BODY);
+    stmt::statements(&mut p, None);
+    let statements = p.builder.take_open_children();
+    let leading_len = p.builder.open_children_len();
+    p.flush_trivia(tokens.len());
+    let mut leading = p.builder.take_open_children();
+    let trailing = leading.split_off(leading_len);
+    Chunk {
+        leading,
+        statements,
+        trailing,
+        errors: p.errors,
+        too_deep: p.too_deep,
+        ran_off_end: p.ran_off_end,
+    }
+}
+
 /// Parses a whole file.
 pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
-    let mut p = Parser::new(text, tokens);
-    p.builder.start_node(SOURCE_FILE);
-    stmt::body(&mut p, None);
-    p.flush_trivia(tokens.len());
-    p.finish_node();
-    p.finish()
+    let chunk = parse_chunk(text, tokens);
+    (
+        join(chunk.leading, vec![chunk.statements], chunk.trailing),
+        chunk.errors,
+    )
+}
+
+/// Builds `SOURCE_FILE(leading..., BODY(statements...), trailing...)`.
+pub(crate) fn join(
+    leading: Vec<green::Element>,
+    parts: Vec<Vec<green::Element>>,
+    trailing: Vec<green::Element>,
+) -> GreenNode {
+    let statements: Vec<green::Element> = parts.into_iter().flatten().collect();
+    let body = GreenNode::new(BODY.into(), statements);
+    let mut children = leading;
+    children.push(rowan::NodeOrToken::Node(body));
+    children.extend(trailing);
+    GreenNode::new(SOURCE_FILE.into(), children)
 }
 
 /// Parses a single expression, as `flow eval` takes it.

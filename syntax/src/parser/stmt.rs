@@ -8,8 +8,20 @@ use crate::SyntaxKind::*;
 /// range) or to the end of the file.
 pub(super) fn body(p: &mut Parser, in_block: Option<rowan::TextRange>) {
     p.start(BODY);
+    statements(p, in_block);
+    p.finish_node();
+}
+
+/// The statements of a body, without the node around them.
+pub(super) fn statements(p: &mut Parser, in_block: Option<rowan::TextRange>) {
     loop {
-        match p.current() {
+        // Between top-level statements the end of the input is expected;
+        // anywhere else, seeing it means a construct ran off the end.
+        let boundary = in_block.is_none();
+        p.at_top_boundary = boundary;
+        let tok = p.current();
+        p.at_top_boundary = false;
+        match tok {
             Tok::Eof => break,
             Tok::Token(R_CURLY, _) if in_block.is_some() => break,
             Tok::Terminator(_) => {
@@ -29,7 +41,6 @@ pub(super) fn body(p: &mut Parser, in_block: Option<rowan::TextRange>) {
             }
         }
     }
-    p.finish_node();
 }
 
 /// Skips the rest of a statement: up to a newline that ends it, or the `}`

@@ -1,0 +1,97 @@
+//! Parsing a large file as two halves on two threads.
+//!
+//! The halves meet at the start of a line that begins with a name, where a
+//! top-level statement almost always starts. Each half is lexed and parsed
+//! on its own; the result is kept only when it is provably what parsing the
+//! whole file gives: the first half must end in a newline token (so no string
+//! or comment runs across the cut) and no construct of it may have run into
+//! the cut. Otherwise the caller parses the file in one piece.
+
+use rowan::{GreenNode, TextSize};
+
+use super::{join, parse_chunk, Chunk};
+use crate::diagnostic::Diagnostic;
+use crate::lexer::{lex, Tokens};
+use crate::SyntaxKind::NEWLINE;
+
+/// The first line start at or after `near` whose first character can begin
+/// a name.
+pub(crate) fn split_point(text: &str, near: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = near.min(bytes.len());
+    while let Some(i) = bytes[from..].iter().position(|&b| b == b'\n') {
+        let k = from + i + 1;
+        match bytes.get(k) {
+            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => return Some(k),
+            Some(_) => from = k,
+            None => return None,
+        }
+    }
+    None
+}
+
+/// What parsing one half gives.
+struct Half {
+    lex_errors: Vec<Diagnostic>,
+    chunk: Chunk,
+    ends_in_newline: bool,
+}
+
+fn parse_half(text: &str) -> Half {
+    let (tokens, lex_errors) = lex(text);
+    let ends_in_newline = ends_in_newline(&tokens);
+    let chunk = parse_chunk(text, &tokens);
+    Half {
+        lex_errors,
+        chunk,
+        ends_in_newline,
+    }
+}
+
+fn ends_in_newline(tokens: &Tokens) -> bool {
+    tokens.len() > 0 && tokens.kind(tokens.len() - 1) == NEWLINE
+}
+
+/// Parses `text` as the halves before and after `at` (a line start), or
+/// returns `None` when the halves do not join into the whole file's parse.
+/// Gives the tree, the lexical errors and the parser errors.
+pub(crate) fn parse_in_two(
+    text: &str,
+    at: usize,
+) -> Option<(GreenNode, Vec<Diagnostic>, Vec<Diagnostic>)> {
+    let (first_text, second_text) = text.split_at(at);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| parse_half(second_text));
+        let first = parse_half(first_text);
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    });
+    if !first.ends_in_newline || first.chunk.ran_off_end {
+        return None;
+    }
+    let shift = TextSize::from(at as u32);
+    let mut lex_errors = first.lex_errors;
+    lex_errors.extend(second.lex_errors.into_iter().map(|d| shifted(d, shift)));
+    let (a, b) = (first.chunk, second.chunk);
+    let mut errors = a.errors;
+    // Past the nesting limit the whole file reports nothing more.
+    if !a.too_deep {
+        errors.extend(b.errors.into_iter().map(|d| shifted(d, shift)));
+    }
+    let tree = join(
+        a.leading,
+        vec![a.statements, a.trailing, b.leading, b.statements],
+        b.trailing,
+    );
+    Some((tree, lex_errors, errors))
+}
+
+fn shifted(mut d: Diagnostic, by: TextSize) -> Diagnostic {
+    d.range += by;
+    for label in &mut d.labels {
+        label.range += by;
+    }
+    d
+}
