@@ -21,13 +21,13 @@ pub fn write_diagnostics(
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> std::io::Result<()> {
-    let cache = (
+    let mut cache = (
         source.name.clone(),
         AriadneSource::from(source.text.as_str()),
     );
     for diag in diagnostics {
         let report = build(source, diag, color);
-        report.write(cache.clone(), &mut *out)?;
+        report.write(&mut cache, &mut *out)?;
     }
     Ok(())
 }
