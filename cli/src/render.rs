@@ -21,26 +21,64 @@ pub fn write_diagnostics(
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> std::io::Result<()> {
-    let mut cache = (
-        source.name.clone(),
-        AriadneSource::from(source.text.as_str()),
-    );
     for diag in diagnostics {
-        let report = build(source, diag, color);
-        report.write(&mut cache, &mut *out)?;
+        let window = Window::around(&source.text, diag);
+        let mut cache = (source.name.clone(), window.source());
+        build(source, &window, diag, color).write(&mut cache, &mut *out)?;
     }
     Ok(())
 }
 
+/// The whole lines of a text that a diagnostic touches, after as many empty
+/// lines as precede them, so that line numbers stay right. Rendering only
+/// these keeps reports cheap in large files: ariadne measures every line of
+/// the text it is given, and empty ones cost next to nothing.
+struct Window {
+    text: String,
+    /// What to subtract from an offset of the whole text.
+    shift: usize,
+}
+
+impl Window {
+    fn around(text: &str, diag: &Diagnostic) -> Window {
+        let ranges = std::iter::once(diag.range).chain(diag.labels.iter().map(|l| l.range));
+        let (mut lo, mut hi) = (text.len(), 0);
+        for range in ranges.map(|r| visible(r, text)) {
+            lo = lo.min(range.start);
+            hi = hi.max(range.end);
+        }
+        let lo = lo.min(hi);
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..lo]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[hi..]).map_or(text.len(), |i| hi + i);
+        let first_line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
+        let mut window = "\n".repeat(first_line);
+        window.push_str(&text[start..end]);
+        Window {
+            text: window,
+            shift: start - first_line,
+        }
+    }
+
+    fn source(&self) -> AriadneSource<&str> {
+        AriadneSource::from(self.text.as_str())
+    }
+
+    /// A range of the whole text as a range of the window.
+    fn span(&self, name: &str, range: TextRange, whole: &str) -> Span {
+        let r = visible(range, whole);
+        (name.to_string(), r.start - self.shift..r.end - self.shift)
+    }
+}
+
 type Span = (String, std::ops::Range<usize>);
 
-fn build<'a>(source: &Source, diag: &Diagnostic, color: bool) -> Report<'a, Span> {
+fn build<'a>(source: &Source, window: &Window, diag: &Diagnostic, color: bool) -> Report<'a, Span> {
     let (kind, paint) = match diag.severity {
         Severity::Error => (ReportKind::Error, Color::Red),
         Severity::Warning => (ReportKind::Warning, Color::Yellow),
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
-    let span = |range: TextRange| (source.name.clone(), visible(range, &source.text));
+    let span = |range: TextRange| window.span(&source.name, range, &source.text);
     let config = Config::default()
         .with_color(color)
         .with_index_type(IndexType::Byte);

@@ -27,7 +27,12 @@ pub enum SyntaxKind {
     BLOCK_COMMENT,
 
     // Literals and names.
-    #[regex(r"[\p{L}_][\p{L}\p{Nd}_]*")]
+    /// A name: a letter or `_`, then letters, digits and `_` (Unicode
+    /// letters and decimal digits, as Go's `unicode.IsLetter`/`IsDigit`).
+    /// ASCII names take the fast pattern; a callback extends them over any
+    /// non-ASCII rest.
+    #[regex(r"[a-zA-Z_][a-zA-Z0-9_]*", crate::lexer::extend_ident)]
+    #[regex(r"[\p{L}--[a-zA-Z]][\p{L}\p{Nd}_]*")]
     IDENT,
     /// An integer literal: decimal digits only.
     #[regex(r"[0-9]+")]

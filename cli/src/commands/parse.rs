@@ -23,8 +23,8 @@ pub struct ParseArgs {
 /// Parses every input; exit 2 on any syntax or read error, 0 otherwise.
 pub fn run(args: &ParseArgs) -> ExitStatus {
     let color = render::stderr_color();
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // Reports are written in many small pieces: buffer them.
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let paths = match source::expand_paths(&args.paths) {
@@ -61,6 +61,7 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
     }
     let _ = out.flush();
     let _ = writeln!(err, "{}", summary(files, errors, unread));
+    let _ = err.flush();
     status
 }
 

@@ -38,7 +38,9 @@ pub(crate) struct GreenBuilder {
 }
 
 impl GreenBuilder {
-    pub(crate) fn new() -> Self {
+    /// A builder for about `tokens` tokens; sizing its tables up front
+    /// saves their regrowth.
+    pub(crate) fn with_capacity(tokens: usize) -> Self {
         let fixed = (0..SyntaxKind::SOURCE_FILE as u16)
             .map(|raw| {
                 let kind = SyntaxKind::from_raw(raw);
@@ -46,12 +48,13 @@ impl GreenBuilder {
             })
             .collect();
         GreenBuilder {
-            parents: Vec::new(),
-            children: Vec::new(),
+            parents: Vec::with_capacity(64),
+            children: Vec::with_capacity(256),
             fixed,
             blanks: vec![None; BLANK_SLOTS],
-            tokens: HashTable::new(),
-            nodes: HashTable::new(),
+            // Distinct texts and small nodes are a fraction of all tokens.
+            tokens: HashTable::with_capacity(tokens / 8),
+            nodes: HashTable::with_capacity(tokens / 8),
         }
     }
 

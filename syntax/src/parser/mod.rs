@@ -80,7 +80,7 @@ impl<'t> Parser<'t> {
             pos: 0,
             insert_term: false,
             current: None,
-            builder: GreenBuilder::new(),
+            builder: GreenBuilder::with_capacity(tokens.len()),
             errors: Vec::new(),
             prev_end: 0.into(),
             last_error: None,

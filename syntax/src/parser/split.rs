@@ -49,7 +49,7 @@ fn parse_half(text: &str) -> Half {
 }
 
 fn ends_in_newline(tokens: &Tokens) -> bool {
-    tokens.len() > 0 && tokens.kind(tokens.len() - 1) == NEWLINE
+    !tokens.is_empty() && tokens.kind(tokens.len() - 1) == NEWLINE
 }
 
 /// Parses `text` as the halves before and after `at` (a line start), or
