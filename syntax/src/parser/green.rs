@@ -34,7 +34,7 @@ pub(crate) struct GreenBuilder {
     tokens: HashTable<GreenToken>,
     /// Interned small nodes, hashed by kind and the identities of their
     /// children.
-    nodes: HashTable<(SyntaxKind, [usize; 3], GreenNode)>,
+    nodes: HashTable<GreenNode>,
 }
 
 impl GreenBuilder {
@@ -53,8 +53,8 @@ impl GreenBuilder {
             fixed,
             blanks: vec![None; BLANK_SLOTS],
             // Distinct texts and small nodes are a fraction of all tokens.
-            tokens: HashTable::with_capacity(tokens / 8),
-            nodes: HashTable::with_capacity(tokens / 8),
+            tokens: HashTable::with_capacity(tokens / 16),
+            nodes: HashTable::with_capacity(tokens / 16),
         }
     }
 
@@ -125,17 +125,20 @@ impl GreenBuilder {
         for (id, child) in ids.iter_mut().zip(&self.children[first..]) {
             *id = element_id(child);
         }
-        let hash = FxBuildHasher.hash_one((kind, ids));
-        if let Some((_, _, node)) = self.nodes.find(hash, |e| e.0 == kind && e.1 == ids) {
+        let raw: rowan::SyntaxKind = kind.into();
+        let hash = FxBuildHasher.hash_one((raw.0, ids));
+        if let Some(node) = self
+            .nodes
+            .find(hash, |n| n.kind() == raw && node_ids(n) == ids)
+        {
             let node = node.clone();
             self.children.truncate(first);
             return node;
         }
-        let node = GreenNode::new(kind.into(), self.children.drain(first..));
-        self.nodes
-            .insert_unique(hash, (kind, ids, node.clone()), |e| {
-                FxBuildHasher.hash_one((e.0, e.1))
-            });
+        let node = GreenNode::new(raw, self.children.drain(first..));
+        self.nodes.insert_unique(hash, node.clone(), |n| {
+            FxBuildHasher.hash_one((n.kind().0, node_ids(n)))
+        });
         node
     }
 
@@ -202,6 +205,18 @@ fn element_id(element: &Element) -> usize {
         NodeOrToken::Node(node) => &**node as *const rowan::GreenNodeData as usize,
         NodeOrToken::Token(token) => (&**token as *const rowan::GreenTokenData as usize) | 1,
     }
+}
+
+/// The identities of a small node's children, as `element_id` gives them.
+fn node_ids(node: &rowan::GreenNodeData) -> [usize; 3] {
+    let mut ids = [0usize; 3];
+    for (id, child) in ids.iter_mut().zip(node.children()) {
+        *id = match child {
+            NodeOrToken::Node(n) => n as *const rowan::GreenNodeData as usize,
+            NodeOrToken::Token(t) => (t as *const rowan::GreenTokenData as usize) | 1,
+        };
+    }
+    ids
 }
 
 /// The text of token kinds that are always spelled the same way.
