@@ -21,15 +21,17 @@ pub fn write_diagnostics(
     diagnostics: &[Diagnostic],
     color: bool,
 ) -> std::io::Result<()> {
+    let Some(window) = Window::around(&source.text, diagnostics) else {
+        return Ok(());
+    };
+    let mut cache = (source.name.clone(), window.source());
     for diag in diagnostics {
-        let window = Window::around(&source.text, diag);
-        let mut cache = (source.name.clone(), window.source());
         build(source, &window, diag, color).write(&mut cache, &mut *out)?;
     }
     Ok(())
 }
 
-/// The whole lines of a text that a diagnostic touches, after as many empty
+/// The whole lines of a text that some diagnostics touch, after as many empty
 /// lines as precede them, so that line numbers stay right. Rendering only
 /// these keeps reports cheap in large files: ariadne measures every line of
 /// the text it is given, and empty ones cost next to nothing.
@@ -40,12 +42,17 @@ struct Window {
 }
 
 impl Window {
-    fn around(text: &str, diag: &Diagnostic) -> Window {
-        let ranges = std::iter::once(diag.range).chain(diag.labels.iter().map(|l| l.range));
+    fn around(text: &str, diagnostics: &[Diagnostic]) -> Option<Window> {
+        let ranges = diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(d.range).chain(d.labels.iter().map(|l| l.range)));
         let (mut lo, mut hi) = (text.len(), 0);
         for range in ranges.map(|r| visible(r, text)) {
             lo = lo.min(range.start);
             hi = hi.max(range.end);
+        }
+        if diagnostics.is_empty() {
+            return None;
         }
         let lo = lo.min(hi);
         let start = memchr::memrchr(b'\n', &text.as_bytes()[..lo]).map_or(0, |i| i + 1);
@@ -53,10 +60,10 @@ impl Window {
         let first_line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
         let mut window = "\n".repeat(first_line);
         window.push_str(&text[start..end]);
-        Window {
+        Some(Window {
             text: window,
             shift: start - first_line,
-        }
+        })
     }
 
     fn source(&self) -> AriadneSource<&str> {

@@ -53,7 +53,7 @@ impl GreenBuilder {
             fixed,
             blanks: vec![None; BLANK_SLOTS],
             // Distinct texts and small nodes are a fraction of all tokens.
-            tokens: HashTable::with_capacity(tokens / 16),
+            tokens: HashTable::with_capacity(tokens / 8),
             nodes: HashTable::with_capacity(tokens / 16),
         }
     }
