@@ -65,6 +65,27 @@ impl Parse {
         format!("{:#?}", self.syntax())
     }
 
+    /// Checks this crate's promises about a parse of `text`: the tree gives
+    /// back the text, and every diagnostic and label lies inside it on
+    /// character boundaries. For tests and fuzzing; `Err` says what broke.
+    pub fn check_invariants(&self, text: &str) -> Result<(), String> {
+        if self.syntax().to_string() != text {
+            return Err("the tree does not give back the input".into());
+        }
+        let in_bounds = |r: TextRange| {
+            usize::from(r.end()) <= text.len()
+                && text.is_char_boundary(r.start().into())
+                && text.is_char_boundary(r.end().into())
+        };
+        for d in &self.errors {
+            let labels_ok = d.labels.iter().all(|l| in_bounds(l.range));
+            if !in_bounds(d.range) || !labels_ok {
+                return Err(format!("{d:?} points outside the input"));
+            }
+        }
+        Ok(())
+    }
+
     fn new(green: GreenNode, lex_errors: Vec<Diagnostic>, mut errors: Vec<Diagnostic>) -> Parse {
         errors.extend(lex_errors);
         errors.sort_by_key(|d| (d.range.start(), d.range.end()));

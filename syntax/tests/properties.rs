@@ -2,22 +2,10 @@
 //! diagnostics that point inside the input on character boundaries.
 
 use proptest::prelude::*;
-use river_syntax::{parse, parse_expression, Parse, TextRange};
+use river_syntax::{parse, parse_expression, Parse};
 
 fn check(text: &str, parse: &Parse) -> Result<(), TestCaseError> {
-    prop_assert_eq!(parse.syntax().to_string(), text);
-    let in_bounds = |r: TextRange| {
-        usize::from(r.end()) <= text.len()
-            && text.is_char_boundary(r.start().into())
-            && text.is_char_boundary(r.end().into())
-    };
-    for d in parse.errors() {
-        prop_assert!(in_bounds(d.range), "{:?} outside {:?}", d, text);
-        for l in &d.labels {
-            prop_assert!(in_bounds(l.range), "{:?} outside {:?}", l, text);
-        }
-    }
-    Ok(())
+    parse.check_invariants(text).map_err(TestCaseError::fail)
 }
 
 /// Pieces of River, so that random sequences reach deep into the grammar.
@@ -96,4 +84,10 @@ proptest! {
         check(&text, &parse(&text))?;
         check(&text, &parse_expression(&text))?;
     }
+}
+
+#[test]
+fn the_invariant_check_can_fail() {
+    assert!(parse("a = 1").check_invariants("a = 2").is_err());
+    assert!(parse("a = 1").check_invariants("a = 1").is_ok());
 }
