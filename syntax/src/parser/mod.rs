@@ -6,11 +6,13 @@
 //! scanner's rule: a newline ends a statement only after a name, a literal or
 //! a closing bracket, which the parser sees as a `TERMINATOR`.
 
+mod entry;
 mod expr;
 mod green;
 pub(crate) mod split;
 mod stmt;
 
+pub(crate) use entry::{parse_expression, parse_file};
 use green::{Checkpoint, GreenBuilder};
 use rowan::{GreenNode, TextRange, TextSize};
 
@@ -389,90 +391,4 @@ impl<'t> Parser<'t> {
 
 pub(crate) fn is_closer(tok: Tok) -> bool {
     matches!(tok.kind(), Some(R_CURLY | R_PAREN | R_BRACK))
-}
-
-/// The statements of one stretch of a file, ready to be joined with others.
-pub(crate) struct Chunk {
-    /// Trivia before the first statement.
-    pub(crate) leading: Vec<green::Element>,
-    /// The children of the file's `BODY` from this stretch.
-    pub(crate) statements: Vec<green::Element>,
-    /// Trivia after the last statement.
-    pub(crate) trailing: Vec<green::Element>,
-    pub(crate) errors: Vec<Diagnostic>,
-    /// Whether the nesting limit was hit (which silences later errors).
-    pub(crate) too_deep: bool,
-    /// Whether some construct reached the end of the stretch unfinished, so
-    /// that parsing it alone differs from parsing it within the file.
-    pub(crate) ran_off_end: bool,
-}
-
-/// Parses the statements of a file, or of a stretch of one that starts at a
-/// statement.
-pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
-    let mut p = Parser::new(text, tokens);
-    // Trivia around the statements stays outside the body, as in a block.
-    p.builder.start_node(SOURCE_FILE);
-    p.flush_before_current();
-    p.builder.start_node(BODY);
-    stmt::statements(&mut p, None);
-    let statements = p.builder.take_open_children();
-    let leading_len = p.builder.open_children_len();
-    p.flush_trivia(tokens.len());
-    let mut leading = p.builder.take_open_children();
-    let trailing = leading.split_off(leading_len);
-    Chunk {
-        leading,
-        statements,
-        trailing,
-        errors: p.errors,
-        too_deep: p.too_deep,
-        ran_off_end: p.ran_off_end,
-    }
-}
-
-/// Parses a whole file.
-pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
-    let chunk = parse_chunk(text, tokens);
-    (
-        join(chunk.leading, vec![chunk.statements], chunk.trailing),
-        chunk.errors,
-    )
-}
-
-/// Builds `SOURCE_FILE(leading..., BODY(statements...), trailing...)`.
-pub(crate) fn join(
-    leading: Vec<green::Element>,
-    parts: Vec<Vec<green::Element>>,
-    trailing: Vec<green::Element>,
-) -> GreenNode {
-    let statements: Vec<green::Element> = parts.into_iter().flatten().collect();
-    let body = GreenNode::new(BODY.into(), statements);
-    let mut children = leading;
-    children.push(rowan::NodeOrToken::Node(body));
-    children.extend(trailing);
-    GreenNode::new(SOURCE_FILE.into(), children)
-}
-
-/// Parses a single expression, as `flow eval` takes it.
-pub(crate) fn parse_expression(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
-    let mut p = Parser::new(text, tokens);
-    p.builder.start_node(SOURCE_FILE);
-    expr::expr(&mut p);
-    if p.at_terminator() {
-        p.bump();
-    }
-    if !p.at_eof() {
-        p.expected("end of expression");
-        p.skip_until(|_| false);
-        // Stray closers stop skipping; take them too so nothing is lost.
-        while !p.at_eof() {
-            p.start(ERROR);
-            p.bump();
-            p.finish_node();
-        }
-    }
-    p.flush_trivia(tokens.len());
-    p.finish_node();
-    p.finish()
 }

@@ -9,7 +9,7 @@
 
 use rowan::{GreenNode, TextSize};
 
-use super::{join, parse_chunk, Chunk};
+use super::entry::{join, parse_chunk, Chunk};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{lex, Tokens};
 use crate::SyntaxKind::NEWLINE;
