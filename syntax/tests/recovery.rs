@@ -172,6 +172,30 @@ fn bad_object_keys_and_commas() {
 }
 
 #[test]
+fn a_list_missing_its_closer_before_the_next_statement() {
+    let text = "s {\n  f = [a.b\n  i = \"15s\"\n}\nafter = 1\n";
+    check(text, &["2:11: expected ], got newline"], &["s", "after"]);
+    let parsed = parse(text);
+    let label = &parsed.errors()[0].labels[0];
+    assert_eq!(
+        u32::from(label.range.start()),
+        10,
+        "the label marks the `[`"
+    );
+    check(
+        "a = f(1\nb {\n}\n",
+        &["1:8: expected ), got newline"],
+        &["a", "b"],
+    );
+    // Elements on the next line are elements, not statements.
+    check(
+        "a = [1\n2]\n",
+        &["1:7: missing ',' in expression list"],
+        &["a"],
+    );
+}
+
+#[test]
 fn expressions() {
     check(
         "a = \nafter = 1\n",

@@ -222,6 +222,7 @@ fn primary(p: &mut Parser) {
 /// Elements separated by commas up to `close` (not consumed). A missing
 /// comma is reported and the next element parsed anyway.
 fn list(p: &mut Parser, close: SyntaxKind, what: &str, mut element: impl FnMut(&mut Parser)) {
+    let open = p.prev_end_range();
     loop {
         let tok = p.current();
         if tok == Tok::Eof || tok.kind() == Some(close) {
@@ -238,6 +239,18 @@ fn list(p: &mut Parser, close: SyntaxKind, what: &str, mut element: impl FnMut(&
         }
         // Another kind of closer ends the list; the caller reports it.
         if super::is_closer(tok) {
+            break;
+        }
+        // The next line starts a statement: the list lacks its closer, and
+        // the caller's report of it (on this line) is the one to keep.
+        if close != R_CURLY && p.statement_follows() {
+            let diag = Diagnostic::error(
+                "syntax-error",
+                p.current_range(),
+                format!("expected {}, got newline", close.describe()),
+            )
+            .with_label(open, "the list opened here");
+            p.push_error(diag, false);
             break;
         }
         p.error(format!("missing ',' in {what}"));

@@ -157,7 +157,25 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn scan(&self, mut i: usize, insert_term: bool) -> Tok {
+    /// Whether the current token is a newline followed by what can only be
+    /// a statement (`name =`, `name {`, `name "label"`): in a list, that
+    /// means the closing bracket is missing rather than a comma.
+    pub(crate) fn statement_follows(&mut self) -> bool {
+        let Tok::Terminator(i) = self.current() else {
+            return false;
+        };
+        if i == usize::MAX {
+            return false;
+        }
+        match self.scan(i + 1, false) {
+            Tok::Token(IDENT, j) => {
+                matches!(self.scan(j + 1, true), Tok::Token(EQ | L_CURLY | STRING, _))
+            }
+            _ => false,
+        }
+    }
+
+    fn scan(&mut self, mut i: usize, insert_term: bool) -> Tok {
         let n = self.tokens.len();
         while i < n {
             match self.tokens.kind(i) {
@@ -170,6 +188,10 @@ impl<'t> Parser<'t> {
                 BLOCK_COMMENT => i += 1,
                 kind => return Tok::Token(kind, i),
             }
+        }
+        // Looking ahead to the end: a stretch parsed alone would see less.
+        if !self.at_top_boundary {
+            self.ran_off_end = true;
         }
         if insert_term {
             Tok::Terminator(usize::MAX)
@@ -186,6 +208,11 @@ impl<'t> Parser<'t> {
             Tok::Terminator(_) => TextRange::empty(self.prev_end),
             Tok::Eof => TextRange::empty(TextSize::of(self.text)),
         }
+    }
+
+    /// The range of the token just added to the tree (as `prev_end` ends it).
+    pub(crate) fn prev_end_range(&self) -> TextRange {
+        TextRange::new(self.prev_end - TextSize::from(1), self.prev_end)
     }
 
     /// How the current token is named in messages.
