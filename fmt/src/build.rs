@@ -1,0 +1,424 @@
+//! The walker: a syntax tree to the formatting IR.
+//!
+//! The layout rules live here, one function per node kind: statements get
+//! their own lines, consecutive one-line attributes align their `=`, blocks
+//! are separated by a blank line, at most one blank line survives between
+//! statements, and inside arrays, objects and calls the user's own line
+//! breaks are kept, with a trailing comma where a list breaks lines.
+
+use std::borrow::Cow;
+
+use river_syntax::ast::{AstNode, Attribute, Block, Body, Expr, ObjectField, Stmt};
+use river_syntax::{go_quote, LineIndex, SyntaxKind, SyntaxNode, SyntaxToken, TextSize};
+
+use crate::ir::{Class, Doc, Item, Pos, Ws};
+
+pub(crate) struct Builder<'a> {
+    index: &'a LineIndex,
+    doc: Doc<'a>,
+}
+
+impl<'a> Builder<'a> {
+    pub(crate) fn new(index: &'a LineIndex) -> Self {
+        Builder {
+            index,
+            doc: Doc::default(),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Doc<'a> {
+        self.doc
+    }
+
+    // --- Positions ---------------------------------------------------------
+
+    fn pos(&self, offset: TextSize) -> Pos {
+        let line = self.index.line_col(offset).line as usize + 1;
+        Pos {
+            offset: offset.into(),
+            line,
+        }
+    }
+
+    /// Where a node starts (its first significant token).
+    fn start(&self, node: &SyntaxNode) -> Pos {
+        self.pos(node.text_range().start())
+    }
+
+    /// Where a node's last character is.
+    fn end(&self, node: &SyntaxNode) -> Pos {
+        let end = node.text_range().end();
+        self.pos(end - TextSize::from(u32::from(end > node.text_range().start())))
+    }
+
+    fn lines(&self, node: &SyntaxNode) -> usize {
+        self.end(node).line - self.start(node).line + 1
+    }
+
+    fn token_pos(&self, token: &SyntaxToken) -> Pos {
+        self.pos(token.text_range().start())
+    }
+
+    // --- Emitting ----------------------------------------------------------
+
+    fn ws(&mut self, ws: Ws) {
+        self.doc.items.push(Item::Ws(ws));
+    }
+
+    fn at(&mut self, pos: Pos) {
+        self.doc.items.push(Item::At(pos));
+    }
+
+    fn text(&mut self, text: impl Into<Cow<'a, str>>, class: Class) {
+        self.doc.items.push(Item::Text {
+            text: text.into(),
+            class,
+        });
+    }
+
+    /// A token at its own position.
+    fn token(&mut self, token: &SyntaxToken) {
+        self.at(self.token_pos(token));
+        self.text(token.text().to_string(), class_of(token.kind()));
+    }
+
+    /// Punctuation whose position the printer estimates, as the reference
+    /// does for `.`, `,`, `=` and parentheses.
+    fn punct(&mut self, text: &'static str) {
+        self.text(
+            text,
+            if text == "/" {
+                Class::Slash
+            } else {
+                Class::Punct
+            },
+        );
+    }
+
+    // --- Statements --------------------------------------------------------
+
+    pub(crate) fn statements(&mut self, body: &Body) {
+        let mut prev: Option<SyntaxNode> = None;
+        for stmt in body.statements() {
+            let node = stmt.syntax().clone();
+            if let Some(prev) = &prev {
+                // Blocks are always set apart; other statements keep one
+                // blank line where the source had any.
+                let blank = self.start(&node).line - self.end(prev).line > 1;
+                if matches!(stmt, Stmt::Block(_)) || blank {
+                    self.ws(Ws::Formfeed);
+                }
+            }
+            match &stmt {
+                Stmt::Attribute(a) => self.attribute(a),
+                Stmt::Block(b) => self.block(b),
+            }
+            // A statement over several lines ends an alignment run.
+            self.ws(if self.lines(&node) > 1 {
+                Ws::Formfeed
+            } else {
+                Ws::Newline
+            });
+            prev = Some(node);
+        }
+    }
+
+    fn attribute(&mut self, attr: &Attribute) {
+        if let Some(name) = attr.name() {
+            self.token(&name);
+        }
+        self.ws(Ws::VTab);
+        self.punct("=");
+        self.ws(Ws::Blank);
+        if let Some(value) = attr.value() {
+            self.expr(&value);
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        if let Some(name) = block.name() {
+            self.at(self.start(name.syntax()));
+            self.text(name.text(), Class::Other);
+        }
+        if let Some(token) = block.label().and_then(|l| l.token()) {
+            let raw = token.text();
+            let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+            // The reference drops an empty label and requotes the rest.
+            if !content.is_empty() {
+                self.ws(Ws::Blank);
+                self.at(self.token_pos(&token));
+                self.text(requote(raw, content), Class::String);
+            }
+        }
+        self.ws(Ws::Blank);
+        if let Some(l) = block.l_curly() {
+            self.token(&l);
+        }
+        self.ws(Ws::Indent);
+        match block.body() {
+            Some(body) if body.statements().next().is_some() => {
+                self.ws(Ws::Formfeed);
+                self.statements(&body);
+            }
+            _ => self.ws(Ws::Blank),
+        }
+        self.ws(Ws::Unindent);
+        if let Some(r) = block.r_curly() {
+            self.token(&r);
+        }
+    }
+
+    // --- Expressions -------------------------------------------------------
+
+    fn expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Literal(_) | Expr::NameRef(_) => {
+                let token = expr.literal_token().or_else(|| expr.name());
+                if let Some(token) = token {
+                    self.token(&token);
+                }
+            }
+            Expr::Array(n) => self.array(expr, n),
+            Expr::Object(n) => self.object(expr, n),
+            Expr::Paren(_) => {
+                self.punct("(");
+                if let Some(inner) = expr.operand() {
+                    self.expr(&inner);
+                }
+                self.punct(")");
+            }
+            Expr::Unary(n) => {
+                if let Some(op) = first_token(n) {
+                    self.token(&op);
+                }
+                if let Some(operand) = expr.operand() {
+                    self.expr(&operand);
+                }
+            }
+            Expr::Binary(_) => self.binary(expr),
+            Expr::Access(_) => {
+                if let Some(value) = expr.operand() {
+                    self.expr(&value);
+                }
+                self.punct(".");
+                if let Some(name) = expr.name() {
+                    self.text(name.text().to_string(), Class::Other);
+                }
+            }
+            Expr::Index(n) => self.index(expr, n),
+            Expr::Call(_) => self.call(expr),
+        }
+    }
+
+    fn binary(&mut self, expr: &Expr) {
+        if let Some(lhs) = expr.operand() {
+            self.expr(&lhs);
+        }
+        self.ws(Ws::Blank);
+        if let Some((_, op)) = expr.binary_op() {
+            self.at(self.token_pos(&op));
+            self.text(op.text().to_string(), class_of(op.kind()));
+        }
+        self.ws(Ws::Blank);
+        if let Some(rhs) = expr.rhs() {
+            self.expr(&rhs);
+        }
+    }
+
+    fn index(&mut self, expr: &Expr, node: &SyntaxNode) {
+        if let Some(value) = expr.operand() {
+            self.expr(&value);
+        }
+        if let Some(l) = child_token(node, SyntaxKind::L_BRACK) {
+            self.token(&l);
+        }
+        if let Some(index) = expr.rhs() {
+            self.expr(&index);
+        }
+        if let Some(r) = child_token(node, SyntaxKind::R_BRACK) {
+            self.token(&r);
+        }
+    }
+
+    fn array(&mut self, expr: &Expr, node: &SyntaxNode) {
+        let Some(open) = child_token(node, SyntaxKind::L_BRACK) else {
+            return;
+        };
+        self.token(&open);
+        let mut prev = self.token_pos(&open);
+        let elements = expr.elements();
+        for (i, element) in elements.iter().enumerate() {
+            let start = self.start(element.syntax());
+            // An element on a new line is indented; the indent comes first
+            // so that comments before the line break are indented too.
+            let broke = prev.line != start.line;
+            if broke {
+                self.ws(Ws::Indent);
+                self.ws(Ws::Formfeed);
+            } else if i > 0 {
+                self.ws(Ws::Blank);
+            }
+            prev = self.end(element.syntax());
+            self.expr(element);
+            if i + 1 < elements.len() {
+                self.punct(",");
+            }
+            if broke {
+                self.ws(Ws::Unindent);
+            }
+        }
+        let close = child_token(node, SyntaxKind::R_BRACK);
+        let close_pos = close.as_ref().map(|t| self.token_pos(t));
+        if !elements.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
+            self.punct(",");
+            self.ws(Ws::Indent);
+            self.ws(Ws::Formfeed);
+            self.ws(Ws::Unindent);
+        }
+        if let Some(close) = close {
+            self.token(&close);
+        }
+    }
+
+    fn object(&mut self, expr: &Expr, node: &SyntaxNode) {
+        let Some(open) = child_token(node, SyntaxKind::L_CURLY) else {
+            return;
+        };
+        self.token(&open);
+        self.ws(Ws::Indent);
+        let mut prev = self.token_pos(&open);
+        let fields = expr.fields();
+        for (i, field) in fields.iter().enumerate() {
+            let Some(name) = field.name().and_then(|n| n.token()) else {
+                continue;
+            };
+            let start = self.token_pos(&name);
+            if prev.line != start.line {
+                // Keys align while the values before them stay on one line.
+                let prev_one_line = i > 0
+                    && fields[i - 1]
+                        .value()
+                        .is_some_and(|v| self.lines(v.syntax()) == 1);
+                self.ws(if prev_one_line {
+                    Ws::Newline
+                } else {
+                    Ws::Formfeed
+                });
+            } else if i > 0 {
+                self.ws(Ws::Blank);
+            }
+            prev = self.field_name_end(&name);
+            self.field(field, &name);
+            if i + 1 < fields.len() {
+                self.punct(",");
+            }
+        }
+        let close = child_token(node, SyntaxKind::R_CURLY);
+        let close_pos = close.as_ref().map(|t| self.token_pos(t));
+        if !fields.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
+            self.punct(",");
+            self.ws(Ws::Formfeed);
+        }
+        self.ws(Ws::Unindent);
+        if let Some(close) = close {
+            self.token(&close);
+        }
+    }
+
+    /// Where a field name ends, for line comparisons.
+    fn field_name_end(&self, name: &SyntaxToken) -> Pos {
+        let range = name.text_range();
+        self.pos(range.end() - TextSize::from(1))
+    }
+
+    fn field(&mut self, field: &ObjectField, name: &SyntaxToken) {
+        self.at(self.token_pos(name));
+        if name.kind() == SyntaxKind::STRING {
+            let raw = name.text();
+            let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+            self.text(requote(raw, content), Class::String);
+        } else {
+            self.text(name.text().to_string(), Class::Other);
+        }
+        self.ws(Ws::VTab);
+        self.punct("=");
+        self.ws(Ws::Blank);
+        if let Some(value) = field.value() {
+            self.expr(&value);
+        }
+    }
+
+    fn call(&mut self, expr: &Expr) {
+        if let Some(callee) = expr.operand() {
+            self.expr(&callee);
+        }
+        self.punct("(");
+        let Some(args) = expr.arg_list() else { return };
+        let mut prev = child_token(args.syntax(), SyntaxKind::L_PAREN).map(|t| self.token_pos(&t));
+        let args: Vec<Expr> = args.args().collect();
+        for (i, arg) in args.iter().enumerate() {
+            let start = self.start(arg.syntax());
+            let broke = prev.is_some_and(|p| p.line != start.line);
+            if broke {
+                self.ws(Ws::Formfeed);
+                self.ws(Ws::Indent);
+            }
+            self.expr(arg);
+            prev = Some(self.end(arg.syntax()));
+            if i + 1 < args.len() {
+                self.punct(",");
+                self.ws(Ws::Blank);
+            }
+            if broke {
+                self.ws(Ws::Unindent);
+            }
+        }
+        let close = expr
+            .arg_list()
+            .and_then(|a| child_token(a.syntax(), SyntaxKind::R_PAREN))
+            .map(|t| self.token_pos(&t));
+        // The reference adds the comma even to an empty list split over two
+        // lines (`f(\n)` becomes `f(,\n)`, which does not parse); we do not.
+        if let (false, Some(p), Some(c)) = (args.is_empty(), prev, close) {
+            if p.line != c.line {
+                self.punct(",");
+                self.ws(Ws::Formfeed);
+            }
+        }
+        self.punct(")");
+    }
+}
+
+/// The text of a string used as a label or key: requoted as the reference
+/// does (`%q` of its content), unless that would change its meaning.
+fn requote(raw: &str, content: &str) -> String {
+    if content.contains('\\') {
+        // Requoting escaped text would escape the escapes; keep it as is.
+        raw.to_string()
+    } else {
+        go_quote(content)
+    }
+}
+
+fn class_of(kind: SyntaxKind) -> Class {
+    use SyntaxKind::*;
+    match kind {
+        NUMBER => Class::Number,
+        STRING | RAW_STRING => Class::String,
+        SLASH => Class::Slash,
+        IDENT | FLOAT | TRUE_KW | FALSE_KW | NULL_KW => Class::Other,
+        _ => Class::Punct,
+    }
+}
+
+fn child_token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
+    node.children_with_tokens()
+        .filter_map(|e| e.into_token())
+        .find(|t| t.kind() == kind)
+}
+
+fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {
+    node.children_with_tokens()
+        .filter_map(|e| e.into_token())
+        .find(|t| !t.kind().is_trivia())
+}

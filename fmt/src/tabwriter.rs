@@ -1,0 +1,256 @@
+//! Alignment with elastic tabstops, as Go's `text/tabwriter` lays out the
+//! reference formatter's output (minimum width 0, tab width 8, padding 1,
+//! spaces for padding, tabs for leading empty cells, empty soft columns
+//! discarded).
+//!
+//! Text is cut into cells at `\t` (hard) and `\v` (soft) tabs; a line's
+//! last cell is not part of any column. Cells at the same index on
+//! consecutive lines form a column, padded to its widest cell. `\f` ends a
+//! line and every column (so does a line with a single cell). Escaped text
+//! (between two `ESCAPE` bytes) is one piece: tabs and newlines inside it
+//! do nothing, and the escapes count for no width.
+
+/// Brackets text that must not be interpreted.
+pub(crate) const ESCAPE: u8 = 0xff;
+
+const TAB_WIDTH: usize = 8;
+const PADDING: usize = 1;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Cell {
+    /// Bytes of the cell's text in the buffer.
+    size: usize,
+    /// Width in characters, escapes excluded.
+    width: usize,
+    /// Ended by a hard tab.
+    hard: bool,
+}
+
+/// Aligns `input` (the printer's output) and returns the laid-out bytes
+/// (escape bytes kept, for the trimmer).
+pub(crate) fn align(input: &[u8]) -> Vec<u8> {
+    let mut w = Aligner::default();
+    w.lines.push(Vec::new());
+    w.write(input);
+    w.flush();
+    w.output
+}
+
+#[derive(Default)]
+struct Aligner {
+    output: Vec<u8>,
+    /// Text of the pending lines, without the tabs and line breaks.
+    buf: Vec<u8>,
+    cell: Cell,
+    lines: Vec<Vec<Cell>>,
+    widths: Vec<usize>,
+    escaped: bool,
+    /// Where in `buf` the current cell's text starts being unmeasured.
+    measured: usize,
+}
+
+impl Aligner {
+    fn write(&mut self, input: &[u8]) {
+        let mut start = 0;
+        for (i, &byte) in input.iter().enumerate() {
+            if self.escaped {
+                if byte == ESCAPE {
+                    self.append(&input[start..=i]);
+                    start = i + 1;
+                    self.end_escape();
+                }
+                continue;
+            }
+            match byte {
+                b'\t' | b'\x0b' | b'\n' | b'\x0c' => {
+                    self.append(&input[start..i]);
+                    self.measure();
+                    start = i + 1;
+                    let cells = self.end_cell(byte == b'\t');
+                    if byte == b'\n' || byte == b'\x0c' {
+                        self.lines.push(Vec::new());
+                        // A formfeed ends every column; so does a line of one
+                        // cell, which cannot shape the lines after it.
+                        if byte == b'\x0c' || cells == 1 {
+                            self.flush();
+                        }
+                    }
+                }
+                ESCAPE => {
+                    self.append(&input[start..i]);
+                    self.measure();
+                    start = i;
+                    self.escaped = true;
+                }
+                _ => {}
+            }
+        }
+        self.append(&input[start..]);
+    }
+
+    fn append(&mut self, text: &[u8]) {
+        self.buf.extend_from_slice(text);
+        self.cell.size += text.len();
+    }
+
+    /// Counts the characters added to the current cell since last time.
+    fn measure(&mut self) {
+        self.cell.width += char_count(&self.buf[self.measured..]);
+        self.measured = self.buf.len();
+    }
+
+    fn end_escape(&mut self) {
+        self.measure();
+        self.cell.width -= 2; // the escape bytes themselves
+        self.escaped = false;
+    }
+
+    fn end_cell(&mut self, hard: bool) -> usize {
+        self.cell.hard = hard;
+        let line = self
+            .lines
+            .last_mut()
+            .expect("there is always a current line");
+        line.push(std::mem::take(&mut self.cell));
+        line.len()
+    }
+
+    /// Lays out and writes everything pending.
+    fn flush(&mut self) {
+        if self.cell.size > 0 {
+            if self.escaped {
+                self.end_escape();
+            }
+            self.end_cell(false);
+        }
+        let lines = self.lines.len();
+        self.format(0, 0, lines);
+        self.buf.clear();
+        self.measured = 0;
+        self.cell = Cell::default();
+        self.escaped = false;
+        self.lines.clear();
+        self.lines.push(Vec::new());
+        self.widths.clear();
+    }
+
+    /// Lays out lines `first..end` whose text starts at `pos` in the buffer,
+    /// finding the column blocks at the current depth; returns where the
+    /// text of line `end` starts.
+    fn format(&mut self, mut pos: usize, mut first: usize, end: usize) -> usize {
+        let column = self.widths.len();
+        let mut this = first;
+        while this < end {
+            if column + 1 >= self.lines[this].len() {
+                this += 1;
+                continue;
+            }
+            // A column block starts here: print the lines before it.
+            pos = self.write_lines(pos, first, this);
+            first = this;
+            let mut width = 0;
+            let mut discardable = true;
+            while this < end && column + 1 < self.lines[this].len() {
+                let cell = self.lines[this][column];
+                width = width.max(cell.width + PADDING);
+                discardable &= cell.width == 0 && !cell.hard;
+                this += 1;
+            }
+            if discardable {
+                width = 0;
+            }
+            self.widths.push(width);
+            pos = self.format(pos, first, this);
+            self.widths.pop();
+            first = this;
+        }
+        self.write_lines(pos, first, end)
+    }
+
+    fn write_lines(&mut self, mut pos: usize, first: usize, end: usize) -> usize {
+        for i in first..end {
+            // Leading empty cells are indentation: pad them with tabs.
+            let mut leading = true;
+            for (j, cell) in self.lines[i].iter().enumerate() {
+                if cell.size == 0 {
+                    if let Some(&width) = self.widths.get(j) {
+                        pad(&mut self.output, cell.width, width, leading);
+                    }
+                } else {
+                    leading = false;
+                    self.output
+                        .extend_from_slice(&self.buf[pos..pos + cell.size]);
+                    pos += cell.size;
+                    if let Some(&width) = self.widths.get(j) {
+                        pad(&mut self.output, cell.width, width, false);
+                    }
+                }
+            }
+            if i + 1 == self.lines.len() {
+                // The last line has no line break yet: write what it holds.
+                self.output
+                    .extend_from_slice(&self.buf[pos..pos + self.cell.size]);
+                pos += self.cell.size;
+            } else {
+                self.output.push(b'\n');
+            }
+        }
+        pos
+    }
+}
+
+fn pad(output: &mut Vec<u8>, text_width: usize, cell_width: usize, tabs: bool) {
+    if tabs {
+        // Round the cell up to whole tabs.
+        let cell_width = cell_width.div_ceil(TAB_WIDTH) * TAB_WIDTH;
+        let n = cell_width - text_width;
+        output.extend(std::iter::repeat_n(b'\t', n.div_ceil(TAB_WIDTH)));
+    } else {
+        output.extend(std::iter::repeat_n(
+            b' ',
+            cell_width.saturating_sub(text_width),
+        ));
+    }
+}
+
+/// Characters in UTF-8 text, counting each escape byte as one (as Go's
+/// `utf8.RuneCount` counts an invalid byte).
+fn char_count(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .filter(|&&b| (b & 0xc0) != 0x80 || b == ESCAPE)
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str) -> String {
+        String::from_utf8(align(s.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn aligns_soft_cells_in_a_run() {
+        assert_eq!(run("a\x0b= 1\nlong\x0b= 2\n"), "a    = 1\nlong = 2\n");
+    }
+
+    #[test]
+    fn a_formfeed_ends_the_run() {
+        assert_eq!(run("a\x0b= 1\x0clong\x0b= 2\n"), "a = 1\nlong = 2\n");
+    }
+
+    #[test]
+    fn leading_tabs_stay_tabs() {
+        assert_eq!(run("\tab\x0b= 1\n\tc\x0b= 2\n"), "\tab = 1\n\tc  = 2\n");
+    }
+
+    #[test]
+    fn escaped_text_is_one_piece() {
+        let s = "k\x0b= \u{ff}".to_string();
+        let input = [b"k\x0b= \xffa\tb\xff\n".as_slice()].concat();
+        let out = align(&input);
+        assert_eq!(out, b"k = \xffa\tb\xff\n");
+        let _ = s;
+    }
+}
