@@ -26,3 +26,14 @@ impl From<ExitStatus> for ExitCode {
         ExitCode::from(status as u8)
     }
 }
+
+/// Prints a command-line parsing error (or help, or the version) and gives
+/// its status: help and version succeed, anything else is a usage error.
+pub fn clap_error(e: clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitStatus::Failure.into()
+    } else {
+        ExitStatus::Success.into()
+    }
+}

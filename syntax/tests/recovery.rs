@@ -187,6 +187,7 @@ fn a_list_missing_its_closer_before_the_next_statement() {
         &["1:8: expected ), got newline"],
         &["a", "b"],
     );
+    check("a = [1,\nb = 2\n", &["2:3: expected ], got ="], &["a"]);
     // Elements on the next line are elements, not statements.
     check(
         "a = [1\n2]\n",

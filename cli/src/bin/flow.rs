@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::parse;
+use river_cli::commands::{fmt, parse};
 
 /// The River toolchain: parse, format, lint, convert and run Grafana Agent
 /// Flow configurations.
@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Parse River files and report syntax errors (or print the tree).
     Parse(parse::ParseArgs),
+    /// Format River files in the canonical style.
+    Fmt(fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     };
     let status = match &cli.command {
         Command::Parse(args) => parse::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     status.into()
 }

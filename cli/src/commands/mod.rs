@@ -1,4 +1,5 @@
 //! One module per subcommand, each with its argument struct (shared by the
 //! `flow` subcommand and any stand-alone binary) and its `run` function.
 
+pub mod fmt;
 pub mod parse;

@@ -243,11 +243,13 @@ fn list(p: &mut Parser, close: SyntaxKind, what: &str, mut element: impl FnMut(&
         }
         // The next line starts a statement: the list lacks its closer, and
         // the caller's report of it (on this line) is the one to keep.
-        if close != R_CURLY && p.statement_follows() {
+        // So does an `=`, which no list element can be followed by.
+        if close != R_CURLY && (p.statement_follows() || tok.kind() == Some(EQ)) {
+            let got = p.describe_current();
             let diag = Diagnostic::error(
                 "syntax-error",
                 p.current_range(),
-                format!("expected {}, got newline", close.describe()),
+                format!("expected {}, got {got}", close.describe()),
             )
             .with_label(open, "the list opened here");
             p.push_error(diag, false);

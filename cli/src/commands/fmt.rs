@@ -1,0 +1,210 @@
+//! `flow fmt` and `flowfmt`: format River files in the canonical style.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::render;
+use crate::source::{self, Source};
+use crate::ExitStatus;
+
+/// Format River files in the canonical style.
+///
+/// With no path (or `-`), reads standard input and writes the formatted
+/// text to standard output; one file and no flag does the same for that
+/// file. Directories are searched for `*.river` files (honouring
+/// `.gitignore`) and need `--check`, `--diff` or `--write`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FmtArgs {
+    /// Change nothing; list the files that would change and exit 1 if any would.
+    #[arg(long)]
+    pub check: bool,
+    /// Print a unified diff of the changes instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
+    /// Rewrite files in place (atomically; unchanged files are not touched).
+    #[arg(short = 'w', long = "write", conflicts_with_all = ["check", "diff"])]
+    pub write: bool,
+    /// Print the formatting IR (for debugging the formatter).
+    #[arg(long, hide = true)]
+    pub print_ir: bool,
+    /// Files or directories to format; `-` or none reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// What to do with each formatted file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Stdout,
+    Check,
+    Diff,
+    Write,
+}
+
+/// Formats the inputs; see [`ExitStatus`] for the codes.
+pub fn run(args: &FmtArgs) -> ExitStatus {
+    let color = render::stderr_color();
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let status = match targets(args) {
+        Ok((mode, paths)) => {
+            let mut status = ExitStatus::Success;
+            for path in &paths {
+                status = status.max(one(args, mode, path, &mut out, &mut err, color));
+            }
+            status
+        }
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            ExitStatus::Failure
+        }
+    };
+    let _ = out.flush();
+    let _ = err.flush();
+    status
+}
+
+/// The files to format and what to do with them, or a usage error.
+fn targets(args: &FmtArgs) -> Result<(Mode, Vec<PathBuf>), String> {
+    let mode = if args.write {
+        Mode::Write
+    } else if args.diff {
+        Mode::Diff
+    } else if args.check {
+        Mode::Check
+    } else {
+        Mode::Stdout
+    };
+    let stdin = args.paths.is_empty() || args.paths.iter().any(|p| p == Path::new("-"));
+    if stdin {
+        if args.paths.len() > 1 {
+            return Err("`-` (standard input) cannot be mixed with other paths".into());
+        }
+        if mode == Mode::Write {
+            return Err("cannot use --write with standard input".into());
+        }
+        return Ok((mode, vec![PathBuf::from("-")]));
+    }
+    let has_dir = args.paths.iter().any(|p| p.is_dir());
+    if mode == Mode::Stdout && (has_dir || args.paths.len() > 1) && !args.print_ir {
+        return Err(
+            "formatting a directory or several files needs --check, --diff or --write".into(),
+        );
+    }
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            files.extend(river_files(path));
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok((mode, files))
+}
+
+/// The `*.river` files under `dir`, honouring `.gitignore`, sorted.
+fn river_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+        .filter(|p| p.extension().is_some_and(|e| e == "river"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Formats one input; returns its status.
+fn one(
+    args: &FmtArgs,
+    mode: Mode,
+    path: &Path,
+    out: &mut impl Write,
+    err: &mut impl Write,
+    color: bool,
+) -> ExitStatus {
+    let src = match source::read(path) {
+        Ok(src) => src,
+        Err(e) => {
+            crate::commands::parse::report_read_error(err, e, color);
+            return ExitStatus::Failure;
+        }
+    };
+    if args.print_ir {
+        return match river_fmt::print_ir(&src.text) {
+            Ok(ir) => {
+                let _ = out.write_all(ir.as_bytes());
+                ExitStatus::Success
+            }
+            Err(errors) => syntax_errors(err, &src, &errors, color),
+        };
+    }
+    let formatted = match river_fmt::format(&src.text) {
+        Ok(f) => f,
+        Err(errors) => return syntax_errors(err, &src, &errors, color),
+    };
+    let changed = formatted != src.text;
+    match mode {
+        Mode::Stdout => {
+            let _ = out.write_all(formatted.as_bytes());
+            ExitStatus::Success
+        }
+        Mode::Check if changed => {
+            let _ = writeln!(out, "{}", src.name);
+            ExitStatus::Findings
+        }
+        Mode::Diff if changed => {
+            let _ = out.write_all(unified_diff(&src, &formatted).as_bytes());
+            ExitStatus::Findings
+        }
+        Mode::Write if changed => match write_atomically(path, &formatted) {
+            Ok(()) => ExitStatus::Success,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot write {}: {e}", src.name);
+                ExitStatus::Failure
+            }
+        },
+        _ => ExitStatus::Success,
+    }
+}
+
+fn syntax_errors(
+    err: &mut impl Write,
+    src: &Source,
+    errors: &[river_syntax::Diagnostic],
+    color: bool,
+) -> ExitStatus {
+    let _ = render::write_diagnostics(err, src, errors, color);
+    let _ = writeln!(
+        err,
+        "error: {} was not formatted: it has syntax errors",
+        src.name
+    );
+    ExitStatus::Failure
+}
+
+fn unified_diff(src: &Source, formatted: &str) -> String {
+    similar::TextDiff::from_lines(src.text.as_str(), formatted)
+        .unified_diff()
+        .header(&format!("a/{}", src.name), &format!("b/{}", src.name))
+        .to_string()
+}
+
+/// Replaces `path` with `text` through a temporary file in the same folder,
+/// keeping the file's permissions, so that readers never see half a file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    std::fs::set_permissions(tmp.path(), permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
