@@ -60,10 +60,7 @@ impl Window {
         let first_line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
         let mut window = "\n".repeat(first_line);
         window.push_str(&text[start..end]);
-        Some(Window {
-            text: window,
-            shift: start - first_line,
-        })
+        Some(Window { text: window, shift: start - first_line })
     }
 
     fn source(&self) -> AriadneSource<&str> {
@@ -86,23 +83,15 @@ fn build<'a>(source: &Source, window: &Window, diag: &Diagnostic, color: bool) -
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
     let span = |range: TextRange| window.span(&source.name, range, &source.text);
-    let config = Config::default()
-        .with_color(color)
-        .with_index_type(IndexType::Byte);
+    let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
     let mut report = Report::build(kind, span(diag.range))
         .with_config(config)
         .with_code(diag.code)
         .with_message(&diag.message)
-        .with_label(
-            Label::new(span(diag.range))
-                .with_message(&diag.message)
-                .with_color(paint),
-        );
+        .with_label(Label::new(span(diag.range)).with_message(&diag.message).with_color(paint));
     for label in &diag.labels {
         report = report.with_label(
-            Label::new(span(label.range))
-                .with_message(&label.message)
-                .with_color(Color::Blue),
+            Label::new(span(label.range)).with_message(&label.message).with_color(Color::Blue),
         );
     }
     for note in &diag.notes {

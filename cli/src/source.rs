@@ -21,10 +21,7 @@ pub enum ReadError {
     Io { name: String, message: String },
     /// The bytes are not UTF-8; the diagnostic points at the first bad byte
     /// within `text`, the valid prefix plus a replacement character.
-    Encoding {
-        source: Box<Source>,
-        diagnostic: Box<Diagnostic>,
-    },
+    Encoding { source: Box<Source>, diagnostic: Box<Diagnostic> },
 }
 
 /// Expands the command-line paths: a directory stands for its `*.river`
@@ -67,21 +64,13 @@ pub fn read(path: &Path) -> Result<Source, ReadError> {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| ReadError::Io {
-                name: "<stdin>".into(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| ReadError::Io { name: "<stdin>".into(), message: e.to_string() })?;
         ("<stdin>".to_string(), bytes)
     } else {
         let name = path.display().to_string();
         match std::fs::read(path) {
             Ok(bytes) => (name, bytes),
-            Err(e) => {
-                return Err(ReadError::Io {
-                    name,
-                    message: e.to_string(),
-                })
-            }
+            Err(e) => return Err(ReadError::Io { name, message: e.to_string() }),
         }
     };
     decode(name, bytes)
@@ -90,10 +79,7 @@ pub fn read(path: &Path) -> Result<Source, ReadError> {
 /// Turns bytes into text, or reports where they stop being UTF-8.
 pub fn decode(name: String, bytes: Vec<u8>) -> Result<Source, ReadError> {
     if bytes.len() >= u32::MAX as usize {
-        return Err(ReadError::Io {
-            name,
-            message: "file is too large (4 GiB or more)".into(),
-        });
+        return Err(ReadError::Io { name, message: "file is too large (4 GiB or more)".into() });
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source { name, text }),
@@ -101,16 +87,12 @@ pub fn decode(name: String, bytes: Vec<u8>) -> Result<Source, ReadError> {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             // Keep the text up to the bad byte so the report can show its line.
-            let line_end = bytes[valid..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |i| valid + i);
+            let line_end =
+                bytes[valid..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| valid + i);
             let text = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
             let at = TextSize::from(valid as u32);
-            let range = TextRange::at(
-                at,
-                TextSize::from(char::REPLACEMENT_CHARACTER.len_utf8() as u32),
-            );
+            let range =
+                TextRange::at(at, TextSize::from(char::REPLACEMENT_CHARACTER.len_utf8() as u32));
             let diagnostic = Diagnostic::error("invalid-encoding", range, "illegal UTF-8 encoding")
                 .with_note("River files must be UTF-8");
             Err(ReadError::Encoding {

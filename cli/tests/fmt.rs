@@ -36,10 +36,7 @@ fn project() -> tempfile::TempDir {
 fn one_file_to_stdout() {
     let dir = project();
     assert_cmd_snapshot!(flowfmt(dir.path()).arg("ugly.river"));
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("ugly.river")).unwrap(),
-        UGLY
-    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("ugly.river")).unwrap(), UGLY);
 }
 
 #[test]
@@ -68,53 +65,22 @@ fn write_rewrites_changed_files_only() {
     let p = dir.path();
     // Age the formatted file so that a rewrite would show in its mtime.
     let old = SystemTime::now() - Duration::from_secs(3600);
-    let pretty = std::fs::File::options()
-        .write(true)
-        .open(p.join("sub/pretty.river"))
-        .unwrap();
+    let pretty = std::fs::File::options().write(true).open(p.join("sub/pretty.river")).unwrap();
     pretty.set_modified(old).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p.join("ugly.river"), std::fs::Permissions::from_mode(0o640)).unwrap();
 
     let out = flowfmt(p).args(["-w", "."]).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        std::fs::read_to_string(p.join("ugly.river")).unwrap(),
-        PRETTY
-    );
-    assert_eq!(
-        std::fs::read_to_string(p.join("sub/ugly2.river")).unwrap(),
-        "b = 2\n"
-    );
-    let mode = std::fs::metadata(p.join("ugly.river"))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(p.join("ugly.river")).unwrap(), PRETTY);
+    assert_eq!(std::fs::read_to_string(p.join("sub/ugly2.river")).unwrap(), "b = 2\n");
+    let mode = std::fs::metadata(p.join("ugly.river")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640, "permissions are kept");
-    let mtime = std::fs::metadata(p.join("sub/pretty.river"))
-        .unwrap()
-        .modified()
-        .unwrap();
+    let mtime = std::fs::metadata(p.join("sub/pretty.river")).unwrap().modified().unwrap();
     assert_eq!(mtime, old, "an unchanged file is not touched");
-    assert_eq!(
-        std::fs::read_to_string(p.join("ignored/broken.river")).unwrap(),
-        "a = (\n"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(p)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        leftovers.len(),
-        4,
-        "no temporary files are left: {leftovers:?}"
-    );
+    assert_eq!(std::fs::read_to_string(p.join("ignored/broken.river")).unwrap(), "a = (\n");
+    let leftovers: Vec<_> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 4, "no temporary files are left: {leftovers:?}");
     assert_cmd_snapshot!(flowfmt(p).args(["--check", "."]));
 }
 
@@ -123,16 +89,10 @@ fn syntax_errors_exit_2_and_other_files_still_count() {
     let dir = project();
     std::fs::write(dir.path().join("bad.river"), "a = [1,\nb = 2\n").unwrap();
     assert_cmd_snapshot!(flowfmt(dir.path()).args(["--check", "bad.river", "ugly.river"]));
-    let out = flowfmt(dir.path())
-        .args(["-w", "bad.river"])
-        .output()
-        .unwrap();
+    let out = flowfmt(dir.path()).args(["-w", "bad.river"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let bad = std::fs::read_to_string(dir.path().join("bad.river")).unwrap();
-    assert_eq!(
-        bad, "a = [1,\nb = 2\n",
-        "a file with errors is never rewritten"
-    );
+    assert_eq!(bad, "a = [1,\nb = 2\n", "a file with errors is never rewritten");
 }
 
 #[test]

@@ -63,27 +63,18 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let bin = get_cargo_bin("flow");
     let run = |no_color: bool| {
         let mut cmd = Command::new("script");
-        cmd.args([
-            "-qec",
-            &format!("{} parse bad.river", bin.display()),
-            "/dev/null",
-        ]);
+        cmd.args(["-qec", &format!("{} parse bad.river", bin.display()), "/dev/null"]);
         cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
         if no_color {
             cmd.env("NO_COLOR", "1");
         } else {
             cmd.env_remove("NO_COLOR");
         }
-        let out = cmd
-            .output()
-            .expect("`script` (util-linux) runs the command on a terminal");
+        let out = cmd.output().expect("`script` (util-linux) runs the command on a terminal");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let coloured = run(false);
-    assert!(
-        coloured.contains("expected attribute assignment"),
-        "{coloured}"
-    );
+    assert!(coloured.contains("expected attribute assignment"), "{coloured}");
     assert!(coloured.contains("\u{1b}["), "a terminal gets colour");
     let plain = run(true);
     assert!(plain.contains("expected attribute assignment"), "{plain}");

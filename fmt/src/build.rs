@@ -9,90 +9,83 @@
 use std::borrow::Cow;
 
 use river_syntax::ast::{AstNode, Attribute, Block, Body, Expr, ObjectField, Stmt};
-use river_syntax::{go_quote, LineIndex, SyntaxKind, SyntaxNode, SyntaxToken, TextSize};
+use river_syntax::{go_quote, SyntaxKind, SyntaxNode, SyntaxToken, TextSize};
 
-use crate::ir::{Class, Doc, Item, Pos, Ws};
+use crate::ir::{Class, Item, Pos, Sink, Ws};
+use crate::lines::Lines;
 
-pub(crate) struct Builder<'a> {
-    index: &'a LineIndex,
-    doc: Doc<'a>,
+pub(crate) struct Builder<'a, 'l, S> {
+    text: &'a str,
+    lines: &'l mut Lines,
+    sink: S,
 }
 
-impl<'a> Builder<'a> {
-    pub(crate) fn new(index: &'a LineIndex) -> Self {
-        Builder {
-            index,
-            doc: Doc::default(),
-        }
+impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
+    pub(crate) fn new(text: &'a str, lines: &'l mut Lines, sink: S) -> Self {
+        Builder { text, lines, sink }
     }
 
-    pub(crate) fn finish(self) -> Doc<'a> {
-        self.doc
+    pub(crate) fn finish(self) -> S {
+        self.sink
     }
 
     // --- Positions ---------------------------------------------------------
 
-    fn pos(&self, offset: TextSize) -> Pos {
-        let line = self.index.line_col(offset).line as usize + 1;
-        Pos {
-            offset: offset.into(),
-            line,
-        }
+    fn pos(&mut self, offset: TextSize) -> Pos {
+        let offset = usize::from(offset);
+        Pos { offset, line: self.lines.line(offset) }
     }
 
     /// Where a node starts (its first significant token).
-    fn start(&self, node: &SyntaxNode) -> Pos {
+    fn start(&mut self, node: &SyntaxNode) -> Pos {
         self.pos(node.text_range().start())
     }
 
     /// Where a node's last character is.
-    fn end(&self, node: &SyntaxNode) -> Pos {
-        let end = node.text_range().end();
-        self.pos(end - TextSize::from(u32::from(end > node.text_range().start())))
+    fn end(&mut self, node: &SyntaxNode) -> Pos {
+        let range = node.text_range();
+        self.pos(range.end() - TextSize::from(u32::from(range.end() > range.start())))
     }
 
-    fn lines(&self, node: &SyntaxNode) -> usize {
-        self.end(node).line - self.start(node).line + 1
+    fn lines(&mut self, node: &SyntaxNode) -> usize {
+        let start = self.start(node).line;
+        self.end(node).line - start + 1
     }
 
-    fn token_pos(&self, token: &SyntaxToken) -> Pos {
+    fn token_pos(&mut self, token: &SyntaxToken) -> Pos {
         self.pos(token.text_range().start())
+    }
+
+    /// The source text of a token, borrowed rather than copied.
+    fn source(&self, token: &SyntaxToken) -> &'a str {
+        &self.text[token.text_range()]
     }
 
     // --- Emitting ----------------------------------------------------------
 
     fn ws(&mut self, ws: Ws) {
-        self.doc.items.push(Item::Ws(ws));
+        self.sink.item(Item::Ws(ws));
     }
 
     fn at(&mut self, pos: Pos) {
-        self.doc.items.push(Item::At(pos));
+        self.sink.item(Item::At(pos));
     }
 
     fn text(&mut self, text: impl Into<Cow<'a, str>>, class: Class) {
-        self.doc.items.push(Item::Text {
-            text: text.into(),
-            class,
-        });
+        self.sink.item(Item::Text { text: text.into(), class });
     }
 
     /// A token at its own position.
     fn token(&mut self, token: &SyntaxToken) {
-        self.at(self.token_pos(token));
-        self.text(token.text().to_string(), class_of(token.kind()));
+        let pos = self.token_pos(token);
+        self.at(pos);
+        self.text(self.source(token), class_of(token.kind()));
     }
 
     /// Punctuation whose position the printer estimates, as the reference
     /// does for `.`, `,`, `=` and parentheses.
     fn punct(&mut self, text: &'static str) {
-        self.text(
-            text,
-            if text == "/" {
-                Class::Slash
-            } else {
-                Class::Punct
-            },
-        );
+        self.text(text, if text == "/" { Class::Slash } else { Class::Punct });
     }
 
     // --- Statements --------------------------------------------------------
@@ -104,7 +97,8 @@ impl<'a> Builder<'a> {
             if let Some(prev) = &prev {
                 // Blocks are always set apart; other statements keep one
                 // blank line where the source had any.
-                let blank = self.start(&node).line - self.end(prev).line > 1;
+                let prev_end = self.end(prev).line;
+                let blank = self.start(&node).line - prev_end > 1;
                 if matches!(stmt, Stmt::Block(_)) || blank {
                     self.ws(Ws::Formfeed);
                 }
@@ -114,11 +108,8 @@ impl<'a> Builder<'a> {
                 Stmt::Block(b) => self.block(b),
             }
             // A statement over several lines ends an alignment run.
-            self.ws(if self.lines(&node) > 1 {
-                Ws::Formfeed
-            } else {
-                Ws::Newline
-            });
+            let lines = self.lines(&node);
+            self.ws(if lines > 1 { Ws::Formfeed } else { Ws::Newline });
             prev = Some(node);
         }
     }
@@ -137,16 +128,18 @@ impl<'a> Builder<'a> {
 
     fn block(&mut self, block: &Block) {
         if let Some(name) = block.name() {
-            self.at(self.start(name.syntax()));
+            let pos = self.start(name.syntax());
+            self.at(pos);
             self.text(name.text(), Class::Other);
         }
         if let Some(token) = block.label().and_then(|l| l.token()) {
-            let raw = token.text();
+            let raw = self.source(&token);
             let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
             // The reference drops an empty label and requotes the rest.
             if !content.is_empty() {
                 self.ws(Ws::Blank);
-                self.at(self.token_pos(&token));
+                let pos = self.token_pos(&token);
+                self.at(pos);
                 self.text(requote(raw, content), Class::String);
             }
         }
@@ -202,7 +195,7 @@ impl<'a> Builder<'a> {
                 }
                 self.punct(".");
                 if let Some(name) = expr.name() {
-                    self.text(name.text().to_string(), Class::Other);
+                    self.text(self.source(&name), Class::Other);
                 }
             }
             Expr::Index(n) => self.index(expr, n),
@@ -216,8 +209,9 @@ impl<'a> Builder<'a> {
         }
         self.ws(Ws::Blank);
         if let Some((_, op)) = expr.binary_op() {
-            self.at(self.token_pos(&op));
-            self.text(op.text().to_string(), class_of(op.kind()));
+            let pos = self.token_pos(&op);
+            self.at(pos);
+            self.text(self.source(&op), class_of(op.kind()));
         }
         self.ws(Ws::Blank);
         if let Some(rhs) = expr.rhs() {
@@ -295,15 +289,9 @@ impl<'a> Builder<'a> {
             let start = self.token_pos(&name);
             if prev.line != start.line {
                 // Keys align while the values before them stay on one line.
-                let prev_one_line = i > 0
-                    && fields[i - 1]
-                        .value()
-                        .is_some_and(|v| self.lines(v.syntax()) == 1);
-                self.ws(if prev_one_line {
-                    Ws::Newline
-                } else {
-                    Ws::Formfeed
-                });
+                let prev_one_line =
+                    i > 0 && fields[i - 1].value().is_some_and(|v| self.lines(v.syntax()) == 1);
+                self.ws(if prev_one_line { Ws::Newline } else { Ws::Formfeed });
             } else if i > 0 {
                 self.ws(Ws::Blank);
             }
@@ -326,19 +314,20 @@ impl<'a> Builder<'a> {
     }
 
     /// Where a field name ends, for line comparisons.
-    fn field_name_end(&self, name: &SyntaxToken) -> Pos {
+    fn field_name_end(&mut self, name: &SyntaxToken) -> Pos {
         let range = name.text_range();
         self.pos(range.end() - TextSize::from(1))
     }
 
     fn field(&mut self, field: &ObjectField, name: &SyntaxToken) {
-        self.at(self.token_pos(name));
+        let pos = self.token_pos(name);
+        self.at(pos);
         if name.kind() == SyntaxKind::STRING {
-            let raw = name.text();
+            let raw = self.source(name);
             let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
             self.text(requote(raw, content), Class::String);
         } else {
-            self.text(name.text().to_string(), Class::Other);
+            self.text(self.source(name), Class::Other);
         }
         self.ws(Ws::VTab);
         self.punct("=");
@@ -354,7 +343,8 @@ impl<'a> Builder<'a> {
         }
         self.punct("(");
         let Some(args) = expr.arg_list() else { return };
-        let mut prev = child_token(args.syntax(), SyntaxKind::L_PAREN).map(|t| self.token_pos(&t));
+        let open = child_token(args.syntax(), SyntaxKind::L_PAREN);
+        let mut prev = open.map(|t| self.token_pos(&t));
         let args: Vec<Expr> = args.args().collect();
         for (i, arg) in args.iter().enumerate() {
             let start = self.start(arg.syntax());
@@ -373,10 +363,8 @@ impl<'a> Builder<'a> {
                 self.ws(Ws::Unindent);
             }
         }
-        let close = expr
-            .arg_list()
-            .and_then(|a| child_token(a.syntax(), SyntaxKind::R_PAREN))
-            .map(|t| self.token_pos(&t));
+        let close = expr.arg_list().and_then(|a| child_token(a.syntax(), SyntaxKind::R_PAREN));
+        let close = close.map(|t| self.token_pos(&t));
         // The reference adds the comma even to an empty list split over two
         // lines (`f(\n)` becomes `f(,\n)`, which does not parse); we do not.
         if let (false, Some(p), Some(c)) = (args.is_empty(), prev, close) {
@@ -391,12 +379,13 @@ impl<'a> Builder<'a> {
 
 /// The text of a string used as a label or key: requoted as the reference
 /// does (`%q` of its content), unless that would change its meaning.
-fn requote(raw: &str, content: &str) -> String {
-    if content.contains('\\') {
-        // Requoting escaped text would escape the escapes; keep it as is.
-        raw.to_string()
+fn requote<'a>(raw: &'a str, content: &str) -> Cow<'a, str> {
+    if content.contains('\\') || go_quote(content).len() == raw.len() {
+        // Requoting escaped text would escape the escapes; plain text
+        // requotes to itself.
+        Cow::Borrowed(raw)
     } else {
-        go_quote(content)
+        Cow::Owned(go_quote(content))
     }
 }
 
@@ -412,13 +401,9 @@ fn class_of(kind: SyntaxKind) -> Class {
 }
 
 fn child_token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    node.children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| t.kind() == kind)
+    node.children_with_tokens().filter_map(|e| e.into_token()).find(|t| t.kind() == kind)
 }
 
 fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {
-    node.children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| !t.kind().is_trivia())
+    node.children_with_tokens().filter_map(|e| e.into_token()).find(|t| !t.kind().is_trivia())
 }

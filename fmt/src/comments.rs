@@ -5,9 +5,10 @@
 //! places a whole group before the first text that comes after the group's
 //! first comment, and writes every group exactly once.
 
-use river_syntax::{LineIndex, SyntaxKind, SyntaxNode};
+use river_syntax::SyntaxKind;
 
 use crate::ir::Pos;
+use crate::lines::Lines;
 
 /// One comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,41 +26,33 @@ impl Comment {
     }
 }
 
-/// Comments in source order, grouped.
-pub(crate) fn collect(root: &SyntaxNode, index: &LineIndex) -> Vec<Vec<Comment>> {
+/// Comments in source order, grouped. They are found by lexing the text
+/// again, which is much cheaper than walking the tree's tokens.
+pub(crate) fn collect(text: &str, lines: &mut Lines) -> Vec<Vec<Comment>> {
+    let (tokens, _) = river_syntax::lex(text);
     let mut groups: Vec<Vec<Comment>> = Vec::new();
     // Whether code came between the last comment and this one.
     let mut code_since_last = true;
-    for token in root
-        .descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-    {
-        let kind = token.kind();
+    for i in 0..tokens.len() {
+        let kind = tokens.kind(i);
         if !kind.is_comment() {
             if !kind.is_trivia() {
                 code_since_last = true;
             }
             continue;
         }
-        let offset = usize::from(token.text_range().start());
-        let line = index.line_col(token.text_range().start()).line as usize + 1;
-        let raw = token.text();
+        let offset = usize::from(tokens.range(i).start());
+        let line = lines.line(offset);
+        let raw = tokens.text(text, i);
         let text = if kind == SyntaxKind::LINE_COMMENT {
             raw.strip_suffix('\r').unwrap_or(raw).to_string()
         } else {
             raw.replace('\r', "")
         };
         let end_line = line + text.matches('\n').count();
-        let comment = Comment {
-            start: Pos { offset, line },
-            end_line,
-            text,
-        };
+        let comment = Comment { start: Pos { offset, line }, end_line, text };
         let joins = !code_since_last
-            && groups
-                .last()
-                .and_then(|g| g.last())
-                .is_some_and(|prev| line <= prev.end_line + 1);
+            && groups.last().and_then(|g| g.last()).is_some_and(|prev| line <= prev.end_line + 1);
         match groups.last_mut() {
             Some(group) if joins => group.push(comment),
             _ => groups.push(vec![comment]),

@@ -74,6 +74,18 @@ pub enum Item<'a> {
     },
 }
 
+/// Where the walker sends the IR: the printer, which runs it at once, or
+/// a [`Doc`] that records it (for `--print-ir`).
+pub trait Sink<'a> {
+    fn item(&mut self, item: Item<'a>);
+}
+
+impl<'a> Sink<'a> for Doc<'a> {
+    fn item(&mut self, item: Item<'a>) {
+        self.items.push(item);
+    }
+}
+
 /// A file's IR.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc<'a> {

@@ -15,12 +15,14 @@
 mod build;
 mod comments;
 mod ir;
+mod lines;
 mod printer;
 mod tabwriter;
 mod trim;
 
-pub use ir::{Class, Doc, Item, Pos, Ws};
-use river_syntax::{Diagnostic, LineIndex, Parse};
+pub use ir::{Class, Doc, Item, Pos, Sink, Ws};
+use lines::Lines;
+use river_syntax::{Diagnostic, Parse};
 
 /// Formats a River file. Syntax errors are returned instead, and nothing is
 /// formatted.
@@ -34,17 +36,16 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 
 /// Formats an already parsed, error-free file.
 pub fn format_parse(text: &str, parse: &Parse) -> String {
-    let index = LineIndex::new(text);
-    let doc = build_ir(&index, parse);
-    let root = parse.syntax();
-    let groups = comments::collect(&root, &index);
-    let printed = printer::Printer::new(&groups).print(&doc);
+    let mut lines = Lines::new(text);
+    let groups = comments::collect(text, &mut lines);
+    let printer = printer::Printer::new(&groups, text.len());
+    let printed = walk(text, &mut lines, parse, printer).finish();
     let aligned = tabwriter::align(&printed);
-    let mut out = String::from_utf8(trim::trim(&aligned))
-        .expect("formatting only moves whitespace around UTF-8 text");
+    drop(printed);
+    let mut out = trim::trim(&aligned);
     // The reference's `fmt` command ends the file with one newline.
-    out.push('\n');
-    out
+    out.push(b'\n');
+    String::from_utf8(out).expect("formatting only moves whitespace around UTF-8 text")
 }
 
 /// The IR of a file, as `flowfmt --print-ir` shows it.
@@ -53,12 +54,13 @@ pub fn print_ir(text: &str) -> Result<String, Vec<Diagnostic>> {
     if !parse.ok() {
         return Err(parse.errors().to_vec());
     }
-    let index = LineIndex::new(text);
-    Ok(build_ir(&index, &parse).to_string())
+    let mut lines = Lines::new(text);
+    Ok(walk(text, &mut lines, &parse, Doc::default()).to_string())
 }
 
-fn build_ir<'a>(index: &'a LineIndex, parse: &Parse) -> Doc<'a> {
-    let mut builder = build::Builder::new(index);
+/// Walks the file's statements into `sink`.
+fn walk<'a, S: Sink<'a>>(text: &'a str, lines: &mut Lines, parse: &Parse, sink: S) -> S {
+    let mut builder = build::Builder::new(text, lines, sink);
     if let Some(body) = parse.tree().body() {
         builder.statements(&body);
     }

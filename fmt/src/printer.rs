@@ -10,7 +10,7 @@
 //! printer does, so that comments land exactly where it puts them.
 
 use crate::comments::Comment;
-use crate::ir::{Class, Doc, Item, Pos, Ws};
+use crate::ir::{Class, Item, Pos, Sink, Ws};
 use crate::tabwriter::ESCAPE;
 
 /// At most this many line breaks in a row: one blank line.
@@ -27,11 +27,7 @@ struct Cursor {
 
 impl Cursor {
     fn at(pos: Pos) -> Cursor {
-        Cursor {
-            offset: pos.offset,
-            line: pos.line,
-            column: 0,
-        }
+        Cursor { offset: pos.offset, line: pos.line, column: 0 }
     }
 }
 
@@ -57,14 +53,10 @@ pub(crate) struct Printer<'c> {
 }
 
 impl<'c> Printer<'c> {
-    pub(crate) fn new(groups: &'c [Vec<Comment>]) -> Self {
-        let start = Cursor {
-            offset: 0,
-            line: 1,
-            column: 1,
-        };
+    pub(crate) fn new(groups: &'c [Vec<Comment>], size_hint: usize) -> Self {
+        let start = Cursor { offset: 0, line: 1, column: 1 };
         Printer {
-            output: Vec::new(),
+            output: Vec::with_capacity(size_hint + size_hint / 4),
             indent: 0,
             last_class: None,
             pending: Vec::with_capacity(16),
@@ -75,23 +67,9 @@ impl<'c> Printer<'c> {
         }
     }
 
-    /// Prints the whole document, then the comments left at the end.
-    pub(crate) fn print(mut self, doc: &Doc) -> Vec<u8> {
-        for item in &doc.items {
-            match item {
-                Item::Ws(ws) => {
-                    self.pending.push(Some(*ws));
-                    self.last_class = None;
-                }
-                Item::At(pos) => self.pos = Cursor::at(*pos),
-                Item::Text { text, class } => self.text(text, *class),
-            }
-        }
-        let end = Cursor {
-            offset: usize::MAX,
-            line: usize::MAX,
-            column: 0,
-        };
+    /// Writes the comments left at the end and returns the output.
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        let end = Cursor { offset: usize::MAX, line: usize::MAX, column: 0 };
         self.flush(end, Next::End);
         self.output
     }
@@ -123,10 +101,7 @@ impl<'c> Printer<'c> {
     }
 
     fn comment_before(&mut self, next: Cursor) -> bool {
-        self.groups
-            .peek()
-            .and_then(|g| g.first())
-            .is_some_and(|c| c.start.offset <= next.offset)
+        self.groups.peek().and_then(|g| g.first()).is_some_and(|c| c.start.offset <= next.offset)
     }
 
     fn comments(&mut self, next: Cursor, kind: Next) {
@@ -263,8 +238,8 @@ impl<'c> Printer<'c> {
 
     /// Writes the first `n` pending whitespace requests.
     fn write_pending(&mut self, n: usize) {
-        let taken: Vec<Option<Ws>> = self.pending.drain(..n).collect();
-        for ws in taken.into_iter().flatten() {
+        for i in 0..n {
+            let Some(ws) = self.pending[i] else { continue };
             match ws {
                 Ws::Indent => self.indent += 1,
                 Ws::Unindent => self.indent = self.indent.saturating_sub(1),
@@ -274,6 +249,21 @@ impl<'c> Printer<'c> {
                     }
                 }
             }
+        }
+        self.pending.drain(..n);
+    }
+}
+
+impl<'a> Sink<'a> for Printer<'_> {
+    /// Runs one IR item.
+    fn item(&mut self, item: Item<'a>) {
+        match item {
+            Item::Ws(ws) => {
+                self.pending.push(Some(ws));
+                self.last_class = None;
+            }
+            Item::At(pos) => self.pos = Cursor::at(pos),
+            Item::Text { text, class } => self.text(&text, class),
         }
     }
 }

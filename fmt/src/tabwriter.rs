@@ -29,8 +29,9 @@ struct Cell {
 /// Aligns `input` (the printer's output) and returns the laid-out bytes
 /// (escape bytes kept, for the trimmer).
 pub(crate) fn align(input: &[u8]) -> Vec<u8> {
-    let mut w = Aligner::default();
-    w.lines.push(Vec::new());
+    let mut w =
+        Aligner { output: Vec::with_capacity(input.len() + input.len() / 8), ..Default::default() };
+    w.line_starts.push(0);
     w.write(input);
     w.flush();
     w.output
@@ -42,7 +43,10 @@ struct Aligner {
     /// Text of the pending lines, without the tabs and line breaks.
     buf: Vec<u8>,
     cell: Cell,
-    lines: Vec<Vec<Cell>>,
+    /// The cells of the pending lines, one line after another.
+    cells: Vec<Cell>,
+    /// Where each pending line's cells start in `cells`.
+    line_starts: Vec<usize>,
     widths: Vec<usize>,
     escaped: bool,
     /// Where in `buf` the current cell's text starts being unmeasured.
@@ -68,7 +72,7 @@ impl Aligner {
                     start = i + 1;
                     let cells = self.end_cell(byte == b'\t');
                     if byte == b'\n' || byte == b'\x0c' {
-                        self.lines.push(Vec::new());
+                        self.line_starts.push(self.cells.len());
                         // A formfeed ends every column; so does a line of one
                         // cell, which cannot shape the lines after it.
                         if byte == b'\x0c' || cells == 1 {
@@ -105,14 +109,20 @@ impl Aligner {
         self.escaped = false;
     }
 
+    /// Ends the current cell; returns how many cells its line has.
     fn end_cell(&mut self, hard: bool) -> usize {
         self.cell.hard = hard;
-        let line = self
-            .lines
-            .last_mut()
-            .expect("there is always a current line");
-        line.push(std::mem::take(&mut self.cell));
-        line.len()
+        self.cells.push(std::mem::take(&mut self.cell));
+        self.cells.len() - self.line_starts.last().copied().unwrap_or(0)
+    }
+
+    fn line(&self, i: usize) -> &[Cell] {
+        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.cells.len());
+        &self.cells[self.line_starts[i]..end]
+    }
+
+    fn line_len(&self, i: usize) -> usize {
+        self.line(i).len()
     }
 
     /// Lays out and writes everything pending.
@@ -123,14 +133,15 @@ impl Aligner {
             }
             self.end_cell(false);
         }
-        let lines = self.lines.len();
+        let lines = self.line_starts.len();
         self.format(0, 0, lines);
         self.buf.clear();
         self.measured = 0;
         self.cell = Cell::default();
         self.escaped = false;
-        self.lines.clear();
-        self.lines.push(Vec::new());
+        self.cells.clear();
+        self.line_starts.clear();
+        self.line_starts.push(0);
         self.widths.clear();
     }
 
@@ -141,7 +152,7 @@ impl Aligner {
         let column = self.widths.len();
         let mut this = first;
         while this < end {
-            if column + 1 >= self.lines[this].len() {
+            if column + 1 >= self.line_len(this) {
                 this += 1;
                 continue;
             }
@@ -150,8 +161,8 @@ impl Aligner {
             first = this;
             let mut width = 0;
             let mut discardable = true;
-            while this < end && column + 1 < self.lines[this].len() {
-                let cell = self.lines[this][column];
+            while this < end && column + 1 < self.line_len(this) {
+                let cell = self.line(this)[column];
                 width = width.max(cell.width + PADDING);
                 discardable &= cell.width == 0 && !cell.hard;
                 this += 1;
@@ -168,28 +179,30 @@ impl Aligner {
     }
 
     fn write_lines(&mut self, mut pos: usize, first: usize, end: usize) -> usize {
+        let total = self.line_starts.len();
         for i in first..end {
+            let cells_end = self.line_starts.get(i + 1).copied().unwrap_or(self.cells.len());
             // Leading empty cells are indentation: pad them with tabs.
             let mut leading = true;
-            for (j, cell) in self.lines[i].iter().enumerate() {
+            for j in self.line_starts[i]..cells_end {
+                let cell = self.cells[j];
+                let width = self.widths.get(j - self.line_starts[i]).copied();
                 if cell.size == 0 {
-                    if let Some(&width) = self.widths.get(j) {
+                    if let Some(width) = width {
                         pad(&mut self.output, cell.width, width, leading);
                     }
                 } else {
                     leading = false;
-                    self.output
-                        .extend_from_slice(&self.buf[pos..pos + cell.size]);
+                    self.output.extend_from_slice(&self.buf[pos..pos + cell.size]);
                     pos += cell.size;
-                    if let Some(&width) = self.widths.get(j) {
+                    if let Some(width) = width {
                         pad(&mut self.output, cell.width, width, false);
                     }
                 }
             }
-            if i + 1 == self.lines.len() {
+            if i + 1 == total {
                 // The last line has no line break yet: write what it holds.
-                self.output
-                    .extend_from_slice(&self.buf[pos..pos + self.cell.size]);
+                self.output.extend_from_slice(&self.buf[pos..pos + self.cell.size]);
                 pos += self.cell.size;
             } else {
                 self.output.push(b'\n');
@@ -206,20 +219,14 @@ fn pad(output: &mut Vec<u8>, text_width: usize, cell_width: usize, tabs: bool) {
         let n = cell_width - text_width;
         output.extend(std::iter::repeat_n(b'\t', n.div_ceil(TAB_WIDTH)));
     } else {
-        output.extend(std::iter::repeat_n(
-            b' ',
-            cell_width.saturating_sub(text_width),
-        ));
+        output.extend(std::iter::repeat_n(b' ', cell_width.saturating_sub(text_width)));
     }
 }
 
 /// Characters in UTF-8 text, counting each escape byte as one (as Go's
 /// `utf8.RuneCount` counts an invalid byte).
 fn char_count(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .filter(|&&b| (b & 0xc0) != 0x80 || b == ESCAPE)
-        .count()
+    bytes.iter().filter(|&&b| (b & 0xc0) != 0x80 || b == ESCAPE).count()
 }
 
 #[cfg(test)]

@@ -32,15 +32,9 @@ fn big() -> &'static str {
         let mut files = Vec::new();
         goldens(&root, &mut files);
         // Sorted by path bytes, as `LC_ALL=C sort` orders them.
-        files.sort_by(|a, b| {
-            a.as_os_str()
-                .as_encoded_bytes()
-                .cmp(b.as_os_str().as_encoded_bytes())
-        });
-        let one: String = files
-            .iter()
-            .map(|f| std::fs::read_to_string(f).unwrap())
-            .collect();
+        files
+            .sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        let one: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
         one.repeat(170)
     })
 }
@@ -58,27 +52,23 @@ fn slice() -> &'static str {
 #[divan::bench(sample_count = 10)]
 fn lex_10mb(b: Bencher) {
     let text = big();
-    b.counter(BytesCount::of_str(text))
-        .bench(|| river_syntax::lex(divan::black_box(text)));
+    b.counter(BytesCount::of_str(text)).bench(|| river_syntax::lex(divan::black_box(text)));
 }
 
 #[divan::bench(sample_count = 10)]
 fn parse_10mb(b: Bencher) {
     let text = big();
-    b.counter(BytesCount::of_str(text))
-        .bench(|| river_syntax::parse(divan::black_box(text)));
+    b.counter(BytesCount::of_str(text)).bench(|| river_syntax::parse(divan::black_box(text)));
 }
 
 #[divan::bench]
 fn lex_50kb(b: Bencher) {
     let text = slice();
-    b.counter(BytesCount::of_str(text))
-        .bench(|| river_syntax::lex(divan::black_box(text)));
+    b.counter(BytesCount::of_str(text)).bench(|| river_syntax::lex(divan::black_box(text)));
 }
 
 #[divan::bench]
 fn parse_50kb(b: Bencher) {
     let text = slice();
-    b.counter(BytesCount::of_str(text))
-        .bench(|| river_syntax::parse(divan::black_box(text)));
+    b.counter(BytesCount::of_str(text)).bench(|| river_syntax::parse(divan::black_box(text)));
 }

@@ -65,10 +65,7 @@ impl Diagnostic {
 
     /// Adds a related place.
     pub fn with_label(mut self, range: TextRange, message: impl Into<String>) -> Self {
-        self.labels.push(Label {
-            range,
-            message: message.into(),
-        });
+        self.labels.push(Label { range, message: message.into() });
         self
     }
 

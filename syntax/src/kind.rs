@@ -166,10 +166,7 @@ impl SyntaxKind {
 
     /// Literal tokens: numbers, strings, booleans and null.
     pub fn is_literal(self) -> bool {
-        matches!(
-            self,
-            NUMBER | FLOAT | STRING | RAW_STRING | TRUE_KW | FALSE_KW | NULL_KW
-        )
+        matches!(self, NUMBER | FLOAT | STRING | RAW_STRING | TRUE_KW | FALSE_KW | NULL_KW)
     }
 
     /// Kinds of the binary operators.

@@ -58,10 +58,8 @@ impl Tokens {
 pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
     // About one token every three and a half bytes in real configs.
     let estimate = input.len() / 3 + 16;
-    let mut tokens = Tokens {
-        kinds: Vec::with_capacity(estimate),
-        starts: Vec::with_capacity(estimate + 1),
-    };
+    let mut tokens =
+        Tokens { kinds: Vec::with_capacity(estimate), starts: Vec::with_capacity(estimate + 1) };
     let mut errors = Vec::new();
     // A byte order mark is allowed as the very first character only.
     let offset = if input.starts_with('\u{FEFF}') {
@@ -109,10 +107,7 @@ pub fn lex(input: &str) -> (Tokens, Vec<Diagnostic>) {
 
 /// Kinds whose text the patterns accept even when it is wrong.
 fn needs_check(kind: SyntaxKind) -> bool {
-    matches!(
-        kind,
-        STRING | RAW_STRING | BLOCK_COMMENT | FLOAT | PIPE2 | AMP2 | ERROR_TOKEN
-    )
+    matches!(kind, STRING | RAW_STRING | BLOCK_COMMENT | FLOAT | PIPE2 | AMP2 | ERROR_TOKEN)
 }
 
 /// Finds the mistakes inside one token that its pattern accepted.

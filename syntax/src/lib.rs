@@ -40,9 +40,7 @@ impl Parse {
 
     /// The typed root of the tree.
     pub fn tree(&self) -> ast::SourceFile {
-        ast::SourceFile {
-            syntax: self.syntax(),
-        }
+        ast::SourceFile { syntax: self.syntax() }
     }
 
     /// The green tree, for storing (red nodes are not `Send`).

@@ -60,21 +60,14 @@ impl LineIndex {
                 line += 1;
             } else if !c.is_ascii() {
                 let col = i as u32 - line_starts[line as usize];
-                let w = WideChar {
-                    col,
-                    len: c.len_utf8() as u8,
-                };
+                let w = WideChar { col, len: c.len_utf8() as u8 };
                 match wide.last_mut() {
                     Some((l, chars)) if *l == line => chars.push(w),
                     _ => wide.push((line, vec![w])),
                 }
             }
         }
-        LineIndex {
-            line_starts,
-            wide,
-            len: text.len() as u32,
-        }
+        LineIndex { line_starts, wide, len: text.len() as u32 }
     }
 
     /// How many lines the text has (an empty text has one).
@@ -86,20 +79,13 @@ impl LineIndex {
     pub fn line_col(&self, offset: TextSize) -> LineCol {
         let offset = u32::from(offset).min(self.len);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        LineCol {
-            line: line as u32,
-            col: offset - self.line_starts[line],
-        }
+        LineCol { line: line as u32, col: offset - self.line_starts[line] }
     }
 
     /// The byte offset of a line and byte column, or `None` if out of range.
     pub fn offset(&self, lc: LineCol) -> Option<TextSize> {
         let start = *self.line_starts.get(lc.line as usize)?;
-        let end = self
-            .line_starts
-            .get(lc.line as usize + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let end = self.line_starts.get(lc.line as usize + 1).copied().unwrap_or(self.len);
         let offset = start.checked_add(lc.col)?;
         (offset <= end).then(|| offset.into())
     }

@@ -27,10 +27,7 @@ pub fn unescape(literal: &str) -> (Vec<u8>, Vec<EscapeError>) {
         return (bytes, errors);
     }
     let body = literal.strip_prefix('"').unwrap_or(literal);
-    let body = body
-        .strip_suffix('"')
-        .filter(|_| literal.len() >= 2)
-        .unwrap_or(body);
+    let body = body.strip_suffix('"').filter(|_| literal.len() >= 2).unwrap_or(body);
     let mut out = Vec::with_capacity(body.len());
     let mut rest = body;
     let mut offset = 1; // the opening quote
@@ -134,10 +131,7 @@ fn one_escape(s: &str) -> (usize, Result<Decoded, String>) {
         len += 1;
     }
     if value > max || (0xD800..0xE000).contains(&value) {
-        return (
-            len,
-            Err("escape sequence is invalid Unicode code point".into()),
-        );
+        return (len, Err("escape sequence is invalid Unicode code point".into()));
     }
     let decoded = if max == 255 {
         Decoded::Byte(value as u8)
@@ -168,10 +162,8 @@ mod tests {
     #[test]
     fn reports_bad_escapes_with_ranges() {
         let errs = escape_errors(r#""ok \q \x4g \' \uD800""#);
-        let got: Vec<_> = errs
-            .iter()
-            .map(|e| (u32::from(e.range.start()), e.message.as_str()))
-            .collect();
+        let got: Vec<_> =
+            errs.iter().map(|e| (u32::from(e.range.start()), e.message.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -185,10 +177,7 @@ mod tests {
             escape_errors(r#""\400""#)[0].message,
             "escape sequence is invalid Unicode code point"
         );
-        assert_eq!(
-            escape_errors(r#""\x4""#)[0].message,
-            "escape sequence not terminated"
-        );
+        assert_eq!(escape_errors(r#""\x4""#)[0].message, "escape sequence not terminated");
     }
 
     #[test]

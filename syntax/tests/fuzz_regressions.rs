@@ -14,12 +14,8 @@ fn fuzz_regressions_stay_fixed() {
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         let name = path.display();
-        parse(&text)
-            .check_invariants(&text)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        parse_expression(&text)
-            .check_invariants(&text)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        parse(&text).check_invariants(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        parse_expression(&text).check_invariants(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         count += 1;
     }
     assert!(count > 0, "the regression folder holds at least the seeds");

@@ -5,16 +5,11 @@ use river_syntax::{lex, SyntaxKind, SyntaxKind::*};
 
 fn kinds(text: &str) -> Vec<(SyntaxKind, String)> {
     let (tokens, _) = lex(text);
-    (0..tokens.len())
-        .map(|i| (tokens.kind(i), tokens.text(text, i).to_string()))
-        .collect()
+    (0..tokens.len()).map(|i| (tokens.kind(i), tokens.text(text, i).to_string())).collect()
 }
 
 fn significant(text: &str) -> Vec<(SyntaxKind, String)> {
-    kinds(text)
-        .into_iter()
-        .filter(|(k, _)| !k.is_trivia())
-        .collect()
+    kinds(text).into_iter().filter(|(k, _)| !k.is_trivia()).collect()
 }
 
 fn tok(kind: SyntaxKind, text: &str) -> (SyntaxKind, String) {
@@ -26,17 +21,11 @@ fn unicode_names() {
     assert_eq!(significant("aé1_b"), [tok(IDENT, "aé1_b")]);
     assert_eq!(significant("éa ñ٣"), [tok(IDENT, "éa"), tok(IDENT, "ñ٣")]);
     // Keywords followed by more letters are names, as in the reference.
-    assert_eq!(
-        significant("trueé nullx"),
-        [tok(IDENT, "trueé"), tok(IDENT, "nullx")]
-    );
+    assert_eq!(significant("trueé nullx"), [tok(IDENT, "trueé"), tok(IDENT, "nullx")]);
     // A digit cannot start a name; Unicode digits continue one.
     assert_eq!(significant("1a"), [tok(NUMBER, "1"), tok(IDENT, "a")]);
     // Marks and symbols are not letters.
-    assert_eq!(
-        significant("a\u{301}"),
-        [tok(IDENT, "a"), tok(ERROR_TOKEN, "\u{301}")]
-    );
+    assert_eq!(significant("a\u{301}"), [tok(IDENT, "a"), tok(ERROR_TOKEN, "\u{301}")]);
 }
 
 #[test]
@@ -59,30 +48,11 @@ fn numbers() {
 
 #[test]
 fn strings_and_comments_keep_their_extent() {
-    assert_eq!(
-        significant(r#""a\"b" "c"#),
-        [tok(STRING, r#""a\"b""#), tok(STRING, "\"c")]
-    );
-    assert_eq!(
-        significant("\"a\\\nb"),
-        [tok(STRING, "\"a\\"), tok(IDENT, "b")]
-    );
-    assert_eq!(
-        significant("`a\nb` `c"),
-        [tok(RAW_STRING, "`a\nb`"), tok(RAW_STRING, "`c")]
-    );
-    assert_eq!(
-        kinds("/* a\n*/x"),
-        [tok(BLOCK_COMMENT, "/* a\n*/"), tok(IDENT, "x")]
-    );
-    assert_eq!(
-        kinds("// a\nx"),
-        [
-            tok(LINE_COMMENT, "// a"),
-            tok(NEWLINE, "\n"),
-            tok(IDENT, "x")
-        ]
-    );
+    assert_eq!(significant(r#""a\"b" "c"#), [tok(STRING, r#""a\"b""#), tok(STRING, "\"c")]);
+    assert_eq!(significant("\"a\\\nb"), [tok(STRING, "\"a\\"), tok(IDENT, "b")]);
+    assert_eq!(significant("`a\nb` `c"), [tok(RAW_STRING, "`a\nb`"), tok(RAW_STRING, "`c")]);
+    assert_eq!(kinds("/* a\n*/x"), [tok(BLOCK_COMMENT, "/* a\n*/"), tok(IDENT, "x")]);
+    assert_eq!(kinds("// a\nx"), [tok(LINE_COMMENT, "// a"), tok(NEWLINE, "\n"), tok(IDENT, "x")]);
 }
 
 #[test]
@@ -115,14 +85,7 @@ fn operators() {
 
 #[test]
 fn every_byte_is_in_a_token() {
-    for text in [
-        "a = 1",
-        "\u{FEFF}x",
-        "€ $ ~ ' \0",
-        "\"\\u00e9\" `x",
-        "/*",
-        "a\u{0}b",
-    ] {
+    for text in ["a = 1", "\u{FEFF}x", "€ $ ~ ' \0", "\"\\u00e9\" `x", "/*", "a\u{0}b"] {
         let (tokens, _) = lex(text);
         let joined: String = (0..tokens.len()).map(|i| tokens.text(text, i)).collect();
         assert_eq!(joined, text);

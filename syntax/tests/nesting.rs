@@ -7,12 +7,7 @@ use river_syntax::{parse, SyntaxKind, SyntaxNode, MAX_NESTING};
 
 /// Runs `f` on a thread with the default 2 MiB stack of spawned threads.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(2 << 20)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .unwrap()
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap()
 }
 
 /// The deepest nesting of blocks and expressions in the tree, counted
@@ -53,11 +48,7 @@ const DEEP: usize = 100_000;
 fn brackets() {
     for (open, close) in [("[", "]"), ("(", ")"), ("{x = ", "}")] {
         assert_one_nesting_error(format!("a = {}", open.repeat(DEEP)));
-        assert_one_nesting_error(format!(
-            "a = {}1{}\n",
-            open.repeat(DEEP),
-            close.repeat(DEEP)
-        ));
+        assert_one_nesting_error(format!("a = {}1{}\n", open.repeat(DEEP), close.repeat(DEEP)));
     }
 }
 

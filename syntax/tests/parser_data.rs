@@ -11,22 +11,12 @@ use river_syntax::{lex, parse, LineIndex, SyntaxKind, TextSize};
 
 fn parser_case(path: &Utf8Path, text: String) -> datatest_stable::Result<()> {
     let parse = parse(&text);
-    assert_eq!(
-        parse.syntax().to_string(),
-        text,
-        "the tree must give back the input"
-    );
+    assert_eq!(parse.syntax().to_string(), text, "the tree must give back the input");
     let index = LineIndex::new(&text);
     let mut snapshot = String::new();
     for d in parse.errors() {
         let lc = index.line_col(d.range.start());
-        snapshot.push_str(&format!(
-            "{}:{}: [{}] {}\n",
-            lc.line + 1,
-            lc.col + 1,
-            d.code,
-            d.message
-        ));
+        snapshot.push_str(&format!("{}:{}: [{}] {}\n", lc.line + 1, lc.col + 1, d.code, d.message));
     }
     snapshot.push_str(&parse.debug_tree());
 
@@ -85,11 +75,7 @@ fn check_error_comments(
         }
     }
     for e in unmatched {
-        problems.push(format!(
-            "{}: expected an error containing {:?}",
-            where_(e.at),
-            e.text
-        ));
+        problems.push(format!("{}: expected an error containing {:?}", where_(e.at), e.text));
     }
     if problems.is_empty() {
         Ok(())

@@ -48,11 +48,7 @@ fn missing_closing_brace_points_at_the_opening_one() {
     check(text, &["3:1: expected }, got end of file"], &["a"]);
     let parse = parse(text);
     let label = &parse.errors()[0].labels[0];
-    assert_eq!(
-        u32::from(label.range.start()),
-        2,
-        "the label marks the `{{`"
-    );
+    assert_eq!(u32::from(label.range.start()), 2, "the label marks the `{{`");
 }
 
 #[test]
@@ -71,54 +67,22 @@ fn missing_equals() {
 
 #[test]
 fn unterminated_strings_and_comments() {
-    check(
-        "a = \"abc\nafter = 1\n",
-        &["1:5: string literal not terminated"],
-        &["a", "after"],
-    );
-    check(
-        "a = `abc\nafter = 1\n",
-        &["1:5: raw string literal not terminated"],
-        &["a"],
-    );
-    check(
-        "a = 1 /* open\nb = 2\n",
-        &["1:7: block comment not terminated"],
-        &["a"],
-    );
+    check("a = \"abc\nafter = 1\n", &["1:5: string literal not terminated"], &["a", "after"]);
+    check("a = `abc\nafter = 1\n", &["1:5: raw string literal not terminated"], &["a"]);
+    check("a = 1 /* open\nb = 2\n", &["1:7: block comment not terminated"], &["a"]);
 }
 
 #[test]
 fn stray_token_after_a_statement() {
-    check(
-        "a = 1 2\nafter = 1\n",
-        &["1:7: expected newline, got NUMBER"],
-        &["a", "after"],
-    );
-    check(
-        "a = 1)\nafter = 1\n",
-        &["1:6: expected newline, got )"],
-        &["a", "after"],
-    );
-    check(
-        "a { b = 1 } c\nafter = 1\n",
-        &["1:13: expected newline, got IDENT"],
-        &["a", "after"],
-    );
-    check(
-        "}\nafter = 1\n",
-        &["1:1: expected identifier, got }"],
-        &["after"],
-    );
+    check("a = 1 2\nafter = 1\n", &["1:7: expected newline, got NUMBER"], &["a", "after"]);
+    check("a = 1)\nafter = 1\n", &["1:6: expected newline, got )"], &["a", "after"]);
+    check("a { b = 1 } c\nafter = 1\n", &["1:13: expected newline, got IDENT"], &["a", "after"]);
+    check("}\nafter = 1\n", &["1:1: expected identifier, got }"], &["after"]);
 }
 
 #[test]
 fn block_labels() {
-    check(
-        "a b {\n}\nafter = 1\n",
-        &["1:3: expected block label, got IDENT"],
-        &["a", "after"],
-    );
+    check("a b {\n}\nafter = 1\n", &["1:3: expected block label, got IDENT"], &["a", "after"]);
     check(
         "a 'b' {\n}\nafter = 1\n",
         &["1:3: illegal single-quoted string; use double quotes"],
@@ -159,16 +123,8 @@ fn bad_object_keys_and_commas() {
         &["2:8: missing ',' in field list"],
         &["o", "after"],
     );
-    check(
-        "l = [1 2]\nafter = 1\n",
-        &["1:8: missing ',' in expression list"],
-        &["l", "after"],
-    );
-    check(
-        "l = [1, 2)\nafter = 1\n",
-        &["1:10: expected ], got )"],
-        &["l", "after"],
-    );
+    check("l = [1 2]\nafter = 1\n", &["1:8: missing ',' in expression list"], &["l", "after"]);
+    check("l = [1, 2)\nafter = 1\n", &["1:10: expected ], got )"], &["l", "after"]);
 }
 
 #[test]
@@ -177,37 +133,17 @@ fn a_list_missing_its_closer_before_the_next_statement() {
     check(text, &["2:11: expected ], got newline"], &["s", "after"]);
     let parsed = parse(text);
     let label = &parsed.errors()[0].labels[0];
-    assert_eq!(
-        u32::from(label.range.start()),
-        10,
-        "the label marks the `[`"
-    );
-    check(
-        "a = f(1\nb {\n}\n",
-        &["1:8: expected ), got newline"],
-        &["a", "b"],
-    );
+    assert_eq!(u32::from(label.range.start()), 10, "the label marks the `[`");
+    check("a = f(1\nb {\n}\n", &["1:8: expected ), got newline"], &["a", "b"]);
     check("a = [1,\nb = 2\n", &["2:3: expected ], got ="], &["a"]);
     // Elements on the next line are elements, not statements.
-    check(
-        "a = [1\n2]\n",
-        &["1:7: missing ',' in expression list"],
-        &["a"],
-    );
+    check("a = [1\n2]\n", &["1:7: missing ',' in expression list"], &["a"]);
 }
 
 #[test]
 fn expressions() {
-    check(
-        "a = \nafter = 1\n",
-        &["2:7: expected newline, got ="],
-        &["a"],
-    );
-    check(
-        "a = 1 +\n",
-        &["2:1: expected expression, got end of file"],
-        &["a"],
-    );
+    check("a = \nafter = 1\n", &["2:7: expected newline, got ="], &["a"]);
+    check("a = 1 +\n", &["2:1: expected expression, got end of file"], &["a"]);
     check("a = f(1,\n", &["2:1: expected ), got end of file"], &["a"]);
     // `.1` lexes as a float, as in the reference.
     check("a = x.1\n", &["1:6: expected newline, got FLOAT"], &["a"]);
@@ -218,11 +154,7 @@ fn expressions() {
 
 #[test]
 fn lexical_errors() {
-    check(
-        "a: 1\nafter = 1\n",
-        &["1:2: illegal character U+003A ':'"],
-        &["after"],
-    );
+    check("a: 1\nafter = 1\n", &["1:2: illegal character U+003A ':'"], &["after"]);
     check("a = \"\\q\"\n", &["1:6: unknown escape sequence"], &["a"]);
     check("a = $x\n", &["1:5: illegal character U+0024 '$'"], &["a"]);
     check("a = 1\u{0}\n", &["1:6: illegal character NUL"], &["a"]);
@@ -232,18 +164,10 @@ fn lexical_errors() {
 
 #[test]
 fn statements_need_their_own_lines() {
-    check(
-        "a = 1 b = 2\n",
-        &["1:7: expected newline, got IDENT"],
-        &["a"],
-    );
+    check("a = 1 b = 2\n", &["1:7: expected newline, got IDENT"], &["a"]);
     // A comment spanning lines ends a statement like a newline does.
     check("a = 1 /* x\n */ b = 2\n", &[], &["a", "b"]);
-    check(
-        "a = 1 /* x */ b = 2\n",
-        &["1:15: expected newline, got IDENT"],
-        &["a"],
-    );
+    check("a = 1 /* x */ b = 2\n", &["1:15: expected newline, got IDENT"], &["a"]);
     check("a = 1 // c\nb = 2", &[], &["a", "b"]);
 }
 
@@ -257,11 +181,8 @@ fn every_node_kind_casts() {
     assert_eq!(block.label().unwrap().value().as_deref(), Some("l"));
     let attr = block.body().unwrap().attributes().next().unwrap();
     let value = attr.value().unwrap();
-    let kinds: Vec<_> = value
-        .elements()
-        .iter()
-        .map(|e| format!("{:?}", e.syntax().kind()))
-        .collect();
+    let kinds: Vec<_> =
+        value.elements().iter().map(|e| format!("{:?}", e.syntax().kind())).collect();
     assert_eq!(
         kinds,
         [

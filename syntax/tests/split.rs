@@ -35,10 +35,7 @@ fn same_as_whole(text: &str, at: usize) -> Result<bool, String> {
 #[test]
 fn every_cut_of_the_docs_examples() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/docs-examples");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "river"));
     files.sort();
     let (mut accepted, mut refused) = (0, 0);
@@ -53,10 +50,7 @@ fn every_cut_of_the_docs_examples() {
         }
     }
     // Most cuts of real configs fall between statements and are accepted.
-    assert!(
-        accepted > 400 && refused > 10,
-        "accepted {accepted}, refused {refused}"
-    );
+    assert!(accepted > 400 && refused > 10, "accepted {accepted}, refused {refused}");
 }
 
 #[test]

@@ -23,11 +23,7 @@ fn examples() -> Vec<PathBuf> {
 #[test]
 fn docs_examples_get_the_reference_verdict() {
     let files = examples();
-    assert!(
-        files.len() >= 540,
-        "expected the whole corpus, found {}",
-        files.len()
-    );
+    assert!(files.len() >= 540, "expected the whole corpus, found {}", files.len());
     let (mut failures, mut table, mut rejected) = (Vec::new(), String::new(), 0);
     for path in &files {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -39,10 +35,7 @@ fn docs_examples_get_the_reference_verdict() {
         let errors_file = path.with_extension("errors");
         if !errors_file.exists() {
             if !parse.ok() {
-                failures.push(format!(
-                    "{name}: unexpected error {:?}",
-                    parse.errors()[0].message
-                ));
+                failures.push(format!("{name}: unexpected error {:?}", parse.errors()[0].message));
             }
             continue;
         }
@@ -61,15 +54,7 @@ fn docs_examples_get_the_reference_verdict() {
         }
         writeln!(table, "{name}\n  reference {reference}\n  ours      {ours}").unwrap();
     }
-    assert!(
-        failures.is_empty(),
-        "{} examples differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(
-        rejected >= 80,
-        "expected the rejected examples too, found {rejected}"
-    );
+    assert!(failures.is_empty(), "{} examples differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(rejected >= 80, "expected the rejected examples too, found {rejected}");
     insta::assert_snapshot!("first_errors", table);
 }

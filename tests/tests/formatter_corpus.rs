@@ -36,10 +36,8 @@ fn docs_examples_format_to_the_reference_output() {
                     failures.push(format!("{}: not idempotent", expect_path.display()));
                 }
             }
-            Ok(got) => failures.push(format!(
-                "{}:\n--- want\n{expect}--- got\n{got}",
-                expect_path.display()
-            )),
+            Ok(got) => failures
+                .push(format!("{}:\n--- want\n{expect}--- got\n{got}", expect_path.display())),
             Err(e) => failures.push(format!("{}: {:?}", expect_path.display(), e[0].message)),
         }
     }
@@ -61,17 +59,11 @@ fn converter_goldens_are_fixed_points() {
         let text = std::fs::read_to_string(path).unwrap();
         match river_fmt::format(&text) {
             Ok(got) if got == text => {}
-            Ok(got) => failures.push(format!(
-                "{}:\n--- want\n{text}--- got\n{got}",
-                path.display()
-            )),
+            Ok(got) => {
+                failures.push(format!("{}:\n--- want\n{text}--- got\n{got}", path.display()))
+            }
             Err(e) => failures.push(format!("{}: {:?}", path.display(), e[0].message)),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} differ:\n{}", failures.len(), failures.join("\n"));
 }

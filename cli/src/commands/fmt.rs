@@ -88,7 +88,7 @@ fn targets(args: &FmtArgs) -> Result<(Mode, Vec<PathBuf>), String> {
     let has_dir = args.paths.iter().any(|p| p.is_dir());
     if mode == Mode::Stdout && (has_dir || args.paths.len() > 1) && !args.print_ir {
         return Err(
-            "formatting a directory or several files needs --check, --diff or --write".into(),
+            "formatting a directory or several files needs --check, --diff or --write".into()
         );
     }
     let mut files = Vec::new();
@@ -178,11 +178,7 @@ fn syntax_errors(
     color: bool,
 ) -> ExitStatus {
     let _ = render::write_diagnostics(err, src, errors, color);
-    let _ = writeln!(
-        err,
-        "error: {} was not formatted: it has syntax errors",
-        src.name
-    );
+    let _ = writeln!(err, "error: {} was not formatted: it has syntax errors", src.name);
     ExitStatus::Failure
 }
 
@@ -196,10 +192,7 @@ fn unified_diff(src: &Source, formatted: &str) -> String {
 /// Replaces `path` with `text` through a temporary file in the same folder,
 /// keeping the file's permissions, so that readers never see half a file.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(text.as_bytes())?;

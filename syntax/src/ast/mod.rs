@@ -32,16 +32,10 @@ fn children<N: AstNode>(parent: &SyntaxNode) -> impl Iterator<Item = N> {
 
 /// The first direct child token of `kind`.
 fn token(parent: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    parent
-        .children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| t.kind() == kind)
+    parent.children_with_tokens().filter_map(|e| e.into_token()).find(|t| t.kind() == kind)
 }
 
 /// The first direct child token that is not trivia.
 fn first_significant_token(parent: &SyntaxNode) -> Option<SyntaxToken> {
-    parent
-        .children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .find(|t| !t.kind().is_trivia())
+    parent.children_with_tokens().filter_map(|e| e.into_token()).find(|t| !t.kind().is_trivia())
 }

@@ -51,10 +51,7 @@ pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
 /// Parses a whole file.
 pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
     let chunk = parse_chunk(text, tokens);
-    (
-        join(chunk.leading, vec![chunk.statements], chunk.trailing),
-        chunk.errors,
-    )
+    (join(chunk.leading, vec![chunk.statements], chunk.trailing), chunk.errors)
 }
 
 /// Builds `SOURCE_FILE(leading..., BODY(statements...), trailing...)`.

@@ -114,10 +114,7 @@ fn access(p: &mut Parser, start: super::green::Checkpoint) {
     } else {
         p.expected("IDENT");
         // A keyword or number in name position is the name the user meant.
-        if matches!(
-            p.kind(),
-            Some(TRUE_KW | FALSE_KW | NULL_KW | NUMBER | FLOAT)
-        ) {
+        if matches!(p.kind(), Some(TRUE_KW | FALSE_KW | NULL_KW | NUMBER | FLOAT)) {
             p.start(ERROR);
             p.bump();
             p.finish_node();

@@ -71,9 +71,7 @@ impl GreenBuilder {
     }
 
     fn blank(&mut self, slot: usize, kind: SyntaxKind, text: &str) -> GreenToken {
-        self.blanks[slot]
-            .get_or_insert_with(|| GreenToken::new(kind.into(), text))
-            .clone()
+        self.blanks[slot].get_or_insert_with(|| GreenToken::new(kind.into(), text)).clone()
     }
 
     fn intern_token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
@@ -84,8 +82,7 @@ impl GreenBuilder {
             return token.clone();
         }
         let token = GreenToken::new(raw, text);
-        self.tokens
-            .insert_unique(hash, token.clone(), |t| token_hash(t.kind(), t.text()));
+        self.tokens.insert_unique(hash, token.clone(), |t| token_hash(t.kind(), t.text()));
         token
     }
 
@@ -99,19 +96,14 @@ impl GreenBuilder {
 
     pub(crate) fn start_node_at(&mut self, checkpoint: Checkpoint, kind: SyntaxKind) {
         debug_assert!(
-            self.parents
-                .last()
-                .is_none_or(|&(_, first)| checkpoint.0 >= first),
+            self.parents.last().is_none_or(|&(_, first)| checkpoint.0 >= first),
             "checkpoint is outside the open node"
         );
         self.parents.push((kind, checkpoint.0));
     }
 
     pub(crate) fn finish_node(&mut self) {
-        let (kind, first) = self
-            .parents
-            .pop()
-            .expect("finish_node without an open node");
+        let (kind, first) = self.parents.pop().expect("finish_node without an open node");
         let node = self.make_node(kind, first);
         self.children.push(NodeOrToken::Node(node));
     }
@@ -127,10 +119,7 @@ impl GreenBuilder {
         }
         let raw: rowan::SyntaxKind = kind.into();
         let hash = FxBuildHasher.hash_one((raw.0, ids));
-        if let Some(node) = self
-            .nodes
-            .find(hash, |n| n.kind() == raw && node_ids(n) == ids)
-        {
+        if let Some(node) = self.nodes.find(hash, |n| n.kind() == raw && node_ids(n) == ids) {
             let node = node.clone();
             self.children.truncate(first);
             return node;
@@ -156,15 +145,8 @@ impl GreenBuilder {
     }
 
     pub(crate) fn finish(mut self) -> GreenNode {
-        assert!(
-            self.parents.is_empty(),
-            "unclosed nodes at the end of parsing"
-        );
-        assert_eq!(
-            self.children.len(),
-            1,
-            "the tree must have exactly one root"
-        );
+        assert!(self.parents.is_empty(), "unclosed nodes at the end of parsing");
+        assert_eq!(self.children.len(), 1, "the tree must have exactly one root");
         match self.children.pop() {
             Some(NodeOrToken::Node(node)) => node,
             _ => unreachable!("the root is a node"),

@@ -107,11 +107,7 @@ impl<'t> Parser<'t> {
         #[cfg(debug_assertions)]
         {
             self.steps += 1;
-            assert!(
-                self.steps < 100_000,
-                "the parser is stuck at token {}",
-                self.pos
-            );
+            assert!(self.steps < 100_000, "the parser is stuck at token {}", self.pos);
         }
         let tok = match self.current {
             Some(tok) => tok,

@@ -41,11 +41,7 @@ fn parse_half(text: &str) -> Half {
     let (tokens, lex_errors) = lex(text);
     let ends_in_newline = ends_in_newline(&tokens);
     let chunk = parse_chunk(text, &tokens);
-    Half {
-        lex_errors,
-        chunk,
-        ends_in_newline,
-    }
+    Half { lex_errors, chunk, ends_in_newline }
 }
 
 fn ends_in_newline(tokens: &Tokens) -> bool {
@@ -63,9 +59,7 @@ pub(crate) fn parse_in_two(
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| parse_half(second_text));
         let first = parse_half(first_text);
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (first, second)
     });
     if !first.ends_in_newline || first.chunk.ran_off_end {
@@ -80,11 +74,7 @@ pub(crate) fn parse_in_two(
     if !a.too_deep {
         errors.extend(b.errors.into_iter().map(|d| shifted(d, shift)));
     }
-    let tree = join(
-        a.leading,
-        vec![a.statements, a.trailing, b.leading, b.statements],
-        b.trailing,
-    );
+    let tree = join(a.leading, vec![a.statements, a.trailing, b.leading, b.statements], b.trailing);
     Some((tree, lex_errors, errors))
 }
 

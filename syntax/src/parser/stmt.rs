@@ -128,9 +128,7 @@ fn block_or_misnamed_attribute(p: &mut Parser) {
         }
         let got = p.describe_current();
         if fragments == 1 && label.is_none() {
-            p.error(format!(
-                "expected attribute assignment or block body, got {got}"
-            ));
+            p.error(format!("expected attribute assignment or block body, got {got}"));
         } else {
             p.error(format!("expected block body, got {got}"));
         }
@@ -154,10 +152,7 @@ fn block_name(p: &mut Parser) -> (usize, rowan::TextSize) {
         } else {
             let got = p.describe_current();
             p.error(format!("expected identifier, got {got}"));
-            if matches!(
-                p.kind(),
-                Some(NUMBER | FLOAT | TRUE_KW | FALSE_KW | NULL_KW)
-            ) {
+            if matches!(p.kind(), Some(NUMBER | FLOAT | TRUE_KW | FALSE_KW | NULL_KW)) {
                 p.start(ERROR);
                 p.bump();
                 p.finish_node();
@@ -183,17 +178,13 @@ fn block_label(p: &mut Parser, fragments: usize) -> Option<rowan::TextRange> {
             let got = p.describe_current();
             // After a lone name, a value is likelier than a label.
             if fragments == 1 && kind != IDENT {
-                p.error(format!(
-                    "expected attribute assignment or block body, got {got}"
-                ));
+                p.error(format!("expected attribute assignment or block body, got {got}"));
             } else {
                 p.error(format!("expected block label, got {got}"));
             }
             // Keep a wrong label in the block unless it starts its body.
-            if !matches!(
-                p.kind(),
-                Some(L_CURLY | R_CURLY | L_PAREN | L_BRACK | R_PAREN | R_BRACK)
-            ) {
+            if !matches!(p.kind(), Some(L_CURLY | R_CURLY | L_PAREN | L_BRACK | R_PAREN | R_BRACK))
+            {
                 p.start(ERROR);
                 p.bump();
                 p.finish_node();
@@ -213,10 +204,7 @@ fn block_label(p: &mut Parser, fragments: usize) -> Option<rowan::TextRange> {
 fn check_label(p: &mut Parser, range: rowan::TextRange) {
     let text = &p.text[range];
     let message = if text.starts_with('`') {
-        format!(
-            "expected block label to be a double quoted string, but got {}",
-            go_quote(text)
-        )
+        format!("expected block label to be a double quoted string, but got {}", go_quote(text))
     } else if text.len() > 2
         && text.ends_with('"')
         && !crate::is_valid_identifier(&text[1..text.len() - 1])
@@ -245,12 +233,9 @@ fn block_body(p: &mut Parser) {
         p.bump();
     } else {
         let got = p.describe_current();
-        let diag = Diagnostic::error(
-            "syntax-error",
-            p.current_range(),
-            format!("expected }}, got {got}"),
-        )
-        .with_label(open, "the block opened here");
+        let diag =
+            Diagnostic::error("syntax-error", p.current_range(), format!("expected }}, got {got}"))
+                .with_label(open, "the block opened here");
         p.push_error(diag, false);
     }
 }
