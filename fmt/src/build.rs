@@ -82,8 +82,22 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
         self.text(self.source(token), class_of(token.kind()));
     }
 
-    /// Punctuation whose position the printer estimates, as the reference
-    /// does for `.`, `,`, `=` and parentheses.
+    /// Punctuation at the position of its source token, where there is one.
+    ///
+    /// The reference gives `.`, `,`, `=` and parentheses no position and
+    /// lets the printer estimate one, which can move a comment from before
+    /// such a token to after it, and again on the next run. Real positions
+    /// keep every comment where it was, so formatting is idempotent; where
+    /// no comment is involved the output is the same.
+    fn punct_at(&mut self, token: Option<SyntaxToken>, text: &'static str) {
+        if let Some(token) = token {
+            let pos = self.token_pos(&token);
+            self.at(pos);
+        }
+        self.punct(text);
+    }
+
+    /// Punctuation with no source token (a comma the style adds).
     fn punct(&mut self, text: &'static str) {
         self.text(text, if text == "/" { Class::Slash } else { Class::Punct });
     }
@@ -119,7 +133,7 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             self.token(&name);
         }
         self.ws(Ws::VTab);
-        self.punct("=");
+        self.punct_at(attr.eq_token(), "=");
         self.ws(Ws::Blank);
         if let Some(value) = attr.value() {
             self.expr(&value);
@@ -173,12 +187,12 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             }
             Expr::Array(n) => self.array(expr, n),
             Expr::Object(n) => self.object(expr, n),
-            Expr::Paren(_) => {
-                self.punct("(");
+            Expr::Paren(n) => {
+                self.punct_at(child_token(n, SyntaxKind::L_PAREN), "(");
                 if let Some(inner) = expr.operand() {
                     self.expr(&inner);
                 }
-                self.punct(")");
+                self.punct_at(child_token(n, SyntaxKind::R_PAREN), ")");
             }
             Expr::Unary(n) => {
                 if let Some(op) = first_token(n) {
@@ -189,13 +203,13 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
                 }
             }
             Expr::Binary(_) => self.binary(expr),
-            Expr::Access(_) => {
+            Expr::Access(n) => {
                 if let Some(value) = expr.operand() {
                     self.expr(&value);
                 }
-                self.punct(".");
+                self.punct_at(child_token(n, SyntaxKind::DOT), ".");
                 if let Some(name) = expr.name() {
-                    self.text(self.source(&name), Class::Other);
+                    self.token(&name);
                 }
             }
             Expr::Index(n) => self.index(expr, n),
@@ -241,6 +255,7 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
         self.token(&open);
         let mut prev = self.token_pos(&open);
         let elements = expr.elements();
+        let mut commas = child_tokens(node, SyntaxKind::COMMA).into_iter();
         for (i, element) in elements.iter().enumerate() {
             let start = self.start(element.syntax());
             // An element on a new line is indented; the indent comes first
@@ -254,8 +269,9 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             }
             prev = self.end(element.syntax());
             self.expr(element);
+            let comma = commas.next();
             if i + 1 < elements.len() {
-                self.punct(",");
+                self.punct_at(comma, ",");
             }
             if broke {
                 self.ws(Ws::Unindent);
@@ -264,7 +280,7 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
         let close = child_token(node, SyntaxKind::R_BRACK);
         let close_pos = close.as_ref().map(|t| self.token_pos(t));
         if !elements.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
-            self.punct(",");
+            self.punct_at(trailing_comma(node, SyntaxKind::R_BRACK), ",");
             self.ws(Ws::Indent);
             self.ws(Ws::Formfeed);
             self.ws(Ws::Unindent);
@@ -282,6 +298,7 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
         self.ws(Ws::Indent);
         let mut prev = self.token_pos(&open);
         let fields = expr.fields();
+        let mut commas = child_tokens(node, SyntaxKind::COMMA).into_iter();
         for (i, field) in fields.iter().enumerate() {
             let Some(name) = field.name().and_then(|n| n.token()) else {
                 continue;
@@ -289,22 +306,23 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             let start = self.token_pos(&name);
             if prev.line != start.line {
                 // Keys align while the values before them stay on one line.
-                let prev_one_line =
-                    i > 0 && fields[i - 1].value().is_some_and(|v| self.lines(v.syntax()) == 1);
+                let prev_value = if i > 0 { fields[i - 1].value() } else { None };
+                let prev_one_line = prev_value.is_some_and(|v| self.lines(v.syntax()) == 1);
                 self.ws(if prev_one_line { Ws::Newline } else { Ws::Formfeed });
             } else if i > 0 {
                 self.ws(Ws::Blank);
             }
             prev = self.field_name_end(&name);
             self.field(field, &name);
+            let comma = commas.next();
             if i + 1 < fields.len() {
-                self.punct(",");
+                self.punct_at(comma, ",");
             }
         }
         let close = child_token(node, SyntaxKind::R_CURLY);
         let close_pos = close.as_ref().map(|t| self.token_pos(t));
         if !fields.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
-            self.punct(",");
+            self.punct_at(trailing_comma(node, SyntaxKind::R_CURLY), ",");
             self.ws(Ws::Formfeed);
         }
         self.ws(Ws::Unindent);
@@ -330,7 +348,7 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             self.text(self.source(name), Class::Other);
         }
         self.ws(Ws::VTab);
-        self.punct("=");
+        self.punct_at(child_token(field.syntax(), SyntaxKind::EQ), "=");
         self.ws(Ws::Blank);
         if let Some(value) = field.value() {
             self.expr(&value);
@@ -341,11 +359,12 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
         if let Some(callee) = expr.operand() {
             self.expr(&callee);
         }
-        self.punct("(");
-        let Some(args) = expr.arg_list() else { return };
-        let open = child_token(args.syntax(), SyntaxKind::L_PAREN);
+        let Some(list) = expr.arg_list() else { return };
+        let open = child_token(list.syntax(), SyntaxKind::L_PAREN);
+        self.punct_at(open.clone(), "(");
         let mut prev = open.map(|t| self.token_pos(&t));
-        let args: Vec<Expr> = args.args().collect();
+        let mut commas = child_tokens(list.syntax(), SyntaxKind::COMMA).into_iter();
+        let args: Vec<Expr> = list.args().collect();
         for (i, arg) in args.iter().enumerate() {
             let start = self.start(arg.syntax());
             let broke = prev.is_some_and(|p| p.line != start.line);
@@ -355,25 +374,26 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             }
             self.expr(arg);
             prev = Some(self.end(arg.syntax()));
+            let comma = commas.next();
             if i + 1 < args.len() {
-                self.punct(",");
+                self.punct_at(comma, ",");
                 self.ws(Ws::Blank);
             }
             if broke {
                 self.ws(Ws::Unindent);
             }
         }
-        let close = expr.arg_list().and_then(|a| child_token(a.syntax(), SyntaxKind::R_PAREN));
-        let close = close.map(|t| self.token_pos(&t));
+        let close = child_token(list.syntax(), SyntaxKind::R_PAREN);
+        let close_pos = close.as_ref().map(|t| self.token_pos(t));
         // The reference adds the comma even to an empty list split over two
         // lines (`f(\n)` becomes `f(,\n)`, which does not parse); we do not.
-        if let (false, Some(p), Some(c)) = (args.is_empty(), prev, close) {
+        if let (false, Some(p), Some(c)) = (args.is_empty(), prev, close_pos) {
             if p.line != c.line {
-                self.punct(",");
+                self.punct_at(trailing_comma(list.syntax(), SyntaxKind::R_PAREN), ",");
                 self.ws(Ws::Formfeed);
             }
         }
-        self.punct(")");
+        self.punct_at(close, ")");
     }
 }
 
@@ -402,6 +422,24 @@ fn class_of(kind: SyntaxKind) -> Class {
 
 fn child_token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
     node.children_with_tokens().filter_map(|e| e.into_token()).find(|t| t.kind() == kind)
+}
+
+fn child_tokens(node: &SyntaxNode, kind: SyntaxKind) -> Vec<SyntaxToken> {
+    node.children_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| t.kind() == kind)
+        .collect()
+}
+
+/// The comma right before the closing bracket, if the source has one.
+fn trailing_comma(node: &SyntaxNode, close: SyntaxKind) -> Option<SyntaxToken> {
+    let significant: Vec<SyntaxToken> = node
+        .children_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| !t.kind().is_trivia())
+        .collect();
+    let at = significant.iter().position(|t| t.kind() == close)?;
+    significant.get(at.checked_sub(1)?).filter(|t| t.kind() == SyntaxKind::COMMA).cloned()
 }
 
 fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {

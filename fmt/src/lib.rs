@@ -13,6 +13,7 @@
 //! idempotent. This crate never prints.
 
 mod build;
+mod check;
 mod comments;
 mod ir;
 mod lines;
@@ -20,6 +21,8 @@ mod printer;
 mod tabwriter;
 mod trim;
 
+#[doc(hidden)]
+pub use check::check_formatting;
 pub use ir::{Class, Doc, Item, Pos, Sink, Ws};
 use lines::Lines;
 use river_syntax::{Diagnostic, Parse};
