@@ -18,6 +18,7 @@ mod comments;
 mod ir;
 mod lines;
 mod printer;
+mod range;
 mod tabwriter;
 mod trim;
 
@@ -25,6 +26,7 @@ mod trim;
 pub use check::check_formatting;
 pub use ir::{Class, Doc, Item, Pos, Sink, Ws};
 use lines::Lines;
+pub use range::{format_range, Edit};
 use river_syntax::{Diagnostic, Parse};
 
 /// Formats a River file. Syntax errors are returned instead, and nothing is
