@@ -194,10 +194,13 @@ impl<'c> Printer<'c> {
         if literal {
             self.output.push(ESCAPE);
         }
-        let breaks = text.bytes().filter(|&b| b == b'\n' || b == b'\x0c').count();
+        // A formfeed inside a comment is just a character (the reference
+        // counts it as a line break, which can join the next comment onto
+        // this one's line).
+        let breaks = text.bytes().filter(|&b| b == b'\n').count();
         self.pos.offset += text.len();
         if breaks > 0 {
-            let last_break = text.rfind(['\n', '\x0c']).unwrap_or(0);
+            let last_break = text.rfind('\n').unwrap_or(0);
             let column = text.len() - last_break;
             self.pos.line += breaks;
             self.out.line += breaks;
