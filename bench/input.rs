@@ -25,7 +25,8 @@ pub fn big() -> &'static str {
         let mut files = Vec::new();
         goldens(&root, &mut files);
         // Sorted by path bytes, as `LC_ALL=C sort` orders them.
-        files.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        files
+            .sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
         let one: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
         one.repeat(170)
     })

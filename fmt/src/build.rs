@@ -142,9 +142,14 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
 
     fn block(&mut self, block: &Block) {
         if let Some(name) = block.name() {
-            let pos = self.start(name.syntax());
-            self.at(pos);
-            self.text(name.text(), Class::Other);
+            // Fragment by fragment, each at its position: the same text as
+            // the reference's joined name, but a comment inside the name
+            // (after a `.` that ends a line) stays there instead of landing
+            // between the name and its `{`, where the output would not parse.
+            let parts = name.syntax().children_with_tokens().filter_map(|e| e.into_token());
+            for token in parts.filter(|t| !t.kind().is_trivia()) {
+                self.token(&token);
+            }
         }
         if let Some(token) = block.label().and_then(|l| l.token()) {
             let raw = self.source(&token);

@@ -19,6 +19,7 @@ mod ir;
 mod lines;
 mod printer;
 mod range;
+mod split;
 mod tabwriter;
 mod trim;
 
@@ -28,10 +29,24 @@ pub use ir::{Class, Doc, Item, Pos, Sink, Ws};
 use lines::Lines;
 pub use range::{format_range, Edit};
 use river_syntax::{Diagnostic, Parse};
+#[doc(hidden)]
+pub use split::format_in_two_at;
+
+/// Files at least this large are formatted as two halves on two threads,
+/// where the machine has two cores.
+const PARALLEL_MIN_LEN: usize = 1 << 20;
 
 /// Formats a River file. Syntax errors are returned instead, and nothing is
 /// formatted.
 pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    if text.len() >= PARALLEL_MIN_LEN && two_cores {
+        if let Some(out) =
+            split::cut_near(text, text.len() / 2).and_then(|at| format_in_two_at(text, at))
+        {
+            return Ok(out);
+        }
+    }
     let parse = river_syntax::parse(text);
     if !parse.ok() {
         return Err(parse.errors().to_vec());

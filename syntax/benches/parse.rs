@@ -6,6 +6,7 @@
 use divan::counter::BytesCount;
 use divan::Bencher;
 
+#[allow(dead_code)] // each user takes what it needs
 #[path = "../../bench/input.rs"]
 mod input;
 use input::{big, slice};
