@@ -9,11 +9,16 @@
 //! with a block. Otherwise the caller formats the file in one piece.
 
 use river_syntax::ast::Stmt;
-use river_syntax::TextSize;
+use river_syntax::{Parse, TextSize};
 
 /// Formats `text` as the halves before and after byte `at`, or `None`
 /// where that would not give what formatting it whole gives.
 pub fn format_in_two_at(text: &str, at: usize) -> Option<String> {
+    in_two(text, at).map(|(out, _)| out)
+}
+
+/// [`format_in_two_at`], handing back the halves' syntax trees too.
+pub(crate) fn in_two(text: &str, at: usize) -> Option<(String, Vec<Parse>)> {
     if !text.is_char_boundary(at) || at == 0 || text.as_bytes()[at - 1] != b'\n' {
         return None;
     }
@@ -23,10 +28,10 @@ pub fn format_in_two_at(text: &str, at: usize) -> Option<String> {
         let first = half(first, Side::First);
         (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
-    let (mut out, second) = (first?, second?);
+    let ((mut out, first_tree), (second, second_tree)) = (first?, second?);
     out.push('\n');
     out.push_str(&second);
-    Some(out)
+    Some((out, vec![first_tree, second_tree]))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,7 +40,7 @@ enum Side {
     Second,
 }
 
-fn half(text: &str, side: Side) -> Option<String> {
+fn half(text: &str, side: Side) -> Option<(String, Parse)> {
     let parse = river_syntax::parse_whole(text);
     if !parse.ok() {
         return None;
@@ -51,7 +56,7 @@ fn half(text: &str, side: Side) -> Option<String> {
             matches!(s, Stmt::Block(_)) && s.syntax().text_range().start() == TextSize::from(0)
         }),
     };
-    fits.then(|| crate::format_parse(text, &parse))
+    fits.then(|| (crate::format_parse(text, &parse), parse))
 }
 
 /// The first line start at or after `near` whose line begins with a name.

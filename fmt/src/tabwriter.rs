@@ -56,38 +56,43 @@ struct Aligner {
 impl Aligner {
     fn write(&mut self, input: &[u8]) {
         let mut start = 0;
-        for (i, &byte) in input.iter().enumerate() {
+        let mut i = 0;
+        while i < input.len() {
             if self.escaped {
-                if byte == ESCAPE {
-                    self.append(&input[start..=i]);
-                    start = i + 1;
-                    self.end_escape();
-                }
+                // Jump to the closing escape.
+                let Some(end) = memchr::memchr(ESCAPE, &input[i..]) else { break };
+                i += end;
+                self.append(&input[start..=i]);
+                start = i + 1;
+                self.end_escape();
+                i += 1;
                 continue;
             }
-            match byte {
-                b'\t' | b'\x0b' | b'\n' | b'\x0c' => {
-                    self.append(&input[start..i]);
-                    self.measure();
-                    start = i + 1;
-                    let cells = self.end_cell(byte == b'\t');
-                    if byte == b'\n' || byte == b'\x0c' {
-                        self.line_starts.push(self.cells.len());
-                        // A formfeed ends every column; so does a line of one
-                        // cell, which cannot shape the lines after it.
-                        if byte == b'\x0c' || cells == 1 {
-                            self.flush();
-                        }
-                    }
-                }
-                ESCAPE => {
-                    self.append(&input[start..i]);
-                    self.measure();
-                    start = i;
-                    self.escaped = true;
-                }
-                _ => {}
+            // Jump over ordinary text to the next byte that matters.
+            let Some(skip) = input[i..].iter().position(|&b| matters(b)) else { break };
+            i += skip;
+            let byte = input[i];
+            if byte == ESCAPE {
+                self.append(&input[start..i]);
+                self.measure();
+                start = i;
+                self.escaped = true;
+                i += 1;
+                continue;
             }
+            self.append(&input[start..i]);
+            self.measure();
+            start = i + 1;
+            let cells = self.end_cell(byte == b'\t');
+            if byte == b'\n' || byte == b'\x0c' {
+                self.line_starts.push(self.cells.len());
+                // A formfeed ends every column; so does a line of one cell,
+                // which cannot shape the lines after it.
+                if byte == b'\x0c' || cells == 1 {
+                    self.flush();
+                }
+            }
+            i += 1;
         }
         self.append(&input[start..]);
     }
@@ -210,6 +215,11 @@ impl Aligner {
         }
         pos
     }
+}
+
+/// Cell ends, line breaks and escapes.
+fn matters(byte: u8) -> bool {
+    matches!(byte, b'\t' | b'\x0b' | b'\n' | b'\x0c' | ESCAPE)
 }
 
 fn pad(output: &mut Vec<u8>, text_width: usize, cell_width: usize, tabs: bool) {

@@ -142,8 +142,12 @@ fn one(
             Err(errors) => syntax_errors(err, &src, &errors, color),
         };
     }
-    let formatted = match river_fmt::format(&src.text) {
-        Ok(f) => f,
+    let formatted = match river_fmt::format_and_trees(&src.text) {
+        Ok((text, trees)) => {
+            // The trees are not needed again; the process frees them faster.
+            std::mem::forget(trees);
+            text
+        }
         Err(errors) => return syntax_errors(err, &src, &errors, color),
     };
     let changed = formatted != src.text;
