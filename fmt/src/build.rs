@@ -254,13 +254,13 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
     }
 
     fn array(&mut self, expr: &Expr, node: &SyntaxNode) {
-        let Some(open) = child_token(node, SyntaxKind::L_BRACK) else {
-            return;
-        };
+        let parts = ListParts::of(node);
+        let Some(open) = parts.open else { return };
         self.token(&open);
         let mut prev = self.token_pos(&open);
-        let elements = expr.elements();
-        let mut commas = child_tokens(node, SyntaxKind::COMMA).into_iter();
+        let elements: Vec<Expr> = parts.items.into_iter().filter_map(Expr::cast).collect();
+        let mut commas = parts.commas.into_iter();
+        let _ = expr;
         for (i, element) in elements.iter().enumerate() {
             let start = self.start(element.syntax());
             // An element on a new line is indented; the indent comes first
@@ -282,10 +282,10 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
                 self.ws(Ws::Unindent);
             }
         }
-        let close = child_token(node, SyntaxKind::R_BRACK);
+        let close = parts.close;
         let close_pos = close.as_ref().map(|t| self.token_pos(t));
         if !elements.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
-            self.punct_at(trailing_comma(node, SyntaxKind::R_BRACK), ",");
+            self.punct_at(parts.trailing_comma, ",");
             self.ws(Ws::Indent);
             self.ws(Ws::Formfeed);
             self.ws(Ws::Unindent);
@@ -296,14 +296,14 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
     }
 
     fn object(&mut self, expr: &Expr, node: &SyntaxNode) {
-        let Some(open) = child_token(node, SyntaxKind::L_CURLY) else {
-            return;
-        };
+        let parts = ListParts::of(node);
+        let Some(open) = parts.open else { return };
         self.token(&open);
         self.ws(Ws::Indent);
         let mut prev = self.token_pos(&open);
-        let fields = expr.fields();
-        let mut commas = child_tokens(node, SyntaxKind::COMMA).into_iter();
+        let fields: Vec<ObjectField> = parts.items.into_iter().filter_map(ObjectField::cast).collect();
+        let mut commas = parts.commas.into_iter();
+        let _ = expr;
         for (i, field) in fields.iter().enumerate() {
             let Some(name) = field.name().and_then(|n| n.token()) else {
                 continue;
@@ -324,10 +324,10 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
                 self.punct_at(comma, ",");
             }
         }
-        let close = child_token(node, SyntaxKind::R_CURLY);
+        let close = parts.close;
         let close_pos = close.as_ref().map(|t| self.token_pos(t));
         if !fields.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
-            self.punct_at(trailing_comma(node, SyntaxKind::R_CURLY), ",");
+            self.punct_at(parts.trailing_comma, ",");
             self.ws(Ws::Formfeed);
         }
         self.ws(Ws::Unindent);
@@ -365,11 +365,12 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             self.expr(&callee);
         }
         let Some(list) = expr.arg_list() else { return };
-        let open = child_token(list.syntax(), SyntaxKind::L_PAREN);
+        let parts = ListParts::of(list.syntax());
+        let open = parts.open;
         self.punct_at(open.clone(), "(");
         let mut prev = open.map(|t| self.token_pos(&t));
-        let mut commas = child_tokens(list.syntax(), SyntaxKind::COMMA).into_iter();
-        let args: Vec<Expr> = list.args().collect();
+        let mut commas = parts.commas.into_iter();
+        let args: Vec<Expr> = parts.items.into_iter().filter_map(Expr::cast).collect();
         for (i, arg) in args.iter().enumerate() {
             let start = self.start(arg.syntax());
             let broke = prev.is_some_and(|p| p.line != start.line);
@@ -388,13 +389,13 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
                 self.ws(Ws::Unindent);
             }
         }
-        let close = child_token(list.syntax(), SyntaxKind::R_PAREN);
+        let close = parts.close;
         let close_pos = close.as_ref().map(|t| self.token_pos(t));
         // The reference adds the comma even to an empty list split over two
         // lines (`f(\n)` becomes `f(,\n)`, which does not parse); we do not.
         if let (false, Some(p), Some(c)) = (args.is_empty(), prev, close_pos) {
             if p.line != c.line {
-                self.punct_at(trailing_comma(list.syntax(), SyntaxKind::R_PAREN), ",");
+                self.punct_at(parts.trailing_comma, ",");
                 self.ws(Ws::Formfeed);
             }
         }
@@ -429,22 +430,45 @@ fn child_token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
     node.children_with_tokens().filter_map(|e| e.into_token()).find(|t| t.kind() == kind)
 }
 
-fn child_tokens(node: &SyntaxNode, kind: SyntaxKind) -> Vec<SyntaxToken> {
-    node.children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(|t| t.kind() == kind)
-        .collect()
+/// The parts of an array, object or argument list, found in one pass over
+/// its children (each pass over a red tree allocates).
+struct ListParts {
+    open: Option<SyntaxToken>,
+    items: Vec<SyntaxNode>,
+    /// The commas, in order: the one after item `i` is `commas[i]`.
+    commas: Vec<SyntaxToken>,
+    close: Option<SyntaxToken>,
+    /// A comma right before the closing bracket.
+    trailing_comma: Option<SyntaxToken>,
 }
 
-/// The comma right before the closing bracket, if the source has one.
-fn trailing_comma(node: &SyntaxNode, close: SyntaxKind) -> Option<SyntaxToken> {
-    let significant: Vec<SyntaxToken> = node
-        .children_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(|t| !t.kind().is_trivia())
-        .collect();
-    let at = significant.iter().position(|t| t.kind() == close)?;
-    significant.get(at.checked_sub(1)?).filter(|t| t.kind() == SyntaxKind::COMMA).cloned()
+impl ListParts {
+    fn of(node: &SyntaxNode) -> ListParts {
+        let mut parts =
+            ListParts { open: None, items: Vec::new(), commas: Vec::new(), close: None, trailing_comma: None };
+        let mut last_comma = None;
+        for element in node.children_with_tokens() {
+            match element {
+                rowan::NodeOrToken::Node(n) => {
+                    parts.items.push(n);
+                    last_comma = None;
+                }
+                rowan::NodeOrToken::Token(t) => match t.kind() {
+                    SyntaxKind::L_BRACK | SyntaxKind::L_CURLY | SyntaxKind::L_PAREN => parts.open = Some(t),
+                    SyntaxKind::R_BRACK | SyntaxKind::R_CURLY | SyntaxKind::R_PAREN => {
+                        parts.trailing_comma = last_comma.take();
+                        parts.close = Some(t);
+                    }
+                    SyntaxKind::COMMA => {
+                        last_comma = Some(t.clone());
+                        parts.commas.push(t);
+                    }
+                    _ => {}
+                },
+            }
+        }
+        parts
+    }
 }
 
 fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {
