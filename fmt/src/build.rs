@@ -301,7 +301,8 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
         self.token(&open);
         self.ws(Ws::Indent);
         let mut prev = self.token_pos(&open);
-        let fields: Vec<ObjectField> = parts.items.into_iter().filter_map(ObjectField::cast).collect();
+        let fields: Vec<ObjectField> =
+            parts.items.into_iter().filter_map(ObjectField::cast).collect();
         let mut commas = parts.commas.into_iter();
         let _ = expr;
         for (i, field) in fields.iter().enumerate() {
@@ -444,8 +445,13 @@ struct ListParts {
 
 impl ListParts {
     fn of(node: &SyntaxNode) -> ListParts {
-        let mut parts =
-            ListParts { open: None, items: Vec::new(), commas: Vec::new(), close: None, trailing_comma: None };
+        let mut parts = ListParts {
+            open: None,
+            items: Vec::new(),
+            commas: Vec::new(),
+            close: None,
+            trailing_comma: None,
+        };
         let mut last_comma = None;
         for element in node.children_with_tokens() {
             match element {
@@ -454,7 +460,9 @@ impl ListParts {
                     last_comma = None;
                 }
                 rowan::NodeOrToken::Token(t) => match t.kind() {
-                    SyntaxKind::L_BRACK | SyntaxKind::L_CURLY | SyntaxKind::L_PAREN => parts.open = Some(t),
+                    SyntaxKind::L_BRACK | SyntaxKind::L_CURLY | SyntaxKind::L_PAREN => {
+                        parts.open = Some(t)
+                    }
                     SyntaxKind::R_BRACK | SyntaxKind::R_CURLY | SyntaxKind::R_PAREN => {
                         parts.trailing_comma = last_comma.take();
                         parts.close = Some(t);

@@ -68,9 +68,7 @@ pub fn format_parse(text: &str, parse: &Parse) -> String {
     let groups = comments::collect(text, &mut lines);
     let printer = printer::Printer::new(&groups, text.len());
     let printed = walk(text, &mut lines, parse, printer).finish();
-    let aligned = tabwriter::align(&printed);
-    drop(printed);
-    let mut out = trim::trim(&aligned);
+    let mut out = tabwriter::align(&printed);
     // The reference's `fmt` command ends the file with one newline.
     out.push(b'\n');
     String::from_utf8(out).expect("formatting only moves whitespace around UTF-8 text")

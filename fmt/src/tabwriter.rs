@@ -10,6 +10,8 @@
 //! (between two `ESCAPE` bytes) is one piece: tabs and newlines inside it
 //! do nothing, and the escapes count for no width.
 
+use crate::trim::Trimmer;
+
 /// Brackets text that must not be interpreted.
 pub(crate) const ESCAPE: u8 = 0xff;
 
@@ -18,28 +20,32 @@ const PADDING: usize = 1;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Cell {
-    /// Bytes of the cell's text in the buffer.
+    /// Where the cell's text starts in the buffer.
+    start: usize,
+    /// Bytes of the cell's text.
     size: usize,
-    /// Width in characters, escapes excluded.
-    width: usize,
+    /// Escaped runs in it (their escape bytes count for no width).
+    escapes: usize,
     /// Ended by a hard tab.
     hard: bool,
 }
 
-/// Aligns `input` (the printer's output) and returns the laid-out bytes
-/// (escape bytes kept, for the trimmer).
+/// Aligns `input` (the printer's output) and returns the final text:
+/// trailing whitespace and escape bytes removed.
 pub(crate) fn align(input: &[u8]) -> Vec<u8> {
-    let mut w =
-        Aligner { output: Vec::with_capacity(input.len() + input.len() / 8), ..Default::default() };
+    let mut w = Aligner {
+        output: Trimmer::with_capacity(input.len() + input.len() / 8),
+        ..Default::default()
+    };
     w.line_starts.push(0);
     w.write(input);
     w.flush();
-    w.output
+    w.output.out
 }
 
 #[derive(Default)]
 struct Aligner {
-    output: Vec<u8>,
+    output: Trimmer,
     /// Text of the pending lines, without the tabs and line breaks.
     buf: Vec<u8>,
     cell: Cell,
@@ -49,8 +55,6 @@ struct Aligner {
     line_starts: Vec<usize>,
     widths: Vec<usize>,
     escaped: bool,
-    /// Where in `buf` the current cell's text starts being unmeasured.
-    measured: usize,
 }
 
 impl Aligner {
@@ -64,7 +68,7 @@ impl Aligner {
                 i += end;
                 self.append(&input[start..=i]);
                 start = i + 1;
-                self.end_escape();
+                self.escaped = false;
                 i += 1;
                 continue;
             }
@@ -74,14 +78,13 @@ impl Aligner {
             let byte = input[i];
             if byte == ESCAPE {
                 self.append(&input[start..i]);
-                self.measure();
                 start = i;
                 self.escaped = true;
+                self.cell.escapes += 1;
                 i += 1;
                 continue;
             }
             self.append(&input[start..i]);
-            self.measure();
             start = i + 1;
             let cells = self.end_cell(byte == b'\t');
             if byte == b'\n' || byte == b'\x0c' {
@@ -102,22 +105,17 @@ impl Aligner {
         self.cell.size += text.len();
     }
 
-    /// Counts the characters added to the current cell since last time.
-    fn measure(&mut self) {
-        self.cell.width += char_count(&self.buf[self.measured..]);
-        self.measured = self.buf.len();
-    }
-
-    fn end_escape(&mut self) {
-        self.measure();
-        self.cell.width -= 2; // the escape bytes themselves
-        self.escaped = false;
+    /// A cell's width in characters, escape bytes excluded. Measured only
+    /// for cells in a column: most text is the last cell of its line.
+    fn width(&self, cell: Cell) -> usize {
+        char_count(&self.buf[cell.start..cell.start + cell.size]).saturating_sub(2 * cell.escapes)
     }
 
     /// Ends the current cell; returns how many cells its line has.
     fn end_cell(&mut self, hard: bool) -> usize {
         self.cell.hard = hard;
-        self.cells.push(std::mem::take(&mut self.cell));
+        let next = Cell { start: self.buf.len(), ..Cell::default() };
+        self.cells.push(std::mem::replace(&mut self.cell, next));
         self.cells.len() - self.line_starts.last().copied().unwrap_or(0)
     }
 
@@ -133,15 +131,12 @@ impl Aligner {
     /// Lays out and writes everything pending.
     fn flush(&mut self) {
         if self.cell.size > 0 {
-            if self.escaped {
-                self.end_escape();
-            }
+            self.escaped = false;
             self.end_cell(false);
         }
         let lines = self.line_starts.len();
         self.format(0, 0, lines);
         self.buf.clear();
-        self.measured = 0;
         self.cell = Cell::default();
         self.escaped = false;
         self.cells.clear();
@@ -168,8 +163,9 @@ impl Aligner {
             let mut discardable = true;
             while this < end && column + 1 < self.line_len(this) {
                 let cell = self.line(this)[column];
-                width = width.max(cell.width + PADDING);
-                discardable &= cell.width == 0 && !cell.hard;
+                let cell_width = self.width(cell);
+                width = width.max(cell_width + PADDING);
+                discardable &= cell_width == 0 && !cell.hard;
                 this += 1;
             }
             if discardable {
@@ -191,26 +187,27 @@ impl Aligner {
             let mut leading = true;
             for j in self.line_starts[i]..cells_end {
                 let cell = self.cells[j];
-                let width = self.widths.get(j - self.line_starts[i]).copied();
+                let column_width = self.widths.get(j - self.line_starts[i]).copied();
                 if cell.size == 0 {
-                    if let Some(width) = width {
-                        pad(&mut self.output, cell.width, width, leading);
+                    if let Some(column_width) = column_width {
+                        pad(&mut self.output, 0, column_width, leading);
                     }
                 } else {
                     leading = false;
-                    self.output.extend_from_slice(&self.buf[pos..pos + cell.size]);
+                    self.output.text(&self.buf[pos..pos + cell.size]);
                     pos += cell.size;
-                    if let Some(width) = width {
-                        pad(&mut self.output, cell.width, width, false);
+                    if let Some(column_width) = column_width {
+                        let width = self.width(cell);
+                        pad(&mut self.output, width, column_width, false);
                     }
                 }
             }
             if i + 1 == total {
                 // The last line has no line break yet: write what it holds.
-                self.output.extend_from_slice(&self.buf[pos..pos + self.cell.size]);
+                self.output.text(&self.buf[pos..pos + self.cell.size]);
                 pos += self.cell.size;
             } else {
-                self.output.push(b'\n');
+                self.output.newline();
             }
         }
         pos
@@ -222,14 +219,14 @@ fn matters(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\x0b' | b'\n' | b'\x0c' | ESCAPE)
 }
 
-fn pad(output: &mut Vec<u8>, text_width: usize, cell_width: usize, tabs: bool) {
+fn pad(output: &mut Trimmer, text_width: usize, cell_width: usize, tabs: bool) {
     if tabs {
         // Round the cell up to whole tabs.
         let cell_width = cell_width.div_ceil(TAB_WIDTH) * TAB_WIDTH;
         let n = cell_width - text_width;
-        output.extend(std::iter::repeat_n(b'\t', n.div_ceil(TAB_WIDTH)));
+        output.pad(b'\t', n.div_ceil(TAB_WIDTH));
     } else {
-        output.extend(std::iter::repeat_n(b' ', cell_width.saturating_sub(text_width)));
+        output.pad(b' ', cell_width.saturating_sub(text_width));
     }
 }
 
@@ -264,10 +261,13 @@ mod tests {
 
     #[test]
     fn escaped_text_is_one_piece() {
-        let s = "k\x0b= \u{ff}".to_string();
-        let input = [b"k\x0b= \xffa\tb\xff\n".as_slice()].concat();
-        let out = align(&input);
-        assert_eq!(out, b"k = \xffa\tb\xff\n");
-        let _ = s;
+        let out = align(b"k\x0b= \xffa\tb \xff\nlonger\x0b= 1\n");
+        assert_eq!(out, b"k      = a\tb \nlonger = 1\n");
+    }
+
+    #[test]
+    fn escaped_text_counts_its_characters_only() {
+        let out = align(b"\xff\xc3\xa9\xff\x0b= 1\nab\x0b= 2\n");
+        assert_eq!(String::from_utf8(out).unwrap(), "\u{e9}  = 1\nab = 2\n");
     }
 }
