@@ -65,7 +65,7 @@ pub fn format_and_trees(text: &str) -> Result<(String, Vec<Parse>), Vec<Diagnost
 /// Formats an already parsed, error-free file.
 pub fn format_parse(text: &str, parse: &Parse) -> String {
     let mut lines = Lines::new(text);
-    let groups = comments::collect(text, &mut lines);
+    let groups = comments::collect(text, parse, &mut lines);
     let printer = printer::Printer::new(&groups, text.len());
     let printed = walk(text, &mut lines, parse, printer).finish();
     let mut out = tabwriter::align(&printed);

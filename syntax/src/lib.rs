@@ -30,6 +30,17 @@ pub use rowan::{GreenNode, TextRange, TextSize};
 pub struct Parse {
     green: GreenNode,
     errors: Vec<Diagnostic>,
+    comments: Vec<Comment>,
+}
+
+/// A comment of a parsed file, for tools that place comments (the
+/// formatter) without walking the whole tree for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Comment {
+    pub range: TextRange,
+    /// How many significant (non-trivia) tokens come before it in the file:
+    /// two comments with the same count have no code between them.
+    pub code_before: u32,
 }
 
 impl Parse {
@@ -51,6 +62,11 @@ impl Parse {
     /// Syntax errors, lexical ones included, in source order.
     pub fn errors(&self) -> &[Diagnostic] {
         &self.errors
+    }
+
+    /// The file's comments, in order.
+    pub fn comments(&self) -> &[Comment] {
+        &self.comments
     }
 
     /// Whether the input had no syntax errors.
@@ -84,10 +100,15 @@ impl Parse {
         Ok(())
     }
 
-    fn new(green: GreenNode, lex_errors: Vec<Diagnostic>, mut errors: Vec<Diagnostic>) -> Parse {
+    fn new(
+        green: GreenNode,
+        lex_errors: Vec<Diagnostic>,
+        mut errors: Vec<Diagnostic>,
+        comments: Vec<Comment>,
+    ) -> Parse {
         errors.extend(lex_errors);
         errors.sort_by_key(|d| (d.range.start(), d.range.end()));
-        Parse { green, errors }
+        Parse { green, errors, comments }
     }
 }
 
@@ -110,8 +131,8 @@ pub fn parse(text: &str) -> Parse {
 /// Parses a River file in one piece, on this thread.
 pub fn parse_whole(text: &str) -> Parse {
     let (tokens, lex_errors) = lexer::lex(text);
-    let (green, errors) = parser::parse_file(text, &tokens);
-    Parse::new(green, lex_errors, errors)
+    let (green, errors, comments) = parser::parse_file(text, &tokens);
+    Parse::new(green, lex_errors, errors, comments)
 }
 
 /// Parses `text` as two halves split at byte `at`, as [`parse`] does for
@@ -119,8 +140,8 @@ pub fn parse_whole(text: &str) -> Parse {
 /// [`parse_whole`]. Public for tests of that promise.
 #[doc(hidden)]
 pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
-    let (green, lex_errors, errors) = parser::split::parse_in_two(text, at)?;
-    Some(Parse::new(green, lex_errors, errors))
+    let (green, lex_errors, errors, comments) = parser::split::parse_in_two(text, at)?;
+    Some(Parse::new(green, lex_errors, errors, comments))
 }
 
 fn two_cores() -> bool {
@@ -131,8 +152,8 @@ fn two_cores() -> bool {
 /// `SOURCE_FILE` holding the expression.
 pub fn parse_expression(text: &str) -> Parse {
     let (tokens, lex_errors) = lexer::lex(text);
-    let (green, errors) = parser::parse_expression(text, &tokens);
-    Parse::new(green, lex_errors, errors)
+    let (green, errors, comments) = parser::parse_expression(text, &tokens);
+    Parse::new(green, lex_errors, errors, comments)
 }
 
 /// Whether `s` is exactly one River identifier (keywords are not), as a

@@ -22,6 +22,9 @@ fn same_as_whole(text: &str, at: usize) -> Result<bool, String> {
     if halves.debug_tree() != whole.debug_tree() {
         return Err(format!("trees differ when cut at {at} in {text:?}"));
     }
+    if halves.comments() != whole.comments() {
+        return Err(format!("comments differ when cut at {at} in {text:?}"));
+    }
     if halves.errors() != whole.errors() {
         return Err(format!(
             "errors differ when cut at {at} in {text:?}:\n{:?}\n{:?}",

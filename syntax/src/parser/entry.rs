@@ -6,6 +6,7 @@ use rowan::GreenNode;
 use super::{expr, green, stmt, Parser};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::Tokens;
+use crate::Comment;
 use crate::SyntaxKind::*;
 
 /// The statements of one stretch of a file, ready to be joined with others.
@@ -17,6 +18,9 @@ pub(crate) struct Chunk {
     /// Trivia after the last statement.
     pub(crate) trailing: Vec<green::Element>,
     pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) comments: Vec<Comment>,
+    /// How many significant tokens the stretch has.
+    pub(crate) code_tokens: u32,
     /// Whether the nesting limit was hit (which silences later errors).
     pub(crate) too_deep: bool,
     /// Whether some construct reached the end of the stretch unfinished, so
@@ -43,15 +47,21 @@ pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
         statements,
         trailing,
         errors: p.errors,
+        comments: p.comments,
+        code_tokens: p.code_tokens,
         too_deep: p.too_deep,
         ran_off_end: p.ran_off_end,
     }
 }
 
-/// Parses a whole file.
-pub(crate) fn parse_file(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
+/// Parses a whole file: the tree, the errors and the comments.
+pub(crate) fn parse_file(
+    text: &str,
+    tokens: &Tokens,
+) -> (GreenNode, Vec<Diagnostic>, Vec<Comment>) {
     let chunk = parse_chunk(text, tokens);
-    (join(chunk.leading, vec![chunk.statements], chunk.trailing), chunk.errors)
+    let tree = join(chunk.leading, vec![chunk.statements], chunk.trailing);
+    (tree, chunk.errors, chunk.comments)
 }
 
 /// Builds `SOURCE_FILE(leading..., BODY(statements...), trailing...)`.
@@ -69,7 +79,10 @@ pub(crate) fn join(
 }
 
 /// Parses a single expression, as `flow eval` takes it.
-pub(crate) fn parse_expression(text: &str, tokens: &Tokens) -> (GreenNode, Vec<Diagnostic>) {
+pub(crate) fn parse_expression(
+    text: &str,
+    tokens: &Tokens,
+) -> (GreenNode, Vec<Diagnostic>, Vec<Comment>) {
     let mut p = Parser::new(text, tokens);
     p.builder.start_node(SOURCE_FILE);
     expr::expr(&mut p);
@@ -88,5 +101,7 @@ pub(crate) fn parse_expression(text: &str, tokens: &Tokens) -> (GreenNode, Vec<D
     }
     p.flush_trivia(tokens.len());
     p.finish_node();
-    p.finish()
+    let comments = std::mem::take(&mut p.comments);
+    let (tree, errors) = p.finish();
+    (tree, errors, comments)
 }

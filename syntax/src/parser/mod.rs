@@ -18,6 +18,7 @@ use rowan::{GreenNode, TextRange, TextSize};
 
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{self, Tokens};
+use crate::Comment;
 use crate::SyntaxKind::{self, *};
 
 /// How deeply blocks and expressions may nest. Deeper input is one syntax
@@ -60,6 +61,10 @@ pub(crate) struct Parser<'t> {
     /// Offset of the last reported parser error, to keep one error a line.
     last_error: Option<TextSize>,
     depth: u32,
+    /// Comments met so far.
+    pub(crate) comments: Vec<Comment>,
+    /// Significant tokens added to the tree so far.
+    pub(crate) code_tokens: u32,
     /// Set once nesting went past the limit: the input is pathological, so
     /// nothing more is reported.
     too_deep: bool,
@@ -88,6 +93,8 @@ impl<'t> Parser<'t> {
             last_error: None,
             depth: 0,
             too_deep: false,
+            comments: Vec::new(),
+            code_tokens: 0,
             at_top_boundary: false,
             ran_off_end: false,
             #[cfg(debug_assertions)]
@@ -235,6 +242,7 @@ impl<'t> Parser<'t> {
                 self.flush_trivia(i);
                 let text = self.tokens.text(self.text, i);
                 self.builder.token(kind, text);
+                self.code_tokens += 1;
                 self.pos = i + 1;
                 self.prev_end = self.tokens.range(i).end();
                 if let Some(term) = lexer::ends_statement(kind, text) {
@@ -244,9 +252,7 @@ impl<'t> Parser<'t> {
             Tok::Terminator(i) => {
                 if i != usize::MAX {
                     self.flush_trivia(i);
-                    let kind = self.tokens.kind(i);
-                    self.builder.token(kind, self.tokens.text(self.text, i));
-                    self.pos = i + 1;
+                    self.flush_trivia(i + 1);
                 }
                 self.insert_term = false;
             }
@@ -260,6 +266,10 @@ impl<'t> Parser<'t> {
             let i = self.pos;
             let kind = self.tokens.kind(i);
             self.builder.token(kind, self.tokens.text(self.text, i));
+            if kind.is_comment() {
+                let range = self.tokens.range(i);
+                self.comments.push(Comment { range, code_before: self.code_tokens });
+            }
             self.pos += 1;
         }
     }

@@ -12,6 +12,7 @@ use rowan::{GreenNode, TextSize};
 use super::entry::{join, parse_chunk, Chunk};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{lex, Tokens};
+use crate::Comment;
 use crate::SyntaxKind::NEWLINE;
 
 /// The first line start at or after `near` whose first character can begin
@@ -50,11 +51,11 @@ fn ends_in_newline(tokens: &Tokens) -> bool {
 
 /// Parses `text` as the halves before and after `at` (a line start), or
 /// returns `None` when the halves do not join into the whole file's parse.
-/// Gives the tree, the lexical errors and the parser errors.
+/// Gives the tree, the lexical errors, the parser errors and the comments.
 pub(crate) fn parse_in_two(
     text: &str,
     at: usize,
-) -> Option<(GreenNode, Vec<Diagnostic>, Vec<Diagnostic>)> {
+) -> Option<(GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comment>)> {
     let (first_text, second_text) = text.split_at(at);
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| parse_half(second_text));
@@ -74,8 +75,15 @@ pub(crate) fn parse_in_two(
     if !a.too_deep {
         errors.extend(b.errors.into_iter().map(|d| shifted(d, shift)));
     }
+    let mut comments = a.comments;
+    comments.extend(
+        b.comments.into_iter().map(|c| Comment {
+            range: c.range + shift,
+            code_before: c.code_before + a.code_tokens,
+        }),
+    );
     let tree = join(a.leading, vec![a.statements, a.trailing, b.leading, b.statements], b.trailing);
-    Some((tree, lex_errors, errors))
+    Some((tree, lex_errors, errors, comments))
 }
 
 fn shifted(mut d: Diagnostic, by: TextSize) -> Diagnostic {
