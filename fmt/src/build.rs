@@ -5,12 +5,16 @@
 //! are separated by a blank line, at most one blank line survives between
 //! statements, and inside arrays, objects and calls the user's own line
 //! breaks are kept, with a trailing comma where a list breaks lines.
+//!
+//! It walks the green tree (see `green`), because the red tree allocates
+//! for every element visited.
 
 use std::borrow::Cow;
 
-use river_syntax::ast::{AstNode, Attribute, Block, Body, Expr, ObjectField, Stmt};
-use river_syntax::{go_quote, SyntaxKind, SyntaxNode, SyntaxToken, TextSize};
+use river_syntax::SyntaxKind::{self, *};
+use river_syntax::{go_quote, TextRange, TextSize};
 
+use crate::green::{Element, Node, Token};
 use crate::ir::{Class, Item, Pos, Sink, Ws};
 use crate::lines::Lines;
 
@@ -37,28 +41,23 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
     }
 
     /// Where a node starts (its first significant token).
-    fn start(&mut self, node: &SyntaxNode) -> Pos {
-        self.pos(node.text_range().start())
+    fn start(&mut self, range: TextRange) -> Pos {
+        self.pos(range.start())
     }
 
     /// Where a node's last character is.
-    fn end(&mut self, node: &SyntaxNode) -> Pos {
-        let range = node.text_range();
+    fn end(&mut self, range: TextRange) -> Pos {
         self.pos(range.end() - TextSize::from(u32::from(range.end() > range.start())))
     }
 
-    fn lines(&mut self, node: &SyntaxNode) -> usize {
-        let start = self.start(node).line;
-        self.end(node).line - start + 1
-    }
-
-    fn token_pos(&mut self, token: &SyntaxToken) -> Pos {
-        self.pos(token.text_range().start())
+    fn lines(&mut self, range: TextRange) -> usize {
+        let start = self.start(range).line;
+        self.end(range).line - start + 1
     }
 
     /// The source text of a token, borrowed rather than copied.
-    fn source(&self, token: &SyntaxToken) -> &'a str {
-        &self.text[token.text_range()]
+    fn source(&self, token: Token) -> &'a str {
+        &self.text[token.range()]
     }
 
     // --- Emitting ----------------------------------------------------------
@@ -76,8 +75,8 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
     }
 
     /// A token at its own position.
-    fn token(&mut self, token: &SyntaxToken) {
-        let pos = self.token_pos(token);
+    fn token(&mut self, token: Token) {
+        let pos = self.start(token.range());
         self.at(pos);
         self.text(self.source(token), class_of(token.kind()));
     }
@@ -89,180 +88,202 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
     /// such a token to after it, and again on the next run. Real positions
     /// keep every comment where it was, so formatting is idempotent; where
     /// no comment is involved the output is the same.
-    fn punct_at(&mut self, token: Option<SyntaxToken>, text: &'static str) {
+    fn punct_at(&mut self, token: Option<Token>, text: &'static str) {
         if let Some(token) = token {
-            let pos = self.token_pos(&token);
+            let pos = self.start(token.range());
             self.at(pos);
         }
-        self.punct(text);
-    }
-
-    /// Punctuation with no source token (a comma the style adds).
-    fn punct(&mut self, text: &'static str) {
-        self.text(text, if text == "/" { Class::Slash } else { Class::Punct });
+        self.text(text, Class::Punct);
     }
 
     // --- Statements --------------------------------------------------------
 
-    pub(crate) fn statements(&mut self, body: &Body) {
-        let mut prev: Option<SyntaxNode> = None;
-        for stmt in body.statements() {
-            let node = stmt.syntax().clone();
-            if let Some(prev) = &prev {
+    pub(crate) fn file(&mut self, root: Node) {
+        if let Some(body) = root.node(BODY) {
+            self.statements(body);
+        }
+    }
+
+    fn statements(&mut self, body: Node) {
+        let mut prev: Option<TextRange> = None;
+        for stmt in body.nodes().filter(|n| matches!(n.kind(), ATTRIBUTE | BLOCK)) {
+            let range = stmt.range();
+            if let Some(prev) = prev {
                 // Blocks are always set apart; other statements keep one
                 // blank line where the source had any.
                 let prev_end = self.end(prev).line;
-                let blank = self.start(&node).line - prev_end > 1;
-                if matches!(stmt, Stmt::Block(_)) || blank {
+                let blank = self.start(range).line - prev_end > 1;
+                if stmt.kind() == BLOCK || blank {
                     self.ws(Ws::Formfeed);
                 }
             }
-            match &stmt {
-                Stmt::Attribute(a) => self.attribute(a),
-                Stmt::Block(b) => self.block(b),
+            if stmt.kind() == BLOCK {
+                self.block(stmt);
+            } else {
+                self.attribute(stmt);
             }
             // A statement over several lines ends an alignment run.
-            let lines = self.lines(&node);
+            let lines = self.lines(range);
             self.ws(if lines > 1 { Ws::Formfeed } else { Ws::Newline });
-            prev = Some(node);
+            prev = Some(range);
         }
     }
 
-    fn attribute(&mut self, attr: &Attribute) {
-        if let Some(name) = attr.name() {
-            self.token(&name);
+    fn attribute(&mut self, attr: Node) {
+        let (mut name, mut eq, mut value) = (None, None, None);
+        for child in attr.children() {
+            match child {
+                Element::Token(t) if t.kind() == IDENT && name.is_none() => name = Some(t),
+                Element::Token(t) if t.kind() == EQ => eq = Some(t),
+                Element::Node(n) if value.is_none() => value = Some(n),
+                _ => {}
+            }
+        }
+        if let Some(name) = name {
+            self.token(name);
         }
         self.ws(Ws::VTab);
-        self.punct_at(attr.eq_token(), "=");
+        self.punct_at(eq, "=");
         self.ws(Ws::Blank);
-        if let Some(value) = attr.value() {
-            self.expr(&value);
+        if let Some(value) = value {
+            self.expr(value);
         }
     }
 
-    fn block(&mut self, block: &Block) {
-        if let Some(name) = block.name() {
-            // Fragment by fragment, each at its position: the same text as
-            // the reference's joined name, but a comment inside the name
-            // (after a `.` that ends a line) stays there instead of landing
-            // between the name and its `{`, where the output would not parse.
-            let parts = name.syntax().children_with_tokens().filter_map(|e| e.into_token());
-            for token in parts.filter(|t| !t.kind().is_trivia()) {
-                self.token(&token);
-            }
-        }
-        if let Some(token) = block.label().and_then(|l| l.token()) {
-            let raw = self.source(&token);
-            let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
-            // The reference drops an empty label and requotes the rest.
-            if !content.is_empty() {
-                self.ws(Ws::Blank);
-                let pos = self.token_pos(&token);
-                self.at(pos);
-                self.text(requote(raw, content), Class::String);
+    fn block(&mut self, block: Node) {
+        let (mut l_curly, mut r_curly, mut body) = (None, None, None);
+        for child in block.children() {
+            match child {
+                // Fragment by fragment, each at its position: the same text
+                // as the reference's joined name, but a comment inside the
+                // name (after a `.` that ends a line) stays there instead of
+                // landing between the name and its `{`, where the output
+                // would not parse.
+                Element::Node(n) if n.kind() == BLOCK_NAME => {
+                    for token in n.tokens() {
+                        self.token(token);
+                    }
+                }
+                Element::Node(n) if n.kind() == BLOCK_LABEL => self.label(n),
+                Element::Node(n) if n.kind() == BODY => body = Some(n),
+                Element::Token(t) if t.kind() == L_CURLY => l_curly = Some(t),
+                Element::Token(t) if t.kind() == R_CURLY => r_curly = Some(t),
+                _ => {}
             }
         }
         self.ws(Ws::Blank);
-        if let Some(l) = block.l_curly() {
-            self.token(&l);
+        if let Some(l) = l_curly {
+            self.token(l);
         }
         self.ws(Ws::Indent);
-        match block.body() {
-            Some(body) if body.statements().next().is_some() => {
+        match body {
+            Some(body) if body.nodes().any(|n| matches!(n.kind(), ATTRIBUTE | BLOCK)) => {
                 self.ws(Ws::Formfeed);
-                self.statements(&body);
+                self.statements(body);
             }
             _ => self.ws(Ws::Blank),
         }
         self.ws(Ws::Unindent);
-        if let Some(r) = block.r_curly() {
-            self.token(&r);
+        if let Some(r) = r_curly {
+            self.token(r);
+        }
+    }
+
+    /// A block label; the reference drops an empty one and requotes the rest.
+    fn label(&mut self, label: Node) {
+        let Some(token) = label.tokens().next() else { return };
+        let raw = self.source(token);
+        let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+        if !content.is_empty() {
+            self.ws(Ws::Blank);
+            let pos = self.start(token.range());
+            self.at(pos);
+            self.text(requote(raw, content), Class::String);
         }
     }
 
     // --- Expressions -------------------------------------------------------
 
-    fn expr(&mut self, expr: &Expr) {
-        match expr {
-            Expr::Literal(_) | Expr::NameRef(_) => {
-                let token = expr.literal_token().or_else(|| expr.name());
-                if let Some(token) = token {
-                    self.token(&token);
+    fn expr(&mut self, expr: Node) {
+        match expr.kind() {
+            LITERAL | NAME_REF => {
+                if let Some(token) = expr.tokens().next() {
+                    self.token(token);
                 }
             }
-            Expr::Array(n) => self.array(expr, n),
-            Expr::Object(n) => self.object(expr, n),
-            Expr::Paren(n) => {
-                self.punct_at(child_token(n, SyntaxKind::L_PAREN), "(");
-                if let Some(inner) = expr.operand() {
-                    self.expr(&inner);
+            ARRAY_EXPR => self.array(expr),
+            OBJECT_EXPR => self.object(expr),
+            PAREN_EXPR => {
+                self.punct_at(expr.token(L_PAREN), "(");
+                if let Some(inner) = expr.nodes().next() {
+                    self.expr(inner);
                 }
-                self.punct_at(child_token(n, SyntaxKind::R_PAREN), ")");
+                self.punct_at(expr.token(R_PAREN), ")");
             }
-            Expr::Unary(n) => {
-                if let Some(op) = first_token(n) {
-                    self.token(&op);
+            UNARY_EXPR => {
+                if let Some(op) = expr.tokens().next() {
+                    self.token(op);
                 }
-                if let Some(operand) = expr.operand() {
-                    self.expr(&operand);
-                }
-            }
-            Expr::Binary(_) => self.binary(expr),
-            Expr::Access(n) => {
-                if let Some(value) = expr.operand() {
-                    self.expr(&value);
-                }
-                self.punct_at(child_token(n, SyntaxKind::DOT), ".");
-                if let Some(name) = expr.name() {
-                    self.token(&name);
+                if let Some(operand) = expr.nodes().next() {
+                    self.expr(operand);
                 }
             }
-            Expr::Index(n) => self.index(expr, n),
-            Expr::Call(_) => self.call(expr),
+            BINARY_EXPR => self.binary(expr),
+            ACCESS_EXPR => {
+                if let Some(value) = expr.nodes().next() {
+                    self.expr(value);
+                }
+                self.punct_at(expr.token(DOT), ".");
+                if let Some(name) = expr.token(IDENT) {
+                    self.token(name);
+                }
+            }
+            INDEX_EXPR => self.index(expr),
+            CALL_EXPR => self.call(expr),
+            _ => {}
         }
     }
 
-    fn binary(&mut self, expr: &Expr) {
-        if let Some(lhs) = expr.operand() {
-            self.expr(&lhs);
+    fn binary(&mut self, expr: Node) {
+        let mut operands = expr.nodes();
+        if let Some(lhs) = operands.next() {
+            self.expr(lhs);
         }
         self.ws(Ws::Blank);
-        if let Some((_, op)) = expr.binary_op() {
-            let pos = self.token_pos(&op);
-            self.at(pos);
-            self.text(self.source(&op), class_of(op.kind()));
+        if let Some(op) = expr.tokens().find(|t| t.kind().is_binary_op()) {
+            self.token(op);
         }
         self.ws(Ws::Blank);
-        if let Some(rhs) = expr.rhs() {
-            self.expr(&rhs);
+        if let Some(rhs) = operands.next() {
+            self.expr(rhs);
         }
     }
 
-    fn index(&mut self, expr: &Expr, node: &SyntaxNode) {
-        if let Some(value) = expr.operand() {
-            self.expr(&value);
+    fn index(&mut self, expr: Node) {
+        let mut parts = expr.nodes();
+        if let Some(value) = parts.next() {
+            self.expr(value);
         }
-        if let Some(l) = child_token(node, SyntaxKind::L_BRACK) {
-            self.token(&l);
+        if let Some(l) = expr.token(L_BRACK) {
+            self.token(l);
         }
-        if let Some(index) = expr.rhs() {
-            self.expr(&index);
+        if let Some(index) = parts.next() {
+            self.expr(index);
         }
-        if let Some(r) = child_token(node, SyntaxKind::R_BRACK) {
-            self.token(&r);
+        if let Some(r) = expr.token(R_BRACK) {
+            self.token(r);
         }
     }
 
-    fn array(&mut self, expr: &Expr, node: &SyntaxNode) {
+    fn array(&mut self, node: Node) {
         let parts = ListParts::of(node);
         let Some(open) = parts.open else { return };
-        self.token(&open);
-        let mut prev = self.token_pos(&open);
-        let elements: Vec<Expr> = parts.items.into_iter().filter_map(Expr::cast).collect();
+        self.token(open);
+        let mut prev = self.start(open.range());
         let mut commas = parts.commas.into_iter();
-        let _ = expr;
-        for (i, element) in elements.iter().enumerate() {
-            let start = self.start(element.syntax());
+        let count = parts.items.len();
+        for (i, element) in parts.items.into_iter().enumerate() {
+            let start = self.start(element.range());
             // An element on a new line is indented; the indent comes first
             // so that comments before the line break are indented too.
             let broke = prev.line != start.line;
@@ -272,81 +293,71 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             } else if i > 0 {
                 self.ws(Ws::Blank);
             }
-            prev = self.end(element.syntax());
+            prev = self.end(element.range());
             self.expr(element);
             let comma = commas.next();
-            if i + 1 < elements.len() {
+            if i + 1 < count {
                 self.punct_at(comma, ",");
             }
             if broke {
                 self.ws(Ws::Unindent);
             }
         }
-        let close = parts.close;
-        let close_pos = close.as_ref().map(|t| self.token_pos(t));
-        if !elements.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
+        let close_pos = parts.close.map(|t| self.start(t.range()));
+        if count > 0 && close_pos.is_some_and(|c| c.line != prev.line) {
             self.punct_at(parts.trailing_comma, ",");
             self.ws(Ws::Indent);
             self.ws(Ws::Formfeed);
             self.ws(Ws::Unindent);
         }
-        if let Some(close) = close {
-            self.token(&close);
+        if let Some(close) = parts.close {
+            self.token(close);
         }
     }
 
-    fn object(&mut self, expr: &Expr, node: &SyntaxNode) {
+    fn object(&mut self, node: Node) {
         let parts = ListParts::of(node);
         let Some(open) = parts.open else { return };
-        self.token(&open);
+        self.token(open);
         self.ws(Ws::Indent);
-        let mut prev = self.token_pos(&open);
-        let fields: Vec<ObjectField> =
-            parts.items.into_iter().filter_map(ObjectField::cast).collect();
+        let mut prev = self.start(open.range());
         let mut commas = parts.commas.into_iter();
-        let _ = expr;
+        let fields = &parts.items;
         for (i, field) in fields.iter().enumerate() {
-            let Some(name) = field.name().and_then(|n| n.token()) else {
+            let Some(name) = field.node(FIELD_NAME).and_then(|n| n.tokens().next()) else {
                 continue;
             };
-            let start = self.token_pos(&name);
+            let start = self.start(name.range());
             if prev.line != start.line {
                 // Keys align while the values before them stay on one line.
-                let prev_value = if i > 0 { fields[i - 1].value() } else { None };
-                let prev_one_line = prev_value.is_some_and(|v| self.lines(v.syntax()) == 1);
+                let prev_value = if i > 0 { field_value(fields[i - 1]) } else { None };
+                let prev_one_line = prev_value.is_some_and(|v| self.lines(v.range()) == 1);
                 self.ws(if prev_one_line { Ws::Newline } else { Ws::Formfeed });
             } else if i > 0 {
                 self.ws(Ws::Blank);
             }
-            prev = self.field_name_end(&name);
-            self.field(field, &name);
+            prev = self.end(name.range());
+            self.field(*field, name);
             let comma = commas.next();
             if i + 1 < fields.len() {
                 self.punct_at(comma, ",");
             }
         }
-        let close = parts.close;
-        let close_pos = close.as_ref().map(|t| self.token_pos(t));
+        let close_pos = parts.close.map(|t| self.start(t.range()));
         if !fields.is_empty() && close_pos.is_some_and(|c| c.line != prev.line) {
             self.punct_at(parts.trailing_comma, ",");
             self.ws(Ws::Formfeed);
         }
         self.ws(Ws::Unindent);
-        if let Some(close) = close {
-            self.token(&close);
+        if let Some(close) = parts.close {
+            self.token(close);
         }
     }
 
-    /// Where a field name ends, for line comparisons.
-    fn field_name_end(&mut self, name: &SyntaxToken) -> Pos {
-        let range = name.text_range();
-        self.pos(range.end() - TextSize::from(1))
-    }
-
-    fn field(&mut self, field: &ObjectField, name: &SyntaxToken) {
-        let pos = self.token_pos(name);
+    fn field(&mut self, field: Node, name: Token) {
+        let pos = self.start(name.range());
         self.at(pos);
-        if name.kind() == SyntaxKind::STRING {
+        if name.kind() == STRING {
             let raw = self.source(name);
             let content = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
             self.text(requote(raw, content), Class::String);
@@ -354,35 +365,34 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
             self.text(self.source(name), Class::Other);
         }
         self.ws(Ws::VTab);
-        self.punct_at(child_token(field.syntax(), SyntaxKind::EQ), "=");
+        self.punct_at(field.token(EQ), "=");
         self.ws(Ws::Blank);
-        if let Some(value) = field.value() {
-            self.expr(&value);
+        if let Some(value) = field_value(field) {
+            self.expr(value);
         }
     }
 
-    fn call(&mut self, expr: &Expr) {
-        if let Some(callee) = expr.operand() {
-            self.expr(&callee);
+    fn call(&mut self, expr: Node) {
+        if let Some(callee) = expr.nodes().find(|n| n.kind() != ARG_LIST) {
+            self.expr(callee);
         }
-        let Some(list) = expr.arg_list() else { return };
-        let parts = ListParts::of(list.syntax());
-        let open = parts.open;
-        self.punct_at(open.clone(), "(");
-        let mut prev = open.map(|t| self.token_pos(&t));
+        let Some(list) = expr.node(ARG_LIST) else { return };
+        let parts = ListParts::of(list);
+        self.punct_at(parts.open, "(");
+        let mut prev = parts.open.map(|t| self.start(t.range()));
         let mut commas = parts.commas.into_iter();
-        let args: Vec<Expr> = parts.items.into_iter().filter_map(Expr::cast).collect();
-        for (i, arg) in args.iter().enumerate() {
-            let start = self.start(arg.syntax());
+        let count = parts.items.len();
+        for (i, arg) in parts.items.into_iter().enumerate() {
+            let start = self.start(arg.range());
             let broke = prev.is_some_and(|p| p.line != start.line);
             if broke {
                 self.ws(Ws::Formfeed);
                 self.ws(Ws::Indent);
             }
             self.expr(arg);
-            prev = Some(self.end(arg.syntax()));
+            prev = Some(self.end(arg.range()));
             let comma = commas.next();
-            if i + 1 < args.len() {
+            if i + 1 < count {
                 self.punct_at(comma, ",");
                 self.ws(Ws::Blank);
             }
@@ -390,18 +400,22 @@ impl<'a, 'l, S: Sink<'a>> Builder<'a, 'l, S> {
                 self.ws(Ws::Unindent);
             }
         }
-        let close = parts.close;
-        let close_pos = close.as_ref().map(|t| self.token_pos(t));
+        let close_pos = parts.close.map(|t| self.start(t.range()));
         // The reference adds the comma even to an empty list split over two
         // lines (`f(\n)` becomes `f(,\n)`, which does not parse); we do not.
-        if let (false, Some(p), Some(c)) = (args.is_empty(), prev, close_pos) {
+        if let (true, Some(p), Some(c)) = (count > 0, prev, close_pos) {
             if p.line != c.line {
                 self.punct_at(parts.trailing_comma, ",");
                 self.ws(Ws::Formfeed);
             }
         }
-        self.punct_at(close, ")");
+        self.punct_at(parts.close, ")");
     }
+}
+
+/// The value of an object field: its node after the name.
+fn field_value(field: Node) -> Option<Node> {
+    field.nodes().find(|n| n.kind() != FIELD_NAME)
 }
 
 /// The text of a string used as a label or key: requoted as the reference
@@ -417,7 +431,6 @@ fn requote<'a>(raw: &'a str, content: &str) -> Cow<'a, str> {
 }
 
 fn class_of(kind: SyntaxKind) -> Class {
-    use SyntaxKind::*;
     match kind {
         NUMBER => Class::Number,
         STRING | RAW_STRING => Class::String,
@@ -427,24 +440,19 @@ fn class_of(kind: SyntaxKind) -> Class {
     }
 }
 
-fn child_token(node: &SyntaxNode, kind: SyntaxKind) -> Option<SyntaxToken> {
-    node.children_with_tokens().filter_map(|e| e.into_token()).find(|t| t.kind() == kind)
-}
-
-/// The parts of an array, object or argument list, found in one pass over
-/// its children (each pass over a red tree allocates).
-struct ListParts {
-    open: Option<SyntaxToken>,
-    items: Vec<SyntaxNode>,
+/// The parts of an array, object or argument list, found in one pass.
+struct ListParts<'g> {
+    open: Option<Token<'g>>,
+    items: Vec<Node<'g>>,
     /// The commas, in order: the one after item `i` is `commas[i]`.
-    commas: Vec<SyntaxToken>,
-    close: Option<SyntaxToken>,
+    commas: Vec<Token<'g>>,
+    close: Option<Token<'g>>,
     /// A comma right before the closing bracket.
-    trailing_comma: Option<SyntaxToken>,
+    trailing_comma: Option<Token<'g>>,
 }
 
-impl ListParts {
-    fn of(node: &SyntaxNode) -> ListParts {
+impl<'g> ListParts<'g> {
+    fn of(node: Node<'g>) -> ListParts<'g> {
         let mut parts = ListParts {
             open: None,
             items: Vec::new(),
@@ -453,22 +461,20 @@ impl ListParts {
             trailing_comma: None,
         };
         let mut last_comma = None;
-        for element in node.children_with_tokens() {
+        for element in node.children() {
             match element {
-                rowan::NodeOrToken::Node(n) => {
+                Element::Node(n) => {
                     parts.items.push(n);
                     last_comma = None;
                 }
-                rowan::NodeOrToken::Token(t) => match t.kind() {
-                    SyntaxKind::L_BRACK | SyntaxKind::L_CURLY | SyntaxKind::L_PAREN => {
-                        parts.open = Some(t)
-                    }
-                    SyntaxKind::R_BRACK | SyntaxKind::R_CURLY | SyntaxKind::R_PAREN => {
+                Element::Token(t) => match t.kind() {
+                    L_BRACK | L_CURLY | L_PAREN => parts.open = Some(t),
+                    R_BRACK | R_CURLY | R_PAREN => {
                         parts.trailing_comma = last_comma.take();
                         parts.close = Some(t);
                     }
-                    SyntaxKind::COMMA => {
-                        last_comma = Some(t.clone());
+                    COMMA => {
+                        last_comma = Some(t);
                         parts.commas.push(t);
                     }
                     _ => {}
@@ -477,8 +483,4 @@ impl ListParts {
         }
         parts
     }
-}
-
-fn first_token(node: &SyntaxNode) -> Option<SyntaxToken> {
-    node.children_with_tokens().filter_map(|e| e.into_token()).find(|t| !t.kind().is_trivia())
 }

@@ -15,6 +15,7 @@
 mod build;
 mod check;
 mod comments;
+mod green;
 mod ir;
 mod lines;
 mod printer;
@@ -87,8 +88,6 @@ pub fn print_ir(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// Walks the file's statements into `sink`.
 fn walk<'a, S: Sink<'a>>(text: &'a str, lines: &mut Lines, parse: &Parse, sink: S) -> S {
     let mut builder = build::Builder::new(text, lines, sink);
-    if let Some(body) = parse.tree().body() {
-        builder.statements(&body);
-    }
+    builder.file(green::Node::root(parse.green()));
     builder.finish()
 }
