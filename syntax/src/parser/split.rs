@@ -49,13 +49,16 @@ fn ends_in_newline(tokens: &Tokens) -> bool {
     !tokens.is_empty() && tokens.kind(tokens.len() - 1) == NEWLINE
 }
 
+/// The joined tree, the lexical errors, the parser errors and the comments.
+pub(crate) type Joined = (GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comment>);
+
 /// Parses `text` as the halves before and after `at` (a line start), or
 /// returns `None` when the halves do not join into the whole file's parse.
 /// Gives the tree, the lexical errors, the parser errors and the comments.
 pub(crate) fn parse_in_two(
     text: &str,
     at: usize,
-) -> Option<(GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comment>)> {
+) -> Option<Joined> {
     let (first_text, second_text) = text.split_at(at);
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| parse_half(second_text));
