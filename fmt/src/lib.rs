@@ -50,7 +50,7 @@ pub fn format_and_trees(text: &str) -> Result<(String, Vec<Parse>), Vec<Diagnost
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
     if text.len() >= PARALLEL_MIN_LEN && two_cores {
         if let Some(done) =
-            split::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at))
+            river_syntax::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at))
         {
             return Ok(done);
         }

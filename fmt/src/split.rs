@@ -58,18 +58,3 @@ fn half(text: &str, side: Side) -> Option<(String, Parse)> {
     };
     fits.then(|| (crate::format_parse(text, &parse), parse))
 }
-
-/// The first line start at or after `near` whose line begins with a name.
-pub(crate) fn cut_near(text: &str, near: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = near.min(bytes.len());
-    while let Some(i) = memchr::memchr(b'\n', &bytes[from..]) {
-        let k = from + i + 1;
-        match bytes.get(k) {
-            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => return Some(k),
-            Some(_) => from = k,
-            None => return None,
-        }
-    }
-    None
-}

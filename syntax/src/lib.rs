@@ -119,8 +119,7 @@ const PARALLEL_MIN_LEN: usize = 1 << 20;
 /// Parses a River file.
 pub fn parse(text: &str) -> Parse {
     if text.len() >= PARALLEL_MIN_LEN && two_cores() {
-        if let Some(parse) = parser::split::split_point(text, text.len() / 2)
-            .and_then(|at| parse_in_two_at(text, at))
+        if let Some(parse) = cut_near(text, text.len() / 2).and_then(|at| parse_in_two_at(text, at))
         {
             return parse;
         }
@@ -142,6 +141,13 @@ pub fn parse_whole(text: &str) -> Parse {
 pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
     let (green, lex_errors, errors, comments) = parser::split::parse_in_two(text, at)?;
     Some(Parse::new(green, lex_errors, errors, comments))
+}
+
+/// The first line start at or after byte `near` whose line begins with a
+/// name: where a top-level statement most likely starts, so where large
+/// files are cut for parsing (and formatting) on two threads.
+pub fn cut_near(text: &str, near: usize) -> Option<usize> {
+    parser::split::split_point(text, near)
 }
 
 fn two_cores() -> bool {

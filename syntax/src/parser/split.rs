@@ -55,10 +55,7 @@ pub(crate) type Joined = (GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comme
 /// Parses `text` as the halves before and after `at` (a line start), or
 /// returns `None` when the halves do not join into the whole file's parse.
 /// Gives the tree, the lexical errors, the parser errors and the comments.
-pub(crate) fn parse_in_two(
-    text: &str,
-    at: usize,
-) -> Option<Joined> {
+pub(crate) fn parse_in_two(text: &str, at: usize) -> Option<Joined> {
     let (first_text, second_text) = text.split_at(at);
     let (first, second) = std::thread::scope(|scope| {
         let second = scope.spawn(|| parse_half(second_text));
