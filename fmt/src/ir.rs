@@ -10,6 +10,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// Brackets literal text in the printer's output, so that the aligner and
+/// the trimmer leave it alone (Go's `tabwriter.Escape`).
+pub(crate) const ESCAPE: u8 = 0xff;
+
 /// A position in the source: byte offset and 1-based line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {

@@ -10,8 +10,8 @@
 //! printer does, so that comments land exactly where it puts them.
 
 use crate::comments::Comment;
+use crate::ir::ESCAPE;
 use crate::ir::{Class, Item, Pos, Sink, Ws};
-use crate::tabwriter::ESCAPE;
 
 /// At most this many line breaks in a row: one blank line.
 const MAX_NEWLINES: usize = 2;

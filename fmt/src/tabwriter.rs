@@ -12,8 +12,7 @@
 
 use crate::trim::Trimmer;
 
-/// Brackets text that must not be interpreted.
-pub(crate) const ESCAPE: u8 = 0xff;
+use crate::ir::ESCAPE;
 
 const TAB_WIDTH: usize = 8;
 const PADDING: usize = 1;

@@ -3,7 +3,7 @@
 //! is copied as it is, trailing spaces and all. The aligner writes through
 //! this as it lays lines out, so no separate pass is needed.
 
-use crate::tabwriter::ESCAPE;
+use crate::ir::ESCAPE;
 
 #[derive(Default)]
 pub(crate) struct Trimmer {
