@@ -1,4 +1,20 @@
-//! The meaning of River: values, the evaluator and standard library, the component schema registry, and the salsa-based analysis behind flowlint.
+//! The meaning of River: values, the expression evaluator and the standard
+//! library; later the component schemas, name resolution and lint rules.
 //!
-//! Not built yet: this crate is planned by issue 4-6 and holds no code so
-//! far. Nothing here claims to work; see `docs/dev/architecture.md`.
+//! Invariants: this is the one place that gives River expressions their
+//! meaning: the linter, language server, converter and runtime all evaluate
+//! through it. Evaluation never panics; every error carries the byte range
+//! of the offending sub-expression. Secrets never show in `Debug`,
+//! `Display` or errors. This crate never prints.
+//!
+//! Status (issue 4): values, numbers with the reference's int/uint/float
+//! rules, every expression form, and part of the standard library are in;
+//! `format`, `json_path`, durations and decoding into Rust types are not
+//! yet.
+
+pub mod eval;
+pub mod stdlib;
+pub mod value;
+
+pub use eval::{eval, eval_text, EmptyScope, EvalError, Scope};
+pub use value::{Number, Object, Type, Value};

@@ -83,3 +83,11 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let piped = flow().args(["parse", "bad.river"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("\u{1b}["));
 }
+
+#[test]
+fn eval_prints_values_and_reports_errors() {
+    assert_cmd_snapshot!(flow().args(["eval", "{a = 10 / 4, b = concat([1], [2.5])}"]));
+    assert_cmd_snapshot!(flow().args(["eval", "--format", "json", "[1, \"two\", null]"]));
+    assert_cmd_snapshot!(flow().args(["eval", "1 + \"a\""]));
+    assert_cmd_snapshot!(flow().args(["eval", "[1,"]));
+}

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{fmt, parse};
+use river_cli::commands::{eval, fmt, parse};
 
 /// The River toolchain: parse, format, lint, convert and run Grafana Agent
 /// Flow configurations.
@@ -20,6 +20,8 @@ enum Command {
     Parse(parse::ParseArgs),
     /// Format River files in the canonical style.
     Fmt(fmt::FmtArgs),
+    /// Evaluate one River expression and print its value.
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let status = match &cli.command {
         Command::Parse(args) => parse::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     status.into()
 }

@@ -1,0 +1,152 @@
+//! The standard library: functions and the `constants` object.
+//!
+//! Each function checks its own arguments and says what it wanted. Not yet
+//! here: `format` and `json_path`.
+
+mod strings;
+
+use crate::value::{Builtin, Object, Value};
+
+/// Every function, by name.
+const FUNCTIONS: &[(&str, Builtin)] = &[
+    ("coalesce", coalesce),
+    ("concat", concat),
+    ("env", env),
+    ("join", strings::join),
+    ("json_decode", json_decode),
+    ("nonsensitive", nonsensitive),
+    ("replace", strings::replace),
+    ("split", strings::split),
+    ("to_lower", strings::to_lower),
+    ("to_upper", strings::to_upper),
+    ("trim", strings::trim),
+    ("trim_prefix", strings::trim_prefix),
+    ("trim_space", strings::trim_space),
+    ("trim_suffix", strings::trim_suffix),
+];
+
+/// A standard-library name: a function, or `constants`.
+pub fn lookup(name: &str) -> Option<Value> {
+    if name == "constants" {
+        return Some(constants());
+    }
+    FUNCTIONS.iter().find(|(n, _)| *n == name).map(|&(n, f)| Value::Function(n, f))
+}
+
+/// The names the standard library defines.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|(n, _)| *n).chain(["constants"])
+}
+
+fn constants() -> Value {
+    let mut fields = Object::new();
+    fields.insert("hostname".into(), Value::string(hostname()));
+    fields.insert("os".into(), Value::string(std::env::consts::OS));
+    fields.insert("arch".into(), Value::string(go_arch()));
+    Value::Object(fields)
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_default()
+}
+
+/// Go's name for this machine's architecture, as the reference reports it.
+fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "386",
+        "aarch64" => "arm64",
+        "powerpc64" => "ppc64",
+        "loongarch64" => "loong64",
+        other => other,
+    }
+}
+
+pub(crate) fn arity(args: &[Value], n: usize) -> Result<(), String> {
+    if args.len() == n {
+        Ok(())
+    } else {
+        let plural = if n == 1 { "" } else { "s" };
+        Err(format!("expected {n} argument{plural}, got {}", args.len()))
+    }
+}
+
+pub(crate) fn string_arg(args: &[Value], i: usize) -> Result<&str, String> {
+    match &args[i] {
+        Value::String(s) => Ok(s),
+        other => Err(format!("argument {} must be a string, got {}", i + 1, other.ty())),
+    }
+}
+
+/// The first argument that is not null or empty.
+fn coalesce(args: &[Value]) -> Result<Value, String> {
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == 0.0,
+        _ => false,
+    };
+    Ok(args.iter().find(|v| !empty(v)).or(args.last()).cloned().unwrap_or(Value::Null))
+}
+
+/// Arrays joined end to end.
+fn concat(args: &[Value]) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        match arg {
+            Value::Array(items) => out.extend(items.iter().cloned()),
+            other => {
+                return Err(format!("argument {} must be an array, got {}", i + 1, other.ty()))
+            }
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+/// An environment variable, or `""`.
+fn env(args: &[Value]) -> Result<Value, String> {
+    arity(args, 1)?;
+    Ok(Value::string(std::env::var(string_arg(args, 0)?).unwrap_or_default()))
+}
+
+/// A secret's text, as a plain string.
+fn nonsensitive(args: &[Value]) -> Result<Value, String> {
+    arity(args, 1)?;
+    match &args[0] {
+        Value::Secret(s) => Ok(Value::string(&**s)),
+        Value::String(s) => Ok(Value::string(s.clone())),
+        other => Err(format!("argument 1 must be a secret, got {}", other.ty())),
+    }
+}
+
+/// A JSON document as a River value.
+fn json_decode(args: &[Value]) -> Result<Value, String> {
+    arity(args, 1)?;
+    let json: serde_json::Value =
+        serde_json::from_str(string_arg(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
+    Ok(from_json(json))
+}
+
+fn from_json(json: serde_json::Value) -> Value {
+    use crate::value::Number;
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => Value::Number(match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Number::Int(i),
+            (None, Some(u)) => Number::Uint(u),
+            _ => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
+        }),
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(a) => Value::Array(a.into_iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v))).collect())
+        }
+    }
+}
