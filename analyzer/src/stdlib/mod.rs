@@ -1,8 +1,9 @@
 //! The standard library: functions and the `constants` object.
 //!
 //! Each function checks its own arguments and says what it wanted. Not yet
-//! here: `format` and `json_path`.
+//! here: `json_path`.
 
+mod format;
 mod strings;
 
 use crate::value::{Builtin, Object, Value};
@@ -12,6 +13,7 @@ const FUNCTIONS: &[(&str, Builtin)] = &[
     ("coalesce", coalesce),
     ("concat", concat),
     ("env", env),
+    ("format", format::format),
     ("join", strings::join),
     ("json_decode", json_decode),
     ("nonsensitive", nonsensitive),

@@ -1,11 +1,13 @@
 //! River values.
 
 mod display;
+mod duration;
 mod number;
 
 use std::fmt;
 use std::sync::Arc;
 
+pub use duration::parse_duration;
 pub use number::Number;
 
 /// An object: keys in the order they were written.
