@@ -212,7 +212,7 @@ fn number_text(n: Number, verb: char, spec: Spec) -> String {
         (n, 'b') => radix(n, 2, "0b", spec),
         (n, 'o') => radix(n, 8, "0", spec),
         (n, 'x') => radix(n, 16, "0x", spec),
-        (n, 'X') => radix(n, 16, "0X", spec).to_uppercase().replace("0X", "0X"),
+        (n, 'X') => radix(n, 16, "0X", spec).to_uppercase(),
         (n, 'c') => char::from_u32(n.as_f64() as u32).map_or("\u{fffd}".into(), String::from),
         (n, _) => n.to_string(),
     }
