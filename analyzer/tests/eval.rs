@@ -144,3 +144,17 @@ fn format_follows_go() {
         ("format(\"%v\", null)", "\"<nil>\""),
     ]);
 }
+
+#[test]
+fn json_path_as_the_docs_show() {
+    table(&[
+        (r#"json_path("{\"key\": \"value\"}", ".key")"#, r#"["value"]"#),
+        (
+            r#"json_path("[{\"name\": \"Department\",\"value\": \"IT\"},{\"name\":\"TestStatus\",\"value\":\"Pending\"}]", "[?(@.name == \"Department\")].value")"#,
+            r#"["IT"]"#,
+        ),
+        (r#"json_path("{\"key\": \"value\"}", ".nonexists")"#, "[]"),
+        (r#"json_path("{\"key\": \"value\"}", ".key")[0]"#, r#""value""#),
+        (r#"json_path("{\"a\": [1, 2]}", "$.a[*]")"#, "[1, 2]"),
+    ]);
+}

@@ -1,7 +1,6 @@
 //! The standard library: functions and the `constants` object.
 //!
-//! Each function checks its own arguments and says what it wanted. Not yet
-//! here: `json_path`.
+//! Each function checks its own arguments and says what it wanted.
 
 mod format;
 mod strings;
@@ -16,6 +15,7 @@ const FUNCTIONS: &[(&str, Builtin)] = &[
     ("format", format::format),
     ("join", strings::join),
     ("json_decode", json_decode),
+    ("json_path", json_path),
     ("nonsensitive", nonsensitive),
     ("replace", strings::replace),
     ("split", strings::split),
@@ -133,6 +133,20 @@ fn json_decode(args: &[Value]) -> Result<Value, String> {
     let json: serde_json::Value =
         serde_json::from_str(string_arg(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
     Ok(from_json(json))
+}
+
+/// The values a JSONPath expression selects in a JSON document, as an
+/// array. Like the reference, the path may leave out the leading `$`.
+fn json_path(args: &[Value]) -> Result<Value, String> {
+    arity(args, 2)?;
+    let json: serde_json::Value =
+        serde_json::from_str(string_arg(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
+    let path = string_arg(args, 1)?;
+    let path = if path.starts_with('$') { path.to_string() } else { format!("${path}") };
+    let path =
+        serde_json_path::JsonPath::parse(&path).map_err(|e| format!("invalid JSONPath: {e}"))?;
+    let found = path.query(&json).all().into_iter().cloned().map(from_json).collect();
+    Ok(Value::Array(found))
 }
 
 fn from_json(json: serde_json::Value) -> Value {
