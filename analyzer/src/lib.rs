@@ -7,10 +7,10 @@
 //! of the offending sub-expression. Secrets never show in `Debug`,
 //! `Display` or errors. This crate never prints.
 //!
-//! Status (issue 4): values, numbers with the reference's int/uint/float
-//! rules, every expression form, and part of the standard library are in;
-//! `format`, `json_path`, durations and decoding into Rust types are not
-//! yet.
+//! Status: values (numbers with the reference's int/uint/float kinds,
+//! secrets), every expression form, the standard library, Go durations and
+//! decoding into Rust types are in. Schemas, name resolution and lint rules
+//! (issues 5 and 6) are not yet.
 
 pub mod eval;
 pub mod stdlib;

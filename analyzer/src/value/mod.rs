@@ -1,5 +1,6 @@
 //! River values.
 
+mod decode;
 mod display;
 mod duration;
 mod number;
@@ -7,6 +8,7 @@ mod number;
 use std::fmt;
 use std::sync::Arc;
 
+pub use decode::{DecodeError, FromValue, OptionalSecret, Secret};
 pub use duration::parse_duration;
 pub use number::Number;
 
