@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{parse_duration, Number, Type, Value};
+use super::{parse_duration, Number, Value};
 
 /// Why a value could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
