@@ -110,6 +110,7 @@ fn standard_library() {
         ("trim_suffix(\"x.river\", \".river\")", "\"x\""),
         ("trim_space(\"\\t x \\n\")", "\"x\""),
         ("json_decode(\"{\\\"a\\\": [1, 2.5, null, true]}\")", "{a = [1, 2.5, null, true]}"),
+        ("json_decode(\"10\") / 4", "2.5"),
         (
             "json_decode(\"{\")",
             "error: json_decode: invalid JSON: EOF while parsing an object at line 1 column 1",

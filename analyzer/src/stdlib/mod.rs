@@ -127,12 +127,14 @@ fn nonsensitive(args: &[Value]) -> Result<Value, String> {
     }
 }
 
-/// A JSON document as a River value.
+/// A JSON document as a River value. Every JSON number is a float, as Go's
+/// `encoding/json` decodes them for the reference (so `json_decode("10") / 4`
+/// is `2.5`).
 fn json_decode(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
     let json: serde_json::Value =
         serde_json::from_str(string_arg(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
-    Ok(from_json(json))
+    Ok(from_json(json, true))
 }
 
 /// The values a JSONPath expression selects in a JSON document, as an
@@ -145,7 +147,8 @@ fn json_path(args: &[Value]) -> Result<Value, String> {
     let path = if path.starts_with('$') { path.to_string() } else { format!("${path}") };
     let path =
         serde_json_path::JsonPath::parse(&path).map_err(|e| format!("invalid JSONPath: {e}"))?;
-    let found = path.query(&json).all().into_iter().cloned().map(from_json).collect();
+    // The reference's JSON library keeps whole numbers as integers here.
+    let found = path.query(&json).all().into_iter().cloned().map(|v| from_json(v, false)).collect();
     Ok(Value::Array(found))
 }
 
