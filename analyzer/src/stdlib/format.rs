@@ -9,6 +9,9 @@
 
 use crate::value::{Number, Value};
 
+/// The largest width or precision Go accepts.
+const MAX_WIDTH: usize = 1_000_000;
+
 /// A parsed `%` directive.
 #[derive(Default, Clone, Copy)]
 struct Spec {
@@ -46,9 +49,18 @@ pub(super) fn format(args: &[Value]) -> Result<Value, String> {
             chars.next();
         }
         spec.width = number_or_star(&mut chars, &mut rest);
+        if spec.width.is_some_and(|w| w > MAX_WIDTH) {
+            // Go refuses widths and precisions over a million.
+            out.push_str("%!(BADWIDTH)");
+            spec.width = None;
+        }
         if chars.peek() == Some(&'.') {
             chars.next();
             spec.precision = Some(number_or_star(&mut chars, &mut rest).unwrap_or(0));
+            if spec.precision.is_some_and(|p| p > MAX_WIDTH) {
+                out.push_str("%!(BADPREC)");
+                spec.precision = None;
+            }
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -77,16 +89,17 @@ fn number_or_star<'a>(
     if chars.peek() == Some(&'*') {
         chars.next();
         return match args.next() {
-            Some(Value::Number(n)) => Some(n.as_f64().max(0.0) as usize),
+            Some(Value::Number(n)) => Some(n.as_f64().clamp(0.0, 1e9) as usize),
             _ => None,
         };
     }
-    let mut digits = String::new();
+    let mut value: Option<usize> = None;
     while let Some(&d) = chars.peek().filter(|c| c.is_ascii_digit()) {
-        digits.push(d);
+        let digit = d.to_digit(10).unwrap_or(0) as usize;
+        value = Some(value.unwrap_or(0).saturating_mul(10).saturating_add(digit));
         chars.next();
     }
-    digits.parse().ok()
+    value
 }
 
 fn is_number(v: &Value) -> bool {
