@@ -152,20 +152,23 @@ fn json_path(args: &[Value]) -> Result<Value, String> {
     Ok(Value::Array(found))
 }
 
-fn from_json(json: serde_json::Value) -> Value {
+/// A JSON value as a River value; numbers all become floats with `floats`.
+fn from_json(json: serde_json::Value, floats: bool) -> Value {
     use crate::value::Number;
     match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => Value::Number(match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Number::Int(i),
-            (None, Some(u)) => Number::Uint(u),
+        serde_json::Value::Number(n) => Value::Number(match (n.as_i64(), n.as_u64(), floats) {
+            (Some(i), _, false) => Number::Int(i),
+            (None, Some(u), false) => Number::Uint(u),
             _ => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
         }),
         serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => Value::Array(a.into_iter().map(from_json).collect()),
+        serde_json::Value::Array(a) => {
+            Value::Array(a.into_iter().map(|v| from_json(v, floats)).collect())
+        }
         serde_json::Value::Object(o) => {
-            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v))).collect())
+            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v, floats))).collect())
         }
     }
 }
