@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use river_cli::commands::{eval, fmt, parse};
 
-/// The River toolchain: parse, format, lint, convert and run Grafana Agent
-/// Flow configurations.
+/// The River toolchain: parse, format and evaluate Grafana Agent Flow
+/// configurations.
 #[derive(Debug, Parser)]
 #[command(name = "flow", version, about, propagate_version = true)]
 struct Cli {
