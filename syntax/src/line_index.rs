@@ -51,19 +51,23 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`. Lines end at `\n`; a `\r` before it stays on the line.
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        // Only lines with non-ASCII text need their wide characters noted;
+        // most configs have none.
         let mut wide: Vec<(u32, Vec<WideChar>)> = Vec::new();
-        let mut line = 0u32;
-        for (i, c) in text.char_indices() {
-            if c == '\n' {
-                line_starts.push(i as u32 + 1);
-                line += 1;
-            } else if !c.is_ascii() {
-                let col = i as u32 - line_starts[line as usize];
-                let w = WideChar { col, len: c.len_utf8() as u8 };
-                match wide.last_mut() {
-                    Some((l, chars)) if *l == line => chars.push(w),
-                    _ => wide.push((line, vec![w])),
+        if !text.is_ascii() {
+            for line in 0..line_starts.len() {
+                let start = line_starts[line] as usize;
+                let end = line_starts.get(line + 1).map_or(text.len(), |&s| s as usize);
+                let chars: Vec<WideChar> = text[start..end]
+                    .char_indices()
+                    .filter(|(_, c)| !c.is_ascii())
+                    .map(|(col, c)| WideChar { col: col as u32, len: c.len_utf8() as u8 })
+                    .collect();
+                if !chars.is_empty() {
+                    wide.push((line as u32, chars));
                 }
             }
         }
@@ -90,14 +94,18 @@ impl LineIndex {
         (offset <= end).then(|| offset.into())
     }
 
-    /// Converts a byte column on `line` to `unit`.
+    /// Converts a byte column on `line` to `unit`. A column inside a
+    /// character counts as the character's start.
     pub fn to_unit(&self, lc: LineCol, unit: ColumnUnit) -> LineCol {
         let mut col = lc.col;
         for w in self.wide_chars(lc.line) {
             if w.col >= lc.col {
                 break;
             }
-            col = col - u32::from(w.len) + w.len_in(unit);
+            let inside = lc.col - w.col;
+            // Bytes of this character before the column.
+            let passed = inside.min(u32::from(w.len));
+            col = col - passed + if passed == u32::from(w.len) { w.len_in(unit) } else { 0 };
         }
         LineCol { line: lc.line, col }
     }
@@ -142,6 +150,18 @@ mod tests {
         assert_eq!(idx.line_col(99.into()), LineCol { line: 3, col: 1 });
         assert_eq!(idx.offset(LineCol { line: 1, col: 1 }), Some(4.into()));
         assert_eq!(idx.offset(LineCol { line: 9, col: 0 }), None);
+    }
+
+    #[test]
+    fn wide_characters_on_later_lines() {
+        let idx = LineIndex::new("a\nxé = 1\n\n𝄞");
+        let at = |o: u32| idx.line_col_in(o.into(), ColumnUnit::Utf16);
+        assert_eq!(at(5), LineCol { line: 1, col: 2 }, "after é on line 2");
+        assert_eq!(at(11), LineCol { line: 3, col: 0 });
+        assert_eq!(at(15), LineCol { line: 3, col: 2 });
+        // Inside a character: its start, and no overflow.
+        assert_eq!(at(13), LineCol { line: 3, col: 0 });
+        assert_eq!(at(99), LineCol { line: 3, col: 2 }, "past the end clamps");
     }
 
     #[test]

@@ -91,3 +91,23 @@ fn the_invariant_check_can_fail() {
     assert!(parse("a = 1").check_invariants("a = 2").is_err());
     assert!(parse("a = 1").check_invariants("a = 1").is_ok());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Any offset converts without panicking, and offsets on character
+    /// boundaries survive a round trip through every column unit.
+    #[test]
+    fn line_index_round_trips(text in any::<String>(), pick in any::<prop::sample::Index>()) {
+        use river_syntax::{ColumnUnit, LineIndex, TextSize};
+        let index = LineIndex::new(&text);
+        let offset = pick.index(text.len() + 1);
+        for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Char] {
+            let lc = index.line_col_in(TextSize::from(offset as u32), unit);
+            if text.is_char_boundary(offset) {
+                let back = index.offset(index.from_unit(lc, unit));
+                prop_assert_eq!(back, Some(TextSize::from(offset as u32)));
+            }
+        }
+    }
+}
