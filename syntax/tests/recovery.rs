@@ -202,3 +202,11 @@ fn every_node_kind_casts() {
     assert_eq!(op.as_str(), "+", "^ binds tighter than +");
     assert_eq!(sum.rhs().unwrap().binary_op().unwrap().0.as_str(), "^");
 }
+
+#[test]
+fn the_docs_placeholder_gets_a_hint() {
+    let text = "a {\n  b = [...]\n  ...\n}\n";
+    check(text, &["2:8: expected expression, got .", "3:3: expected identifier, got ."], &["a"]);
+    let parsed = parse(text);
+    assert!(parsed.errors().iter().all(|d| d.notes[0].contains("`...`")));
+}

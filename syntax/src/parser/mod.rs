@@ -161,6 +161,15 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// Whether the cursor is at `...` (three dots in a row), the placeholder
+    /// of the docs' examples.
+    pub(crate) fn at_ellipsis(&mut self) -> bool {
+        let Tok::Token(DOT, i) = self.current() else { return false };
+        i + 2 < self.tokens.len()
+            && self.tokens.kind(i + 1) == DOT
+            && self.tokens.kind(i + 2) == DOT
+    }
+
     /// Whether the current token is a newline followed by what can only be
     /// a statement (`name =`, `name {`, `name "label"`): in a list, that
     /// means the closing bracket is missing rather than a comma.

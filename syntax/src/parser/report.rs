@@ -14,7 +14,13 @@ impl Parser<'_> {
     pub(crate) fn error(&mut self, message: impl Into<String>) {
         let range = self.current_range();
         let lexed_bad = self.kind() == Some(ERROR_TOKEN);
-        self.error_at(range, message, lexed_bad);
+        let mut diag = Diagnostic::error("syntax-error", range, message);
+        if self.at_ellipsis() {
+            diag = diag.with_note(
+                "`...` marks omitted text in examples; replace it with real content or remove it",
+            );
+        }
+        self.push_error(diag, lexed_bad);
     }
 
     pub(crate) fn error_at(&mut self, range: TextRange, message: impl Into<String>, silent: bool) {
