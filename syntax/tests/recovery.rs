@@ -210,3 +210,12 @@ fn the_docs_placeholder_gets_a_hint() {
     let parsed = parse(text);
     assert!(parsed.errors().iter().all(|d| d.notes[0].contains("`...`")));
 }
+
+#[test]
+fn an_unescaped_quote_gets_a_hint() {
+    let text = "t = \"{{ .Value \"x\" }}\"\nafter = 1\n";
+    check(text, &["1:17: expected newline, got IDENT"], &["t", "after"]);
+    assert!(parse(text).errors()[0].notes[0].contains("escape its inner quotes"));
+    // Other stray tokens get no such hint.
+    assert!(parse("a = 1 2\n").errors()[0].notes.is_empty());
+}

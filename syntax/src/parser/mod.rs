@@ -59,6 +59,8 @@ pub(crate) struct Parser<'t> {
     errors: Vec<Diagnostic>,
     /// Where the last significant token ended, for errors "right after" it.
     prev_end: TextSize,
+    /// The kind of the last significant token, for hints.
+    pub(crate) prev_kind: Option<SyntaxKind>,
     /// Offset of the last reported parser error, to keep one error a line.
     last_error: Option<TextSize>,
     depth: u32,
@@ -91,6 +93,7 @@ impl<'t> Parser<'t> {
             builder: GreenBuilder::with_capacity(tokens.len()),
             errors: Vec::new(),
             prev_end: 0.into(),
+            prev_kind: None,
             last_error: None,
             depth: 0,
             too_deep: false,
@@ -255,6 +258,7 @@ impl<'t> Parser<'t> {
                 self.code_tokens += 1;
                 self.pos = i + 1;
                 self.prev_end = self.tokens.range(i).end();
+                self.prev_kind = Some(kind);
                 if let Some(term) = lexer::ends_statement(kind, text) {
                     self.insert_term = term;
                 }

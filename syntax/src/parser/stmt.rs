@@ -36,11 +36,26 @@ pub(super) fn statements(p: &mut Parser, in_block: Option<rowan::TextRange>) {
             Tok::Token(R_CURLY, _) if in_block.is_some() => break,
             Tok::Terminator(_) => p.bump(),
             _ => {
-                p.expected("newline");
+                newline_expected(p);
                 skip_statement(p, in_block.is_some());
             }
         }
     }
+}
+
+/// "expected newline", with a hint when a string seems to have ended too
+/// early: text right after a string is usually an unescaped quote.
+fn newline_expected(p: &mut Parser) {
+    let got = p.describe_current();
+    let range = p.current_range();
+    let mut diag = Diagnostic::error("syntax-error", range, format!("expected newline, got {got}"));
+    if p.prev_kind == Some(STRING) && !p.at_terminator() {
+        diag = diag.with_note(
+            "if the string before this was meant to go on, escape its inner quotes as \\\" or write it as a raw string in backticks",
+        );
+    }
+    let silent = p.kind() == Some(ERROR_TOKEN);
+    p.push_error(diag, silent);
 }
 
 /// Skips the rest of a statement: up to a newline that ends it, or the `}`
