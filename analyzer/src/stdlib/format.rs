@@ -192,8 +192,7 @@ fn format_one(spec: Spec, verb: char, v: &Value) -> String {
                 hex
             }
         }
-        ('e' | 'E' | 'f' | 'F' | 'g' | 'G', Value::Number(Number::Float(_))) => {
-            let Value::Number(n) = v else { unreachable!() };
+        ('e' | 'E' | 'f' | 'F' | 'g' | 'G', Value::Number(n @ Number::Float(_))) => {
             signed(spec, number_text(*n, verb, spec))
         }
         _ => bad(verb, v),

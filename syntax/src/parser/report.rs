@@ -12,13 +12,19 @@ impl Parser<'_> {
     /// reported on this line (as the reference does) or the lexer already
     /// reported this token.
     pub(crate) fn error(&mut self, message: impl Into<String>) {
+        self.error_with_hint(message, None);
+    }
+
+    /// [`Parser::error`] with a help line (the `...` placeholder gets its
+    /// own whatever the error).
+    pub(crate) fn error_with_hint(&mut self, message: impl Into<String>, hint: Option<&str>) {
         let range = self.current_range();
         let lexed_bad = self.kind() == Some(ERROR_TOKEN);
         let mut diag = Diagnostic::error("syntax-error", range, message);
-        if self.at_ellipsis() {
-            diag = diag.with_note(
-                "`...` marks omitted text in examples; replace it with real content or remove it",
-            );
+        let ellipsis =
+            "`...` marks omitted text in examples; replace it with real content or remove it";
+        if let Some(note) = hint.or(self.at_ellipsis().then_some(ellipsis)) {
+            diag = diag.with_note(note);
         }
         self.push_error(diag, lexed_bad);
     }

@@ -47,15 +47,9 @@ pub(super) fn statements(p: &mut Parser, in_block: Option<rowan::TextRange>) {
 /// early: text right after a string is usually an unescaped quote.
 fn newline_expected(p: &mut Parser) {
     let got = p.describe_current();
-    let range = p.current_range();
-    let mut diag = Diagnostic::error("syntax-error", range, format!("expected newline, got {got}"));
-    if p.prev_kind == Some(STRING) && !p.at_terminator() {
-        diag = diag.with_note(
-            "if the string before this was meant to go on, escape its inner quotes as \\\" or write it as a raw string in backticks",
-        );
-    }
-    let silent = p.kind() == Some(ERROR_TOKEN);
-    p.push_error(diag, silent);
+    let quote = "if the string before this was meant to go on, escape its inner quotes as \\\" or write it as a raw string in backticks";
+    let hint = (p.prev_kind == Some(STRING) && !p.at_terminator()).then_some(quote);
+    p.error_with_hint(format!("expected newline, got {got}"), hint);
 }
 
 /// Skips the rest of a statement: up to a newline that ends it, or the `}`
