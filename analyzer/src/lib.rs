@@ -13,6 +13,7 @@
 //! (issues 5 and 6) are not yet.
 
 pub mod eval;
+pub mod schema;
 pub mod stdlib;
 pub mod value;
 

@@ -1,0 +1,200 @@
+//! The registry knows everything real configs use: every converter golden
+//! and every docs example the reference formatter accepted uses only
+//! components, arguments and blocks of the registry, with labels where
+//! they belong and repeated blocks only where they may repeat. Fragments
+//! (a `rule` or `stage.*` block shown alone) are checked as part of the
+//! bodies that hold such a block. What the docs get wrong is listed, with
+//! the reason, in `data/schema-corpus-exceptions.txt`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use river_analyzer::schema::{registry, Body, Label, Registry};
+use river_syntax::ast::{self, AstNode};
+use river_syntax::{parse, LineIndex};
+
+#[test]
+fn the_corpus_uses_only_what_the_registry_knows() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let mut files = river_tests::files_with_extension(&data.join("convert"), "river");
+    files.extend(
+        river_tests::files_with_extension(&data.join("docs-examples"), "river")
+            .into_iter()
+            .filter(|p| p.with_extension("expect").exists()),
+    );
+    assert!(files.len() > 500, "expected the whole corpus, found {}", files.len());
+    let mut misses = BTreeSet::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.strip_prefix(&data).unwrap().display().to_string();
+        for miss in check_file(registry(), &text) {
+            misses.insert(format!("{name}: {miss}"));
+        }
+    }
+    let listed = exceptions(&data.join("schema-corpus-exceptions.txt"));
+    let unexpected: Vec<_> = misses.iter().filter(|m| !listed.contains_key(*m)).collect();
+    let stale: Vec<_> = listed.keys().filter(|m| !misses.contains(*m)).collect();
+    assert!(unexpected.is_empty(), "{} misses:\n{}", unexpected.len(), join(&unexpected));
+    assert!(stale.is_empty(), "listed but no longer missing:\n{}", join(&stale));
+}
+
+fn join(items: &[&String]) -> String {
+    items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// `file: miss` lines, each followed by an indented `because: ...` line.
+fn exceptions(path: &Path) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out = HashMap::new();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).peekable();
+    while let Some(line) = lines.next() {
+        let reason = lines.next_if(|l| l.starts_with("  because: ")).unwrap_or_default();
+        assert!(!reason.is_empty(), "{line}: every exception needs a `because:` line");
+        out.insert(line.to_owned(), reason.to_owned());
+    }
+    out
+}
+
+fn check_file(registry: &Registry, text: &str) -> Vec<String> {
+    let parse = parse(text);
+    let index = LineIndex::new(text);
+    let file = parse.tree();
+    let Some(body) = file.body() else { return Vec::new() };
+    let mut checker =
+        Checker { registry, index: &index, misses: Vec::new(), custom: BTreeSet::new() };
+    checker.collect_custom(&body);
+    checker.config(&body);
+    checker.misses
+}
+
+struct Checker<'a> {
+    registry: &'a Registry,
+    index: &'a LineIndex,
+    misses: Vec<String>,
+    /// Names of `declare`d components and `import` namespaces.
+    custom: BTreeSet<String>,
+}
+
+impl Checker<'_> {
+    fn line(&self, node: &river_syntax::SyntaxNode) -> u32 {
+        self.index.line_col(node.text_range().start()).line + 1
+    }
+
+    fn collect_custom(&mut self, body: &ast::Body) {
+        for block in body.blocks() {
+            let name = block_name(&block);
+            let label = block.label().and_then(|l| l.value());
+            if name == "declare" || name.starts_with("import.") {
+                self.custom.extend(label);
+                if let Some(inner) = block.body() {
+                    self.collect_custom(&inner);
+                }
+            }
+        }
+    }
+
+    /// A config body: components, config blocks, or a fragment.
+    fn config(&mut self, body: &ast::Body) {
+        for block in body.blocks() {
+            let name = block_name(&block);
+            let line = self.line(block.syntax());
+            if self.custom.iter().any(|c| name == *c || name.starts_with(&format!("{c}."))) {
+                continue;
+            }
+            if let Some(component) = self.registry.get(&name) {
+                match (component.label, block.label().is_some()) {
+                    (Label::Required, false) => {
+                        self.misses.push(format!("line {line}: `{name}` needs a label"))
+                    }
+                    (Label::Forbidden, true) => {
+                        self.misses.push(format!("line {line}: `{name}` takes no label"))
+                    }
+                    _ => {}
+                }
+                match block.body() {
+                    Some(inner) if component.body.open => self.config(&inner),
+                    Some(inner) => self.body(&component.body, &inner, &name),
+                    None => {}
+                }
+            } else {
+                self.fragment(&block, &name, line);
+            }
+        }
+        for attribute in body.attributes() {
+            let name = attribute.name().map(|t| t.text().to_owned()).unwrap_or_default();
+            let line = self.line(attribute.syntax());
+            self.misses.push(format!("line {line}: attribute `{name}` outside any block"));
+        }
+    }
+
+    /// A block shown alone is fine if some body of the registry accepts it.
+    fn fragment(&mut self, block: &ast::Block, name: &str, line: u32) {
+        let mut homes = Vec::new();
+        for component in self.registry.iter() {
+            find_homes(self.registry, &component.body, name, &mut homes);
+        }
+        if homes.is_empty() {
+            self.misses.push(format!("line {line}: unknown component `{name}`"));
+            return;
+        }
+        let inner = block.body();
+        let fits = homes.iter().any(|home| {
+            let mut trial = Checker {
+                registry: self.registry,
+                index: self.index,
+                misses: Vec::new(),
+                custom: self.custom.clone(),
+            };
+            if let Some(inner) = &inner {
+                trial.body(home, inner, name);
+            }
+            trial.misses.is_empty()
+        });
+        if !fits {
+            self.misses.push(format!("line {line}: fragment `{name}` fits no block of that name"));
+        }
+    }
+
+    fn body(&mut self, schema: &Body, body: &ast::Body, path: &str) {
+        for attribute in body.attributes() {
+            let name = attribute.name().map(|t| t.text().to_owned()).unwrap_or_default();
+            if schema.argument(&name).is_none() && !schema.free_arguments {
+                let line = self.line(attribute.syntax());
+                self.misses.push(format!("line {line}: unknown argument `{name}` in `{path}`"));
+            }
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for block in body.blocks() {
+            let name = block_name(&block);
+            let line = self.line(block.syntax());
+            let Some(inner_schema) = self.registry.block_in(schema, &name) else {
+                self.misses.push(format!("line {line}: unknown block `{name}` in `{path}`"));
+                continue;
+            };
+            let count = seen.entry(name.clone()).or_default();
+            *count += 1;
+            if *count == 2 && !inner_schema.repeatable {
+                self.misses.push(format!("line {line}: block `{name}` repeated in `{path}`"));
+            }
+            if let Some(inner) = block.body() {
+                self.body(&inner_schema.body, &inner, &format!("{path}/{name}"));
+            }
+        }
+    }
+}
+
+fn block_name(block: &ast::Block) -> String {
+    block.name().map(|n| n.text()).unwrap_or_default()
+}
+
+/// Every body in `body`'s subtree that has a block called `name`.
+fn find_homes<'a>(registry: &'a Registry, body: &'a Body, name: &str, out: &mut Vec<&'a Body>) {
+    for block in registry.blocks_of(body) {
+        if block.name == name {
+            out.push(&block.body);
+        }
+        if body.blocks_from.is_none() || body.blocks.iter().any(|b| std::ptr::eq(b, block)) {
+            find_homes(registry, &block.body, name, out);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about = "Developer tasks for the River toolchain")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate analyzer/schema/generated.json from the reference docs.
+    Schemas {
+        /// The docs tree: `components/`, `config-blocks/` and `shared/`.
+        #[arg(long, default_value = "tests/data/reference-docs")]
+        docs: PathBuf,
+        /// Where to write the schemas.
+        #[arg(long, default_value = "analyzer/schema/generated.json")]
+        out: PathBuf,
+        /// Only check that the file is up to date (exit 1 if not).
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let Task::Schemas { docs, out, check } = Cli::parse().task;
+    let components = match xtask::schemas::generate(&docs) {
+        Ok(components) => components,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!("{} problems; nothing written", problems.len());
+            return ExitCode::from(1);
+        }
+    };
+    let text = xtask::schemas::to_json(&components);
+    if check {
+        let current = std::fs::read_to_string(&out).unwrap_or_default();
+        if current != text {
+            eprintln!("{} is out of date: run `cargo xtask schemas`", out.display());
+            return ExitCode::from(1);
+        }
+        return ExitCode::SUCCESS;
+    }
+    if let Err(e) = std::fs::write(&out, text) {
+        eprintln!("error: {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    println!("{} schemas written to {}", components.len(), out.display());
+    ExitCode::SUCCESS
+}
