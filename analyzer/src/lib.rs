@@ -1,5 +1,6 @@
-//! The meaning of River: values, the expression evaluator and the standard
-//! library; later the component schemas, name resolution and lint rules.
+//! The meaning of River: values, the expression evaluator, the standard
+//! library and the component schema registry; later name resolution and
+//! lint rules.
 //!
 //! Invariants: this is the one place that gives River expressions their
 //! meaning: the linter, language server, converter and runtime all evaluate
@@ -9,8 +10,9 @@
 //!
 //! Status: values (numbers with the reference's int/uint/float kinds,
 //! secrets), every expression form, the standard library, Go durations and
-//! decoding into Rust types are in. Schemas, name resolution and lint rules
-//! (issues 5 and 6) are not yet.
+//! decoding into Rust types, and the schemas of every component and config
+//! block (`schema`) are in. Name resolution and lint rules (issue 6) are
+//! not yet.
 
 pub mod eval;
 pub mod schema;

@@ -57,11 +57,10 @@ pub(super) fn describe(
             }
         }
     }
-    let mut lookup = |path: &str, shared: Option<&str>| -> String {
-        let key = table.contains_key(path).then(|| path.to_owned()).or_else(|| {
-            shared.map(|s| s.to_owned()).filter(|key| table.contains_key(key.as_str()))
-        });
-        match key.and_then(|key| table.get_mut(&key)) {
+    // The first of the candidate paths that has a description.
+    let mut lookup = |candidates: &[&str]| -> String {
+        let key = candidates.iter().find(|key| table.contains_key(**key));
+        match key.and_then(|key| table.get_mut(*key)) {
             Some((line, _, used)) => {
                 *used = true;
                 line.clone()
@@ -70,9 +69,9 @@ pub(super) fn describe(
         }
     };
     for component in components.iter_mut() {
-        component.description = lookup(&component.name, None);
+        component.description = lookup(&[&component.name]);
         for field in &mut component.exports {
-            field.description = lookup(&format!("{}#{}", component.name, field.name), None);
+            field.description = lookup(&[&format!("{}#{}", component.name, field.name)]);
         }
         describe_body(&mut component.body, &component.name, None, &mut lookup);
     }
@@ -85,17 +84,20 @@ pub(super) fn describe(
     }
 }
 
-/// `shared` is the `@name` path of the same body, when it comes from a
-/// shared definition, so that one description serves every copy.
+/// Looks each item up by its own path, then, inside a shared block, by the
+/// shared path (`@tls-config:ca_file`, one description for every copy),
+/// and for arguments last by `*:name`: the common arguments that mean the
+/// same wherever they appear (`*:proxy_url`).
 fn describe_body(
     body: &mut Body,
     path: &str,
     shared: Option<&str>,
-    lookup: &mut impl FnMut(&str, Option<&str>) -> String,
+    lookup: &mut impl FnMut(&[&str]) -> String,
 ) {
     for argument in &mut body.arguments {
-        let alias = shared.map(|s| format!("{s}:{}", argument.name));
-        argument.description = lookup(&format!("{path}:{}", argument.name), alias.as_deref());
+        let own = format!("{path}:{}", argument.name);
+        let alias = shared.map(|s| format!("{s}:{}", argument.name)).unwrap_or_default();
+        argument.description = lookup(&[&own, &alias, &format!("*:{}", argument.name)]);
     }
     for block in &mut body.blocks {
         let own = format!("{path}/{}", block.name);
@@ -104,7 +106,7 @@ fn describe_body(
             (None, Some(s)) => Some(format!("{s}/{}", block.name)),
             (None, None) => None,
         };
-        block.description = lookup(&own, alias.as_deref());
+        block.description = lookup(&[&own, alias.as_deref().unwrap_or_default()]);
         describe_body(&mut block.body, &own, alias.as_deref(), lookup);
     }
 }

@@ -35,16 +35,32 @@ pub struct Registry {
     by_name: HashMap<String, usize>,
 }
 
+/// The candidate closest to `name` by edit distance, when it is within a
+/// third of the name's length (and at least one edit).
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|&(distance, _)| distance <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// The registry built into this binary, combined on first use.
 pub fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        Registry::from_sources(load::GENERATED, load::OVERLAY, load::DESCRIPTIONS)
-            .expect("the built-in schema files are checked by the test suite")
+        Registry::built_in().expect("the built-in schema files are checked by the test suite")
     })
 }
 
 impl Registry {
+    /// Combines the files built into this binary afresh; `registry()` does
+    /// it once and shares the result.
+    pub fn built_in() -> Result<Registry, LoadError> {
+        Registry::from_sources(load::GENERATED, load::OVERLAY, load::DESCRIPTIONS)
+    }
+
     /// Combines a generated file, an overlay and description files.
     pub fn from_sources(
         generated: &str,
@@ -81,6 +97,12 @@ impl Registry {
         self.iter().filter(|c| c.kind == Kind::ConfigBlock)
     }
 
+    /// The known name closest to a misspelt one, if any is close enough to
+    /// be what was meant (`prometheus.scrpe` gives `prometheus.scrape`).
+    pub fn closest(&self, name: &str) -> Option<&str> {
+        closest(name, self.components.iter().map(|c| c.name.as_str()))
+    }
+
     /// The body at `path` (`loki.process/stage.match`), the start of a
     /// `blocks_from` reference.
     pub fn body(&self, path: &str) -> Option<&Body> {
@@ -104,3 +126,6 @@ impl Registry {
         self.blocks_of(body).find(|b| b.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests;

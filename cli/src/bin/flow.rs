@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{eval, fmt, parse};
+use river_cli::commands::{eval, fmt, parse, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -22,6 +22,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Evaluate one River expression and print its value.
     Eval(eval::EvalArgs),
+    /// List the components, or show what one accepts and exports.
+    Schema(schema::SchemaArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Schema(args) => schema::run(args),
     };
     status.into()
 }

@@ -269,7 +269,13 @@ pub fn cells(line: &str) -> Vec<String> {
     cells.into_iter().map(|c| c.trim().to_owned()).collect()
 }
 
-/// A cell without its code-span backticks and emphasis.
+/// A cell without its code-span backticks and emphasis. Text inside code
+/// spans is kept as it is (`(.*)` keeps its star).
 pub fn plain(cell: &str) -> String {
-    cell.replace(['`', '*'], "").trim().to_owned()
+    cell.split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { part.to_owned() } else { part.replace('*', "") })
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }

@@ -12,7 +12,10 @@ use super::prose;
 pub fn component(page: &Page, name: &str, kind: Kind, problems: &mut Vec<String>) -> Component {
     let receiver = if name.starts_with("pyroscope.") { "ProfilesReceiver" } else { "LogsReceiver" };
     let mut builder = Builder { page, receiver, problems: Vec::new(), depth: 0 };
-    let arguments_chapter = page.chapter("Arguments");
+    // Block sections inside the Arguments chapter (pages without a Blocks
+    // chapter) belong to their blocks, not to the component.
+    let arguments_chapter: Vec<&Section> =
+        page.chapter("Arguments").into_iter().filter(|s| !s.title.contains("block")).collect();
     let mut body = Body { open: name == "declare", ..Body::default() };
     for section in &arguments_chapter {
         builder.fill(page, section, &mut body);
@@ -62,8 +65,8 @@ fn stability(page: &Page) -> Stability {
     }
 }
 
-/// The rows of the Exported fields tables (a name and a type, no
-/// required column).
+/// The rows of the Exported fields tables (a name and a type; some pages
+/// copied an arguments table's header, required column and all).
 fn exports(builder: &mut Builder) -> Vec<Field> {
     let mut out = Vec::new();
     for section in builder.page.chapter("Exported fields") {
@@ -71,9 +74,6 @@ fn exports(builder: &mut Builder) -> Vec<Field> {
             let (Some(name), Some(ty)) = (table.column("name"), table.column("type")) else {
                 continue;
             };
-            if table.column("required").is_some() {
-                continue;
-            }
             for row in &table.rows {
                 let Some(field) = row.get(name).and_then(|c| item_name(c)) else { continue };
                 match builder.parse_type(row.get(ty).map(String::as_str).unwrap_or("")) {
