@@ -3,13 +3,15 @@
 //! components, arguments and blocks of the registry, with labels where
 //! they belong and repeated blocks only where they may repeat. Fragments
 //! (a `rule` or `stage.*` block shown alone) are checked as part of the
-//! bodies that hold such a block. What the docs get wrong is listed, with
-//! the reason, in `data/schema-corpus-exceptions.txt`.
+//! bodies that hold such a block. The converter's goldens are complete
+//! configs, so they must also set every required member and keep the rules
+//! between members. What the docs (or the reference converter) get wrong
+//! is listed, with the reason, in `data/schema-corpus-exceptions.txt`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use river_analyzer::schema::{registry, Body, Label, Registry};
+use river_analyzer::schema::{registry, Body, ConstraintKind, Label, Registry};
 use river_syntax::ast::{self, AstNode};
 use river_syntax::{parse, LineIndex};
 
@@ -27,7 +29,10 @@ fn the_corpus_uses_only_what_the_registry_knows() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.strip_prefix(&data).unwrap().display().to_string();
-        for miss in check_file(registry(), &text) {
+        // The converter's output is complete configs; docs examples often
+        // leave required parts out on purpose.
+        let complete = name.starts_with("convert");
+        for miss in check_file(registry(), &text, complete) {
             misses.insert(format!("{name}: {miss}"));
         }
     }
@@ -55,13 +60,13 @@ fn exceptions(path: &Path) -> HashMap<String, String> {
     out
 }
 
-fn check_file(registry: &Registry, text: &str) -> Vec<String> {
+fn check_file(registry: &Registry, text: &str, complete: bool) -> Vec<String> {
     let parse = parse(text);
     let index = LineIndex::new(text);
     let file = parse.tree();
     let Some(body) = file.body() else { return Vec::new() };
     let mut checker =
-        Checker { registry, index: &index, misses: Vec::new(), custom: BTreeSet::new() };
+        Checker { registry, index: &index, misses: Vec::new(), custom: BTreeSet::new(), complete };
     checker.collect_custom(&body);
     checker.config(&body);
     checker.misses
@@ -73,6 +78,8 @@ struct Checker<'a> {
     misses: Vec<String>,
     /// Names of `declare`d components and `import` namespaces.
     custom: BTreeSet<String>,
+    /// Also check required members and the rules between members.
+    complete: bool,
 }
 
 impl Checker<'_> {
@@ -144,6 +151,7 @@ impl Checker<'_> {
                 index: self.index,
                 misses: Vec::new(),
                 custom: self.custom.clone(),
+                complete: false,
             };
             if let Some(inner) = &inner {
                 trial.body(home, inner, name);
@@ -178,6 +186,39 @@ impl Checker<'_> {
             }
             if let Some(inner) = block.body() {
                 self.body(&inner_schema.body, &inner, &format!("{path}/{name}"));
+            }
+        }
+        if self.complete {
+            self.completeness(schema, body, path);
+        }
+    }
+
+    /// Required members are present, and no rule between members is broken.
+    fn completeness(&mut self, schema: &Body, body: &ast::Body, path: &str) {
+        let mut present: BTreeSet<String> =
+            body.attributes().filter_map(|a| a.name()).map(|t| t.text().to_owned()).collect();
+        present.extend(body.blocks().map(|b| block_name(&b)));
+        let line = self.line(body.syntax());
+        for argument in schema.arguments.iter().filter(|a| a.required && !present.contains(&a.name))
+        {
+            self.misses
+                .push(format!("line {line}: `{path}` lacks required argument `{}`", argument.name));
+        }
+        for block in schema.blocks.iter().filter(|b| b.required && !present.contains(&b.name)) {
+            self.misses
+                .push(format!("line {line}: `{path}` lacks required block `{}`", block.name));
+        }
+        for constraint in &schema.constraints {
+            let set = constraint.members.iter().filter(|m| present.contains(*m)).count();
+            let broken = match constraint.kind {
+                ConstraintKind::AtMostOne => set > 1,
+                ConstraintKind::ExactlyOne => set != 1,
+            };
+            if broken {
+                self.misses.push(format!(
+                    "line {line}: `{path}` breaks {:?} {:?}",
+                    constraint.kind, constraint.members
+                ));
             }
         }
     }

@@ -153,6 +153,21 @@ fn remote_http_and_module_git() {
 }
 
 #[test]
+fn everything_links_to_its_reference_section() {
+    for component in registry().iter() {
+        assert!(
+            component.doc.starts_with("https://grafana.com/docs/agent/latest/flow/reference/"),
+            "{}",
+            component.name
+        );
+        assert!(component.doc.contains(&component.name), "{}", component.name);
+    }
+    let write = registry().get("prometheus.remote_write").unwrap();
+    let queue = body("prometheus.remote_write/endpoint").block("queue_config").unwrap();
+    assert_eq!(write.link(Some(queue)), format!("{}#queue_config-block", write.doc));
+}
+
+#[test]
 fn config_blocks() {
     for name in ["logging", "tracing", "http"] {
         assert_eq!(registry().get(name).unwrap().label, Label::Forbidden, "{name}");

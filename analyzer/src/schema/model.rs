@@ -172,4 +172,13 @@ impl Component {
     pub fn export(&self, name: &str) -> Option<&Field> {
         self.exports.iter().find(|f| f.name == name)
     }
+
+    /// The reference page of this component, at the section of `block`
+    /// when given (an argument links to the section of its block).
+    pub fn link(&self, block: Option<&Block>) -> String {
+        match block {
+            Some(block) if !block.anchor.is_empty() => format!("{}{}", self.doc, block.anchor),
+            _ => self.doc.clone(),
+        }
+    }
 }

@@ -8,7 +8,6 @@ use std::path::Path;
 /// A page with its shared snippets expanded, cut into sections.
 pub struct Page {
     pub title: String,
-    pub canonical: Option<String>,
     pub sections: Vec<Section>,
     /// `[name]: #anchor` definitions.
     pub links: HashMap<String, String>,
@@ -40,14 +39,11 @@ pub struct Table {
 impl Page {
     pub fn read(path: &Path, docs: &Path) -> Result<Page, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (front, body) = split_front_matter(&text);
-        let canonical =
-            front.lines().find_map(|l| l.strip_prefix("canonical: ")).map(str::to_owned);
+        let (_, body) = split_front_matter(&text);
         let mut stability = Vec::new();
         let lines = expand(body, docs, &mut stability, 0)?;
         let mut page = Page {
             title: String::new(),
-            canonical,
             sections: Vec::new(),
             links: HashMap::new(),
             stability,
@@ -278,4 +274,41 @@ pub fn plain(cell: &str) -> String {
         .collect::<String>()
         .trim()
         .to_owned()
+}
+
+#[cfg(test)]
+impl Section {
+    /// A section of these lines, for tests.
+    pub fn of(lines: &str) -> Section {
+        let mut section = Section::new(3, "demo block");
+        section.lines = lines.lines().map(str::to_owned).collect();
+        section
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_explicit_anchors() {
+        assert_eq!(slug("stage.json block"), "stagejson-block");
+        assert_eq!(slug("`tls` block"), "tls-block");
+        assert_eq!(Section::new(3, "label block {#filter-label-block}").slug, "filter-label-block");
+    }
+
+    #[test]
+    fn cells_keep_pipes_and_stars_inside_code() {
+        assert_eq!(cells("| `a|b` | `string` |"), vec!["`a|b`", "`string`"]);
+        assert_eq!(plain("`(.*)`"), "(.*)");
+        assert_eq!(plain("**yes**"), "yes");
+    }
+
+    #[test]
+    fn tables_with_and_without_outer_pipes() {
+        let section = Section::of("Name | Type\n---- | ----\n`a` | `string`\n\n| Name | Type |\n|---|---|\n| `b` | `bool` |");
+        let tables = section.tables();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[1].rows[0], vec!["`b`", "`bool`"]);
+    }
 }

@@ -10,6 +10,9 @@ use super::prose;
 /// Builds the schema of `name` from its page; problems are collected, not
 /// fatal, so that one run reports every page that needs attention.
 pub fn component(page: &Page, name: &str, kind: Kind, problems: &mut Vec<String>) -> Component {
+    // Built, not read: some pages have no canonical address, one a broken one.
+    let folder = if kind == Kind::Component { "components" } else { "config-blocks" };
+    let doc = format!("https://grafana.com/docs/agent/latest/flow/reference/{folder}/{name}/");
     let receiver = if name.starts_with("pyroscope.") { "ProfilesReceiver" } else { "LogsReceiver" };
     let mut builder = Builder { page, receiver, problems: Vec::new(), depth: 0 };
     // Block sections inside the Arguments chapter (pages without a Blocks
@@ -23,8 +26,11 @@ pub fn component(page: &Page, name: &str, kind: Kind, problems: &mut Vec<String>
     if let Some(section) = page.chapter("Blocks").first() {
         builder.hierarchy(page, section, &mut body);
     }
+    // Rules between a component's own members are stated in the
+    // introduction, the Arguments chapter or the opening of Blocks.
     let mut prose_sections: Vec<&Section> = arguments_chapter.clone();
     prose_sections.extend(page.sections.iter().filter(|s| s.level == 1));
+    prose_sections.extend(page.chapter("Blocks").first());
     prose::read(&prose_sections, &mut body);
     builder.prose(page, &mut body);
     let exports = exports(&mut builder);
@@ -35,7 +41,7 @@ pub fn component(page: &Page, name: &str, kind: Kind, problems: &mut Vec<String>
         label: label(page, name),
         stability: stability(page),
         deprecated: prose::deprecated_page(page),
-        doc: page.canonical.clone().unwrap_or_default(),
+        doc,
         description: String::new(),
         exports,
         body,

@@ -111,27 +111,33 @@ fn add_constraint(body: &mut Body, kind: ConstraintKind, members: Vec<String>) {
 }
 
 /// Enum-like values stated after the table: "The `x` argument must be one
-/// of the following strings:" with a list, or "`x` must be one of `a` or `b`".
+/// of the following strings:" with a list, or "`x` must be set to one of
+/// `a` or `b`". The argument is the last code span before the verb.
 fn enums(sections: &[&Section], body: &mut Body) {
+    const VERBS: [&str; 5] = [
+        "must be one of",
+        "should be one of",
+        "can be one of",
+        "set to one of",
+        "must be set to either",
+    ];
     for section in sections {
         let paragraphs = paragraphs(section);
         for (i, p) in paragraphs.iter().enumerate() {
             let lower = p.to_lowercase();
-            let Some(at) = lower.find("one of") else { continue };
-            if !(lower.contains("must be")
-                || lower.contains("should be")
-                || lower.contains("set to"))
-            {
-                continue;
-            }
-            let Some(name) = code_spans(&p[..at]).into_iter().find(|n| body.argument(n).is_some())
+            let Some((at, verb)) = VERBS.iter().find_map(|v| lower.find(v).map(|at| (at, v)))
             else {
                 continue;
             };
-            let mut values = code_spans(&p[at..]);
-            if lower[at..].contains("the following") {
-                values = following_items(&paragraphs, i);
-            }
+            // "The `role` argument ... It must be set to one of": the
+            // subject may sit in the sentence before.
+            let Some(name) = code_spans(&p[..at]).pop() else { continue };
+            let rest = &p[at + verb.len()..];
+            let values = if rest.trim_start().starts_with("the following") {
+                following_items(&paragraphs, i)
+            } else {
+                code_spans(rest.split(". ").next().unwrap_or(rest))
+            };
             set_enum(body, &name, values);
         }
     }
@@ -186,4 +192,66 @@ pub fn deprecated_page(page: &Page) -> bool {
         .iter()
         .take_while(|s| s.level != 2)
         .any(|s| s.text().to_lowercase().contains("deprecated"))
+}
+
+#[cfg(test)]
+mod tests {
+    use river_analyzer::schema::Argument;
+
+    use super::*;
+
+    fn body(names: &[&str]) -> Body {
+        let arguments = names
+            .iter()
+            .map(|n| Argument {
+                name: n.to_string(),
+                ty: SchemaType::String,
+                default: None,
+                required: false,
+                enum_values: Vec::new(),
+                deprecated: false,
+                description: String::new(),
+            })
+            .collect();
+        Body { arguments, ..Body::default() }
+    }
+
+    #[test]
+    fn at_most_one_of_a_list() {
+        let mut b = body(&["bearer_token", "bearer_token_file", "other"]);
+        let section = Section::of(
+            "At most, one of the following can be provided:\n - [`bearer_token` argument](#x).\n - [`bearer_token_file` argument](#x).\n - [`basic_auth` block][basic_auth].",
+        );
+        read(&[&section], &mut b);
+        assert_eq!(b.constraints.len(), 1);
+        assert_eq!(b.constraints[0].members, ["bearer_token", "bearer_token_file"]);
+    }
+
+    #[test]
+    fn mutually_exclusive_and_exactly_one() {
+        let mut b = body(&["password", "password_file", "url", "url_file"]);
+        let section = Section::of(
+            "`password` and `password_file` are mutually exclusive.\n\nExactly one of `url` or `url_file` must be given.",
+        );
+        read(&[&section], &mut b);
+        assert_eq!(b.constraints[0].kind, ConstraintKind::AtMostOne);
+        assert_eq!(b.constraints[1].kind, ConstraintKind::ExactlyOne);
+        assert_eq!(b.constraints[1].members, ["url", "url_file"]);
+    }
+
+    #[test]
+    fn enums_from_prose_and_descriptions() {
+        let mut b = body(&["role", "mode"]);
+        let section = Section::of(
+            "The `role` argument picks the kind. It\nmust be set to one of the following:\n\n* `\"robot\"`: one.\n* `\"hcloud\"`: two.\n\nThe `mode` argument must be one of `\"a\"` or `\"b\"`.",
+        );
+        read(&[&section], &mut b);
+        assert_eq!(b.argument("role").unwrap().enum_values, ["robot", "hcloud"]);
+        assert_eq!(b.argument("mode").unwrap().enum_values, ["a", "b"]);
+        assert_eq!(
+            enum_in_description("Type of record. Must be one of SRV, A, or MX."),
+            ["SRV", "A", "MX"]
+        );
+        assert!(enum_in_description("Where to send data.").is_empty());
+    }
 }
