@@ -19,3 +19,17 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// A reviewed list: lines of `file: what`, each followed by an indented
+/// `because: ...` line giving its reason. Comment lines start with `#`.
+pub fn reviewed_list(path: &Path) -> std::collections::HashMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out = std::collections::HashMap::new();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).peekable();
+    while let Some(line) = lines.next() {
+        let reason = lines.next_if(|l| l.starts_with("  because: ")).unwrap_or_default();
+        assert!(!reason.is_empty(), "{line}: every entry needs a `because:` line");
+        out.insert(line.to_owned(), reason.to_owned());
+    }
+    out
+}

@@ -14,7 +14,9 @@
 //! block (`schema`) are in. Name resolution and lint rules (issue 6) are
 //! not yet.
 
+pub mod db;
 pub mod eval;
+pub mod lint;
 pub mod schema;
 pub mod stdlib;
 pub mod value;

@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod exit;
 pub mod render;
+pub mod rewrite;
 pub mod source;
 
 pub use exit::ExitStatus;

@@ -36,7 +36,7 @@ fn the_corpus_uses_only_what_the_registry_knows() {
             misses.insert(format!("{name}: {miss}"));
         }
     }
-    let listed = exceptions(&data.join("schema-corpus-exceptions.txt"));
+    let listed = river_tests::reviewed_list(&data.join("schema-corpus-exceptions.txt"));
     let unexpected: Vec<_> = misses.iter().filter(|m| !listed.contains_key(*m)).collect();
     let stale: Vec<_> = listed.keys().filter(|m| !misses.contains(*m)).collect();
     assert!(unexpected.is_empty(), "{} misses:\n{}", unexpected.len(), join(&unexpected));
@@ -45,19 +45,6 @@ fn the_corpus_uses_only_what_the_registry_knows() {
 
 fn join(items: &[&String]) -> String {
     items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
-}
-
-/// `file: miss` lines, each followed by an indented `because: ...` line.
-fn exceptions(path: &Path) -> HashMap<String, String> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut out = HashMap::new();
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).peekable();
-    while let Some(line) = lines.next() {
-        let reason = lines.next_if(|l| l.starts_with("  because: ")).unwrap_or_default();
-        assert!(!reason.is_empty(), "{line}: every exception needs a `because:` line");
-        out.insert(line.to_owned(), reason.to_owned());
-    }
-    out
 }
 
 fn check_file(registry: &Registry, text: &str, complete: bool) -> Vec<String> {

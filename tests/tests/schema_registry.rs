@@ -144,7 +144,7 @@ fn discovery_kubernetes() {
 fn remote_http_and_module_git() {
     let http = registry().get("remote.http").unwrap();
     assert!(http.body.argument("url").unwrap().required);
-    assert_eq!(http.export("content").unwrap().ty.to_string(), "secret");
+    assert_eq!(http.export("content").unwrap().ty.to_string(), "string or secret");
     assert!(http.body.block("client").unwrap().body.block("tls_config").is_some());
     let git = registry().get("module.git").unwrap();
     assert!(git.body.argument("repository").unwrap().required);

@@ -20,6 +20,9 @@ pub enum SchemaType {
     Duration,
     /// A secret; plain strings convert to it, never the other way.
     Secret,
+    /// A string that is secret or not depending on settings (`content` of
+    /// `local.file` with `is_secret`): usable as a string until it is one.
+    OptionalSecret,
     List(Box<SchemaType>),
     Map(Box<SchemaType>),
     /// An object whose keys the schema does not list.
@@ -78,9 +81,8 @@ impl SchemaType {
             "number" | "int" | "uint" | "uint32" | "float" | "float32" => Some(SchemaType::Number),
             "bool" | "boolean" => Some(SchemaType::Bool),
             "duration" => Some(SchemaType::Duration),
-            "secret" | "Secret" | "string or secret" | "secret or string" => {
-                Some(SchemaType::Secret)
-            }
+            "secret" | "Secret" => Some(SchemaType::Secret),
+            "string or secret" | "secret or string" => Some(SchemaType::OptionalSecret),
             "object" => Some(SchemaType::Object),
             "Targets" => Some(SchemaType::list(SchemaType::map(SchemaType::String))),
             _ => None,
@@ -125,6 +127,7 @@ impl fmt::Display for SchemaType {
             SchemaType::Bool => f.write_str("bool"),
             SchemaType::Duration => f.write_str("duration"),
             SchemaType::Secret => f.write_str("secret"),
+            SchemaType::OptionalSecret => f.write_str("string or secret"),
             SchemaType::List(item) => write!(f, "list({item})"),
             SchemaType::Map(value) => write!(f, "map({value})"),
             SchemaType::Object => f.write_str("object"),
@@ -172,7 +175,7 @@ mod tests {
         assert_eq!(SchemaType::parse("uint"), Ok(SchemaType::Number));
         assert_eq!(SchemaType::parse("array(string)").unwrap().to_string(), "list(string)");
         assert_eq!(SchemaType::parse("Targets").unwrap().to_string(), "list(map(string))");
-        assert_eq!(SchemaType::parse("string or secret"), Ok(SchemaType::Secret));
+        assert_eq!(SchemaType::parse("string or secret"), Ok(SchemaType::OptionalSecret));
         assert!(SchemaType::parse("list(widget)").is_err());
     }
 

@@ -27,6 +27,126 @@ const FUNCTIONS: &[(&str, Builtin)] = &[
     ("trim_suffix", strings::trim_suffix),
 ];
 
+/// How a function is called: its parameters as written in docs, how many
+/// arguments it takes (`max` is `None` for any number), what it returns,
+/// and one line in our own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signature {
+    pub name: &'static str,
+    pub params: &'static str,
+    pub min: usize,
+    pub max: Option<usize>,
+    pub returns: &'static str,
+    pub summary: &'static str,
+}
+
+const fn sig(
+    name: &'static str,
+    params: &'static str,
+    (min, max): (usize, Option<usize>),
+    returns: &'static str,
+    summary: &'static str,
+) -> Signature {
+    Signature { name, params, min, max, returns, summary }
+}
+
+/// The signature of every function, in name order.
+pub const SIGNATURES: &[Signature] = &[
+    sig(
+        "coalesce",
+        "values...",
+        (0, None),
+        "any",
+        "The first argument that is not null, zero or empty.",
+    ),
+    sig(
+        "concat",
+        "lists...",
+        (0, None),
+        "list",
+        "One list holding the elements of all the given lists, in order.",
+    ),
+    sig(
+        "env",
+        "name",
+        (1, Some(1)),
+        "string",
+        "The value of an environment variable of the running process, or \"\".",
+    ),
+    sig(
+        "format",
+        "format, values...",
+        (1, None),
+        "string",
+        "Text built from a printf-style format and values, as Go's fmt.Sprintf.",
+    ),
+    sig(
+        "join",
+        "list, separator",
+        (2, Some(2)),
+        "string",
+        "The strings of a list joined with a separator between them.",
+    ),
+    sig("json_decode", "text", (1, Some(1)), "any", "The value a JSON document describes."),
+    sig(
+        "json_path",
+        "text, path",
+        (2, Some(2)),
+        "list",
+        "The values a JSONPath expression selects from a JSON document.",
+    ),
+    sig(
+        "nonsensitive",
+        "secret",
+        (1, Some(1)),
+        "string",
+        "A secret turned back into a plain string that may be shown.",
+    ),
+    sig(
+        "replace",
+        "text, old, new",
+        (3, Some(3)),
+        "string",
+        "Text with every occurrence of one substring replaced by another.",
+    ),
+    sig(
+        "split",
+        "text, separator",
+        (2, Some(2)),
+        "list(string)",
+        "The pieces of a text cut at each separator.",
+    ),
+    sig("to_lower", "text", (1, Some(1)), "string", "Text in lower case."),
+    sig("to_upper", "text", (1, Some(1)), "string", "Text in upper case."),
+    sig(
+        "trim",
+        "text, cutset",
+        (2, Some(2)),
+        "string",
+        "Text without the given characters at either end.",
+    ),
+    sig(
+        "trim_prefix",
+        "text, prefix",
+        (2, Some(2)),
+        "string",
+        "Text without a leading prefix, if it has it.",
+    ),
+    sig("trim_space", "text", (1, Some(1)), "string", "Text without white space at either end."),
+    sig(
+        "trim_suffix",
+        "text, suffix",
+        (2, Some(2)),
+        "string",
+        "Text without a trailing suffix, if it has it.",
+    ),
+];
+
+/// The signature of a function, by name.
+pub fn signature(name: &str) -> Option<&'static Signature> {
+    SIGNATURES.iter().find(|s| s.name == name)
+}
+
 /// A standard-library name: a function, or `constants`.
 pub fn lookup(name: &str) -> Option<Value> {
     if name == "constants" {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{eval, fmt, parse, schema};
+use river_cli::commands::{eval, fmt, lint, parse, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -22,6 +22,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Evaluate one River expression and print its value.
     Eval(eval::EvalArgs),
+    /// Find mistakes in River configs before they run.
+    Lint(lint::LintArgs),
     /// List the components, or show what one accepts and exports.
     Schema(schema::SchemaArgs),
 }
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
     };
     status.into()

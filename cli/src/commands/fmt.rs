@@ -164,7 +164,7 @@ fn one(
             let _ = out.write_all(unified_diff(&src, &formatted).as_bytes());
             ExitStatus::Findings
         }
-        Mode::Write if changed => match write_atomically(path, &formatted) {
+        Mode::Write if changed => match crate::rewrite::write_atomically(path, &formatted) {
             Ok(()) => ExitStatus::Success,
             Err(e) => {
                 let _ = writeln!(err, "error: cannot write {}: {e}", src.name);
@@ -187,21 +187,5 @@ fn syntax_errors(
 }
 
 fn unified_diff(src: &Source, formatted: &str) -> String {
-    similar::TextDiff::from_lines(src.text.as_str(), formatted)
-        .unified_diff()
-        .header(&format!("a/{}", src.name), &format!("b/{}", src.name))
-        .to_string()
-}
-
-/// Replaces `path` with `text` through a temporary file in the same folder,
-/// keeping the file's permissions, so that readers never see half a file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    std::fs::set_permissions(tmp.path(), permissions)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::rewrite::unified_diff(&src.name, &src.text, formatted)
 }

@@ -3,5 +3,6 @@
 
 pub mod eval;
 pub mod fmt;
+pub mod lint;
 pub mod parse;
 pub mod schema;

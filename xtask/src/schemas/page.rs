@@ -40,7 +40,7 @@ pub fn component(page: &Page, name: &str, kind: Kind, problems: &mut Vec<String>
         kind,
         label: label(page, name),
         stability: stability(page),
-        deprecated: prose::deprecated_page(page),
+        deprecated: prose::deprecated_page(page, name),
         doc,
         description: String::new(),
         exports,

@@ -186,12 +186,13 @@ pub fn repeatable(page: &Page, section: &Section, name: &str) -> bool {
     own_says || elsewhere
 }
 
-/// A page whose introduction says the component is deprecated.
-pub fn deprecated_page(page: &Page) -> bool {
-    page.sections
-        .iter()
-        .take_while(|s| s.level != 2)
-        .any(|s| s.text().to_lowercase().contains("deprecated"))
+/// A page whose title marks the component deprecated, or whose
+/// introduction says "`NAME` is deprecated" (not merely that something it
+/// mentions is).
+pub fn deprecated_page(page: &Page, name: &str) -> bool {
+    let said = format!("`{name}` is deprecated");
+    page.title.to_lowercase().contains("(deprecated)")
+        || page.sections.iter().take_while(|s| s.level != 2).any(|s| s.text().contains(&said))
 }
 
 #[cfg(test)]

@@ -1,0 +1,28 @@
+//! `eval-error`: an expression fails when it is evaluated.
+
+use river_syntax::Severity;
+
+use super::{FixKind, Rule};
+use crate::eval::EvalError;
+use crate::lint::walk::Cx;
+use crate::lint::Finding;
+
+pub static RULE: Rule = Rule {
+    id: "eval-error",
+    severity: Severity::Error,
+    summary: "An expression fails when it is evaluated.",
+    explanation: "Expressions made only of literals and standard-library calls are evaluated before the config runs, so mistakes such as adding a number to a string or decoding broken JSON are found now. The message is the evaluator's.",
+    invalid: r#"logging {
+	level = "in" + 1
+}
+"#,
+    valid: r#"logging {
+	level = "in" + "fo"
+}
+"#,
+    fix: FixKind::None,
+};
+
+pub(crate) fn report(cx: &mut Cx, error: &EvalError) {
+    cx.push(Finding::new(&RULE, error.range, error.message.clone()));
+}

@@ -1,0 +1,37 @@
+//! `invalid-duration`: a duration argument holds text that is not a duration.
+
+use river_syntax::ast::{AstNode, Expr};
+use river_syntax::Severity;
+
+use super::{FixKind, Rule};
+use crate::lint::walk::Cx;
+use crate::lint::Finding;
+use crate::schema::{Argument, SchemaType};
+use crate::value::{parse_duration, Value};
+
+pub static RULE: Rule = Rule {
+    id: "invalid-duration",
+    severity: Severity::Error,
+    summary: "A duration argument holds text that is not a duration.",
+    explanation: "Durations are written as Go writes them: a number and a unit, such as `\"30s\"`, `\"1m30s\"` or `\"250ms\"` (units ns, us, ms, s, m, h). Days are not a unit: `\"1d\"` is refused; write `\"24h\"`.",
+    invalid: r#"prometheus.scrape "default" {
+	targets         = []
+	forward_to      = []
+	scrape_interval = "1d"
+}
+"#,
+    valid: r#"prometheus.scrape "default" {
+	targets         = []
+	forward_to      = []
+	scrape_interval = "24h"
+}
+"#,
+    fix: FixKind::None,
+};
+
+pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Value) {
+    let (SchemaType::Duration, Value::String(text)) = (&argument.ty, folded) else { return };
+    if let Err(message) = parse_duration(text) {
+        cx.push(Finding::new(&RULE, value.syntax().text_range(), message));
+    }
+}

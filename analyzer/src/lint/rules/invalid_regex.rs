@@ -1,0 +1,73 @@
+//! `invalid-regex`: a regular expression does not compile.
+
+use river_syntax::ast::{AstNode, Expr};
+use river_syntax::Severity;
+
+use super::{FixKind, Rule};
+use crate::lint::walk::Cx;
+use crate::lint::Finding;
+use crate::schema::Argument;
+use crate::value::Value;
+
+pub static RULE: Rule = Rule {
+    id: "invalid-regex",
+    severity: Severity::Error,
+    summary: "A regular expression does not compile.",
+    explanation: "Relabel rules and `loki.process` stages take regular expressions in RE2 syntax, as Go's `regexp` reads them: no look-around and no back-references. A pattern that does not compile is refused when the agent starts.",
+    invalid: r#"discovery.relabel "default" {
+	targets = []
+
+	rule {
+		source_labels = ["__meta_kubernetes_pod_name"]
+		regex         = "(web|api"
+		action        = "keep"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = discovery.relabel.default.output
+	forward_to = []
+}
+"#,
+    valid: r#"discovery.relabel "default" {
+	targets = []
+
+	rule {
+		source_labels = ["__meta_kubernetes_pod_name"]
+		regex         = "(web|api)"
+		action        = "keep"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = discovery.relabel.default.output
+	forward_to = []
+}
+"#,
+    fix: FixKind::None,
+};
+
+/// The arguments that hold regular expressions.
+fn is_regex(argument: &str, path: &str) -> bool {
+    let stage = |s: &str| path.ends_with(s);
+    argument == "regex"
+        || (argument == "expression"
+            && (stage("stage.regex") || stage("stage.replace") || stage("stage.drop")))
+        || (argument == "firstline" && stage("stage.multiline"))
+}
+
+pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Value, path: &str) {
+    let Value::String(pattern) = folded else { return };
+    if !is_regex(&argument.name, path) {
+        return;
+    }
+    if let Err(error) = regex_syntax::Parser::new().parse(pattern) {
+        let detail = error.to_string().lines().last().unwrap_or_default().trim().to_owned();
+        let message = format!(
+            "`{}` is not a valid regular expression: {}",
+            argument.name,
+            detail.trim_start_matches("error: ")
+        );
+        cx.push(Finding::new(&RULE, value.syntax().text_range(), message));
+    }
+}

@@ -1,0 +1,79 @@
+//! `missing-required`: a required argument or block is not set.
+
+use std::collections::HashSet;
+
+use river_syntax::ast;
+use river_syntax::{Severity, TextRange};
+
+use super::{FixKind, Rule};
+use crate::lint::walk::{block_name, Cx};
+use crate::lint::{Edit, Finding};
+use crate::schema::{Body, SchemaType};
+
+pub static RULE: Rule = Rule {
+    id: "missing-required",
+    severity: Severity::Error,
+    summary: "A required argument or block is not set.",
+    explanation: "Some arguments and blocks have no default and must be given, such as the `url` of a remote-write `endpoint`. The finding points at the block that lacks them. The fix adds each missing argument with an empty value of its type, to fill in.",
+    invalid: r#"prometheus.remote_write "default" {
+	endpoint {
+		name = "primary"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = []
+	forward_to = [prometheus.remote_write.default.receiver]
+}
+"#,
+    valid: r#"prometheus.remote_write "default" {
+	endpoint {
+		name = "primary"
+		url  = "http://localhost:9009/api/v1/push"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = []
+	forward_to = [prometheus.remote_write.default.receiver]
+}
+"#,
+    fix: FixKind::Unsafe,
+};
+
+pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::Block, path: &str) {
+    let mut present: HashSet<String> =
+        body.attributes().filter_map(|a| a.name()).map(|t| t.text().to_owned()).collect();
+    present.extend(body.blocks().map(|b| block_name(&b).0));
+    let (_, range) = block_name(owner);
+    let missing_args: Vec<_> =
+        schema.arguments.iter().filter(|a| a.required && !present.contains(&a.name)).collect();
+    let missing_blocks: Vec<_> =
+        schema.blocks.iter().filter(|b| b.required && !present.contains(&b.name)).collect();
+    if missing_args.is_empty() && missing_blocks.is_empty() {
+        return;
+    }
+    let mut names: Vec<String> =
+        missing_args.iter().map(|a| format!("argument `{}`", a.name)).collect();
+    names.extend(missing_blocks.iter().map(|b| format!("block `{}`", b.name)));
+    let message = format!("`{path}` is missing the required {}", names.join(", "));
+    let mut finding = Finding::new(&RULE, range, message);
+    if let (Some(brace), false) = (owner.r_curly(), missing_args.is_empty()) {
+        let text: String =
+            missing_args.iter().map(|a| format!("{} = {}\n", a.name, placeholder(&a.ty))).collect();
+        let edit = Edit { range: TextRange::empty(brace.text_range().start()), text };
+        finding = finding.fix("add the missing arguments", vec![edit], false);
+    }
+    cx.push(finding);
+}
+
+/// An empty value of a type, for the user to fill in.
+fn placeholder(ty: &SchemaType) -> &'static str {
+    match ty {
+        SchemaType::List(_) => "[]",
+        SchemaType::Map(_) | SchemaType::Object => "{}",
+        SchemaType::Number => "0",
+        SchemaType::Bool => "false",
+        _ => "\"\"",
+    }
+}

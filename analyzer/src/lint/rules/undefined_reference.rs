@@ -1,0 +1,71 @@
+//! `undefined-reference`: an expression refers to a component or name that does not exist.
+
+use river_syntax::{Severity, SyntaxNode, TextRange};
+
+use super::{FixKind, Rule};
+use crate::lint::refs::{paths, PathRef, Resolved};
+use crate::lint::walk::Cx;
+use crate::lint::{Edit, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "undefined-reference",
+    severity: Severity::Error,
+    summary: "An expression refers to a component or name that does not exist.",
+    explanation: "A reference such as `discovery.kubernetes.pods.targets` must name a component of the config (here `discovery.kubernetes \"pods\"`) or a standard-library name. The agent refuses a config with a reference to nothing. The fix renames it to the closest component.",
+    invalid: r#"discovery.kubernetes "pods" {
+	role = "pod"
+}
+
+prometheus.scrape "default" {
+	targets    = discovery.kubernetes.pod.targets
+	forward_to = []
+}
+"#,
+    valid: r#"discovery.kubernetes "pods" {
+	role = "pod"
+}
+
+prometheus.scrape "default" {
+	targets    = discovery.kubernetes.pods.targets
+	forward_to = []
+}
+"#,
+    fix: FixKind::Unsafe,
+};
+
+/// Resolves every reference under `node`; exports are checked by
+/// `unknown-export`, calls by `unknown-function`.
+pub(crate) fn check(cx: &mut Cx, node: &SyntaxNode) {
+    for path in paths(node) {
+        let registry = cx.registry;
+        match cx.scope.resolve(registry, &path) {
+            Resolved::Undefined if path.called && path.segments.len() == 1 => {}
+            Resolved::Undefined => report(cx, &path),
+            Resolved::Component { target, export: Some(at), .. } => {
+                super::unknown_export::check(cx, &target, &path, at);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn report(cx: &mut Cx, path: &PathRef) {
+    let written = path.segments.join(".");
+    let mut finding = Finding::new(&RULE, path.range, format!("`{written}` does not exist"));
+    // The closest component key among the same number of leading segments.
+    let keys = cx.scope.keys.keys().map(String::as_str);
+    let best = (2..=path.segments.len()).rev().find_map(|len| {
+        crate::schema::closest(&path.segments[..len].join("."), keys.clone()).map(|k| (len, k))
+    });
+    if let Some((len, key)) = best {
+        let range = TextRange::new(path.ranges[0].start(), path.ranges[len - 1].end());
+        finding = finding.help(format!("did you mean `{key}`?")).fix(
+            format!("refer to `{key}`"),
+            vec![Edit { range, text: key.to_owned() }],
+            false,
+        );
+    } else if path.segments.len() > 1 {
+        finding = finding.help("a reference names a component as `name.label.export`");
+    }
+    cx.push(finding);
+}

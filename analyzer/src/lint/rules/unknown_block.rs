@@ -1,0 +1,63 @@
+//! `unknown-block`: a block names no block its component or parent block accepts.
+
+use river_syntax::ast;
+use river_syntax::Severity;
+
+use super::{FixKind, Rule};
+use crate::lint::walk::{block_name, Cx};
+use crate::lint::{Edit, Finding};
+use crate::schema::{Body, Registry};
+
+pub static RULE: Rule = Rule {
+    id: "unknown-block",
+    severity: Severity::Error,
+    summary: "A block names no block its component or parent block accepts.",
+    explanation: "Each component accepts a fixed set of blocks, some only inside others (`tls_config` inside `endpoint`). An unknown block is refused when the agent starts. The fix renames it to the closest block allowed there.",
+    invalid: r#"prometheus.remote_write "default" {
+	endpont {
+		url = "http://localhost:9009/api/v1/push"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = []
+	forward_to = [prometheus.remote_write.default.receiver]
+}
+"#,
+    valid: r#"prometheus.remote_write "default" {
+	endpoint {
+		url = "http://localhost:9009/api/v1/push"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = []
+	forward_to = [prometheus.remote_write.default.receiver]
+}
+"#,
+    fix: FixKind::Unsafe,
+};
+
+pub(crate) fn report(
+    cx: &mut Cx,
+    registry: &Registry,
+    schema: &Body,
+    block: &ast::Block,
+    name: &str,
+    path: &str,
+) {
+    let (_, range) = block_name(block);
+    let mut finding = Finding::new(&RULE, range, format!("`{path}` has no block `{name}`"));
+    let names = registry.blocks_of(schema).map(|b| b.name.as_str());
+    if let Some(suggestion) = crate::schema::closest(name, names) {
+        let edit = Edit { range, text: suggestion.to_owned() };
+        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
+            format!("rename to `{suggestion}`"),
+            vec![edit],
+            false,
+        );
+    } else if schema.argument(name).is_some() {
+        finding = finding.help(format!("`{name}` is an argument: write `{name} = ...`"));
+    }
+    cx.push(finding);
+}

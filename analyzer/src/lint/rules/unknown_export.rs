@@ -1,0 +1,72 @@
+//! `unknown-export`: a reference names an export its component does not have.
+
+use river_syntax::Severity;
+
+use super::{FixKind, Rule};
+use crate::lint::refs::{PathRef, Target};
+use crate::lint::walk::Cx;
+use crate::lint::{Edit, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "unknown-export",
+    severity: Severity::Error,
+    summary: "A reference names an export its component does not have.",
+    explanation: "After the component, a reference names one of its exports, such as `targets` of a discovery component or `receiver` of `prometheus.remote_write`. `flow schema COMPONENT` lists them. The fix renames it to the closest export.",
+    invalid: r#"prometheus.remote_write "default" {
+	endpoint {
+		url = "http://localhost:9009/api/v1/push"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = []
+	forward_to = [prometheus.remote_write.default.reciever]
+}
+"#,
+    valid: r#"prometheus.remote_write "default" {
+	endpoint {
+		url = "http://localhost:9009/api/v1/push"
+	}
+}
+
+prometheus.scrape "default" {
+	targets    = []
+	forward_to = [prometheus.remote_write.default.receiver]
+}
+"#,
+    fix: FixKind::Unsafe,
+};
+
+pub(crate) fn check(cx: &mut Cx, target: &Target, path: &PathRef, at: usize) {
+    let export = &path.segments[at];
+    let (owner, names): (String, Vec<&str>) = match target {
+        Target::Builtin(component) => {
+            (component.name.clone(), component.exports.iter().map(|f| f.name.as_str()).collect())
+        }
+        Target::Custom(custom) => {
+            (path.segments[..at - 1].join("."), custom.exports.iter().map(String::as_str).collect())
+        }
+        Target::Opaque => return,
+    };
+    if names.contains(&export.as_str()) {
+        return;
+    }
+    let range = path.ranges[at];
+    let message = if names.is_empty() {
+        format!("`{owner}` exports nothing, so `{export}` does not exist")
+    } else {
+        format!("`{owner}` has no export `{export}`")
+    };
+    let mut finding = Finding::new(&RULE, range, message);
+    if let Some(suggestion) = crate::schema::closest(export, names.iter().copied()) {
+        let edit = Edit { range, text: suggestion.to_owned() };
+        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
+            format!("rename to `{suggestion}`"),
+            vec![edit],
+            false,
+        );
+    } else if !names.is_empty() {
+        finding = finding.help(format!("its exports: {}", names.join(", ")));
+    }
+    cx.push(finding);
+}

@@ -1,0 +1,50 @@
+//! `unknown-function`: a call names no function of the standard library.
+
+use river_syntax::ast::{AstNode, Expr};
+use river_syntax::Severity;
+
+use super::{FixKind, Rule};
+use crate::lint::walk::Cx;
+use crate::lint::{Edit, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "unknown-function",
+    severity: Severity::Error,
+    summary: "A call names no function of the standard library.",
+    explanation: "River has a fixed standard library (`env`, `concat`, `json_decode`, ...); there are no user-defined functions. The fix renames the call to the closest function.",
+    invalid: r#"logging {
+	level = to_lowercase("INFO")
+}
+"#,
+    valid: r#"logging {
+	level = to_lower("INFO")
+}
+"#,
+    fix: FixKind::Unsafe,
+};
+
+pub(crate) fn check(cx: &mut Cx, call: &Expr) {
+    let Some(callee @ Expr::NameRef(_)) = call.operand() else { return };
+    let Some(token) = callee.name() else { return };
+    let name = token.text();
+    if let Some(signature) = crate::stdlib::signature(name) {
+        super::wrong_arity::check(cx, call, signature);
+        return;
+    }
+    if cx.scope.keys.keys().any(|k| k.split('.').next() == Some(name)) {
+        return;
+    }
+    let mut finding =
+        Finding::new(&RULE, token.text_range(), format!("there is no function `{name}`"));
+    let names = crate::stdlib::SIGNATURES.iter().map(|s| s.name);
+    if let Some(suggestion) = crate::schema::closest(name, names) {
+        let edit = Edit { range: token.text_range(), text: suggestion.to_owned() };
+        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
+            format!("call `{suggestion}`"),
+            vec![edit],
+            false,
+        );
+    }
+    cx.push(finding);
+    let _ = call.syntax();
+}

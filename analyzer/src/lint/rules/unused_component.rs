@@ -1,0 +1,54 @@
+//! `unused-component`: a component's exports are never used.
+
+use river_syntax::Severity;
+
+use super::duplicate_label::label_range;
+use super::{FixKind, Rule};
+use crate::db::Config;
+use crate::lint::item::config_scope;
+use crate::lint::{config_graph, Finding};
+use crate::schema::{registry, Kind};
+
+pub static RULE: Rule = Rule {
+    id: "unused-component",
+    severity: Severity::Warning,
+    summary: "A component's exports are never used.",
+    explanation: "A component that exports something (targets, a receiver, file contents) but is referred to by nothing does work for no one: a discovery whose targets nobody scrapes, a remote write nobody forwards to. Refer to it or remove it. Components without exports are never reported.",
+    invalid: r#"discovery.kubernetes "pods" {
+	role = "pod"
+}
+"#,
+    valid: r#"discovery.kubernetes "pods" {
+	role = "pod"
+}
+
+prometheus.scrape "pods" {
+	targets    = discovery.kubernetes.pods.targets
+	forward_to = []
+}
+"#,
+    fix: FixKind::None,
+};
+
+pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Finding>) {
+    let graph = config_graph(db, config);
+    let referenced = graph.referenced();
+    let scope = config_scope(db, config);
+    for (item, _) in &graph.edges {
+        let name = item.name(db);
+        let exports = match registry().get(name) {
+            Some(c) => c.kind == Kind::Component && !c.exports.is_empty(),
+            None => scope.declares.get(name).is_some_and(|c| !c.exports.is_empty()),
+        };
+        if exports && item.label(db).is_some() && !referenced.contains(item) {
+            let mut finding = Finding::new(
+                &RULE,
+                label_range(db, *item),
+                format!("`{}` is never used", item.display(db)),
+            )
+            .help("nothing refers to its exports");
+            finding.file = item.file(db).path(db).clone();
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `flowlint.toml`: severities per rule.
+//!
+//! ```toml
+//! [rules]
+//! unused-component = "off"      # off, info, warning or error
+//! deprecated = "error"
+//! ```
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use river_analyzer::lint::{rule, Finding, RULES};
+use river_syntax::Severity;
+
+/// The severity of each rule the settings change; `None` turns it off.
+#[derive(Debug, Default)]
+pub struct Settings {
+    rules: HashMap<String, Option<Severity>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    rules: HashMap<String, String>,
+}
+
+/// The settings from `path`, or from the nearest `flowlint.toml` above the
+/// current directory, or none.
+pub fn load(path: Option<&Path>) -> Result<Settings, String> {
+    let path = match path {
+        Some(path) => Some(path.to_path_buf()),
+        None => nearest(),
+    };
+    let Some(path) = path else { return Ok(Settings::default()) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn nearest() -> Option<PathBuf> {
+    let dir = std::env::current_dir().ok()?;
+    dir.ancestors().map(|d| d.join("flowlint.toml")).find(|p| p.is_file())
+}
+
+pub fn parse(text: &str) -> Result<Settings, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut settings = Settings::default();
+    for (id, level) in file.rules {
+        if rule(&id).is_none() {
+            let hint = river_analyzer::schema::closest(&id, RULES.iter().map(|r| r.id))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            return Err(format!("unknown rule `{id}`{hint}"));
+        }
+        let severity = match level.as_str() {
+            "off" => None,
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            other => {
+                return Err(format!(
+                    "`{id}`: unknown level `{other}` (off, info, warning or error)"
+                ))
+            }
+        };
+        settings.rules.insert(id, severity);
+    }
+    Ok(settings)
+}
+
+impl Settings {
+    /// The findings with their configured severities; rules turned off drop out.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter_map(|mut f| match self.rules.get(f.rule) {
+                Some(None) => None,
+                Some(Some(severity)) => {
+                    f.severity = *severity;
+                    Some(f)
+                }
+                None => Some(f),
+            })
+            .collect()
+    }
+}
