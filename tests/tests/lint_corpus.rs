@@ -51,3 +51,24 @@ fn corpus_findings_are_exactly_the_reviewed_ones() {
 fn join(items: &[&String]) -> String {
     items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
 }
+
+/// The rule docs' examples are in the canonical style, and `docs/lint` is
+/// what `cargo xtask lint-docs` makes of the rules.
+#[test]
+fn rule_docs_are_formatted_and_current() {
+    for rule in river_analyzer::lint::RULES {
+        for (which, example) in [("invalid", rule.invalid), ("valid", rule.valid)] {
+            if rule.id == "syntax-error" && which == "invalid" {
+                continue;
+            }
+            let formatted = river_fmt::format(example)
+                .unwrap_or_else(|_| panic!("{}: {which} does not parse", rule.id));
+            assert_eq!(formatted, example, "{}: the {which} example is not formatted", rule.id);
+        }
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/lint");
+    for (name, text) in xtask::lint_docs::pages() {
+        let current = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
+        assert!(current == text, "docs/lint/{name} is stale: run `cargo xtask lint-docs`");
+    }
+}

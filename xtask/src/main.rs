@@ -24,10 +24,33 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Regenerate docs/lint/ from the lint rules' docs.
+    LintDocs {
+        /// Where to write the pages.
+        #[arg(long, default_value = "docs/lint")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
-    let Task::Schemas { docs, out, check } = Cli::parse().task;
+    match Cli::parse().task {
+        Task::Schemas { docs, out, check } => schemas(docs, out, check),
+        Task::LintDocs { out } => lint_docs(out),
+    }
+}
+
+fn lint_docs(out: PathBuf) -> ExitCode {
+    for (name, text) in xtask::lint_docs::pages() {
+        if let Err(e) = std::fs::write(out.join(&name), text) {
+            eprintln!("error: {}: {e}", out.join(name).display());
+            return ExitCode::from(2);
+        }
+    }
+    println!("lint docs written to {}", out.display());
+    ExitCode::SUCCESS
+}
+
+fn schemas(docs: PathBuf, out: PathBuf, check: bool) -> ExitCode {
     let components = match xtask::schemas::generate(&docs) {
         Ok(components) => components,
         Err(problems) => {

@@ -141,7 +141,14 @@ pub fn file_findings(db: &dyn salsa::Database, config: Config, file: File) -> Ve
             f
         })
         .collect();
+    let broken: Vec<TextRange> = out.iter().map(|f| f.range).collect();
     for item in file_items(db, file) {
+        // A block with a syntax error is not checked further: its broken
+        // tree would only give findings that follow from the error.
+        let range = item.range(db);
+        if broken.iter().any(|e| range.contains_range(*e)) {
+            continue;
+        }
         let offset = item.offset(db);
         out.extend(
             item_findings(db, config, *item).iter().map(|f| f.clone().shifted(offset, path)),

@@ -13,11 +13,9 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A component that needs a label has none.",
     explanation: "Components are told apart by their labels: `prometheus.scrape \"default\"` is referred to as `prometheus.scrape.default`. A component without one is refused. The fix adds the label `default`.",
-    invalid: r#"prometheus.exporter.self {
-}
+    invalid: r#"prometheus.exporter.self { }
 "#,
-    valid: r#"prometheus.exporter.self "default" {
-}
+    valid: r#"prometheus.exporter.self "default" { }
 
 prometheus.scrape "self" {
 	targets    = prometheus.exporter.self.default.targets

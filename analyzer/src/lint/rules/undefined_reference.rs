@@ -64,8 +64,19 @@ fn report(cx: &mut Cx, path: &PathRef) {
             vec![Edit { range, text: key.to_owned() }],
             false,
         );
+    } else if let Some((name, label)) = component_named(cx, path) {
+        finding = finding.help(format!("there is no `{name}` labelled {label:?} in this config"));
     } else if path.segments.len() > 1 {
         finding = finding.help("a reference names a component as `name.label.export`");
     }
     cx.push(finding);
+}
+
+/// The component name and label a path spells, when its leading segments
+/// name a known component.
+fn component_named(cx: &Cx, path: &PathRef) -> Option<(String, String)> {
+    (2..path.segments.len()).rev().find_map(|len| {
+        let name = path.segments[..len].join(".");
+        cx.registry.get(&name).map(|_| (name, path.segments[len].clone()))
+    })
 }

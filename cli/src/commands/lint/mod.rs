@@ -33,8 +33,7 @@ pub struct LintArgs {
     /// Apply the fixes that cannot change meaning, then lint again.
     #[arg(long)]
     pub fix: bool,
-    /// With --fix or --diff, also apply the fixes that need a look
-    /// (did-you-mean renames, added labels and arguments).
+    /// With --fix or --diff, also apply fixes that need a look (renames, added labels).
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff instead of writing them.
