@@ -15,7 +15,7 @@ mod names;
 use std::sync::{Arc, Mutex};
 
 pub use items::{file_items, parse_file, Item, ItemSyntax, ParsedFile};
-pub use names::{config_names, ItemKey, NameTable};
+pub use names::{config_names, item_key, ItemKey, NameTable};
 
 /// A source file: its path (as given, used in reports) and text.
 #[salsa::input(debug)]

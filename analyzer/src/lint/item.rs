@@ -39,11 +39,80 @@ pub fn config_scope(db: &dyn salsa::Database, config: Config) -> Scope {
                 let custom = custom_component(&item.syntax(db).block());
                 scope.declares.insert(label.clone(), custom);
             } else if name.starts_with("import.") {
-                scope.namespaces.insert(label.clone());
+                let base =
+                    std::path::Path::new(file.path(db).as_str()).parent().map(|p| p.to_path_buf());
+                match imported(name, &item.syntax(db).block(), base.as_deref()) {
+                    Some(declares) => scope.declares.extend(
+                        declares.into_iter().map(|(x, custom)| (format!("{label}.{x}"), custom)),
+                    ),
+                    None => {
+                        scope.namespaces.insert(label.clone());
+                    }
+                }
             }
         }
     }
     scope
+}
+
+/// The custom components an `import.string` or `import.file` brings in,
+/// when its source can be read now; `None` leaves the namespace unknown
+/// (`import.git`, `import.http`, a computed source, a missing file).
+///
+/// Files are read from disk here, outside salsa's inputs: the language
+/// server sets the config again when they change.
+fn imported(
+    kind: &str,
+    block: &ast::Block,
+    base: Option<&std::path::Path>,
+) -> Option<Vec<(String, Custom)>> {
+    let body = block.body()?;
+    let literal = |name: &str| {
+        body.attributes()
+            .find(|a| a.name().is_some_and(|n| n.text() == name))
+            .and_then(|a| a.value())
+            .and_then(|v| match super::fold::fold(&v) {
+                Some(Ok(crate::value::Value::String(s))) => Some(s),
+                _ => None,
+            })
+    };
+    let sources: Vec<String> = match kind {
+        "import.string" => vec![literal("content")?],
+        "import.file" => read_sources(&literal("filename")?, base)?,
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    for text in sources {
+        let parse = river_syntax::parse(&text);
+        let file = ast::SourceFile::cast(parse.syntax())?;
+        for inner in file.body()?.blocks() {
+            let (name, _) = block_name(&inner);
+            if let (true, Some(label)) = (name == "declare", inner.label().and_then(|l| l.value()))
+            {
+                out.push((label, custom_component(&inner)));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A file's text, or a directory's `*.river` files, as `import.file` reads them.
+fn read_sources(filename: &str, base: Option<&std::path::Path>) -> Option<Vec<String>> {
+    let given = std::path::Path::new(filename);
+    let path = match base {
+        Some(base) if given.is_relative() && !given.exists() => base.join(given),
+        _ => given.to_path_buf(),
+    };
+    if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(&path)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "river"))
+            .collect();
+        files.sort();
+        return files.iter().map(|p| std::fs::read_to_string(p).ok()).collect();
+    }
+    std::fs::read_to_string(path).ok().map(|text| vec![text])
 }
 
 /// The scope inside a `declare` body: its own blocks and arguments, and

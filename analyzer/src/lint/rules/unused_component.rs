@@ -34,13 +34,18 @@ pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Find
     let graph = config_graph(db, config);
     let referenced = graph.referenced();
     let scope = config_scope(db, config);
+    let names = crate::db::config_names(db, config);
     for (item, _) in &graph.edges {
         let name = item.name(db);
         let exports = match registry().get(name) {
             Some(c) => c.kind == Kind::Component && !c.exports.is_empty(),
             None => scope.declares.get(name).is_some_and(|c| !c.exports.is_empty()),
         };
-        if exports && item.label(db).is_some() && !referenced.contains(item) {
+        // A duplicate is `duplicate-label`'s finding; references go to the first.
+        let first =
+            names.by_key.get(&crate::db::item_key(db, *item)).and_then(|items| items.first())
+                == Some(item);
+        if exports && first && item.label(db).is_some() && !referenced.contains(item) {
             let mut finding = Finding::new(
                 &RULE,
                 label_range(db, *item),

@@ -82,7 +82,10 @@ pub fn human(
     }
     let errors = found.iter().filter(|(_, f)| f.severity == Severity::Error).count();
     let warnings = found.iter().filter(|(_, f)| f.severity == Severity::Warning).count();
-    if !found.is_empty() {
+    let files: usize = configs.iter().map(|c| c.sources.len()).sum();
+    if found.is_empty() {
+        writeln!(out, "checked {files} file{}: no problems found", plural(files))?;
+    } else {
         writeln!(out, "{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))?;
     }
     Ok(())
