@@ -12,6 +12,7 @@
 mod fold;
 mod graph;
 mod item;
+pub mod navigation;
 mod refs;
 pub mod rules;
 mod suppress;
