@@ -33,6 +33,14 @@ pub(crate) fn block_name(block: &ast::Block) -> (String, TextRange) {
     }
 }
 
+/// The names set in a body, attributes then blocks, each with the range of
+/// its name.
+pub(crate) fn members(body: &ast::Body) -> Vec<(String, TextRange)> {
+    let attributes =
+        body.attributes().filter_map(|a| a.name()).map(|t| (t.text().to_owned(), t.text_range()));
+    attributes.chain(body.blocks().map(|b| block_name(&b))).collect()
+}
+
 /// Checks one top-level block (or one inside a `declare`).
 pub(crate) fn item(cx: &mut Cx, block: &ast::Block) {
     let (name, _) = block_name(block);

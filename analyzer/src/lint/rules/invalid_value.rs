@@ -5,7 +5,7 @@ use river_syntax::Severity;
 
 use super::{FixKind, Rule};
 use crate::lint::walk::Cx;
-use crate::lint::{Edit, Finding};
+use crate::lint::Finding;
 use crate::schema::Argument;
 use crate::value::Value;
 
@@ -43,16 +43,9 @@ pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Val
     let range = value.syntax().text_range();
     let allowed =
         argument.enum_values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
-    let mut finding =
-        Finding::new(&RULE, range, format!("`{}` must be one of {allowed}", argument.name));
+    let message = format!("`{}` must be one of {allowed}", argument.name);
+    let mut finding = Finding::new(&RULE, range, message);
     let names = argument.enum_values.iter().map(String::as_str);
-    if let Some(suggestion) = crate::schema::closest(text, names) {
-        let edit = Edit { range, text: format!("{suggestion:?}") };
-        finding = finding.help(format!("did you mean {suggestion:?}?")).fix(
-            format!("use {suggestion:?}"),
-            vec![edit],
-            false,
-        );
-    }
+    super::suggest(&mut finding, range, text, names, super::Written::String);
     cx.push(finding);
 }

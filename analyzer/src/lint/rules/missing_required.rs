@@ -6,7 +6,7 @@ use river_syntax::ast;
 use river_syntax::{Severity, TextRange};
 
 use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, Cx};
+use crate::lint::walk::{block_name, members, Cx};
 use crate::lint::{Edit, Finding};
 use crate::schema::{Body, SchemaType};
 
@@ -42,9 +42,7 @@ prometheus.scrape "default" {
 };
 
 pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::Block, path: &str) {
-    let mut present: HashSet<String> =
-        body.attributes().filter_map(|a| a.name()).map(|t| t.text().to_owned()).collect();
-    present.extend(body.blocks().map(|b| block_name(&b).0));
+    let present: HashSet<String> = members(body).into_iter().map(|(name, _)| name).collect();
     let (_, range) = block_name(owner);
     let missing_args: Vec<_> =
         schema.arguments.iter().filter(|a| a.required && !present.contains(&a.name)).collect();

@@ -92,6 +92,35 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }
 
+/// How a suggested replacement is written in the config.
+#[derive(Clone, Copy)]
+pub(crate) enum Written {
+    /// A name: `prometheus.scrape`.
+    Name,
+    /// A string literal: `"keep"`.
+    String,
+}
+
+/// Adds "did you mean" help and an unsafe fix writing the suggestion over
+/// `range`, when one of `candidates` is close to `name`; `false` when none is.
+pub(crate) fn suggest<'a>(
+    finding: &mut super::Finding,
+    range: river_syntax::TextRange,
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    written: Written,
+) -> bool {
+    let Some(suggestion) = crate::schema::closest(name, candidates) else { return false };
+    let (text, shown) = match written {
+        Written::Name => (suggestion.to_owned(), format!("`{suggestion}`")),
+        Written::String => (format!("{suggestion:?}"), format!("{suggestion:?}")),
+    };
+    finding.help.push(format!("did you mean {shown}?"));
+    let edits = vec![super::Edit { range, text }];
+    finding.fix = Some(super::Fix { title: format!("change it to {shown}"), edits, safe: false });
+    true
+}
+
 /// The checks on one attribute's value against its argument's schema:
 /// its type, then, where the value is known before running, what it holds.
 pub(crate) fn value_checks(

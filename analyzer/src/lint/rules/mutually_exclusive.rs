@@ -4,7 +4,7 @@ use river_syntax::ast::{self, AstNode};
 use river_syntax::{Severity, TextRange};
 
 use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, Cx};
+use crate::lint::walk::{block_name, members, Cx};
 use crate::lint::Finding;
 use crate::schema::{Body, ConstraintKind};
 
@@ -42,12 +42,7 @@ prometheus.scrape "default" {
 };
 
 pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::Block, path: &str) {
-    let mut present: Vec<(String, TextRange)> = body
-        .attributes()
-        .filter_map(|a| a.name())
-        .map(|t| (t.text().to_owned(), t.text_range()))
-        .collect();
-    present.extend(body.blocks().map(|b| block_name(&b)));
+    let present = members(body);
     for constraint in &schema.constraints {
         let set: Vec<&(String, TextRange)> =
             present.iter().filter(|(n, _)| constraint.members.contains(n)).collect();

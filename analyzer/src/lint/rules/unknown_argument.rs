@@ -5,7 +5,7 @@ use river_syntax::{Severity, TextRange};
 
 use super::{FixKind, Rule};
 use crate::lint::walk::Cx;
-use crate::lint::{Edit, Finding};
+use crate::lint::Finding;
 use crate::schema::Body;
 
 pub static RULE: Rule = Rule {
@@ -48,14 +48,7 @@ pub(crate) fn report_named<'a>(
     names: impl Iterator<Item = &'a str>,
 ) {
     let mut finding = Finding::new(&RULE, range, format!("`{path}` has no argument `{name}`"));
-    if let Some(suggestion) = crate::schema::closest(name, names) {
-        let edit = Edit { range, text: suggestion.to_owned() };
-        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
-            format!("rename to `{suggestion}`"),
-            vec![edit],
-            false,
-        );
-    }
+    super::suggest(&mut finding, range, name, names, super::Written::Name);
     cx.push(finding);
 }
 

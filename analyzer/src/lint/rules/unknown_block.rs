@@ -5,7 +5,7 @@ use river_syntax::Severity;
 
 use super::{FixKind, Rule};
 use crate::lint::walk::{block_name, Cx};
-use crate::lint::{Edit, Finding};
+use crate::lint::Finding;
 use crate::schema::{Body, Registry};
 
 pub static RULE: Rule = Rule {
@@ -49,15 +49,9 @@ pub(crate) fn report(
     let (_, range) = block_name(block);
     let mut finding = Finding::new(&RULE, range, format!("`{path}` has no block `{name}`"));
     let names = registry.blocks_of(schema).map(|b| b.name.as_str());
-    if let Some(suggestion) = crate::schema::closest(name, names) {
-        let edit = Edit { range, text: suggestion.to_owned() };
-        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
-            format!("rename to `{suggestion}`"),
-            vec![edit],
-            false,
-        );
-    } else if schema.argument(name).is_some() {
-        finding = finding.help(format!("`{name}` is an argument: write `{name} = ...`"));
+    let suggested = super::suggest(&mut finding, range, name, names, super::Written::Name);
+    if !suggested && schema.argument(name).is_some() {
+        finding.help.push(format!("`{name}` is an argument: write `{name} = ...`"));
     }
     cx.push(finding);
 }

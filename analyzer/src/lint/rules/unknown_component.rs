@@ -5,7 +5,7 @@ use river_syntax::Severity;
 
 use super::{FixKind, Rule};
 use crate::lint::walk::{block_name, Cx};
-use crate::lint::{Edit, Finding};
+use crate::lint::Finding;
 
 pub static RULE: Rule = Rule {
     id: "unknown-component",
@@ -28,24 +28,15 @@ pub static RULE: Rule = Rule {
 pub(crate) fn report(cx: &mut Cx, block: &ast::Block, name: &str) {
     let (_, range) = block_name(block);
     let mut finding = Finding::new(&RULE, range, format!("unknown component `{name}`"));
-    let known = cx
-        .registry
-        .iter()
-        .map(|c| c.name.as_str())
-        .chain(cx.scope.declares.keys().map(String::as_str));
-    if let Some(suggestion) = crate::schema::closest(name, known) {
-        let edit = Edit { range, text: suggestion.to_owned() };
-        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
-            format!("rename to `{suggestion}`"),
-            vec![edit],
-            false,
-        );
-    } else if let Some(owner) = owner_of_block(cx, name) {
-        finding = finding.help(format!(
-            "`{name}` is a block of `{owner}`, not a component: it belongs inside one"
-        ));
-    } else {
-        finding = finding.help("`flow schema` lists every component");
+    let known = cx.registry.iter().map(|c| c.name.as_str());
+    let known = known.chain(cx.scope.declares.keys().map(String::as_str));
+    if !super::suggest(&mut finding, range, name, known, super::Written::Name) {
+        finding.help.push(match owner_of_block(cx, name) {
+            Some(owner) => {
+                format!("`{name}` is a block of `{owner}`, not a component: it belongs inside one")
+            }
+            None => "`flow schema` lists every component".into(),
+        });
     }
     cx.push(finding);
 }

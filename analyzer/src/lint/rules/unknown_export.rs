@@ -5,7 +5,7 @@ use river_syntax::Severity;
 use super::{FixKind, Rule};
 use crate::lint::refs::{PathRef, Target};
 use crate::lint::walk::Cx;
-use crate::lint::{Edit, Finding};
+use crate::lint::Finding;
 
 pub static RULE: Rule = Rule {
     id: "unknown-export",
@@ -58,15 +58,10 @@ pub(crate) fn check(cx: &mut Cx, target: &Target, path: &PathRef, at: usize) {
         format!("`{owner}` has no export `{export}`")
     };
     let mut finding = Finding::new(&RULE, range, message);
-    if let Some(suggestion) = crate::schema::closest(export, names.iter().copied()) {
-        let edit = Edit { range, text: suggestion.to_owned() };
-        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
-            format!("rename to `{suggestion}`"),
-            vec![edit],
-            false,
-        );
-    } else if !names.is_empty() {
-        finding = finding.help(format!("its exports: {}", names.join(", ")));
+    let candidates = names.iter().copied();
+    let suggested = super::suggest(&mut finding, range, export, candidates, super::Written::Name);
+    if !suggested && !names.is_empty() {
+        finding.help.push(format!("its exports: {}", names.join(", ")));
     }
     cx.push(finding);
 }

@@ -5,7 +5,7 @@ use river_syntax::Severity;
 
 use super::{FixKind, Rule};
 use crate::lint::walk::Cx;
-use crate::lint::{Edit, Finding};
+use crate::lint::Finding;
 
 pub static RULE: Rule = Rule {
     id: "unknown-function",
@@ -34,17 +34,10 @@ pub(crate) fn check(cx: &mut Cx, call: &Expr) {
     if cx.scope.keys.keys().any(|k| k.split('.').next() == Some(name)) {
         return;
     }
-    let mut finding =
-        Finding::new(&RULE, token.text_range(), format!("there is no function `{name}`"));
+    let range = token.text_range();
+    let mut finding = Finding::new(&RULE, range, format!("there is no function `{name}`"));
     let names = crate::stdlib::SIGNATURES.iter().map(|s| s.name);
-    if let Some(suggestion) = crate::schema::closest(name, names) {
-        let edit = Edit { range: token.text_range(), text: suggestion.to_owned() };
-        finding = finding.help(format!("did you mean `{suggestion}`?")).fix(
-            format!("call `{suggestion}`"),
-            vec![edit],
-            false,
-        );
-    }
+    super::suggest(&mut finding, range, name, names, super::Written::Name);
     cx.push(finding);
     let _ = call.syntax();
 }
