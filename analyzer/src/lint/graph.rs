@@ -4,8 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::item::config_scope;
 use super::refs::{paths, Resolved};
+use super::scope::config_scope;
 use crate::db::{config_names, file_items, Config, Item};
 use crate::schema::registry;
 

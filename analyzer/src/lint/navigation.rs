@@ -5,8 +5,8 @@
 use river_syntax::ast::AstNode;
 use river_syntax::{TextRange, TextSize};
 
-use super::item::config_scope;
 use super::refs::{paths, Resolved};
+use super::scope::config_scope;
 use crate::db::{config_names, file_items, Config, File, Item};
 use crate::schema::registry;
 

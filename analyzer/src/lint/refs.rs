@@ -3,11 +3,10 @@
 //! followed by field accesses, and resolves to the component
 //! `discovery.kubernetes "pods"` and its export `targets`.
 
-use std::collections::{HashMap, HashSet};
-
 use river_syntax::ast::{AstNode, Expr};
 use river_syntax::{SyntaxKind, SyntaxNode, TextRange};
 
+use super::scope::{Custom, Scope};
 use crate::schema::{Component, Registry, SchemaType};
 
 /// A dotted path as written, with the range of the whole of it and of
@@ -49,24 +48,6 @@ fn path_from(name_ref: &SyntaxNode) -> Option<PathRef> {
         p.kind() == SyntaxKind::CALL_EXPR && p.first_child().is_some_and(|c| c == outer)
     });
     Some(PathRef { segments, ranges, range: outer.text_range(), called })
-}
-
-/// What a config's names mean to its expressions.
-#[derive(Debug, Clone, PartialEq, Eq, Default, salsa::SalsaValue)]
-pub struct Scope {
-    /// Every `name.label` key, with the block name of its item.
-    pub keys: HashMap<String, String>,
-    /// Custom components defined by `declare`, by name.
-    pub declares: HashMap<String, Custom>,
-    /// Namespaces brought in by `import.*` whose contents are unknown.
-    pub namespaces: HashSet<String>,
-}
-
-/// A custom component: its arguments (name, required) and exports.
-#[derive(Debug, Clone, PartialEq, Eq, Default, salsa::SalsaValue)]
-pub struct Custom {
-    pub arguments: Vec<(String, bool)>,
-    pub exports: Vec<String>,
 }
 
 /// What a path resolved to.

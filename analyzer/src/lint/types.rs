@@ -4,7 +4,8 @@
 
 use river_syntax::ast::{AstNode, BinaryOp, Expr, LiteralKind, UnaryOp};
 
-use super::refs::{paths, Scope};
+use super::refs::paths;
+use super::scope::Scope;
 use crate::schema::{Handle, Registry, SchemaType};
 
 /// The type of `expr`, or `None` when it cannot be known before running.

@@ -5,41 +5,11 @@
 use std::collections::HashMap;
 
 use river_syntax::ast::{self, AstNode, Expr};
-use river_syntax::TextRange;
 
-use super::refs::Scope;
+use super::context::Cx;
+use super::read::block_name;
 use super::rules;
-use super::Finding;
-use crate::schema::{Body, Component, Kind, Label, Registry};
-
-/// What every check may read.
-pub(crate) struct Cx<'a> {
-    pub registry: &'a Registry,
-    pub scope: &'a Scope,
-    pub out: Vec<Finding>,
-}
-
-impl Cx<'_> {
-    pub fn push(&mut self, finding: Finding) {
-        self.out.push(finding);
-    }
-}
-
-/// The name of a block as written (`prometheus.scrape`), and its range.
-pub(crate) fn block_name(block: &ast::Block) -> (String, TextRange) {
-    match block.name() {
-        Some(name) => (name.text(), name.syntax().text_range()),
-        None => (String::new(), block.syntax().text_range()),
-    }
-}
-
-/// The names set in a body, attributes then blocks, each with the range of
-/// its name.
-pub(crate) fn members(body: &ast::Body) -> Vec<(String, TextRange)> {
-    let attributes =
-        body.attributes().filter_map(|a| a.name()).map(|t| (t.text().to_owned(), t.text_range()));
-    attributes.chain(body.blocks().map(|b| block_name(&b))).collect()
-}
+use crate::schema::{Body, Component, Kind, Label};
 
 /// Checks one top-level block (or one inside a `declare`).
 pub(crate) fn item(cx: &mut Cx, block: &ast::Block) {
@@ -83,7 +53,7 @@ fn labels(cx: &mut Cx, block: &ast::Block, component: &Component) {
 /// a scope made of its own blocks, its arguments and the outer declares.
 fn declare(cx: &mut Cx, block: &ast::Block) {
     let Some(body) = block.body() else { return };
-    let inner = super::item::nested_scope(cx.scope, &body);
+    let inner = super::scope::nested_scope(cx.scope, &body);
     let mut nested = Cx { registry: cx.registry, scope: &inner, out: Vec::new() };
     for inner_block in body.blocks() {
         item(&mut nested, &inner_block);

@@ -3,9 +3,10 @@
 use river_syntax::Severity;
 
 use super::duplicate_label::label_range;
-use super::{FixKind, Rule};
 use crate::db::Config;
-use crate::lint::{config_graph, Finding};
+use crate::lint::finding::Finding;
+use crate::lint::graph::config_graph;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "dependency-cycle",

@@ -3,9 +3,9 @@
 use river_syntax::ast::{self, AstNode};
 use river_syntax::{Severity, SyntaxKind, TextRange};
 
-use super::{FixKind, Rule};
-use crate::lint::walk::Cx;
-use crate::lint::{Edit, Finding};
+use crate::lint::context::Cx;
+use crate::lint::finding::{Edit, Finding};
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-attribute",

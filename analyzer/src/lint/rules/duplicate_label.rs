@@ -3,9 +3,9 @@
 use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
 use crate::db::{config_names, Config, Item};
-use crate::lint::Finding;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-label",

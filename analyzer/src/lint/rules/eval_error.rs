@@ -2,10 +2,10 @@
 
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
 use crate::eval::EvalError;
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "eval-error",

@@ -3,9 +3,9 @@
 use river_syntax::ast::{AstNode, Expr};
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 use crate::schema::{Argument, SchemaType};
 use crate::value::{parse_duration, Value};
 

@@ -3,9 +3,9 @@
 use river_syntax::ast::{AstNode, Expr};
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 use crate::schema::Argument;
 use crate::value::Value;
 
@@ -46,6 +46,12 @@ pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Val
     let message = format!("`{}` must be one of {allowed}", argument.name);
     let mut finding = Finding::new(&RULE, range, message);
     let names = argument.enum_values.iter().map(String::as_str);
-    super::suggest(&mut finding, range, text, names, super::Written::String);
+    crate::lint::finding::suggest(
+        &mut finding,
+        range,
+        text,
+        names,
+        crate::lint::finding::Written::String,
+    );
     cx.push(finding);
 }

@@ -5,9 +5,10 @@ use std::collections::HashSet;
 use river_syntax::ast;
 use river_syntax::{Severity, TextRange};
 
-use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, members, Cx};
-use crate::lint::{Edit, Finding};
+use crate::lint::context::Cx;
+use crate::lint::finding::{Edit, Finding};
+use crate::lint::read::{block_name, members};
+use crate::lint::rule::{FixKind, Rule};
 use crate::schema::{Body, SchemaType};
 
 pub static RULE: Rule = Rule {

@@ -27,37 +27,10 @@ pub mod unused_component;
 pub mod wrong_arity;
 
 use river_syntax::ast::{self, AstNode};
-use river_syntax::Severity;
 
-use super::walk::Cx;
+use super::context::Cx;
+pub use super::rule::{FixKind, Rule};
 use crate::schema::Argument;
-
-/// A rule's identity and docs.
-#[derive(Debug)]
-pub struct Rule {
-    /// Stable kebab-case id, used in reports, suppressions and config.
-    pub id: &'static str,
-    pub severity: Severity,
-    /// One line: what the rule finds.
-    pub summary: &'static str,
-    /// Why it matters and what to do, in a paragraph.
-    pub explanation: &'static str,
-    /// A config the rule reports.
-    pub invalid: &'static str,
-    /// The same config put right.
-    pub valid: &'static str,
-    /// Whether findings carry a fix, and how safe it is.
-    pub fix: FixKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FixKind {
-    None,
-    /// Cannot change meaning; `--fix` applies it.
-    Safe,
-    /// Needs a look; `--unsafe-fixes` applies it.
-    Unsafe,
-}
 
 /// Every rule, in id order.
 pub static RULES: &[&Rule] = &[
@@ -90,35 +63,6 @@ pub static RULES: &[&Rule] = &[
 /// A rule by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
-}
-
-/// How a suggested replacement is written in the config.
-#[derive(Clone, Copy)]
-pub(crate) enum Written {
-    /// A name: `prometheus.scrape`.
-    Name,
-    /// A string literal: `"keep"`.
-    String,
-}
-
-/// Adds "did you mean" help and an unsafe fix writing the suggestion over
-/// `range`, when one of `candidates` is close to `name`; `false` when none is.
-pub(crate) fn suggest<'a>(
-    finding: &mut super::Finding,
-    range: river_syntax::TextRange,
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-    written: Written,
-) -> bool {
-    let Some(suggestion) = crate::schema::closest(name, candidates) else { return false };
-    let (text, shown) = match written {
-        Written::Name => (suggestion.to_owned(), format!("`{suggestion}`")),
-        Written::String => (format!("{suggestion:?}"), format!("{suggestion:?}")),
-    };
-    finding.help.push(format!("did you mean {shown}?"));
-    let edits = vec![super::Edit { range, text }];
-    finding.fix = Some(super::Fix { title: format!("change it to {shown}"), edits, safe: false });
-    true
 }
 
 /// The checks on one attribute's value against its argument's schema:

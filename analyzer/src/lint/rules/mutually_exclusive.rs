@@ -3,9 +3,10 @@
 use river_syntax::ast::{self, AstNode};
 use river_syntax::{Severity, TextRange};
 
-use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, members, Cx};
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::read::{block_name, members};
+use crate::lint::rule::{FixKind, Rule};
 use crate::schema::{Body, ConstraintKind};
 
 pub static RULE: Rule = Rule {

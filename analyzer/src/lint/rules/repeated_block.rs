@@ -3,9 +3,10 @@
 use river_syntax::ast::{self, AstNode};
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, Cx};
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::read::block_name;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "repeated-block",

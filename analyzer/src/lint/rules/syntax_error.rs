@@ -1,6 +1,6 @@
 //! `syntax-error`: the file does not parse as River.
 
-use super::{FixKind, Rule};
+use crate::lint::rule::{FixKind, Rule};
 use river_syntax::Severity;
 
 pub static RULE: Rule = Rule {

@@ -3,10 +3,10 @@
 use river_syntax::ast::{AstNode, Expr};
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 use crate::lint::types::{fits, infer};
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
 use crate::schema::{Argument, SchemaType};
 use crate::value::Value;
 

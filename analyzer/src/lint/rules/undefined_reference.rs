@@ -2,10 +2,10 @@
 
 use river_syntax::{Severity, SyntaxNode, TextRange};
 
-use super::{FixKind, Rule};
+use crate::lint::context::Cx;
+use crate::lint::finding::{Edit, Finding};
 use crate::lint::refs::{paths, PathRef, Resolved};
-use crate::lint::walk::Cx;
-use crate::lint::{Edit, Finding};
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "undefined-reference",

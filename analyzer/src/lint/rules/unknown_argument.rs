@@ -3,9 +3,9 @@
 use river_syntax::ast::{self, AstNode};
 use river_syntax::{Severity, TextRange};
 
-use super::{FixKind, Rule};
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 use crate::schema::Body;
 
 pub static RULE: Rule = Rule {
@@ -48,7 +48,13 @@ pub(crate) fn report_named<'a>(
     names: impl Iterator<Item = &'a str>,
 ) {
     let mut finding = Finding::new(&RULE, range, format!("`{path}` has no argument `{name}`"));
-    super::suggest(&mut finding, range, name, names, super::Written::Name);
+    crate::lint::finding::suggest(
+        &mut finding,
+        range,
+        name,
+        names,
+        crate::lint::finding::Written::Name,
+    );
     cx.push(finding);
 }
 

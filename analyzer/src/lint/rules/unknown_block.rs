@@ -3,9 +3,10 @@
 use river_syntax::ast;
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, Cx};
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::read::block_name;
+use crate::lint::rule::{FixKind, Rule};
 use crate::schema::{Body, Registry};
 
 pub static RULE: Rule = Rule {
@@ -49,7 +50,13 @@ pub(crate) fn report(
     let (_, range) = block_name(block);
     let mut finding = Finding::new(&RULE, range, format!("`{path}` has no block `{name}`"));
     let names = registry.blocks_of(schema).map(|b| b.name.as_str());
-    let suggested = super::suggest(&mut finding, range, name, names, super::Written::Name);
+    let suggested = crate::lint::finding::suggest(
+        &mut finding,
+        range,
+        name,
+        names,
+        crate::lint::finding::Written::Name,
+    );
     if !suggested && schema.argument(name).is_some() {
         finding.help.push(format!("`{name}` is an argument: write `{name} = ...`"));
     }

@@ -3,9 +3,10 @@
 use river_syntax::ast;
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
-use crate::lint::walk::{block_name, Cx};
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::read::block_name;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-component",
@@ -30,7 +31,13 @@ pub(crate) fn report(cx: &mut Cx, block: &ast::Block, name: &str) {
     let mut finding = Finding::new(&RULE, range, format!("unknown component `{name}`"));
     let known = cx.registry.iter().map(|c| c.name.as_str());
     let known = known.chain(cx.scope.declares.keys().map(String::as_str));
-    if !super::suggest(&mut finding, range, name, known, super::Written::Name) {
+    if !crate::lint::finding::suggest(
+        &mut finding,
+        range,
+        name,
+        known,
+        crate::lint::finding::Written::Name,
+    ) {
         finding.help.push(match owner_of_block(cx, name) {
             Some(owner) => {
                 format!("`{name}` is a block of `{owner}`, not a component: it belongs inside one")

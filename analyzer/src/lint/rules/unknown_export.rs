@@ -2,10 +2,10 @@
 
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
 use crate::lint::refs::{PathRef, Target};
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-export",
@@ -59,7 +59,13 @@ pub(crate) fn check(cx: &mut Cx, target: &Target, path: &PathRef, at: usize) {
     };
     let mut finding = Finding::new(&RULE, range, message);
     let candidates = names.iter().copied();
-    let suggested = super::suggest(&mut finding, range, export, candidates, super::Written::Name);
+    let suggested = crate::lint::finding::suggest(
+        &mut finding,
+        range,
+        export,
+        candidates,
+        crate::lint::finding::Written::Name,
+    );
     if !suggested && !names.is_empty() {
         finding.help.push(format!("its exports: {}", names.join(", ")));
     }

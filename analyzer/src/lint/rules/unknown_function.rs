@@ -3,9 +3,9 @@
 use river_syntax::ast::{AstNode, Expr};
 use river_syntax::Severity;
 
-use super::{FixKind, Rule};
-use crate::lint::walk::Cx;
-use crate::lint::Finding;
+use crate::lint::context::Cx;
+use crate::lint::finding::Finding;
+use crate::lint::rule::{FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-function",
@@ -37,7 +37,13 @@ pub(crate) fn check(cx: &mut Cx, call: &Expr) {
     let range = token.text_range();
     let mut finding = Finding::new(&RULE, range, format!("there is no function `{name}`"));
     let names = crate::stdlib::SIGNATURES.iter().map(|s| s.name);
-    super::suggest(&mut finding, range, name, names, super::Written::Name);
+    crate::lint::finding::suggest(
+        &mut finding,
+        range,
+        name,
+        names,
+        crate::lint::finding::Written::Name,
+    );
     cx.push(finding);
     let _ = call.syntax();
 }

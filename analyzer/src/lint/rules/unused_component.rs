@@ -3,10 +3,11 @@
 use river_syntax::Severity;
 
 use super::duplicate_label::label_range;
-use super::{FixKind, Rule};
 use crate::db::Config;
-use crate::lint::item::config_scope;
-use crate::lint::{config_graph, Finding};
+use crate::lint::finding::Finding;
+use crate::lint::graph::config_graph;
+use crate::lint::rule::{FixKind, Rule};
+use crate::lint::scope::config_scope;
 use crate::schema::{registry, Kind};
 
 pub static RULE: Rule = Rule {
