@@ -22,7 +22,7 @@ pub use kind::{RiverLanguage, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken
 pub use lexer::{lex, Tokens};
 pub use line_index::{ColumnUnit, LineCol, LineIndex};
 pub use parser::MAX_NESTING;
-pub use rowan::{GreenNode, TextRange, TextSize};
+pub use rowan::{GreenNode, TextRange, TextSize, TokenAtOffset};
 
 /// The result of parsing: a green tree (cheap to clone and to share across
 /// threads) and the syntax errors, sorted by position.

@@ -20,6 +20,7 @@ mod refs;
 pub mod rule;
 pub mod rules;
 mod scope;
+pub mod settings;
 mod suppress;
 mod types;
 mod walk;
@@ -32,6 +33,13 @@ pub use finding::{Edit, Finding, Fix, Related};
 pub use graph::{config_graph, ConfigGraph};
 pub use item::item_findings;
 pub use rules::{rule, Rule, RULES};
+pub use scope::{Custom, Scope};
+
+/// The names a config's expressions see (components, custom components,
+/// unknown namespaces), for completion.
+pub fn scope_of(db: &dyn salsa::Database, config: Config) -> &Scope {
+    scope::config_scope(db, config)
+}
 
 /// Everything found in one file of a config, sorted by place, with
 /// `// flowlint:ignore` comments applied.

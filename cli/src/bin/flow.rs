@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{eval, fmt, lint, parse, schema};
+use river_cli::commands::{eval, fmt, lint, lsp, parse, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -24,6 +24,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Find mistakes in River configs before they run.
     Lint(lint::LintArgs),
+    /// Run the language server over standard input and output.
+    Lsp(lsp::LspArgs),
     /// List the components, or show what one accepts and exports.
     Schema(schema::SchemaArgs),
 }
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Schema(args) => schema::run(args),
     };
     status.into()

@@ -4,5 +4,6 @@
 pub mod eval;
 pub mod fmt;
 pub mod lint;
+pub mod lsp;
 pub mod parse;
 pub mod schema;

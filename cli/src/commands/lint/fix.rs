@@ -7,8 +7,8 @@ use river_analyzer::db::File;
 use river_analyzer::lint::{Edit, Finding};
 use salsa::Setter;
 
-use super::settings::Settings;
 use super::{LintArgs, LintConfig};
+use river_analyzer::lint::settings::Settings;
 
 const ROUNDS: usize = 8;
 

@@ -3,7 +3,6 @@
 mod configs;
 mod fix;
 mod output;
-mod settings;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -76,7 +75,7 @@ pub fn run(args: &LintArgs) -> ExitStatus {
 }
 
 fn lint(args: &LintArgs, err: &mut impl Write) -> Result<ExitStatus, String> {
-    let settings = settings::load(args.config.as_deref())?;
+    let settings = river_analyzer::lint::settings::load(args.config.as_deref())?;
     let mut configs = configs::collect(&args.paths)?;
     if args.fix || args.diff {
         let mut out = std::io::stdout().lock();

@@ -1,4 +1,5 @@
-//! `flowlint.toml`: severities per rule.
+//! `flowlint.toml`: severities per rule, read by `flowlint` and the
+//! language server alike.
 //!
 //! ```toml
 //! [rules]
@@ -9,7 +10,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use river_analyzer::lint::{rule, Finding, RULES};
+use super::finding::Finding;
+use super::rules::{rule, RULES};
 use river_syntax::Severity;
 
 /// The severity of each rule the settings change; `None` turns it off.
@@ -28,17 +30,21 @@ struct File {
 /// The settings from `path`, or from the nearest `flowlint.toml` above the
 /// current directory, or none.
 pub fn load(path: Option<&Path>) -> Result<Settings, String> {
+    load_from(path, &std::env::current_dir().unwrap_or_default())
+}
+
+/// As `load`, searching upwards from `dir` for `flowlint.toml`.
+pub fn load_from(path: Option<&Path>, dir: &Path) -> Result<Settings, String> {
     let path = match path {
         Some(path) => Some(path.to_path_buf()),
-        None => nearest(),
+        None => nearest(dir),
     };
     let Some(path) = path else { return Ok(Settings::default()) };
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn nearest() -> Option<PathBuf> {
-    let dir = std::env::current_dir().ok()?;
+fn nearest(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().map(|d| d.join("flowlint.toml")).find(|p| p.is_file())
 }
 
@@ -47,7 +53,7 @@ pub fn parse(text: &str) -> Result<Settings, String> {
     let mut settings = Settings::default();
     for (id, level) in file.rules {
         if rule(&id).is_none() {
-            let hint = river_analyzer::schema::closest(&id, RULES.iter().map(|r| r.id))
+            let hint = crate::schema::closest(&id, RULES.iter().map(|r| r.id))
                 .map(|c| format!(" (did you mean `{c}`?)"))
                 .unwrap_or_default();
             return Err(format!("unknown rule `{id}`{hint}"));

@@ -1,0 +1,22 @@
+//! The findings of a document, as `flowlint` reports them (with
+//! `flowlint.toml` and `// flowlint:ignore` honoured).
+
+use river_analyzer::lint::file_findings;
+use tower_lsp_server::ls_types::{Diagnostic, Location};
+
+use crate::convert::{diagnostic, Lines};
+use crate::state::Snapshot;
+
+pub fn compute(s: &Snapshot) -> Vec<Diagnostic> {
+    let findings = s.settings.apply(file_findings(&s.db, s.config, s.file).clone());
+    let lines = s.lines();
+    let locate = |path: &str, range| locate(s, path, range);
+    findings.iter().map(|f| diagnostic(f, &lines, &locate)).collect()
+}
+
+/// A place in any file of the config.
+pub fn locate(s: &Snapshot, path: &str, range: river_syntax::TextRange) -> Option<Location> {
+    let file = s.config.files(&s.db).iter().find(|f| f.path(&s.db) == path)?;
+    let lines = Lines::new(file.text(&s.db), s.unit);
+    Some(Location { uri: s.uri_of(path)?, range: lines.range(range) })
+}

@@ -1,0 +1,143 @@
+//! Hover: what a component, block or argument is (type, default, whether
+//! required, the reference link); for a reference, the export's type and
+//! where its component is; for a function, its signature.
+
+use river_analyzer::lint::navigation as nav;
+use river_analyzer::schema::{registry, Argument, Block, Component};
+use river_analyzer::stdlib::signature;
+use river_syntax::{SyntaxKind, SyntaxToken};
+use tower_lsp_server::ls_types::*;
+
+use super::place::enclosing;
+use crate::state::Snapshot;
+
+pub fn hover(s: &Snapshot, position: Position) -> Option<Hover> {
+    let lines = s.lines();
+    let offset = lines.offset(position);
+    let root = s.root();
+    let token = root
+        .token_at_offset(offset)
+        .right_biased()
+        .filter(|t| !t.kind().is_trivia())
+        .or_else(|| root.token_at_offset(offset).left_biased())?;
+    let parent = token.parent()?;
+    let text = match parent.kind() {
+        SyntaxKind::BLOCK_NAME | SyntaxKind::BLOCK_LABEL => block_text(s, &token)?,
+        SyntaxKind::ATTRIBUTE => {
+            let around = enclosing(&root, token.text_range().start());
+            let argument = around.body?.argument(token.text())?;
+            argument_text(argument, around.component?)
+        }
+        SyntaxKind::NAME_REF | SyntaxKind::ACCESS_EXPR => reference_text(s, &token)?,
+        _ => return None,
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }),
+        range: Some(lines.range(token.text_range())),
+    })
+}
+
+/// A component (at the top level) or a block (inside one).
+fn block_text(s: &Snapshot, token: &SyntaxToken) -> Option<String> {
+    let block = token.parent_ancestors().find(|n| n.kind() == SyntaxKind::BLOCK)?;
+    let around = enclosing(&s.root(), block.text_range().start());
+    let name = block.children().find(|n| n.kind() == SyntaxKind::BLOCK_NAME)?.text().to_string();
+    if around.names.is_empty() {
+        let component = registry().get(&name)?;
+        return Some(component_text(component));
+    }
+    let block_schema = registry().block_in(around.body?, &name)?;
+    Some(block_schema_text(block_schema, around.component?))
+}
+
+fn component_text(c: &Component) -> String {
+    let kind = if c.kind == river_analyzer::schema::Kind::Component {
+        "component"
+    } else {
+        "config block"
+    };
+    let mut out = format!(
+        "**{}** ({kind}{})\n\n{}\n",
+        c.name,
+        if c.deprecated { ", deprecated" } else { "" },
+        c.description
+    );
+    let required: Vec<String> =
+        c.body.arguments.iter().filter(|a| a.required).map(|a| format!("`{}`", a.name)).collect();
+    if !required.is_empty() {
+        out.push_str(&format!("\nRequired: {}\n", required.join(", ")));
+    }
+    if !c.exports.is_empty() {
+        let exports: Vec<String> =
+            c.exports.iter().map(|f| format!("`{}` ({})", f.name, f.ty)).collect();
+        out.push_str(&format!("\nExports: {}\n", exports.join(", ")));
+    }
+    out.push_str(&format!("\n[Reference]({})", c.doc));
+    out
+}
+
+fn block_schema_text(b: &Block, owner: &Component) -> String {
+    let mut facts = vec!["block".to_owned()];
+    if b.required {
+        facts.push("required".into());
+    }
+    if b.repeatable {
+        facts.push("may repeat".into());
+    }
+    format!(
+        "**{}** ({})\n\n{}\n\n[Reference]({})",
+        b.name,
+        facts.join(", "),
+        b.description,
+        owner.link(Some(b))
+    )
+}
+
+fn argument_text(a: &Argument, owner: &Component) -> String {
+    let mut facts = vec![format!("`{}`", a.ty)];
+    if a.required {
+        facts.push("required".into());
+    }
+    if let Some(default) = &a.default {
+        facts.push(format!("default `{default}`"));
+    }
+    let mut out = format!("**{}**: {}\n\n{}\n", a.name, facts.join(", "), a.description);
+    if !a.enum_values.is_empty() {
+        out.push_str(&format!(
+            "\nOne of: {}\n",
+            a.enum_values.iter().map(|v| format!("`{v:?}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out.push_str(&format!("\n[Reference]({})", owner.doc));
+    out
+}
+
+/// A function, or a component reference and its export.
+fn reference_text(s: &Snapshot, token: &SyntaxToken) -> Option<String> {
+    if let Some(sig) = signature(token.text()) {
+        return Some(format!(
+            "```river\n{}({}) -> {}\n```\n\n{}",
+            sig.name, sig.params, sig.returns, sig.summary
+        ));
+    }
+    let found = nav::definition(&s.db, s.config, s.file, token.text_range().start())?;
+    let item = nav::item_at(&s.db, found.file, found.range.start())?;
+    let component = registry().get(item.name(&s.db));
+    let export = component.and_then(|c| c.export(token.text()));
+    let place = {
+        let index = river_syntax::LineIndex::new(found.file.text(&s.db));
+        let lc = index.line_col(found.range.start());
+        format!("{}:{}", found.file.path(&s.db), lc.line + 1)
+    };
+    let mut out = format!("**{}**", item.display(&s.db));
+    if let Some(field) = export {
+        out.push_str(&format!(
+            " exports **{}**: `{}`\n\n{}\n",
+            field.name, field.ty, field.description
+        ));
+    } else if let Some(c) = component {
+        out.push_str(&format!("\n\n{}\n", c.description));
+    }
+    out.push_str(&format!("\nDefined at {place}"));
+    Some(out)
+}

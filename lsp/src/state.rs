@@ -1,0 +1,193 @@
+//! What the server knows: one salsa database, the configs loaded so far
+//! (one per directory, as `flow run DIR` loads it), and the open
+//! documents, whose text wins over the file on disk.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use river_analyzer::db::{Config, Database, File};
+use river_analyzer::lint::settings::Settings;
+use river_syntax::ColumnUnit;
+use salsa::Setter;
+use tower_lsp_server::ls_types::Uri;
+
+/// Everything a request reads, taken under the lock and used without it.
+/// Its database is a handle on the shared storage: an edit cancels work
+/// that still runs on an older snapshot.
+pub struct Snapshot {
+    pub db: Database,
+    pub config: Config,
+    pub file: File,
+    pub uri: Uri,
+    pub unit: ColumnUnit,
+    pub settings: std::sync::Arc<Settings>,
+    /// The document's URI for every file of the config, by path.
+    pub uris: HashMap<String, Uri>,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub db: Database,
+    pub unit: Option<ColumnUnit>,
+    configs: HashMap<PathBuf, Config>,
+    files: HashMap<PathBuf, File>,
+    /// Open documents: path and version.
+    open: HashMap<String, (PathBuf, i32)>,
+    settings: HashMap<PathBuf, std::sync::Arc<Settings>>,
+}
+
+/// The path a URI stands for; documents that are not files (`untitled:`)
+/// get a path of their own that no directory shares.
+pub fn path_of(uri: &Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(format!("/nonexistent/{}", uri.as_str())))
+}
+
+impl State {
+    pub fn unit(&self) -> ColumnUnit {
+        self.unit.unwrap_or(ColumnUnit::Utf16)
+    }
+
+    /// Opens (or re-opens) a document with its text.
+    pub fn open(&mut self, uri: &Uri, text: String, version: i32) {
+        let path = path_of(uri);
+        self.open.insert(uri.as_str().to_owned(), (path.clone(), version));
+        self.ensure_config(&path);
+        self.set_text(&path, text);
+    }
+
+    pub fn close(&mut self, uri: &Uri) {
+        if let Some((path, _)) = self.open.remove(uri.as_str()) {
+            // Back to what the disk says, if the file is there.
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                self.set_text(&path, text);
+            }
+        }
+    }
+
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.open.get(uri.as_str()).map(|(_, v)| *v)
+    }
+
+    pub fn set_version(&mut self, uri: &Uri, version: i32) {
+        if let Some(entry) = self.open.get_mut(uri.as_str()) {
+            entry.1 = version;
+        }
+    }
+
+    pub fn text(&self, uri: &Uri) -> Option<String> {
+        let file = self.files.get(&path_of(uri))?;
+        Some(file.text(&self.db).clone())
+    }
+
+    pub fn set_text(&mut self, path: &Path, text: String) {
+        match self.files.get(path) {
+            Some(file) if file.text(&self.db) != &text => {
+                file.set_text(&mut self.db).to(text);
+            }
+            Some(_) => {}
+            None => {
+                let file = File::new(&self.db, path.display().to_string(), text);
+                self.files.insert(path.to_owned(), file);
+            }
+        }
+    }
+
+    /// The config of a document's directory, loading the directory's other
+    /// `*.river` files from disk the first time.
+    fn ensure_config(&mut self, path: &Path) -> Config {
+        let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        if let Some(config) = self.configs.get(&dir).copied() {
+            let mut files = config.files(&self.db).clone();
+            if !files.iter().any(|f| Path::new(f.path(&self.db)) == path) {
+                let file = self.file(path);
+                files.push(file);
+                config.set_files(&mut self.db).to(files);
+            }
+            return config;
+        }
+        let mut paths = river_files(&dir);
+        if !paths.iter().any(|p| p == path) {
+            paths.push(path.to_owned());
+        }
+        let files: Vec<File> = paths.iter().map(|p| self.file(p)).collect();
+        let config = Config::new(&self.db, files);
+        self.configs.insert(dir.clone(), config);
+        let settings = river_analyzer::lint::settings::load_from(None, &dir).unwrap_or_default();
+        self.settings.insert(dir, std::sync::Arc::new(settings));
+        config
+    }
+
+    /// The file input of a path, read from disk when it is new.
+    fn file(&mut self, path: &Path) -> File {
+        if let Some(file) = self.files.get(path) {
+            return *file;
+        }
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let file = File::new(&self.db, path.display().to_string(), text);
+        self.files.insert(path.to_owned(), file);
+        file
+    }
+
+    /// Everything a request about `uri` needs.
+    pub fn snapshot(&mut self, uri: &Uri) -> Option<Snapshot> {
+        let path = path_of(uri);
+        let file = *self.files.get(&path)?;
+        let config = self.ensure_config(&path);
+        let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let uris = config
+            .files(&self.db)
+            .iter()
+            .filter_map(|f| {
+                let p = f.path(&self.db).clone();
+                let uri = Uri::from_file_path(&p)?;
+                Some((p, uri))
+            })
+            .chain(std::iter::once((file.path(&self.db).clone(), uri.clone())))
+            .collect();
+        Some(Snapshot {
+            db: self.db.clone(),
+            config,
+            file,
+            uri: uri.clone(),
+            unit: self.unit(),
+            settings: self.settings.get(&dir).cloned().unwrap_or_default(),
+            uris,
+        })
+    }
+
+    /// The open documents that share a config with `uri`, itself included.
+    pub fn open_in_same_config(&self, uri: &Uri) -> Vec<Uri> {
+        let dir = path_of(uri).parent().map(Path::to_path_buf);
+        self.open
+            .iter()
+            .filter(|(_, (path, _))| path.parent().map(Path::to_path_buf) == dir)
+            .filter_map(|(u, _)| u.parse().ok())
+            .collect()
+    }
+
+    /// Every config loaded, with the URI of each of its files.
+    pub fn all_files(&self) -> Vec<(Config, File, Uri)> {
+        let mut out = Vec::new();
+        for config in self.configs.values() {
+            for file in config.files(&self.db) {
+                if let Some(uri) = Uri::from_file_path(file.path(&self.db)) {
+                    out.push((*config, *file, uri));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A directory's `*.river` files, sorted.
+fn river_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "river"))
+        .collect();
+    out.sort();
+    out
+}
