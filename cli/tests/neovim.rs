@@ -30,14 +30,22 @@ fn neovim_attaches_and_gets_answers() {
         .status()
         .unwrap();
     assert!(status.success());
-    let results: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("results.json")).expect("the script wrote its results")).unwrap();
+    let results: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("results.json"))
+            .expect("the script wrote its results"),
+    )
+    .unwrap();
 
     let diagnostics = results["diagnostics"].as_array().expect("diagnostics were published");
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0]["code"], "unknown-argument");
 
-    let labels: Vec<&str> = results["completion"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    let labels: Vec<&str> = results["completion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
     assert!(labels.contains(&"scrape_interval") && labels.contains(&"tls_config"), "{labels:?}");
     assert!(!labels.contains(&"targets"), "set already: {labels:?}");
 

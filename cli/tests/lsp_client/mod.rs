@@ -1,6 +1,9 @@
 //! A small LSP client for the protocol tests: starts `flow-lsp`, frames
 //! JSON-RPC messages, and waits (with a timeout) for answers and
-//! notifications.
+//! notifications. Shared by the protocol tests and the benchmark, which
+//! use different parts of it.
+
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -109,6 +112,24 @@ impl Client {
             }
             let message = self.incoming.recv_timeout(WAIT).expect("diagnostics are published");
             self.notifications.push(message);
+        }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the diagnostics of `uri` at `version`.
+    pub fn diagnostics_of_version(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        loop {
+            let message = self.incoming.recv_timeout(WAIT).expect("diagnostics are published");
+            let is_it = message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
+                && message["params"]["version"] == version;
+            if is_it {
+                return message["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
+            }
         }
     }
 
