@@ -27,3 +27,15 @@ fn definition_and_references_across_files() {
     let nothing = definition(&db, config, fb, TextSize::from(b.find("forward_to").unwrap() as u32));
     assert_eq!(nothing, None);
 }
+
+#[test]
+fn arguments_inside_a_declare() {
+    let db = Database::default();
+    let text = "declare \"pipeline\" {\n\targument \"targets\" { }\n\n\tprometheus.scrape \"inner\" {\n\t\ttargets    = argument.targets.value\n\t\tforward_to = []\n\t}\n}\n";
+    let file = File::new(&db, "m.river".into(), text.into());
+    let config = Config::new(&db, vec![file]);
+    let at = text.find("argument.targets").unwrap() + 10;
+    let found =
+        definition(&db, config, file, TextSize::from(at as u32)).expect("the argument block");
+    assert_eq!(&text[found.range], "\"targets\"");
+}

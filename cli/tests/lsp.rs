@@ -341,3 +341,13 @@ fn random_edits_never_crash_or_leave_the_document() {
     );
     assert!(formatted.get("error").is_none());
 }
+
+#[test]
+fn module_arguments_inside_a_declare() {
+    let text = "declare \"pipeline\" {\n\targument \"targets\" { }\n\n\tprometheus.scrape \"inner\" {\n\t\ttargets    = argument.targets.value\n\t\tforward_to = []\n\t}\n}\n";
+    let (mut client, ws) = workspace(text);
+    let items = client.request("textDocument/completion", at(&ws.main, 4, 24));
+    assert_eq!(labels(&items), ["targets"]);
+    let definition = client.request("textDocument/definition", at(&ws.main, 4, 26));
+    assert_eq!(definition["range"]["start"], json!({"line": 1, "character": 10}));
+}

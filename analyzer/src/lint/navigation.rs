@@ -2,7 +2,7 @@
 //! find-references and rename. Top-level scope only: references inside a
 //! `declare` body resolve within it and are not followed here yet.
 
-use river_syntax::ast::AstNode;
+use river_syntax::ast::{self, AstNode};
 use river_syntax::{TextRange, TextSize};
 
 use super::refs::{paths, Resolved};
@@ -29,6 +29,7 @@ pub fn label_location(db: &dyn salsa::Database, item: Item<'_>) -> Location {
 }
 
 /// The component a reference at `offset` names, if the offset is on one.
+/// Inside a `declare`, its own components and `argument` blocks come first.
 pub fn definition(
     db: &dyn salsa::Database,
     config: Config,
@@ -37,12 +38,37 @@ pub fn definition(
 ) -> Option<Location> {
     let item = item_at(db, file, offset)?;
     let local = offset - item.offset(db);
-    let scope = config_scope(db, config);
     let block = item.syntax(db).block();
     let path = paths(block.syntax()).into_iter().find(|p| p.range.contains_inclusive(local))?;
+    if let Some(range) = in_declare(&block, &path.segments, local) {
+        return Some(Location { file, range: range + item.offset(db) });
+    }
+    let scope = config_scope(db, config);
     let Resolved::Component { key_len, .. } = scope.resolve(registry(), &path) else { return None };
     let target = config_names(db, config).get(&path.segments[..key_len].join("."))?;
     Some(label_location(db, target))
+}
+
+/// The label of the block a path names among the blocks of the innermost
+/// `declare` around `offset` (`argument.targets.value` names
+/// `argument "targets"`).
+fn in_declare(block: &ast::Block, segments: &[String], offset: TextSize) -> Option<TextRange> {
+    let declare = block
+        .syntax()
+        .descendants()
+        .filter_map(ast::Block::cast)
+        .filter(|b| b.name().is_some_and(|n| n.text() == "declare"))
+        .filter(|b| b.syntax().text_range().contains(offset))
+        .last()?;
+    for inner in declare.body()?.blocks() {
+        let (Some(name), Some(label)) = (inner.name(), inner.label()) else { continue };
+        let key = format!("{}.{}", name.text(), label.value().unwrap_or_default());
+        let key_len = key.split('.').count();
+        if segments.len() >= key_len && segments[..key_len].join(".") == key {
+            return Some(label.syntax().text_range());
+        }
+    }
+    None
 }
 
 /// Every reference to `target` in the config: the range of its

@@ -39,10 +39,53 @@ pub fn complete(s: &Snapshot, position: Position) -> Vec<CompletionItem> {
         };
     }
     let typed = typed_path(prefix);
+    let local = declared_paths(&root, offset);
     match typed.rfind('.') {
-        Some(dot) => references(s, &typed[..=dot]),
-        None => expressions(s),
+        Some(dot) => references(s, &typed[..=dot], &local),
+        None => expressions(s, &local),
     }
+}
+
+/// Inside a `declare`: `argument.NAME.value` for each of its arguments,
+/// and the exports of the components it declares.
+fn declared_paths(
+    root: &river_syntax::SyntaxNode,
+    offset: river_syntax::TextSize,
+) -> Vec<(String, String, String)> {
+    use river_syntax::ast::{self, AstNode};
+    let declare = root
+        .descendants()
+        .filter_map(ast::Block::cast)
+        .filter(|b| {
+            b.name().is_some_and(|n| n.text() == "declare")
+                && b.syntax().text_range().contains(offset)
+        })
+        .last();
+    let Some(body) = declare.and_then(|d| d.body()) else { return Vec::new() };
+    let mut out = Vec::new();
+    for block in body.blocks() {
+        let (Some(name), Some(label)) =
+            (block.name().map(|n| n.text()), block.label().and_then(|l| l.value()))
+        else {
+            continue;
+        };
+        if name == "argument" {
+            out.push((
+                format!("argument.{label}.value"),
+                "any".into(),
+                "An argument of this custom component.".into(),
+            ));
+        } else if let Some(component) = registry().get(&name) {
+            for field in &component.exports {
+                out.push((
+                    format!("{name}.{label}.{}", field.name),
+                    field.ty.to_string(),
+                    field.description.clone(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn docs(description: &str, link: &str) -> Option<Documentation> {
@@ -195,9 +238,13 @@ fn enum_values(argument: &Argument) -> Vec<CompletionItem> {
 /// The next segment of every reference that starts with `prefix`
 /// (`discovery.` gives `kubernetes`; `discovery.kubernetes.pods.` gives
 /// `targets`), with the export's type where it is one.
-fn references(s: &Snapshot, prefix: &str) -> Vec<CompletionItem> {
+fn references(
+    s: &Snapshot,
+    prefix: &str,
+    local: &[(String, String, String)],
+) -> Vec<CompletionItem> {
     let mut next: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for path in referenceable(s) {
+    for path in referenceable(s).iter().chain(local) {
         let Some(rest) = path.0.strip_prefix(prefix) else { continue };
         let segment = rest.split('.').next().unwrap_or_default();
         if segment.is_empty() {
@@ -250,7 +297,7 @@ fn referenceable(s: &Snapshot) -> Vec<(String, String, String)> {
 
 /// At the start of an expression: functions, and the first segment of
 /// every reference.
-fn expressions(s: &Snapshot) -> Vec<CompletionItem> {
+fn expressions(s: &Snapshot, local: &[(String, String, String)]) -> Vec<CompletionItem> {
     let mut out: Vec<CompletionItem> = SIGNATURES
         .iter()
         .map(|sig| CompletionItem {
@@ -263,10 +310,9 @@ fn expressions(s: &Snapshot) -> Vec<CompletionItem> {
             ..Default::default()
         })
         .collect();
-    let mut firsts: Vec<String> = referenceable(s)
-        .into_iter()
-        .filter_map(|(p, _, _)| p.split('.').next().map(str::to_owned))
-        .collect();
+    let paths = referenceable(s).into_iter().chain(local.iter().cloned());
+    let mut firsts: Vec<String> =
+        paths.filter_map(|(p, _, _)| p.split('.').next().map(str::to_owned)).collect();
     firsts.sort();
     firsts.dedup();
     out.extend(firsts.into_iter().map(|f| CompletionItem {
