@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{eval, fmt, lint, lsp, parse, schema};
+use river_cli::commands::{convert, eval, fmt, lint, lsp, parse, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -26,6 +26,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Run the language server over standard input and output.
     Lsp(lsp::LspArgs),
+    /// Convert a Prometheus or Promtail config into River.
+    Convert(convert::ConvertArgs),
     /// List the components, or show what one accepts and exports.
     Schema(schema::SchemaArgs),
 }
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Schema(args) => schema::run(args),
     };
     status.into()

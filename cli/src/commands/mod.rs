@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its argument struct (shared by the
 //! `flow` subcommand and any stand-alone binary) and its `run` function.
 
+pub mod convert;
 pub mod eval;
 pub mod fmt;
 pub mod lint;

@@ -1,0 +1,100 @@
+//! `flow convert`: Prometheus (and, to come, Promtail) YAML to River.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use river_convert::{convert_named, Severity, SourceFormat};
+
+use crate::source;
+use crate::ExitStatus;
+
+/// Convert a Prometheus or Promtail config into River.
+///
+/// Findings print one per line as `(Error) message`. Any Critical or Error
+/// finding means no output (exit 1), unless --bypass-errors.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConvertArgs {
+    /// The format of the input.
+    #[arg(short = 'f', long, value_enum)]
+    pub source_format: Format,
+    /// Write the River config here instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the findings here, followed by a one-line summary.
+    #[arg(short = 'r', long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write the output even with Error findings (never with Critical ones).
+    #[arg(short = 'b', long)]
+    pub bypass_errors: bool,
+    /// The config to convert; `-` or none reads standard input.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Prometheus,
+    Promtail,
+}
+
+pub fn run(args: &ConvertArgs) -> ExitStatus {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let input = match source::read(&path) {
+        Ok(input) => input,
+        Err(source::ReadError::Io { name, message }) => {
+            eprintln!("error: {name}: {message}");
+            return ExitStatus::Failure;
+        }
+        Err(source::ReadError::Encoding { source, .. }) => {
+            eprintln!("error: {}: not UTF-8 text", source.name);
+            return ExitStatus::Failure;
+        }
+    };
+    let format = match args.source_format {
+        Format::Prometheus => SourceFormat::Prometheus,
+        Format::Promtail => SourceFormat::Promtail,
+    };
+    let result = convert_named(&input.name, &input.text, format);
+    let critical = result.findings.iter().any(|f| f.severity == Severity::Critical);
+    let errors = result.findings.iter().any(|f| f.severity == Severity::Error);
+    let lines: Vec<String> = result.findings.iter().map(|f| f.to_string()).collect();
+    let mut err = std::io::stderr().lock();
+    for line in &lines {
+        let _ = writeln!(err, "{line}");
+    }
+    if let Some(report) = &args.report {
+        let summary = summary(&result.findings);
+        let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>() + &summary + "\n";
+        if let Err(e) = std::fs::write(report, text) {
+            eprintln!("error: {}: {e}", report.display());
+            return ExitStatus::Failure;
+        }
+    }
+    let write = !critical && (!errors || args.bypass_errors);
+    if let (true, Some(output)) = (write, &result.output) {
+        let written = match &args.output {
+            Some(file) => std::fs::write(file, output),
+            None => std::io::stdout().lock().write_all(output.as_bytes()),
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitStatus::Failure;
+        }
+    }
+    if critical || (errors && !args.bypass_errors) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn summary(findings: &[river_convert::Finding]) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    format!(
+        "{} critical, {} errors, {} warnings, {} infos",
+        count(Severity::Critical),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    )
+}

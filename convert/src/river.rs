@@ -1,0 +1,229 @@
+//! The one way the converters write River: a small tree of blocks,
+//! attributes and values, printed with the line breaks the reference's
+//! builder makes (objects and call arguments one per line, plain lists on
+//! one line), then through `fmt/` for the canonical layout.
+
+use river_syntax::go_quote;
+
+/// A value as the converters build it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    /// A number, as it is written.
+    Num(String),
+    Bool(bool),
+    List(Vec<Value>),
+    Object(Vec<(String, Value)>),
+    /// A reference to another component's export: `discovery.file.x.targets`.
+    Ref(String),
+    Call(&'static str, Vec<Value>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Attr(String, Value),
+    Block(Block),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub name: String,
+    pub label: Option<String>,
+    pub body: Vec<Item>,
+}
+
+impl Block {
+    pub fn new(name: &str, label: Option<&str>) -> Block {
+        Block { name: name.to_owned(), label: label.map(str::to_owned), body: Vec::new() }
+    }
+
+    pub fn attr(&mut self, name: &str, value: Value) -> &mut Block {
+        self.body.push(Item::Attr(name.to_owned(), value));
+        self
+    }
+
+    /// Sets `name` to a string unless it is `None`.
+    pub fn attr_str(&mut self, name: &str, value: Option<String>) -> &mut Block {
+        if let Some(value) = value {
+            self.attr(name, Value::Str(value));
+        }
+        self
+    }
+
+    pub fn block(&mut self, block: Block) -> &mut Block {
+        self.body.push(Item::Block(block));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+}
+
+/// Prints top-level blocks as a canonical River file.
+pub fn print(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_block(&mut out, block);
+    }
+    // The builder's output always parses; fmt gives it the canonical layout.
+    river_fmt::format(&out).unwrap_or(out)
+}
+
+fn write_block(out: &mut String, block: &Block) {
+    out.push_str(&block.name);
+    if let Some(label) = &block.label {
+        out.push(' ');
+        out.push_str(&go_quote(label));
+    }
+    out.push_str(" {\n");
+    for (i, item) in block.body.iter().enumerate() {
+        match item {
+            Item::Attr(name, value) => {
+                out.push_str(name);
+                out.push_str(" = ");
+                write_value(out, value);
+                out.push('\n');
+            }
+            Item::Block(inner) => {
+                if i > 0 {
+                    out.push('\n');
+                }
+                write_block(out, inner);
+            }
+        }
+    }
+    out.push_str("}\n");
+}
+
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Str(s) => out.push_str(&go_quote(s)),
+        Value::Num(n) => out.push_str(n),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Ref(path) => out.push_str(path),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(fields) => {
+            out.push_str("{\n");
+            for (key, value) in fields {
+                if river_syntax::is_valid_identifier(key) {
+                    out.push_str(key);
+                } else {
+                    out.push_str(&go_quote(key));
+                }
+                out.push_str(" = ");
+                write_value(out, value);
+                out.push_str(",\n");
+            }
+            out.push('}');
+        }
+        Value::Call(name, args) => {
+            out.push_str(name);
+            out.push_str("(\n");
+            for arg in args {
+                write_value(out, arg);
+                out.push_str(",\n");
+            }
+            out.push(')');
+        }
+    }
+}
+
+/// A duration as Go's `time.Duration.String` writes it: `1m0s`, `30s`,
+/// `1h30m0s`, `500ms`.
+pub fn go_duration(nanos: u64) -> String {
+    if nanos == 0 {
+        return "0s".into();
+    }
+    if nanos < 1_000_000_000 {
+        let (unit, div) = if nanos < 1_000 {
+            ("ns", 1)
+        } else if nanos < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{}{unit}", trim_fraction(nanos, div));
+    }
+    let hours = nanos / 3_600_000_000_000;
+    let minutes = nanos / 60_000_000_000 % 60;
+    let seconds = trim_fraction(nanos % 60_000_000_000, 1_000_000_000);
+    match (hours, minutes) {
+        (0, 0) => format!("{seconds}s"),
+        (0, m) => format!("{m}m{seconds}s"),
+        (h, m) => format!("{h}h{m}m{seconds}s"),
+    }
+}
+
+/// `value / div` with the fraction Go prints (no trailing zeros).
+fn trim_fraction(value: u64, div: u64) -> String {
+    let whole = value / div;
+    let rest = value % div;
+    if rest == 0 {
+        return whole.to_string();
+    }
+    let digits = div.to_string().len() - 1;
+    let fraction = format!("{rest:0digits$}");
+    format!("{whole}.{}", fraction.trim_end_matches('0'))
+}
+
+/// Nanoseconds in a Prometheus duration (`1d`, `5m`, `1h30m`, `500ms`).
+pub fn prometheus_duration(text: &str) -> Option<u64> {
+    const UNITS: [(&str, u64); 8] = [
+        ("ms", 1_000_000),
+        ("s", 1_000_000_000),
+        ("m", 60_000_000_000),
+        ("h", 3_600_000_000_000),
+        ("d", 86_400_000_000_000),
+        ("w", 604_800_000_000_000),
+        ("y", 31_536_000_000_000_000),
+        ("", 0),
+    ];
+    if text == "0" {
+        return Some(0);
+    }
+    let mut rest = text;
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let number: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (unit, scale) = UNITS.iter().find(|(u, _)| !u.is_empty() && rest.starts_with(u))?;
+        rest = &rest[unit.len()..];
+        total = total.checked_add(number.checked_mul(*scale)?)?;
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration(60_000_000_000), "1m0s");
+        assert_eq!(go_duration(10_000_000_000), "10s");
+        assert_eq!(go_duration(5_400_000_000_000), "1h30m0s");
+        assert_eq!(go_duration(500_000_000), "500ms");
+        assert_eq!(go_duration(1_500_000_000), "1.5s");
+        assert_eq!(prometheus_duration("1m"), Some(60_000_000_000));
+        assert_eq!(prometheus_duration("1h30m"), Some(5_400_000_000_000));
+        assert_eq!(prometheus_duration("1d"), Some(86_400_000_000_000));
+        assert_eq!(prometheus_duration("5x"), None);
+    }
+}
