@@ -105,11 +105,7 @@ fn settings(
     scrape.attr_str("bearer_token", yaml::str_at(job, "bearer_token"));
     scrape.attr_str("bearer_token_file", yaml::str_at(job, "bearer_token_file"));
     if let Some(auth) = yaml::get(job, "basic_auth") {
-        let mut block = Block::new("basic_auth", None);
-        block.attr_str("username", yaml::str_at(auth, "username"));
-        block.attr_str("password", yaml::str_at(auth, "password"));
-        block.attr_str("password_file", yaml::str_at(auth, "password_file"));
-        scrape.block(block);
+        scrape.block(basic_auth(auth));
     }
     for key in yaml::keys(job) {
         if NO_EQUIVALENT.contains(&key.as_str()) {
@@ -156,9 +152,15 @@ fn targets(
     findings: &mut Vec<Finding>,
 ) -> Value {
     let mut parts: Vec<Value> = Vec::new();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (key, value) in yaml::entries(job) {
         let Some(kind) = key.strip_suffix("_sd_configs") else { continue };
         for config in yaml::items(Some(value)) {
+            // A second discovery of the same kind in a job: `label_2`, ...
+            let count = counts.entry(kind.to_owned()).or_default();
+            *count += 1;
+            let label = if *count == 1 { label.to_owned() } else { format!("{label}_{count}") };
+            let label = label.as_str();
             match discovery(kind, config, label, findings) {
                 Some(block) => {
                     parts.push(Value::Ref(format!("{}.{label}.targets", block.name)));
@@ -235,8 +237,188 @@ fn discovery(kind: &str, config: &Node, label: &str, findings: &mut Vec<Finding>
             }
             Some(block)
         }
+        "docker" => Some(simple(config, "discovery.docker", label, DOCKER, findings)),
+        "consul" => Some(simple(config, "discovery.consul", label, CONSUL, findings)),
+        "linode" => Some(simple(config, "discovery.linode", label, LINODE, findings)),
+        "nerve" => Some(simple(config, "discovery.nerve", label, NERVE, findings)),
+        "triton" => Some(simple(config, "discovery.triton", label, TRITON, findings)),
+        "ionos" => Some(simple(config, "discovery.ionos", label, IONOS, findings)),
+        "azure" => Some(azure(config, label, findings)),
         _ => None,
     }
+}
+
+/// How one setting of a discovery is written: its Prometheus key (the
+/// same name in Flow), what it holds, and the Flow default it is left out
+/// at (Prometheus's defaults equal these for the discoveries listed here).
+type Setting = (&'static str, Kind, &'static str);
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Strings,
+    Num,
+    Bool,
+    Duration,
+}
+
+const DOCKER: &[Setting] = &[
+    ("host", Kind::Str, ""),
+    ("port", Kind::Num, "80"),
+    ("host_networking_host", Kind::Str, "localhost"),
+    ("refresh_interval", Kind::Duration, "1m"),
+];
+
+const CONSUL: &[Setting] = &[
+    ("server", Kind::Str, "localhost:8500"),
+    ("token", Kind::Str, ""),
+    ("datacenter", Kind::Str, ""),
+    ("namespace", Kind::Str, ""),
+    ("partition", Kind::Str, ""),
+    ("tag_separator", Kind::Str, ","),
+    ("scheme", Kind::Str, "http"),
+    ("username", Kind::Str, ""),
+    ("password", Kind::Str, ""),
+    ("allow_stale", Kind::Bool, "true"),
+    ("services", Kind::Strings, ""),
+    ("tags", Kind::Strings, ""),
+    ("refresh_interval", Kind::Duration, "30s"),
+];
+
+const LINODE: &[Setting] = &[
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+    ("tag_separator", Kind::Str, ","),
+];
+
+const NERVE: &[Setting] = &[
+    ("servers", Kind::Strings, ""),
+    ("paths", Kind::Strings, ""),
+    ("timeout", Kind::Duration, "10s"),
+];
+
+const TRITON: &[Setting] = &[
+    ("account", Kind::Str, ""),
+    ("role", Kind::Str, "container"),
+    ("dns_suffix", Kind::Str, ""),
+    ("endpoint", Kind::Str, ""),
+    ("groups", Kind::Strings, ""),
+    ("port", Kind::Num, "9163"),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("version", Kind::Num, "1"),
+];
+
+const IONOS: &[Setting] = &[
+    ("datacenter_id", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+];
+
+/// A discovery whose settings map one to one, in Flow's order.
+fn simple(
+    config: &Node,
+    name: &str,
+    label: &str,
+    settings: &[Setting],
+    findings: &mut Vec<Finding>,
+) -> Block {
+    let mut block = Block::new(name, Some(label));
+    for (key, kind, default) in settings {
+        let Some(node) = yaml::get(config, key) else { continue };
+        let value = match kind {
+            Kind::Strings => {
+                let list = yaml::strings_at(config, key);
+                (!list.is_empty()).then(|| Value::List(list.into_iter().map(Value::Str).collect()))
+            }
+            Kind::Duration => {
+                let nanos = duration(node, &format!("{name}.{key}"), findings);
+                let default = river::prometheus_duration(default).unwrap_or(0);
+                (nanos != default).then(|| Value::Str(river::go_duration(nanos)))
+            }
+            Kind::Str => yaml::str_of(node).filter(|v| v != default).map(Value::Str),
+            Kind::Num => yaml::str_of(node).filter(|v| v != default).map(Value::Num),
+            Kind::Bool => {
+                yaml::str_of(node).filter(|v| v != default).map(|v| Value::Bool(v == "true"))
+            }
+        };
+        if let Some(value) = value {
+            block.attr(key, value);
+        }
+    }
+    if let Some(auth) = yaml::get(config, "basic_auth") {
+        block.block(basic_auth(auth));
+    }
+    for key in yaml::keys(config) {
+        if key != "basic_auth" && !settings.iter().any(|(k, _, _)| *k == key) {
+            findings.push(Finding::not_yet(&format!("{name} setting {key}")));
+        }
+    }
+    block
+}
+
+/// `discovery.azure`: the OAuth settings in an `oauth` block, and a
+/// `managed_identity` block with the same client id, as the reference
+/// writes them (its own validation then refuses having both: see
+/// `tests/data/lint-corpus-expected.txt`).
+fn azure(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+    let mut block = Block::new("discovery.azure", Some(label));
+    let str_at = |key: &str| yaml::str_at(config, key);
+    block.attr_str("environment", str_at("environment").filter(|e| e != "AzurePublicCloud"));
+    if let Some(port) = str_at("port").filter(|p| p != "80") {
+        block.attr("port", Value::Num(port));
+    }
+    block.attr_str("subscription_id", str_at("subscription_id"));
+    let mut oauth = Block::new("oauth", None);
+    oauth.attr_str("client_id", str_at("client_id"));
+    oauth.attr_str("tenant_id", str_at("tenant_id"));
+    oauth.attr_str("client_secret", str_at("client_secret"));
+    block.block(oauth);
+    let mut identity = Block::new("managed_identity", None);
+    identity.attr_str("client_id", str_at("client_id"));
+    block.block(identity);
+    if let Some(refresh) = yaml::get(config, "refresh_interval") {
+        let nanos = duration(refresh, "azure_sd_configs.refresh_interval", findings);
+        if nanos != 300 * SECOND {
+            block.attr("refresh_interval", Value::Str(river::go_duration(nanos)));
+        }
+    }
+    block.attr_str("resource_group", str_at("resource_group"));
+    block.attr_str("proxy_url", str_at("proxy_url"));
+    block.attr_str("no_proxy", str_at("no_proxy"));
+    for flag in ["follow_redirects", "enable_http2"] {
+        if yaml::bool_at(config, flag) == Some(false) {
+            block.attr(flag, Value::Bool(false));
+        }
+    }
+    let read = [
+        "environment",
+        "port",
+        "subscription_id",
+        "client_id",
+        "tenant_id",
+        "client_secret",
+        "refresh_interval",
+        "resource_group",
+        "proxy_url",
+        "no_proxy",
+        "follow_redirects",
+        "enable_http2",
+        "authentication_method",
+    ];
+    for key in yaml::keys(config) {
+        if !read.contains(&key.as_str()) {
+            findings.push(Finding::not_yet(&format!("discovery.azure setting {key}")));
+        }
+    }
+    block
+}
+
+fn basic_auth(auth: &Node) -> Block {
+    let mut block = Block::new("basic_auth", None);
+    block.attr_str("username", yaml::str_at(auth, "username"));
+    block.attr_str("password", yaml::str_at(auth, "password"));
+    block.attr_str("password_file", yaml::str_at(auth, "password_file"));
+    block
 }
 
 /// A job name as a component label: letters, digits and underscores, not
