@@ -6,9 +6,10 @@
 //! a value equal to the Flow default is left out. The crate never prints.
 //!
 //! Status (issue 8, in progress): the Prometheus converter handles
-//! `global`, static, file and Kubernetes discovery, relabelling, scrape
-//! settings, basic auth and bearer tokens, and `remote_write`; other
-//! discoveries and Promtail are not converted yet (and say so).
+//! `global`, static targets and fourteen discoveries, relabelling, scrape
+//! settings, HTTP client settings and `remote_write` (all 18 reference
+//! cases match); other discoveries and Promtail are not converted yet
+//! (and say so).
 
 mod finding;
 mod prometheus;

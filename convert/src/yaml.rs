@@ -96,3 +96,8 @@ pub fn strings_at(node: &Node, key: &str) -> Vec<String> {
 pub fn is_mapping(node: &Node) -> bool {
     matches!(node.data, YamlDataOwned::Mapping(_))
 }
+
+/// A plain scalar node holding `text`, for a default the source implies.
+pub fn scalar(text: &str) -> Node {
+    Node::scalar_from_string(text.to_owned())
+}

@@ -173,10 +173,15 @@ fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Bl
                     .filter_map(|(k, v)| Some((k, Value::Str(yaml::str_of(v)?))));
                 endpoint.attr("headers", Value::Object(headers.collect()));
             }
-            "write_relabel_configs" => {}
+            "write_relabel_configs"
+            | "proxy_url"
+            | "no_proxy"
+            | "proxy_from_environment"
+            | "proxy_connect_header" => {}
             other => findings.push(Finding::not_yet(&format!("remote_write[{index}].{other}"))),
         }
     }
+    scrape::proxy(node, &mut endpoint);
     for rule in relabel::rules(
         yaml::items(yaml::get(node, "write_relabel_configs")),
         "write_relabel_config",

@@ -102,10 +102,12 @@ fn settings(
             _ => {}
         }
     }
-    scrape.attr_str("bearer_token", yaml::str_at(job, "bearer_token"));
-    scrape.attr_str("bearer_token_file", yaml::str_at(job, "bearer_token_file"));
+    proxy(job, scrape);
     if let Some(auth) = yaml::get(job, "basic_auth") {
         scrape.block(basic_auth(auth));
+    }
+    if let Some(auth) = bearer(job) {
+        scrape.block(auth);
     }
     for key in yaml::keys(job) {
         if NO_EQUIVALENT.contains(&key.as_str()) {
@@ -131,6 +133,10 @@ fn handled(key: &str) -> bool {
         "bearer_token",
         "bearer_token_file",
         "basic_auth",
+        "proxy_url",
+        "no_proxy",
+        "proxy_from_environment",
+        "proxy_connect_header",
         "static_configs",
         "file_sd_configs",
         "kubernetes_sd_configs",
@@ -237,13 +243,18 @@ fn discovery(kind: &str, config: &Node, label: &str, findings: &mut Vec<Finding>
             }
             Some(block)
         }
-        "docker" => Some(simple(config, "discovery.docker", label, DOCKER, findings)),
-        "consul" => Some(simple(config, "discovery.consul", label, CONSUL, findings)),
-        "linode" => Some(simple(config, "discovery.linode", label, LINODE, findings)),
-        "nerve" => Some(simple(config, "discovery.nerve", label, NERVE, findings)),
-        "triton" => Some(simple(config, "discovery.triton", label, TRITON, findings)),
-        "ionos" => Some(simple(config, "discovery.ionos", label, IONOS, findings)),
+        "docker" => Some(simple(config, "discovery.docker", label, DOCKER, &[], findings)),
+        "consul" => Some(simple(config, "discovery.consul", label, CONSUL, &[], findings)),
+        "linode" => Some(simple(config, "discovery.linode", label, LINODE, &[], findings)),
+        "nerve" => Some(simple(config, "discovery.nerve", label, NERVE, &[], findings)),
+        "triton" => Some(simple(config, "discovery.triton", label, TRITON, &[], findings)),
+        "ionos" => Some(simple(config, "discovery.ionos", label, IONOS, &[], findings)),
         "azure" => Some(azure(config, label, findings)),
+        "kuma" => Some(simple(config, "discovery.kuma", label, KUMA, &[], findings)),
+        "ec2" => Some(simple(config, "discovery.ec2", label, EC2, &[], findings)),
+        "lightsail" => Some(simple(config, "discovery.lightsail", label, LIGHTSAIL, &[], findings)),
+        "http" => Some(http(config, label, findings)),
+        "openstack" => Some(openstack(config, label, findings)),
         _ => None,
     }
 }
@@ -314,17 +325,60 @@ const IONOS: &[Setting] = &[
     ("port", Kind::Num, "80"),
 ];
 
-/// A discovery whose settings map one to one, in Flow's order.
+/// Kuma's Prometheus default refresh (15s) differs from Flow's (30s): it is
+/// written out even when the YAML leaves it out.
+const KUMA: &[Setting] = &[
+    ("server", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "30s|15s"),
+    ("fetch_timeout", Kind::Duration, "2m"),
+];
+
+const EC2: &[Setting] = &[
+    ("endpoint", Kind::Str, ""),
+    ("region", Kind::Str, ""),
+    ("access_key", Kind::Str, ""),
+    ("secret_key", Kind::Str, ""),
+    ("profile", Kind::Str, ""),
+    ("role_arn", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+];
+
+const LIGHTSAIL: &[Setting] = &[
+    ("endpoint", Kind::Str, ""),
+    ("region", Kind::Str, ""),
+    ("access_key", Kind::Str, ""),
+    ("secret_key", Kind::Str, ""),
+    ("profile", Kind::Str, ""),
+    ("role_arn", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+];
+
+/// A discovery whose settings map one to one, in Flow's order. A default
+/// written `flow|source` is Flow's, then the source's when they differ: a
+/// setting the YAML leaves out takes the source's default, and is written
+/// when that differs from Flow's.
 fn simple(
     config: &Node,
     name: &str,
     label: &str,
     settings: &[Setting],
+    read_elsewhere: &[&str],
     findings: &mut Vec<Finding>,
 ) -> Block {
     let mut block = Block::new(name, Some(label));
-    for (key, kind, default) in settings {
-        let Some(node) = yaml::get(config, key) else { continue };
+    for (key, kind, defaults) in settings {
+        let (default, source_default) = defaults.split_once('|').unwrap_or((defaults, ""));
+        let implied;
+        let node = match yaml::get(config, key) {
+            Some(node) => node,
+            None if !source_default.is_empty() => {
+                implied = yaml::scalar(source_default);
+                &implied
+            }
+            None => continue,
+        };
         let value = match kind {
             Kind::Strings => {
                 let list = yaml::strings_at(config, key);
@@ -348,8 +402,13 @@ fn simple(
     if let Some(auth) = yaml::get(config, "basic_auth") {
         block.block(basic_auth(auth));
     }
+    if let Some(auth) = bearer(config) {
+        block.block(auth);
+    }
+    const CLIENT: [&str; 3] = ["basic_auth", "bearer_token", "bearer_token_file"];
     for key in yaml::keys(config) {
-        if key != "basic_auth" && !settings.iter().any(|(k, _, _)| *k == key) {
+        let known = CLIENT.contains(&key.as_str()) || read_elsewhere.contains(&key.as_str());
+        if !known && !settings.iter().any(|(k, _, _)| *k == key) {
             findings.push(Finding::not_yet(&format!("{name} setting {key}")));
         }
     }
@@ -411,6 +470,137 @@ fn azure(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
         }
     }
     block
+}
+
+const OPENSTACK: &[Setting] = &[
+    ("identity_endpoint", Kind::Str, ""),
+    ("username", Kind::Str, ""),
+    ("userid", Kind::Str, ""),
+    ("password", Kind::Str, ""),
+    ("project_name", Kind::Str, ""),
+    ("project_id", Kind::Str, ""),
+    ("domain_name", Kind::Str, ""),
+    ("domain_id", Kind::Str, ""),
+    ("application_credential_name", Kind::Str, ""),
+    ("application_credential_id", Kind::Str, ""),
+    ("application_credential_secret", Kind::Str, ""),
+    ("role", Kind::Str, ""),
+    ("region", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+    ("all_tenants", Kind::Bool, "false"),
+];
+
+/// `discovery.openstack`: its settings, its TLS block, then `availability`,
+/// in Flow's order.
+fn openstack(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+    let read_here = ["tls_config", "availability"];
+    let mut block = simple(config, "discovery.openstack", label, OPENSTACK, &read_here, findings);
+    if let Some(tls) = yaml::get(config, "tls_config") {
+        block.block(tls_config(tls));
+    }
+    block.attr_str("availability", yaml::str_at(config, "availability").filter(|a| a != "public"));
+    block
+}
+
+/// Prometheus TLS settings as a `tls_config` block (inline PEMs become the
+/// `*_pem` arguments).
+fn tls_config(tls: &Node) -> Block {
+    let mut block = Block::new("tls_config", None);
+    for (from, to) in [
+        ("ca", "ca_pem"),
+        ("ca_file", "ca_file"),
+        ("cert", "cert_pem"),
+        ("cert_file", "cert_file"),
+        ("key", "key_pem"),
+        ("key_file", "key_file"),
+        ("server_name", "server_name"),
+    ] {
+        block.attr_str(to, yaml::str_at(tls, from));
+    }
+    if yaml::bool_at(tls, "insecure_skip_verify") == Some(true) {
+        block.attr("insecure_skip_verify", Value::Bool(true));
+    }
+    block.attr_str("min_version", yaml::str_at(tls, "min_version"));
+    block
+}
+
+/// The proxy settings of an HTTP client, as arguments.
+pub(crate) fn proxy(config: &Node, block: &mut Block) {
+    block.attr_str("proxy_url", yaml::str_at(config, "proxy_url"));
+    block.attr_str("no_proxy", yaml::str_at(config, "no_proxy"));
+    if yaml::bool_at(config, "proxy_from_environment") == Some(true) {
+        block.attr("proxy_from_environment", Value::Bool(true));
+    }
+    if let Some(headers) = yaml::get(config, "proxy_connect_header") {
+        let fields = yaml::entries(headers)
+            .into_iter()
+            .map(|(k, v)| {
+                let values =
+                    yaml::items(Some(v)).into_iter().filter_map(yaml::str_of).map(Value::Str);
+                (k, Value::List(values.collect()))
+            })
+            .collect();
+        block.attr("proxy_connect_header", Value::Object(fields));
+    }
+}
+
+/// `discovery.http`: its HTTP client first (the reference writes
+/// `follow_redirects` and `enable_http2` out), then refresh and URL.
+fn http(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+    let mut block = Block::new("discovery.http", Some(label));
+    if let Some(auth) = yaml::get(config, "authorization") {
+        let mut inner = Block::new("authorization", None);
+        inner.attr(
+            "type",
+            Value::Str(yaml::str_at(auth, "type").unwrap_or_else(|| "Bearer".into())),
+        );
+        inner.attr_str("credentials", yaml::str_at(auth, "credentials"));
+        inner.attr_str("credentials_file", yaml::str_at(auth, "credentials_file"));
+        block.block(inner);
+    }
+    if let Some(auth) = yaml::get(config, "basic_auth") {
+        block.block(basic_auth(auth));
+    }
+    for flag in ["follow_redirects", "enable_http2"] {
+        block.attr(flag, Value::Bool(yaml::bool_at(config, flag).unwrap_or(true)));
+    }
+    if let Some(refresh) = yaml::get(config, "refresh_interval") {
+        let nanos = duration(refresh, "http_sd_configs.refresh_interval", findings);
+        if nanos != 60 * SECOND {
+            block.attr("refresh_interval", Value::Str(river::go_duration(nanos)));
+        }
+    }
+    block.attr_str("url", yaml::str_at(config, "url"));
+    let read = [
+        "authorization",
+        "basic_auth",
+        "follow_redirects",
+        "enable_http2",
+        "refresh_interval",
+        "url",
+    ];
+    for key in yaml::keys(config) {
+        if !read.contains(&key.as_str()) {
+            findings.push(Finding::not_yet(&format!("discovery.http setting {key}")));
+        }
+    }
+    block
+}
+
+/// A bearer token as Prometheus's loader keeps it: an `authorization`
+/// block of type `Bearer`.
+fn bearer(config: &Node) -> Option<Block> {
+    let token = yaml::str_at(config, "bearer_token");
+    let file = yaml::str_at(config, "bearer_token_file");
+    if token.is_none() && file.is_none() {
+        return None;
+    }
+    let mut block = Block::new("authorization", None);
+    block.attr("type", Value::Str("Bearer".into()));
+    block.attr_str("credentials", token);
+    block.attr_str("credentials_file", file);
+    Some(block)
 }
 
 fn basic_auth(auth: &Node) -> Block {
