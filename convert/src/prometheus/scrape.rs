@@ -251,8 +251,8 @@ fn discovery(kind: &str, config: &Node, label: &str, findings: &mut Vec<Finding>
         "ionos" => Some(simple(config, "discovery.ionos", label, IONOS, &[], findings)),
         "azure" => Some(azure(config, label, findings)),
         "kuma" => Some(simple(config, "discovery.kuma", label, KUMA, &[], findings)),
-        "ec2" => Some(simple(config, "discovery.ec2", label, EC2, &[], findings)),
-        "lightsail" => Some(simple(config, "discovery.lightsail", label, LIGHTSAIL, &[], findings)),
+        "ec2" => Some(simple(config, "discovery.ec2", label, AWS, &[], findings)),
+        "lightsail" => Some(simple(config, "discovery.lightsail", label, AWS, &[], findings)),
         "http" => Some(http(config, label, findings)),
         "openstack" => Some(openstack(config, label, findings)),
         _ => None,
@@ -333,18 +333,8 @@ const KUMA: &[Setting] = &[
     ("fetch_timeout", Kind::Duration, "2m"),
 ];
 
-const EC2: &[Setting] = &[
-    ("endpoint", Kind::Str, ""),
-    ("region", Kind::Str, ""),
-    ("access_key", Kind::Str, ""),
-    ("secret_key", Kind::Str, ""),
-    ("profile", Kind::Str, ""),
-    ("role_arn", Kind::Str, ""),
-    ("refresh_interval", Kind::Duration, "60s"),
-    ("port", Kind::Num, "80"),
-];
-
-const LIGHTSAIL: &[Setting] = &[
+/// EC2 and Lightsail discovery take the same AWS settings.
+const AWS: &[Setting] = &[
     ("endpoint", Kind::Str, ""),
     ("region", Kind::Str, ""),
     ("access_key", Kind::Str, ""),
