@@ -3,6 +3,8 @@
 //! reference's order (discoveries, discovery relabels, scrapes, metric
 //! relabels, remote write).
 
+mod discovery;
+mod http_client;
 mod relabel;
 mod scrape;
 
@@ -181,7 +183,7 @@ fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Bl
             other => findings.push(Finding::not_yet(&format!("remote_write[{index}].{other}"))),
         }
     }
-    scrape::proxy(node, &mut endpoint);
+    http_client::proxy(node, &mut endpoint);
     for rule in relabel::rules(
         yaml::items(yaml::get(node, "write_relabel_configs")),
         "write_relabel_config",
