@@ -93,6 +93,10 @@ pub fn strings_at(node: &Node, key: &str) -> Vec<String> {
     items(get(node, key)).into_iter().filter_map(str_of).collect()
 }
 
+pub fn is_sequence(node: &Node) -> bool {
+    matches!(node.data, YamlDataOwned::Sequence(_))
+}
+
 pub fn is_mapping(node: &Node) -> bool {
     matches!(node.data, YamlDataOwned::Mapping(_))
 }

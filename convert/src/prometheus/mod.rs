@@ -52,6 +52,15 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
             findings.push(Finding::unsupported(&key));
         }
     }
+    for (key, shape) in
+        [("scrape_configs", "a list"), ("remote_write", "a list"), ("global", "a mapping")]
+    {
+        let Some(node) = yaml::get(&root, key) else { continue };
+        let fits = if shape == "a list" { yaml::is_sequence(node) } else { yaml::is_mapping(node) };
+        if !fits {
+            findings.push(Finding::new(Severity::Critical, format!("`{key}` must be {shape}")));
+        }
+    }
     if findings.iter().any(|f| f.severity == Severity::Critical) {
         return Conversion { output: None, findings };
     }
