@@ -60,3 +60,26 @@ fn report_and_output_files() {
     assert!(report.ends_with("0 critical, 11 errors, 0 warnings, 0 infos\n"), "{report}");
     assert_eq!(report.lines().filter(|l| l.starts_with("(Error)")).count(), 11);
 }
+
+#[test]
+fn promtail_converts_and_an_unknown_setting_is_critical() {
+    let ok = flow()
+        .args(["convert", "-f", "promtail", "../promtail/mixed_pipeline.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    let expected = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/data/convert/promtail/mixed_pipeline.river"),
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8(ok.stdout).unwrap(), expected);
+    // Even with --bypass-errors, a Critical finding means no output.
+    assert_cmd_snapshot!(flow().args([
+        "convert",
+        "-f",
+        "promtail",
+        "-b",
+        "../promtail/bad_config.yaml"
+    ]));
+}

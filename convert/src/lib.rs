@@ -1,18 +1,18 @@
-//! Converts Prometheus (and, to come, Promtail) YAML into River.
+//! Converts Prometheus and Promtail YAML into River.
 //!
 //! Invariants: output is built through one builder (`river.rs`) and the
 //! formatter, never by pasting strings, so it is canonical River that
 //! parses; every source setting is either converted or named in a finding;
-//! a value equal to the Flow default is left out. The crate never prints.
-//!
-//! Status (issue 8, in progress): the Prometheus converter handles
-//! `global`, static targets and fourteen discoveries, relabelling, scrape
-//! settings, HTTP client settings and `remote_write` (all 18 reference
-//! cases match); other discoveries and Promtail are not converted yet
-//! (and say so).
+//! a value equal to the Flow default (the schema registry's) is left out.
+//! The crate never prints.
 
+mod defaults;
+mod discovery;
 mod finding;
+mod http_client;
 mod prometheus;
+mod promtail;
+mod relabel;
 pub mod river;
 mod yaml;
 
@@ -47,12 +47,6 @@ pub fn convert(source: &str, format: SourceFormat) -> Conversion {
 pub fn convert_named(name: &str, source: &str, format: SourceFormat) -> Conversion {
     match format {
         SourceFormat::Prometheus => prometheus::convert(name, source),
-        SourceFormat::Promtail => Conversion {
-            output: None,
-            findings: vec![Finding::new(
-                Severity::Critical,
-                "Promtail configs are not converted yet",
-            )],
-        },
+        SourceFormat::Promtail => promtail::convert(name, source),
     }
 }

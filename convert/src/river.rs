@@ -17,6 +17,7 @@ pub enum Value {
     /// A reference to another component's export: `discovery.file.x.targets`.
     Ref(String),
     Call(&'static str, Vec<Value>),
+    Null,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +106,7 @@ fn write_value(out: &mut String, value: &Value) {
         Value::Num(n) => out.push_str(n),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Ref(path) => out.push_str(path),
+        Value::Null => out.push_str("null"),
         Value::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -115,6 +117,9 @@ fn write_value(out: &mut String, value: &Value) {
             }
             out.push(']');
         }
+        // `{}` on one line: written over two, it would end an alignment
+        // group of the formatter, as it does in the reference's.
+        Value::Object(fields) if fields.is_empty() => out.push_str("{}"),
         Value::Object(fields) => {
             out.push_str("{\n");
             for (key, value) in fields {
@@ -140,6 +145,24 @@ fn write_value(out: &mut String, value: &Value) {
         }
     }
 }
+
+/// A name (a job's) as a component label, as the reference makes it:
+/// kept when it is an identifier already, else every character but
+/// letters, digits and `_` becomes `_`, with `_` before a leading digit.
+pub fn sanitize_label(name: &str) -> String {
+    if river_syntax::is_valid_identifier(name) {
+        return name.to_owned();
+    }
+    let mut out: String =
+        name.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_numeric()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// Nanoseconds in a second.
+pub const SECOND: u64 = 1_000_000_000;
 
 /// A duration as Go's `time.Duration.String` writes it: `1m0s`, `30s`,
 /// `1h30m0s`, `500ms`.
@@ -210,6 +233,83 @@ pub fn prometheus_duration(text: &str) -> Option<u64> {
     Some(total)
 }
 
+/// Nanoseconds in a duration as Go's `time.ParseDuration` reads it
+/// (`1.5h`, `2h45m`, `300ms`; no days).
+pub fn go_parse_duration(text: &str) -> Option<u64> {
+    const UNITS: [(&str, f64); 8] = [
+        ("ns", 1.0),
+        ("us", 1e3),
+        ("µs", 1e3),
+        ("μs", 1e3),
+        ("ms", 1e6),
+        ("s", 1e9),
+        ("m", 60e9),
+        ("h", 3600e9),
+    ];
+    let rest = text.strip_prefix('+').unwrap_or(text);
+    if rest == "0" {
+        return Some(0);
+    }
+    let mut rest = rest;
+    let mut total = 0f64;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let number_len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+        let number: f64 = rest[..number_len].parse().ok()?;
+        rest = &rest[number_len..];
+        // The longest unit that matches: `ms` before `m`.
+        let (unit, scale) =
+            UNITS.iter().filter(|(u, _)| rest.starts_with(u)).max_by_key(|(u, _)| u.len())?;
+        rest = &rest[unit.len()..];
+        total += number * scale;
+    }
+    (total < u64::MAX as f64).then_some(total.round() as u64)
+}
+
+/// A byte count as Go's `units.Base2Bytes` prints it: `1KiB`, `1MiB`,
+/// `1KiB512B`, `0B`.
+pub fn base2_bytes(mut n: u64) -> String {
+    const UNITS: [&str; 7] = ["", "K", "M", "G", "T", "P", "E"];
+    if n == 0 {
+        return "0B".into();
+    }
+    let mut parts = Vec::new();
+    for (i, unit) in UNITS.iter().enumerate() {
+        if !n.is_multiple_of(1024) {
+            let suffix = if i == 0 { "B" } else { "iB" };
+            parts.push(format!("{}{unit}{suffix}", n % 1024));
+        }
+        n /= 1024;
+        if n == 0 {
+            break;
+        }
+    }
+    parts.reverse();
+    parts.concat()
+}
+
+/// A size as Loki's flags read it (`1KB`, `1kB`, `2048`, `1MiB`): upper
+/// cased, every unit a power of 1024.
+pub fn loki_byte_size(text: &str) -> Option<u64> {
+    let upper = text.trim().to_uppercase();
+    let digits = upper.bytes().take_while(u8::is_ascii_digit).count();
+    let number: u64 = upper[..digits].parse().ok()?;
+    let unit = upper[digits..].trim();
+    let power = match unit {
+        "" | "B" | "BYTE" | "BYTES" => 0,
+        "K" | "KB" | "KIB" | "KILOBYTE" | "KILOBYTES" => 1,
+        "M" | "MB" | "MIB" | "MEGABYTE" | "MEGABYTES" => 2,
+        "G" | "GB" | "GIB" | "GIGABYTE" | "GIGABYTES" => 3,
+        "T" | "TB" | "TIB" | "TERABYTE" | "TERABYTES" => 4,
+        "P" | "PB" | "PIB" | "PETABYTE" | "PETABYTES" => 5,
+        "E" | "EB" | "EIB" | "EXABYTE" | "EXABYTES" => 6,
+        _ => return None,
+    };
+    number.checked_mul(1024u64.pow(power))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +325,22 @@ mod tests {
         assert_eq!(prometheus_duration("1h30m"), Some(5_400_000_000_000));
         assert_eq!(prometheus_duration("1d"), Some(86_400_000_000_000));
         assert_eq!(prometheus_duration("5x"), None);
+        assert_eq!(go_parse_duration("1.5h"), Some(5_400_000_000_000));
+        assert_eq!(go_parse_duration("300ms"), Some(300_000_000));
+        assert_eq!(go_parse_duration("2h45m"), Some(9_900_000_000_000));
+        assert_eq!(go_parse_duration("lightyear"), None);
+        assert_eq!(go_parse_duration("1d"), None);
+    }
+
+    #[test]
+    fn byte_sizes() {
+        assert_eq!(base2_bytes(1024), "1KiB");
+        assert_eq!(base2_bytes(1536), "1KiB512B");
+        assert_eq!(base2_bytes(1 << 20), "1MiB");
+        assert_eq!(base2_bytes(0), "0B");
+        assert_eq!(loki_byte_size("1kB"), Some(1024));
+        assert_eq!(loki_byte_size("2048"), Some(2048));
+        assert_eq!(loki_byte_size("1MB"), Some(1 << 20));
+        assert_eq!(loki_byte_size("1.21GigaWatts"), None);
     }
 }

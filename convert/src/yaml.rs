@@ -27,6 +27,16 @@ pub fn parse(name: &str, text: &str, what: &str) -> Result<Option<Node>, Finding
     }
 }
 
+/// A Critical finding for each of `lists` that is not a list and each of
+/// `maps` that is not a mapping, in that order.
+pub fn misshapen(node: &Node, lists: &[&str], maps: &[&str]) -> Vec<Finding> {
+    let wrong_list = lists.iter().filter(|k| get(node, k).is_some_and(|v| !is_sequence(v)));
+    let wrong_map = maps.iter().filter(|k| get(node, k).is_some_and(|v| !is_mapping(v)));
+    let lists = wrong_list.map(|k| format!("`{k}` must be a list"));
+    let maps = wrong_map.map(|k| format!("`{k}` must be a mapping"));
+    lists.chain(maps).map(|m| Finding::new(Severity::Critical, m)).collect()
+}
+
 /// The value under `key` of a mapping.
 pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.data {
@@ -74,7 +84,11 @@ pub fn str_at(node: &Node, key: &str) -> Option<String> {
 
 /// A boolean, with YAML 1.1's spellings, as Prometheus reads them.
 pub fn bool_at(node: &Node, key: &str) -> Option<bool> {
-    match str_at(node, key)?.as_str() {
+    get(node, key).and_then(bool_of)
+}
+
+pub fn bool_of(node: &Node) -> Option<bool> {
+    match str_of(node)?.as_str() {
         "true" | "True" | "TRUE" | "yes" | "Yes" | "on" | "On" => Some(true),
         "false" | "False" | "FALSE" | "no" | "No" | "off" | "Off" => Some(false),
         _ => None,
@@ -104,4 +118,29 @@ pub fn is_mapping(node: &Node) -> bool {
 /// A plain scalar node holding `text`, for a default the source implies.
 pub fn scalar(text: &str) -> Node {
     Node::scalar_from_string(text.to_owned())
+}
+
+/// A Prometheus duration, or a finding (and zero) when it is not one.
+pub(crate) fn duration(node: &Node, path: &str, findings: &mut Vec<Finding>) -> u64 {
+    let text = str_of(node).unwrap_or_default();
+    crate::river::prometheus_duration(&text).unwrap_or_else(|| {
+        findings.push(Finding::new(
+            Severity::Critical,
+            format!("`{path}`: {text:?} is not a duration"),
+        ));
+        0
+    })
+}
+
+/// A mapping's keys with their own nodes (which know where they are).
+pub fn key_nodes(node: &Node) -> Vec<(String, &Node)> {
+    match &node.data {
+        YamlDataOwned::Mapping(map) => map.keys().filter_map(|k| Some((str_of(k)?, k))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the mapping has `key` at all, even with a null value (`app:`).
+pub fn has(node: &Node, key: &str) -> bool {
+    key_nodes(node).iter().any(|(k, _)| k == key)
 }

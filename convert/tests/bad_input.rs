@@ -63,3 +63,62 @@ fn a_huge_file_converts_in_one_piece() {
     let output = result.output.unwrap();
     assert_eq!(output.matches("prometheus.scrape \"").count(), 20_000);
 }
+
+fn promtail(source: &str) -> river_convert::Conversion {
+    convert(source, SourceFormat::Promtail)
+}
+
+#[test]
+fn promtail_bad_input_is_critical_and_named() {
+    for source in ["", "# nothing\n", "- a\n", "just text", "clients: [unclosed\n"] {
+        let result = promtail(source);
+        assert!(result.output.is_none(), "{source:?}");
+        assert_eq!(result.findings.len(), 1, "{source:?}: {:?}", result.findings);
+        assert_eq!(result.findings[0].severity, Severity::Critical, "{source:?}");
+    }
+    let wrong = promtail("scrape_configs:\n  job_name: x\nserver: [1]\n");
+    let messages: Vec<String> = wrong.findings.iter().map(|f| f.to_string()).collect();
+    assert_eq!(
+        messages,
+        ["(Critical) `scrape_configs` must be a list", "(Critical) `server` must be a mapping"]
+    );
+    let unknown = promtail("scrape_configs:\n  - job_name: x\n    jurnal: {}\n");
+    assert_eq!(
+        unknown.findings[0].to_string(),
+        "(Critical) <input>:3:5: `jurnal` is not a setting of a Promtail scrape config"
+    );
+    let nameless = promtail("scrape_configs:\n  - static_configs: []\n");
+    assert!(nameless.findings.iter().any(|f| f.message.contains("no `job_name`")));
+}
+
+#[test]
+fn promtail_stage_mistakes_leave_the_stage_out_with_a_finding() {
+    let source = "tracing: {enabled: false}\nserver: {register_instrumentation: false}\n\
+        scrape_configs:\n  - job_name: x\n    static_configs: [{targets: [a]}]\n    pipeline_stages:\n\
+        \x20     - json: {expressions: {a: b}}\n      - frobnicate: {}\n      - {json: {}, regex: {}}\n\
+        \x20     - metrics: {m: {type: counter, config: {action: oops}}}\n      - multiline: {firstline: x, max_wait_time: soon}\n";
+    let result = promtail(source);
+    let messages: Vec<String> = result.findings.iter().map(|f| f.to_string()).collect();
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert!(messages[0].contains("`frobnicate`"), "{messages:#?}");
+    assert!(
+        messages[1].starts_with("(Critical)") && messages[1].contains("line 9"),
+        "{messages:#?}"
+    );
+    assert!(messages[2].contains("metric `m`"), "{messages:#?}");
+    assert!(messages[3].contains("multiline.max_wait_time"), "{messages:#?}");
+    let output = result.output.unwrap();
+    assert!(output.contains("stage.json") && output.contains("stage.multiline"), "{output}");
+    assert!(!output.contains("stage.metrics"), "{output}");
+}
+
+#[test]
+fn promtail_huge_file_converts() {
+    let mut source = String::from("tracing: {enabled: false}\nserver: {register_instrumentation: false}\nclients: [{url: http://l/}]\nscrape_configs:\n");
+    for i in 0..5_000 {
+        source.push_str(&format!("  - job_name: job{i}\n    static_configs: [{{targets: [h], labels: {{__path__: /var/log/{i}.log}}}}]\n"));
+    }
+    let result = promtail(&source);
+    assert!(result.findings.is_empty(), "{:?}", &result.findings[..1]);
+    assert_eq!(result.output.unwrap().matches("loki.source.file \"").count(), 5_000);
+}

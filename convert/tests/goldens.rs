@@ -1,18 +1,21 @@
 //! The converter against the reference's goldens (`tests/data/convert`):
 //! the output must be byte-identical to the `.river` file, and the
-//! findings must match the `.diags` file in number per severity (our
-//! messages are our own words). Info findings are not compared: the
-//! reference's goldens leave them out.
+//! findings must match the `.diags` file in number per severity, each
+//! naming the same source item (`finding_items.txt`; our messages are our
+//! own words). Info findings are not compared: the reference's goldens
+//! leave them out. A case without a `.river` file is one whose output the
+//! reference does not compare; there a Critical finding must mean no
+//! output at all.
 //!
-//! The converter is being built (issue 8): the cases it does not match
-//! yet are listed in `convert/tests/pending.txt`, each with its reason. A
-//! listed case that starts to match fails the test until it leaves the
-//! list, so the list only shrinks.
+//! Cases the converter does not match are listed in
+//! `convert/tests/pending.txt`, each with its reason. A listed case that
+//! starts to match fails the test until it leaves the list, so the list
+//! only shrinks.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use river_convert::{convert, Severity, SourceFormat};
+use river_convert::{convert, Conversion, Finding, Severity, SourceFormat};
 
 fn cases(format: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/convert").join(format);
@@ -25,13 +28,26 @@ fn cases(format: &str) -> Vec<PathBuf> {
     out
 }
 
+fn format_of(name: &str) -> SourceFormat {
+    if name.starts_with("promtail/") {
+        SourceFormat::Promtail
+    } else {
+        SourceFormat::Prometheus
+    }
+}
+
 /// Why a case does not match: `None` when it does.
-fn mismatch(path: &Path) -> Option<String> {
+fn mismatch(name: &str, path: &Path) -> Option<String> {
     let source = std::fs::read_to_string(path).unwrap();
-    let result = convert(&source, SourceFormat::Prometheus);
-    let expected = std::fs::read_to_string(path.with_extension("river")).ok();
-    if result.output != expected {
-        return Some("output differs".into());
+    let result = convert(&source, format_of(name));
+    match std::fs::read_to_string(path.with_extension("river")) {
+        Ok(expected) if result.output.as_deref() != Some(expected.as_str()) => {
+            return Some("output differs".into());
+        }
+        Err(_) if blocked_by_critical(&result) && result.output.is_some() => {
+            return Some("output despite a Critical finding".into());
+        }
+        _ => {}
     }
     let diags = std::fs::read_to_string(path.with_extension("diags")).unwrap_or_default();
     let mut want: BTreeMap<&str, usize> = BTreeMap::new();
@@ -43,27 +59,72 @@ fn mismatch(path: &Path) -> Option<String> {
     for finding in result.findings.iter().filter(|f| f.severity != Severity::Info) {
         *got.entry(finding.severity.as_str()).or_default() += 1;
     }
-    (want != got).then(|| format!("findings differ: want {want:?}, got {got:?}"))
+    if want != got {
+        return Some(format!("findings differ: want {want:?}, got {got:?}"));
+    }
+    unnamed_items(name, &result.findings)
 }
 
-#[test]
-fn prometheus_goldens() {
+fn blocked_by_critical(result: &Conversion) -> bool {
+    result.findings.iter().any(|f| f.severity == Severity::Critical)
+}
+
+/// The items of `finding_items.txt` for `case` that no finding of the
+/// same severity names (each finding names one item).
+fn unnamed_items(case: &str, findings: &[Finding]) -> Option<String> {
+    let list = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/finding_items.txt"),
+    )
+    .unwrap();
+    let mut used = vec![false; findings.len()];
+    let mut missing = Vec::new();
+    for line in list.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let parts: Vec<&str> = line.splitn(3, " | ").collect();
+        let [name, severity, item] = parts[..] else {
+            panic!("bad line in finding_items.txt: {line}")
+        };
+        if name != case {
+            continue;
+        }
+        let found = findings.iter().enumerate().position(|(i, f)| {
+            !used[i] && f.severity.as_str() == severity && f.message.contains(item)
+        });
+        match found {
+            Some(i) => used[i] = true,
+            None => missing.push(format!("({severity}) {item}")),
+        }
+    }
+    (!missing.is_empty()).then(|| format!("no finding names {}", missing.join(", ")))
+}
+
+fn check_goldens(format: &str) {
     let pending_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pending.txt");
     let pending = river_tests_list(&pending_file);
     let mut problems = Vec::new();
     let mut matched = 0;
-    let all = cases("prometheus");
+    let all = cases(format);
     for path in &all {
-        let name = format!("prometheus/{}", path.file_stem().unwrap().to_string_lossy());
-        match (mismatch(path), pending.contains(&name)) {
+        let name = format!("{format}/{}", path.file_stem().unwrap().to_string_lossy());
+        match (mismatch(&name, path), pending.contains(&name)) {
             (None, false) => matched += 1,
             (None, true) => problems.push(format!("{name} matches now: take it off pending.txt")),
             (Some(why), false) => problems.push(format!("{name}: {why}")),
             (Some(_), true) => {}
         }
     }
-    println!("{matched} of {} Prometheus goldens match", all.len());
+    println!("{matched} of {} {format} goldens match", all.len());
+    assert!(!all.is_empty(), "no {format} goldens found");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn prometheus_goldens() {
+    check_goldens("prometheus");
+}
+
+#[test]
+fn promtail_goldens() {
+    check_goldens("promtail");
 }
 
 /// The case names of a pending list: lines `NAME: reason`.
@@ -80,9 +141,11 @@ fn river_tests_list(path: &Path) -> Vec<String> {
 /// wrong: `discovery.azure` with both `oauth` and `managed_identity`.
 #[test]
 fn outputs_round_trip_and_lint_clean() {
-    for path in cases("prometheus") {
+    let all = cases("prometheus").into_iter().chain(cases("promtail"));
+    for path in all {
         let source = std::fs::read_to_string(&path).unwrap();
-        let Some(output) = convert(&source, SourceFormat::Prometheus).output else { continue };
+        let format = if path.to_string_lossy().contains("promtail") { "promtail/" } else { "" };
+        let Some(output) = convert(&source, format_of(format)).output else { continue };
         let name = path.display();
         assert_eq!(
             river_fmt::format(&output).as_deref(),

@@ -3,15 +3,12 @@
 //! reference's order (discoveries, discovery relabels, scrapes, metric
 //! relabels, remote write).
 
-mod discovery;
-mod http_client;
-mod relabel;
 mod scrape;
 
 use crate::finding::{Finding, Severity};
-use crate::river::{self, Block, Value};
-use crate::yaml::{self, Node};
-use crate::Conversion;
+use crate::river::{self, Block, Value, SECOND};
+use crate::yaml::{self, duration, Node};
+use crate::{defaults, http_client, relabel, Conversion};
 
 /// The blocks, grouped as the reference writes them.
 #[derive(Default)]
@@ -52,15 +49,7 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
             findings.push(Finding::unsupported(&key));
         }
     }
-    for (key, shape) in
-        [("scrape_configs", "a list"), ("remote_write", "a list"), ("global", "a mapping")]
-    {
-        let Some(node) = yaml::get(&root, key) else { continue };
-        let fits = if shape == "a list" { yaml::is_sequence(node) } else { yaml::is_mapping(node) };
-        if !fits {
-            findings.push(Finding::new(Severity::Critical, format!("`{key}` must be {shape}")));
-        }
-    }
+    findings.extend(yaml::misshapen(&root, &["scrape_configs", "remote_write"], &["global"]));
     if findings.iter().any(|f| f.severity == Severity::Critical) {
         return Conversion { output: None, findings };
     }
@@ -95,8 +84,6 @@ pub(crate) struct Global {
     pub external_labels: Vec<(String, String)>,
 }
 
-const SECOND: u64 = 1_000_000_000;
-
 impl Global {
     fn read(node: Option<&Node>, findings: &mut Vec<Finding>) -> Global {
         let mut global = Global {
@@ -126,18 +113,6 @@ impl Global {
     }
 }
 
-/// A Prometheus duration, or a finding (and zero) when it is not one.
-pub(crate) fn duration(node: &Node, path: &str, findings: &mut Vec<Finding>) -> u64 {
-    let text = yaml::str_of(node).unwrap_or_default();
-    river::prometheus_duration(&text).unwrap_or_else(|| {
-        findings.push(Finding::new(
-            Severity::Critical,
-            format!("`{path}`: {text:?} is not a duration"),
-        ));
-        0
-    })
-}
-
 /// `prometheus.remote_write "default"`, when there is any remote write;
 /// the reference to its receiver either way.
 fn remote_write(
@@ -165,41 +140,127 @@ fn remote_write(
     "prometheus.remote_write.default.receiver".into()
 }
 
+const ENDPOINT: &str = "prometheus.remote_write/endpoint";
+
 fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Block {
     let mut endpoint = Block::new("endpoint", None);
     endpoint.attr_str("name", yaml::str_at(node, "name"));
     endpoint.attr_str("url", yaml::str_at(node, "url"));
-    for (key, value) in yaml::entries(node) {
-        match key.as_str() {
-            "name" | "url" => {}
-            "remote_timeout" => {
-                let timeout = duration(value, "remote_write.remote_timeout", findings);
-                if timeout != 30 * SECOND {
-                    endpoint.attr("remote_timeout", Value::Str(river::go_duration(timeout)));
-                }
-            }
-            "headers" => {
-                let headers = yaml::entries(value)
-                    .into_iter()
-                    .filter_map(|(k, v)| Some((k, Value::Str(yaml::str_of(v)?))));
-                endpoint.attr("headers", Value::Object(headers.collect()));
-            }
-            "write_relabel_configs"
-            | "proxy_url"
-            | "no_proxy"
-            | "proxy_from_environment"
-            | "proxy_connect_header" => {}
-            other => findings.push(Finding::not_yet(&format!("remote_write[{index}].{other}"))),
+    if let Some(timeout) = yaml::get(node, "remote_timeout") {
+        let timeout = duration(timeout, "remote_write.remote_timeout", findings);
+        let value = Value::Str(river::go_duration(timeout));
+        defaults::put(&mut endpoint, ENDPOINT, "remote_timeout", value);
+    }
+    if let Some(headers) = yaml::get(node, "headers") {
+        endpoint.attr("headers", http_client::string_map(headers));
+    }
+    for flag in ["send_exemplars", "send_native_histograms"] {
+        if let Some(value) = yaml::bool_at(node, flag) {
+            defaults::put(&mut endpoint, ENDPOINT, flag, Value::Bool(value));
         }
     }
-    http_client::proxy(node, &mut endpoint);
+    http_client::client(node, &format!("remote_write[{index}]"), &mut endpoint, findings);
+    endpoint.block(tuning(node, "queue_config", QUEUE, findings));
+    endpoint.block(tuning(node, "metadata_config", METADATA, findings));
     for rule in relabel::rules(
         yaml::items(yaml::get(node, "write_relabel_configs")),
         "write_relabel_config",
     ) {
         endpoint.block(rule);
     }
-    endpoint.block(Block::new("queue_config", None));
-    endpoint.block(Block::new("metadata_config", None));
+    if let Some(sigv4) = yaml::get(node, "sigv4") {
+        let mut block = Block::new("sigv4", None);
+        for key in ["region", "access_key", "secret_key", "profile", "role_arn"] {
+            block.attr_str(key, yaml::str_at(sigv4, key).filter(|v| !v.is_empty()));
+        }
+        endpoint.block(block);
+    }
+    if let Some(azure) = yaml::get(node, "azuread") {
+        let mut block = Block::new("azuread", None);
+        let mut identity = Block::new("managed_identity", None);
+        let client =
+            yaml::get(azure, "managed_identity").and_then(|m| yaml::str_at(m, "client_id"));
+        identity.attr_str("client_id", client);
+        block.block(identity);
+        let cloud = yaml::str_at(azure, "cloud").unwrap_or_else(|| "AzurePublic".into());
+        defaults::put(&mut block, &format!("{ENDPOINT}/azuread"), "cloud", Value::Str(cloud));
+        endpoint.block(block);
+    }
+    for key in yaml::keys(node) {
+        if !ENDPOINT_KEYS.contains(&key.as_str())
+            && !http_client::CLIENT_KEYS.contains(&key.as_str())
+        {
+            findings.push(Finding::not_yet(&format!("remote_write[{index}].{key}")));
+        }
+    }
     endpoint
+}
+
+/// The endpoint settings read above, besides the HTTP client's.
+const ENDPOINT_KEYS: [&str; 11] = [
+    "name",
+    "url",
+    "remote_timeout",
+    "headers",
+    "send_exemplars",
+    "send_native_histograms",
+    "queue_config",
+    "metadata_config",
+    "write_relabel_configs",
+    "sigv4",
+    "azuread",
+];
+
+/// Queue settings: Prometheus's key, Flow's name, whether it is a duration.
+const QUEUE: &[(&str, &str, bool)] = &[
+    ("capacity", "capacity", false),
+    ("max_shards", "max_shards", false),
+    ("min_shards", "min_shards", false),
+    ("max_samples_per_send", "max_samples_per_send", false),
+    ("batch_send_deadline", "batch_send_deadline", true),
+    ("min_backoff", "min_backoff", true),
+    ("max_backoff", "max_backoff", true),
+    ("retry_on_http_429", "retry_on_http_429", false),
+    ("sample_age_limit", "sample_age_limit", true),
+];
+
+const METADATA: &[(&str, &str, bool)] = &[
+    ("send", "send", false),
+    ("send_interval", "send_interval", true),
+    ("max_samples_per_send", "max_samples_per_send", false),
+];
+
+/// `queue_config` or `metadata_config`: always written (Flow writes the
+/// block), holding what differs from Flow's defaults.
+fn tuning(
+    node: &Node,
+    key: &str,
+    settings: &[(&str, &str, bool)],
+    findings: &mut Vec<Finding>,
+) -> Block {
+    let mut block = Block::new(key, None);
+    let Some(config) = yaml::get(node, key) else { return block };
+    let path = format!("{ENDPOINT}/{key}");
+    for (from, to, is_duration) in settings {
+        let Some(value) = yaml::get(config, from) else { continue };
+        let text = yaml::str_of(value).unwrap_or_default();
+        let value = if *is_duration {
+            Value::Str(river::go_duration(duration(
+                value,
+                &format!("remote_write.{key}.{from}"),
+                findings,
+            )))
+        } else if text == "true" || text == "false" {
+            Value::Bool(text == "true")
+        } else {
+            Value::Num(text)
+        };
+        defaults::put(&mut block, &path, to, value);
+    }
+    for other in yaml::keys(config) {
+        if !settings.iter().any(|(from, _, _)| *from == other) {
+            findings.push(Finding::unsupported(&format!("remote_write.{key}.{other}")));
+        }
+    }
+    block
 }

@@ -1,11 +1,14 @@
 //! One scrape job: its discoveries, its relabel rules, and its
 //! `prometheus.scrape` component.
 
-use super::discovery::discovery;
-use super::http_client::{basic_auth, bearer, proxy};
-use super::{duration, relabel, Blocks, Global, SECOND};
+use super::{Blocks, Global};
+use crate::discovery::discovery;
 use crate::finding::{Finding, Severity};
+use crate::http_client::{client, CLIENT_KEYS};
+use crate::relabel;
+use crate::river::SECOND;
 use crate::river::{self, Block, Value};
+use crate::yaml::duration;
 use crate::yaml::{self, Node};
 
 /// Settings of a job that become arguments of `prometheus.scrape`, with
@@ -32,7 +35,7 @@ pub(crate) fn convert_job(
         findings.push(Finding::new(Severity::Critical, "a scrape config has no `job_name`"));
         return;
     };
-    let label = sanitize(&job_name);
+    let label = river::sanitize_label(&job_name);
     let mut forward_to = receiver.to_owned();
     let metric_rules =
         relabel::rules(yaml::items(yaml::get(job, "metric_relabel_configs")), "rule");
@@ -104,13 +107,7 @@ fn settings(
             _ => {}
         }
     }
-    proxy(job, scrape);
-    if let Some(auth) = yaml::get(job, "basic_auth") {
-        scrape.block(basic_auth(auth));
-    }
-    if let Some(auth) = bearer(job) {
-        scrape.block(auth);
-    }
+    client(job, &path, scrape, findings);
     for key in yaml::keys(job) {
         if NO_EQUIVALENT.contains(&key.as_str()) {
             findings.push(Finding::unsupported(&format!("{path}.{key}")));
@@ -132,13 +129,6 @@ fn handled(key: &str) -> bool {
         "scrape_classic_histograms",
         "scrape_interval",
         "scrape_timeout",
-        "bearer_token",
-        "bearer_token_file",
-        "basic_auth",
-        "proxy_url",
-        "no_proxy",
-        "proxy_from_environment",
-        "proxy_connect_header",
         "static_configs",
         "file_sd_configs",
         "kubernetes_sd_configs",
@@ -146,6 +136,7 @@ fn handled(key: &str) -> bool {
         "metric_relabel_configs",
     ];
     read.contains(&key)
+        || CLIENT_KEYS.contains(&key)
         || PLAIN.iter().any(|(k, _)| *k == key)
         || key.ends_with("_sd_configs")
         || NO_EQUIVALENT.contains(&key)
@@ -209,15 +200,4 @@ fn targets(
         1 => parts.pop().expect("one part"),
         _ => Value::Call("concat", parts),
     }
-}
-
-/// A job name as a component label: letters, digits and underscores, not
-/// starting with a digit.
-fn sanitize(name: &str) -> String {
-    let mut out: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    out
 }

@@ -4,12 +4,14 @@
 
 mod tables;
 
-use super::http_client::{basic_auth, tls_config};
-use super::{duration, SECOND};
 use crate::finding::Finding;
-use crate::river::{self, Block, Value};
+use crate::http_client::{basic_auth, tls_config};
+use crate::river::SECOND;
+use crate::river::{self, Block, Item, Value};
+use crate::yaml::duration;
 use crate::yaml::{self, Node};
 use tables::*;
+pub(crate) use tables::{simple, CONSULAGENT};
 
 /// The discovery component of one `*_sd_config`, for the kinds converted.
 pub(crate) fn discovery(
@@ -36,6 +38,7 @@ pub(crate) fn discovery(
             block.attr_str("api_server", yaml::str_at(config, "api_server"));
             block.attr_str("role", yaml::str_at(config, "role"));
             block.attr_str("kubeconfig_file", yaml::str_at(config, "kubeconfig_file"));
+            crate::http_client::client(config, "kubernetes_sd_configs", &mut block, findings);
             if let Some(namespaces) = yaml::get(config, "namespaces") {
                 let mut inner = Block::new("namespaces", None);
                 if yaml::bool_at(namespaces, "own_namespace") == Some(true) {
@@ -51,7 +54,7 @@ pub(crate) fn discovery(
             Some(block)
         }
         "docker" => Some(simple(config, "discovery.docker", label, DOCKER, &[], findings)),
-        "consul" => Some(simple(config, "discovery.consul", label, CONSUL, &[], findings)),
+        "consul" => Some(consul(config, label, findings)),
         "linode" => Some(simple(config, "discovery.linode", label, LINODE, &[], findings)),
         "nerve" => Some(simple(config, "discovery.nerve", label, NERVE, &[], findings)),
         "triton" => Some(simple(config, "discovery.triton", label, TRITON, &[], findings)),
@@ -61,6 +64,16 @@ pub(crate) fn discovery(
         "ec2" => Some(simple(config, "discovery.ec2", label, AWS, &[], findings)),
         "lightsail" => Some(simple(config, "discovery.lightsail", label, AWS, &[], findings)),
         "http" => Some(http(config, label, findings)),
+        "dockerswarm" => {
+            Some(simple(config, "discovery.dockerswarm", label, DOCKERSWARM, &[], findings))
+        }
+        "dns" => Some(simple(config, "discovery.dns", label, DNS, &[], findings)),
+        "marathon" => Some(simple(config, "discovery.marathon", label, MARATHON, &[], findings)),
+        "gce" => Some(simple(config, "discovery.gce", label, GCE, &[], findings)),
+        "serverset" => Some(simple(config, "discovery.serverset", label, SERVERSET, &[], findings)),
+        "scaleway" => Some(simple(config, "discovery.scaleway", label, SCALEWAY, &[], findings)),
+        "ovhcloud" => Some(simple(config, "discovery.ovhcloud", label, OVHCLOUD, &[], findings)),
+        "digitalocean" => Some(digitalocean(config, label, findings)),
         "openstack" => Some(openstack(config, label, findings)),
         _ => None,
     }
@@ -174,6 +187,43 @@ fn http(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
         if !read.contains(&key.as_str()) {
             findings.push(Finding::not_yet(&format!("discovery.http setting {key}")));
         }
+    }
+    block
+}
+
+/// `discovery.digitalocean` takes no basic, authorization or OAuth2
+/// credentials: each one given is a finding.
+fn digitalocean(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+    let mut block = simple(config, "discovery.digitalocean", label, DIGITALOCEAN, &[], findings);
+    for key in ["basic_auth", "authorization", "oauth2"] {
+        if yaml::get(config, key).is_some() {
+            block.body.retain(|item| !matches!(item, Item::Block(b) if b.name == key));
+            findings.push(Finding::unsupported(&format!("digitalocean_sd_configs.{key}")));
+        }
+    }
+    // Its bearer token is an argument of its own, not an `authorization` block.
+    if crate::http_client::bearer(config).is_some() {
+        block.body.retain(|item| !matches!(item, Item::Block(b) if b.name == "authorization"));
+        block.attr_str("bearer_token", yaml::str_at(config, "bearer_token"));
+        block.attr_str("bearer_token_file", yaml::str_at(config, "bearer_token_file"));
+    }
+    block
+}
+
+/// `discovery.consul`: Prometheus turns a username and password into basic
+/// authentication as well, and the reference writes both.
+fn consul(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+    let mut block = simple(config, "discovery.consul", label, CONSUL, &[], findings);
+    let username = yaml::str_at(config, "username");
+    let password = yaml::str_at(config, "password");
+    if yaml::get(config, "basic_auth").is_none() && (username.is_some() || password.is_some()) {
+        let mut probe = Block::new("probe", None);
+        crate::http_client::client(config, "", &mut probe, &mut Vec::new());
+        let mut auth = Block::new("basic_auth", None);
+        auth.attr_str("username", username);
+        auth.attr_str("password", password);
+        let at = block.body.len() - probe.body.len();
+        block.body.insert(at, Item::Block(auth));
     }
     block
 }

@@ -2,9 +2,9 @@
 //! with their defaults, and the function that writes them.
 
 use crate::finding::Finding;
-use crate::prometheus::duration;
-use crate::prometheus::http_client::{basic_auth, bearer};
+use crate::http_client::{client, CLIENT_KEYS};
 use crate::river::{self, Block, Value};
+use crate::yaml::duration;
 use crate::yaml::{self, Node};
 
 /// How one setting of a discovery is written: its Prometheus key (the
@@ -19,6 +19,10 @@ pub(crate) enum Kind {
     Num,
     Bool,
     Duration,
+    /// Docker's `filters`: one `filter { name, values }` block each.
+    Filters,
+    /// A map of strings, keys sorted.
+    Map,
 }
 
 pub(crate) const DOCKER: &[Setting] = &[
@@ -26,7 +30,86 @@ pub(crate) const DOCKER: &[Setting] = &[
     ("port", Kind::Num, "80"),
     ("host_networking_host", Kind::Str, "localhost"),
     ("refresh_interval", Kind::Duration, "1m"),
+    ("filters", Kind::Filters, ""),
 ];
+
+pub(crate) const DOCKERSWARM: &[Setting] = &[
+    ("host", Kind::Str, ""),
+    ("role", Kind::Str, ""),
+    ("port", Kind::Num, "80"),
+    ("filters", Kind::Filters, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+];
+
+pub(crate) const DNS: &[Setting] = &[
+    ("names", Kind::Strings, ""),
+    ("refresh_interval", Kind::Duration, "30s"),
+    ("type", Kind::Str, "SRV"),
+    ("port", Kind::Num, "0"),
+];
+
+pub(crate) const MARATHON: &[Setting] = &[
+    ("servers", Kind::Strings, ""),
+    ("refresh_interval", Kind::Duration, "30s"),
+    ("auth_token", Kind::Str, ""),
+    ("auth_token_file", Kind::Str, ""),
+];
+
+pub(crate) const GCE: &[Setting] = &[
+    ("project", Kind::Str, ""),
+    ("zone", Kind::Str, ""),
+    ("filter", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+    ("tag_separator", Kind::Str, ","),
+];
+
+pub(crate) const SERVERSET: &[Setting] = &[
+    ("servers", Kind::Strings, ""),
+    ("paths", Kind::Strings, ""),
+    ("timeout", Kind::Duration, "10s"),
+];
+
+pub(crate) const SCALEWAY: &[Setting] = &[
+    ("project_id", Kind::Str, ""),
+    ("role", Kind::Str, ""),
+    ("api_url", Kind::Str, "https://api.scaleway.com"),
+    ("zone", Kind::Str, "fr-par-1"),
+    ("access_key", Kind::Str, ""),
+    ("secret_key", Kind::Str, ""),
+    ("secret_key_file", Kind::Str, ""),
+    ("name_filter", Kind::Str, ""),
+    ("tags_filter", Kind::Strings, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("port", Kind::Num, "80"),
+];
+
+pub(crate) const OVHCLOUD: &[Setting] = &[
+    ("endpoint", Kind::Str, "ovh-eu"),
+    ("application_key", Kind::Str, ""),
+    ("application_secret", Kind::Str, ""),
+    ("consumer_key", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "60s"),
+    ("service", Kind::Str, ""),
+];
+
+/// Promtail's Consul agent discovery (`node_meta`, `allow_stale` and TLS
+/// are read by the Promtail converter).
+pub(crate) const CONSULAGENT: &[Setting] = &[
+    ("server", Kind::Str, "localhost:8500"),
+    ("token", Kind::Str, ""),
+    ("datacenter", Kind::Str, ""),
+    ("tag_separator", Kind::Str, ","),
+    ("scheme", Kind::Str, "http"),
+    ("username", Kind::Str, ""),
+    ("password", Kind::Str, ""),
+    ("refresh_interval", Kind::Duration, "30s"),
+    ("services", Kind::Strings, ""),
+    ("tags", Kind::Strings, ""),
+];
+
+pub(crate) const DIGITALOCEAN: &[Setting] =
+    &[("refresh_interval", Kind::Duration, "1m"), ("port", Kind::Num, "80")];
 
 pub(crate) const CONSUL: &[Setting] = &[
     ("server", Kind::Str, "localhost:8500"),
@@ -41,6 +124,7 @@ pub(crate) const CONSUL: &[Setting] = &[
     ("allow_stale", Kind::Bool, "true"),
     ("services", Kind::Strings, ""),
     ("tags", Kind::Strings, ""),
+    ("node_meta", Kind::Map, ""),
     ("refresh_interval", Kind::Duration, "30s"),
 ];
 
@@ -93,7 +177,9 @@ pub(crate) const AWS: &[Setting] = &[
     ("port", Kind::Num, "80"),
 ];
 
-/// A discovery whose settings map one to one, in Flow's order. A default
+/// A discovery whose settings map one to one, in Flow's order, then its
+/// HTTP client settings (unless it reads `tls_config` itself: it has no
+/// HTTP client then). A default
 /// written `flow|source` is Flow's, then the source's when they differ: a
 /// setting the YAML leaves out takes the source's default, and is written
 /// when that differs from Flow's.
@@ -117,7 +203,19 @@ pub(crate) fn simple(
             }
             None => continue,
         };
+        if let Kind::Filters = kind {
+            for filter in yaml::items(Some(node)) {
+                let mut inner = Block::new("filter", None);
+                inner.attr_str("name", yaml::str_at(filter, "name"));
+                let values = yaml::strings_at(filter, "values").into_iter().map(Value::Str);
+                inner.attr("values", Value::List(values.collect()));
+                block.block(inner);
+            }
+            continue;
+        }
         let value = match kind {
+            Kind::Filters => None,
+            Kind::Map => Some(crate::http_client::string_map(node)),
             Kind::Strings => {
                 let list = yaml::strings_at(config, key);
                 (!list.is_empty()).then(|| Value::List(list.into_iter().map(Value::Str).collect()))
@@ -137,15 +235,13 @@ pub(crate) fn simple(
             block.attr(key, value);
         }
     }
-    if let Some(auth) = yaml::get(config, "basic_auth") {
-        block.block(basic_auth(auth));
+    let http = !read_elsewhere.contains(&"tls_config");
+    if http {
+        client(config, name, &mut block, findings);
     }
-    if let Some(auth) = bearer(config) {
-        block.block(auth);
-    }
-    const CLIENT: [&str; 3] = ["basic_auth", "bearer_token", "bearer_token_file"];
     for key in yaml::keys(config) {
-        let known = CLIENT.contains(&key.as_str()) || read_elsewhere.contains(&key.as_str());
+        let known =
+            (http && CLIENT_KEYS.contains(&key.as_str())) || read_elsewhere.contains(&key.as_str());
         if !known && !settings.iter().any(|(k, _, _)| *k == key) {
             findings.push(Finding::not_yet(&format!("{name} setting {key}")));
         }
