@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{convert, eval, fmt, lint, lsp, parse, schema};
+use river_cli::commands::{convert, eval, fmt, lint, lsp, parse, run, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -28,6 +28,8 @@ enum Command {
     Lsp(lsp::LspArgs),
     /// Convert a Prometheus or Promtail config into River.
     Convert(convert::ConvertArgs),
+    /// Run a config: start its components and serve the HTTP API.
+    Run(run::RunArgs),
     /// List the components, or show what one accepts and exports.
     Schema(schema::SchemaArgs),
 }
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Run(args) => run::run(args),
         Command::Schema(args) => schema::run(args),
     };
     status.into()

@@ -1,4 +1,4 @@
-//! `flow convert`: Prometheus (and, to come, Promtail) YAML to River.
+//! `flow convert`: Prometheus and Promtail YAML to River.
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -7,4 +7,5 @@ pub mod fmt;
 pub mod lint;
 pub mod lsp;
 pub mod parse;
+pub mod run;
 pub mod schema;

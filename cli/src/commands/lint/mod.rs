@@ -2,7 +2,7 @@
 
 mod configs;
 mod fix;
-mod output;
+pub mod output;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -53,20 +53,9 @@ pub fn human(
     let mut places = Places::new(configs);
     for (config, finding) in found {
         let Some(source) = configs[*config].source(&finding.file) else { continue };
-        let mut diagnostic = Diagnostic {
-            code: finding.rule,
-            severity: finding.severity,
-            range: finding.range,
-            message: finding.message.clone(),
-            labels: Vec::new(),
-            notes: finding.help.iter().map(|h| h.to_string()).collect(),
-        };
+        let mut diagnostic = diagnostic(finding);
         for related in &finding.related {
-            if related.file == finding.file {
-                diagnostic
-                    .labels
-                    .push(Label { range: related.range, message: related.message.clone() });
-            } else {
+            if related.file != finding.file {
                 let place = places.of(*config, &related.file, related.range);
                 let (line, col) = place.start;
                 diagnostic
@@ -89,6 +78,23 @@ pub fn human(
         writeln!(out, "{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))?;
     }
     Ok(())
+}
+
+/// A finding as a diagnostic to render, with its places in the same file.
+pub fn diagnostic(finding: &Finding) -> Diagnostic {
+    Diagnostic {
+        code: finding.rule,
+        severity: finding.severity,
+        range: finding.range,
+        message: finding.message.clone(),
+        labels: finding
+            .related
+            .iter()
+            .filter(|r| r.file == finding.file)
+            .map(|r| Label { range: r.range, message: r.message.clone() })
+            .collect(),
+        notes: finding.help.iter().map(|h| h.to_string()).collect(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,0 +1,143 @@
+//! `flow run`: starts a config's components and serves the HTTP API until
+//! SIGINT or SIGTERM (SIGHUP reloads). A config the analyzer finds errors
+//! in, or whose components cannot start, is refused: the findings are
+//! rendered and the exit status is 1.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use river_runtime::run::{self, ConfigFormat, Options, StartError};
+
+use crate::commands::lint::output;
+use crate::render;
+use crate::source::Source;
+use crate::ExitStatus;
+
+/// Run a config: start its components and serve the HTTP API.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Address the HTTP server listens on.
+    #[arg(
+        long = "server.http.listen-addr",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:12345"
+    )]
+    pub listen_addr: String,
+    /// Address whose requests are served in process (exporter targets).
+    #[arg(
+        long = "server.http.memory-addr",
+        value_name = "ADDR",
+        default_value = "agent.internal:12345"
+    )]
+    pub memory_addr: String,
+    /// Where components keep their data (the remote write WAL among it).
+    #[arg(long = "storage.path", value_name = "DIR", default_value = "data-agent/")]
+    pub storage_path: PathBuf,
+    /// The format of the config: River, or a legacy config run through
+    /// the converter.
+    #[arg(long = "config.format", value_enum, default_value = "river")]
+    pub config_format: Format,
+    /// A config file, or a directory whose `*.river` files form one config.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    River,
+    Prometheus,
+    Promtail,
+}
+
+pub fn run(args: &RunArgs) -> ExitStatus {
+    let options = Options {
+        path: args.path.clone(),
+        format: match args.config_format {
+            Format::River => ConfigFormat::River,
+            Format::Prometheus => ConfigFormat::Prometheus,
+            Format::Promtail => ConfigFormat::Promtail,
+        },
+        listen_addr: args.listen_addr.clone(),
+        memory_addr: args.memory_addr.clone(),
+        storage_path: args.storage_path.clone(),
+    };
+    let (sources, plan) = match run::load_plan(&options) {
+        Ok(loaded) => loaded,
+        Err(error) => return report(error),
+    };
+    let (level, format) = run::logging(&plan);
+    init_logging(&level, &format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitStatus::Failure;
+        }
+    };
+    runtime.block_on(async move {
+        match run::start(options, sources, plan).await {
+            Ok(running) => {
+                running.run_until_signalled(Duration::from_secs(30)).await;
+                ExitStatus::Success
+            }
+            Err(error) => report(error),
+        }
+    })
+}
+
+/// Says why the config did not start: 1 when it is refused, 2 when it
+/// could not be read or served.
+fn report(error: StartError) -> ExitStatus {
+    let mut err = std::io::stderr().lock();
+    match error {
+        StartError::Io(message) => {
+            let _ = writeln!(err, "error: {message}");
+            ExitStatus::Failure
+        }
+        StartError::NotConverted(findings) => {
+            for finding in findings {
+                let _ = writeln!(err, "{finding}");
+            }
+            let _ = writeln!(err, "error: the config did not convert; nothing was started");
+            ExitStatus::Findings
+        }
+        StartError::Refused(sources, findings) => {
+            let color = render::stderr_color();
+            for finding in &findings {
+                let Some(source) = sources.iter().find(|s| s.path == finding.file) else {
+                    continue;
+                };
+                let source = Source { name: source.path.clone(), text: source.text.clone() };
+                let _ = render::write_diagnostics(
+                    &mut err,
+                    &source,
+                    &[output::diagnostic(finding)],
+                    color,
+                );
+            }
+            let count = findings.len();
+            let _ = writeln!(
+                err,
+                "error: the config was refused ({count} error{}); nothing was started",
+                if count == 1 { "" } else { "s" }
+            );
+            ExitStatus::Findings
+        }
+    }
+}
+
+/// Logs to standard error at `level`, as logfmt-like text or JSON.
+fn init_logging(level: &str, format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(render::stderr_color());
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

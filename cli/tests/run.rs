@@ -1,0 +1,197 @@
+//! `flow run` as a user runs it: configs it refuses (exit 1, rendered
+//! findings, nothing started), and a real pipeline on loopback: data flows
+//! from a scrape through relabelling and remote write to a receiver; a
+//! valid reload applies without restarting what did not change, an
+//! invalid one keeps the running pipeline; SIGTERM stops it cleanly.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use insta_cmd::get_cargo_bin;
+
+fn flow() -> Command {
+    Command::new(get_cargo_bin("flow"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `GET` or `POST` over a plain socket: the status and the body.
+fn http(method: &str, port: u16, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    Some((status, body))
+}
+
+/// Waits until `check` holds, for at most `limit`.
+fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+fn refused(config: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.river");
+    std::fs::write(&path, config).unwrap();
+    let port = free_port().to_string();
+    let out = flow()
+        .args(["run", "--server.http.listen-addr", &format!("127.0.0.1:{port}"), "--storage.path"])
+        .arg(dir.path().join("data"))
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn configs_with_errors_are_refused_with_their_place() {
+    let (code, err) = refused("prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\tscrape_intervall = \"1s\"\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("scrape_intervall") && err.contains("config.river:4"), "{err}");
+    assert!(err.contains("nothing was started"), "{err}");
+
+    let (code, err) = refused("loki.source.file \"x\" {\n\ttargets = []\n\tforward_to = []\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not implemented by this build"), "{err}");
+
+    let (code, err) = refused("local.file \"x\" {\n\tfilename = \"/no/such/file\"\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("/no/such/file"), "{err}");
+
+    // A warning-level finding (an unused component) never blocks a run;
+    // a missing file is an I/O failure.
+    let out = flow().args(["run", "/no/such/config.river"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn pipeline(api: u16, receiver: u16, label: &str) -> String {
+    format!(
+        r#"prometheus.exporter.self "agent" {{ }}
+
+prometheus.scrape "self" {{
+	targets         = prometheus.exporter.self.agent.targets
+	forward_to      = [prometheus.relabel.tag.receiver]
+	scrape_interval = "1s"
+	scrape_timeout  = "1s"
+}}
+
+prometheus.relabel "tag" {{
+	forward_to = [prometheus.remote_write.out.receiver]
+
+	rule {{
+		target_label = "pipeline"
+		replacement  = "{label}"
+	}}
+}}
+
+prometheus.remote_write "out" {{
+	endpoint {{
+		url = "http://127.0.0.1:{receiver}/api/v1/metrics/write"
+
+		queue_config {{
+			batch_send_deadline = "200ms"
+		}}
+	}}
+}}
+
+prometheus.receive_http "in" {{
+	http {{
+		listen_address = "127.0.0.1"
+		listen_port    = {receiver}
+	}}
+	forward_to = []
+}}
+// api port {api}
+"#
+    )
+}
+
+fn received(api: u16) -> f64 {
+    let Some((200, metrics)) = http("GET", api, "/metrics") else { return 0.0 };
+    metrics
+        .lines()
+        .find(|l| l.starts_with("agent_prometheus_receive_http_samples_received_total"))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn component(api: u16, id: &str) -> serde_json::Value {
+    let (_, body) = http("GET", api, &format!("/api/v0/web/components/{id}")).unwrap();
+    serde_json::from_str(&body).unwrap()
+}
+
+#[test]
+fn a_pipeline_runs_reloads_and_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.river");
+    let (api, receiver) = (free_port(), free_port());
+    std::fs::write(&config, pipeline(api, receiver, "one")).unwrap();
+    let child = flow()
+        .args(["run", "--server.http.listen-addr", &format!("127.0.0.1:{api}"), "--storage.path"])
+        .arg(dir.path().join("data"))
+        .arg(&config)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut running = Running(child);
+    assert!(eventually(Duration::from_secs(20), || received(api) > 0.0), "no samples arrived");
+    assert_eq!(http("GET", api, "/-/ready").map(|r| r.0), Some(200));
+    assert_eq!(http("GET", api, "/-/healthy").map(|r| r.0), Some(200));
+    let scrape_before = component(api, "prometheus.scrape.self");
+    assert_eq!(scrape_before["health"]["state"], "healthy");
+    assert_eq!(component(api, "prometheus.relabel.tag")["arguments"]["rule"]["replacement"], "one");
+
+    // A valid change applies; the components it does not touch keep running.
+    std::fs::write(&config, pipeline(api, receiver, "two")).unwrap();
+    assert_eq!(http("POST", api, "/-/reload").map(|r| r.0), Some(200));
+    assert_eq!(component(api, "prometheus.relabel.tag")["arguments"]["rule"]["replacement"], "two");
+    let scrape_after = component(api, "prometheus.scrape.self");
+    assert_eq!(scrape_after["health"]["updatedTime"], scrape_before["health"]["updatedTime"]);
+
+    // An invalid change is refused and the running pipeline stays.
+    std::fs::write(&config, "prometheus.relabel \"tag\" {\n\tforward_to = 3\n}\n").unwrap();
+    let (status, body) = http("POST", api, "/-/reload").unwrap();
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("forward_to"), "{body}");
+    let before = received(api);
+    assert!(eventually(Duration::from_secs(10), || received(api) > before), "the pipeline stopped");
+
+    // SIGTERM stops it cleanly and soon.
+    let pid = running.0.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "flow run did not stop");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(Path::new(&dir.path().join("data/prometheus.remote_write.out/wal")).is_dir());
+}

@@ -1,0 +1,132 @@
+//! What a component is to the controller: built from its first arguments,
+//! given new ones on each change, and handed a context through which it
+//! publishes exports, reports health, registers metrics and runs its
+//! tasks. A task that panics marks its component unhealthy; the process
+//! goes on.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use futures_util::FutureExt;
+use river_analyzer::{Object, Value};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::args::Args;
+use crate::globals::Globals;
+use crate::metrics::Registry;
+
+/// A running component.
+pub trait Component: Send + Sync + 'static {
+    /// New arguments (the first ones went to its builder). An error leaves
+    /// the component running with its previous arguments.
+    fn update(&self, args: &Args) -> Result<(), String>;
+
+    /// What the API shows beyond arguments and exports.
+    fn debug_info(&self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
+/// Builds a component from its context and first arguments; it publishes
+/// its first exports before returning.
+pub type Builder = fn(Ctx, &Args) -> Result<Arc<dyn Component>, String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthKind {
+    Unknown,
+    Healthy,
+    Unhealthy,
+    Exited,
+}
+
+impl HealthKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthKind::Unknown => "unknown",
+            HealthKind::Healthy => "healthy",
+            HealthKind::Unhealthy => "unhealthy",
+            HealthKind::Exited => "exited",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Health {
+    pub kind: HealthKind,
+    pub message: String,
+    pub updated: SystemTime,
+}
+
+impl Health {
+    pub fn new(kind: HealthKind, message: impl Into<String>) -> Health {
+        Health { kind, message: message.into(), updated: SystemTime::now() }
+    }
+}
+
+/// The state of one component that both it and the controller see.
+pub(crate) struct NodeState {
+    pub exports: Mutex<Value>,
+    pub health: Mutex<Health>,
+}
+
+/// A component's window onto the controller.
+#[derive(Clone)]
+pub struct Ctx {
+    pub id: String,
+    /// Where the component may keep files: `<storage.path>/<id>`.
+    pub data_dir: PathBuf,
+    pub globals: Arc<Globals>,
+    /// Its own metrics, labelled with its id.
+    pub metrics: Arc<Registry>,
+    /// Cancelled when the component is removed or the process stops.
+    pub cancel: CancellationToken,
+    pub(crate) state: Arc<NodeState>,
+    pub(crate) changed: mpsc::UnboundedSender<String>,
+}
+
+impl Ctx {
+    /// Publishes new exports; dependents are re-evaluated when they differ
+    /// from the last ones.
+    pub fn export(&self, exports: Object) {
+        let value = Value::Object(exports);
+        let mut current = self.state.exports.lock().expect("exports lock");
+        if *current != value {
+            *current = value;
+            drop(current);
+            let _ = self.changed.send(self.id.clone());
+        }
+    }
+
+    pub fn set_health(&self, kind: HealthKind, message: impl Into<String>) {
+        *self.state.health.lock().expect("health lock") = Health::new(kind, message);
+    }
+
+    /// Runs `task`, which must end soon after `cancel` fires (after
+    /// flushing what it holds: shutdown waits for it, for a bounded time).
+    /// A panic marks the component unhealthy instead of taking the
+    /// process down.
+    pub fn spawn<F>(&self, task: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let ctx = self.clone();
+        self.globals.tasks.spawn(async move {
+            if let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await {
+                let message = panic_message(&panic);
+                tracing::error!(component = %ctx.id, %message, "component task panicked");
+                ctx.set_health(HealthKind::Unhealthy, format!("a task panicked: {message}"));
+            }
+        });
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}

@@ -1,0 +1,97 @@
+//! `prometheus.relabel`: applies relabel rules to every sample passing
+//! through and forwards what is kept. Its receiver stays the same across
+//! updates; the rules and destinations behind it are swapped.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use river_analyzer::Object;
+
+use crate::args::Args;
+use crate::component::{Component, Ctx};
+use crate::labels::Labels;
+use crate::metrics::AtomicF64;
+use crate::relabel::{self as rules, Rule};
+use crate::series::{fan_out, Appender, MetricsReceiver, Sample};
+
+struct Settings {
+    rules: Vec<Rule>,
+    forward_to: Vec<MetricsReceiver>,
+    max_cache_size: usize,
+}
+
+struct Relabeler {
+    settings: RwLock<Settings>,
+    /// Results by input label set: relabelling the same series again and
+    /// again is the common case.
+    cache: Mutex<HashMap<Labels, Option<Labels>>>,
+    processed: Arc<AtomicF64>,
+    written: Arc<AtomicF64>,
+}
+
+struct PrometheusRelabel {
+    inner: Arc<Relabeler>,
+}
+
+fn settings(args: &Args) -> Result<Settings, String> {
+    Ok(Settings {
+        rules: rules::rules_from(&args.blocks("rule").cloned().collect::<Vec<_>>())?,
+        forward_to: super::forward_to(args)?,
+        max_cache_size: args.get_or("max_cache_size", 100_000u64)? as usize,
+    })
+}
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+    let inner = Arc::new(Relabeler {
+        settings: RwLock::new(settings(args)?),
+        cache: Mutex::default(),
+        processed: ctx.metrics.counter(
+            "agent_prometheus_relabel_metrics_processed",
+            "Samples processed by relabelling.",
+        ),
+        written: ctx.metrics.counter(
+            "agent_prometheus_relabel_metrics_written",
+            "Samples written on after relabelling.",
+        ),
+    });
+    let receiver = MetricsReceiver(inner.clone());
+    ctx.export(Object::from_iter([("receiver".to_owned(), receiver.to_value())]));
+    Ok(Arc::new(PrometheusRelabel { inner }))
+}
+
+impl Component for PrometheusRelabel {
+    fn update(&self, args: &Args) -> Result<(), String> {
+        let new = settings(args)?;
+        *self.inner.settings.write().expect("settings lock") = new;
+        self.inner.cache.lock().expect("cache lock").clear();
+        Ok(())
+    }
+}
+
+impl Appender for Relabeler {
+    fn append(&self, samples: &[Sample]) {
+        let settings = self.settings.read().expect("settings lock");
+        let mut cache = self.cache.lock().expect("cache lock");
+        let mut out = Vec::with_capacity(samples.len());
+        for sample in samples {
+            let result = match cache.get(&sample.labels) {
+                Some(result) => result.clone(),
+                None => {
+                    let result = rules::process(&sample.labels, &settings.rules);
+                    if cache.len() >= settings.max_cache_size {
+                        cache.clear();
+                    }
+                    cache.insert(sample.labels.clone(), result.clone());
+                    result
+                }
+            };
+            if let Some(labels) = result.filter(|l| !l.is_empty()) {
+                out.push(Sample { labels, ..sample.clone() });
+            }
+        }
+        drop(cache);
+        self.processed.add(samples.len() as f64);
+        self.written.add(out.len() as f64);
+        fan_out(&settings.forward_to, &out);
+    }
+}

@@ -1,0 +1,324 @@
+//! One remote write endpoint: its settings, and the task that reads the
+//! write-ahead log from the endpoint's saved position, sends batches, and
+//! moves the position on only once a batch is delivered (or refused for
+//! good). Server errors, 429 and network failures are retried with
+//! exponential backoff, without end; other 4xx answers drop the batch.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use tokio_util::sync::CancellationToken;
+
+use super::wal::{self, Position, Reader, Wal};
+use super::Shared;
+use crate::args::Args;
+use crate::components::prometheus::proto;
+use crate::labels::Labels;
+use crate::relabel::{self, Rule};
+use crate::series::Sample;
+
+#[derive(Clone)]
+pub struct Endpoint {
+    /// Its name in metrics and in its position file.
+    pub name: String,
+    pub url: String,
+    pub timeout: Duration,
+    pub headers: Vec<(String, String)>,
+    pub basic_auth: Option<(String, String)>,
+    pub bearer_token: Option<String>,
+    pub max_samples_per_send: usize,
+    pub batch_send_deadline: Duration,
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+    pub retry_on_429: bool,
+    pub write_relabel: Vec<Rule>,
+}
+
+impl Endpoint {
+    pub fn from_args(args: &Args) -> Result<Endpoint, String> {
+        let url: String = args.require("url")?;
+        let name = match args.get::<String>("name")? {
+            Some(name) => name,
+            None => format!("{:x}", md5::compute(url.as_bytes()))[..6].to_owned(),
+        };
+        let queue = args.block("queue_config").cloned().unwrap_or_default();
+        let basic_auth = match args.block("basic_auth") {
+            Some(auth) => {
+                let password = match auth.get::<river_analyzer::value::Secret>("password")? {
+                    Some(secret) => secret.0.to_string(),
+                    None => match auth.get::<String>("password_file")? {
+                        Some(file) => read_trimmed(&file)?,
+                        None => String::new(),
+                    },
+                };
+                Some((auth.get_or("username", String::new())?, password))
+            }
+            None => None,
+        };
+        let bearer_token = match args.get::<river_analyzer::value::Secret>("bearer_token")? {
+            Some(secret) => Some(secret.0.to_string()),
+            None => {
+                args.get::<String>("bearer_token_file")?.map(|f| read_trimmed(&f)).transpose()?
+            }
+        };
+        let headers: indexmap::IndexMap<String, String> =
+            args.get_or("headers", Default::default())?;
+        Ok(Endpoint {
+            name,
+            url,
+            timeout: args.get_or("remote_timeout", Duration::from_secs(30))?,
+            headers: headers.into_iter().collect(),
+            basic_auth,
+            bearer_token,
+            max_samples_per_send: queue.get_or("max_samples_per_send", 2000u64)?.max(1) as usize,
+            batch_send_deadline: queue.get_or("batch_send_deadline", Duration::from_secs(5))?,
+            min_backoff: queue.get_or("min_backoff", Duration::from_millis(30))?,
+            max_backoff: queue.get_or("max_backoff", Duration::from_secs(5))?,
+            retry_on_429: queue.get_or("retry_on_http_429", true)?,
+            write_relabel: relabel::rules_from(
+                &args.blocks("write_relabel_config").cloned().collect::<Vec<_>>(),
+            )?,
+        })
+    }
+
+    pub fn position_file(&self, wal: &Wal) -> PathBuf {
+        wal.dir().join(format!("position-{}", sanitize(&self.name)))
+    }
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect()
+}
+
+fn read_trimmed(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().to_owned())
+        .map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+/// Samples delivered since the last line in the log, written every
+/// `REPORT_EVERY` so that a running pipeline shows that data flows.
+struct Report {
+    delivered: usize,
+    since: Instant,
+}
+
+const REPORT_EVERY: Duration = Duration::from_secs(10);
+
+impl Default for Report {
+    fn default() -> Report {
+        Report { delivered: 0, since: Instant::now() }
+    }
+}
+
+impl Report {
+    fn maybe_log(&mut self, endpoint: &str) {
+        if self.since.elapsed() >= REPORT_EVERY {
+            tracing::info!(
+                endpoint,
+                samples = self.delivered,
+                "remote write delivered samples in the last {}s",
+                self.since.elapsed().as_secs()
+            );
+            *self = Report::default();
+        }
+    }
+}
+
+/// What sending a batch came to.
+enum Outcome {
+    Sent,
+    /// Refused for good (a 4xx other than 429): dropped.
+    Dropped,
+    /// Stopped while retrying.
+    Stopped,
+}
+
+/// Reads, sends and records progress until `stop`; on stop, one last
+/// attempt for what was read, then the position is saved.
+pub async fn run(
+    shared: Arc<Shared>,
+    endpoint: Endpoint,
+    external: Labels,
+    stop: CancellationToken,
+) {
+    let wal = &shared.wal;
+    let position_file = endpoint.position_file(wal);
+    let start =
+        wal::load_position(&position_file).map(|p| p.max(wal.start())).unwrap_or_else(|| wal.end());
+    shared.set_position(&endpoint.name, start);
+    let mut reader = Reader::new(wal.dir(), start);
+    let client = reqwest::Client::builder()
+        .timeout(endpoint.timeout)
+        .build()
+        .expect("a default HTTP client builds");
+    let metrics = shared.endpoint_metrics(&endpoint);
+    let mut report = Report::default();
+    loop {
+        let (batch, stopping) = gather(wal, &mut reader, &endpoint, &stop).await;
+        if !batch.is_empty() {
+            let samples = prepare(batch, &external, &endpoint.write_relabel);
+            match send_all(&client, &endpoint, &samples, &stop, &metrics).await {
+                Outcome::Sent => report.delivered += samples.len(),
+                Outcome::Dropped => {}
+                Outcome::Stopped => return,
+            }
+        }
+        report.maybe_log(&endpoint.name);
+        let position = reader.position();
+        if let Err(e) = wal::save_position(&position_file, position) {
+            tracing::warn!(endpoint = %endpoint.name, "cannot save the WAL position: {e}");
+        }
+        shared.set_position(&endpoint.name, position);
+        if stopping {
+            return;
+        }
+    }
+}
+
+/// Reads records until a batch is full, or the deadline passes with
+/// something read, or `stop` fires (then true).
+async fn gather(
+    wal: &Wal,
+    reader: &mut Reader,
+    endpoint: &Endpoint,
+    stop: &CancellationToken,
+) -> (Vec<Sample>, bool) {
+    let mut batch = Vec::new();
+    let deadline = Instant::now() + endpoint.batch_send_deadline;
+    loop {
+        let appended = wal.appended.notified();
+        tokio::pin!(appended);
+        appended.as_mut().enable();
+        match reader.next(wal.end()) {
+            Ok(Some(samples)) => {
+                batch.extend(samples);
+                if batch.len() >= endpoint.max_samples_per_send {
+                    return (batch, false);
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(endpoint = %endpoint.name, "cannot read the WAL: {e}");
+            }
+        }
+        if !batch.is_empty() && Instant::now() >= deadline {
+            return (batch, false);
+        }
+        let wait = if batch.is_empty() {
+            Duration::from_secs(1)
+        } else {
+            deadline.saturating_duration_since(Instant::now())
+        };
+        tokio::select! {
+            _ = stop.cancelled() => return (batch, true),
+            _ = appended => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// External labels (where a series lacks them), then write relabelling.
+fn prepare(batch: Vec<Sample>, external: &Labels, rules: &[Rule]) -> Vec<Sample> {
+    batch
+        .into_iter()
+        .filter_map(|mut sample| {
+            for (name, value) in external.iter() {
+                if sample.labels.get(name).is_none() {
+                    sample.labels.set(name, value);
+                }
+            }
+            if !rules.is_empty() {
+                sample.labels = relabel::process(&sample.labels, rules)?;
+            }
+            Some(sample)
+        })
+        .collect()
+}
+
+async fn send_all(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    samples: &[Sample],
+    stop: &CancellationToken,
+    metrics: &super::EndpointMetrics,
+) -> Outcome {
+    for chunk in samples.chunks(endpoint.max_samples_per_send) {
+        match send(client, endpoint, chunk, stop, metrics).await {
+            Outcome::Sent | Outcome::Dropped => {}
+            Outcome::Stopped => return Outcome::Stopped,
+        }
+    }
+    Outcome::Sent
+}
+
+/// Sends one request, retrying what can succeed later.
+async fn send(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    samples: &[Sample],
+    stop: &CancellationToken,
+    metrics: &super::EndpointMetrics,
+) -> Outcome {
+    let body = proto::encode(samples);
+    let mut backoff = endpoint.min_backoff;
+    loop {
+        let started = Instant::now();
+        let mut request = client
+            .post(&endpoint.url)
+            .header("Content-Encoding", "snappy")
+            .header("Content-Type", "application/x-protobuf")
+            .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .body(body.clone());
+        for (name, value) in &endpoint.headers {
+            request = request.header(name, value);
+        }
+        if let Some((user, password)) = &endpoint.basic_auth {
+            request = request.basic_auth(user, Some(password));
+        }
+        if let Some(token) = &endpoint.bearer_token {
+            request = request.bearer_auth(token);
+        }
+        let outcome = request.send().await;
+        metrics.duration.add(started.elapsed().as_secs_f64());
+        let retry = match outcome {
+            Ok(response) if response.status().is_success() => {
+                metrics.sent.add(samples.len() as f64);
+                if let Some(last) = samples.iter().map(|s| s.timestamp).max() {
+                    metrics.highest_sent.set(metrics.highest_sent.get().max(last as f64 / 1000.0));
+                }
+                return Outcome::Sent;
+            }
+            Ok(response) => {
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                let retryable = status.is_server_error()
+                    || (status == StatusCode::TOO_MANY_REQUESTS && endpoint.retry_on_429);
+                if !retryable {
+                    metrics.failed.add(samples.len() as f64);
+                    tracing::warn!(endpoint = %endpoint.name, %status, "remote write refused a batch for good, dropping it: {}", text.trim());
+                    return Outcome::Dropped;
+                }
+                format!("{status}: {}", text.trim())
+            }
+            Err(e) => e.to_string(),
+        };
+        metrics.retried.add(samples.len() as f64);
+        tracing::debug!(endpoint = %endpoint.name, "remote write failed, retrying in {backoff:?}: {retry}");
+        tokio::select! {
+            _ = stop.cancelled() => return Outcome::Stopped,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(endpoint.max_backoff);
+    }
+}
+
+pub fn position_of(shared: &Shared, name: &str) -> Option<Position> {
+    shared.positions.lock().expect("positions lock").get(name).copied()
+}

@@ -1,0 +1,190 @@
+//! `prometheus.remote_write`: samples sent to its receiver go into a
+//! write-ahead log under `--storage.path` first; one task per endpoint
+//! delivers them from there (`endpoint.rs`), so an endpoint outage or a
+//! restart loses nothing that reached the log.
+
+mod endpoint;
+mod wal;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use river_analyzer::Object;
+use tokio_util::sync::CancellationToken;
+
+use crate::args::Args;
+use crate::component::{Component, Ctx, HealthKind};
+use crate::labels::Labels;
+use crate::metrics::{AtomicF64, Kind};
+use crate::series::{Appender, MetricsReceiver, Sample};
+use endpoint::Endpoint;
+use wal::{Position, Wal};
+
+/// What the component and its endpoint tasks share.
+pub struct Shared {
+    pub wal: Wal,
+    /// Each endpoint's delivered position: segments before the lowest are
+    /// removed.
+    pub positions: Mutex<HashMap<String, Position>>,
+    ctx: Ctx,
+    samples_in: Arc<AtomicF64>,
+}
+
+pub struct EndpointMetrics {
+    pub sent: Arc<AtomicF64>,
+    pub failed: Arc<AtomicF64>,
+    pub retried: Arc<AtomicF64>,
+    pub duration: Arc<AtomicF64>,
+    pub highest_sent: Arc<AtomicF64>,
+}
+
+impl Shared {
+    fn set_position(&self, name: &str, position: Position) {
+        let mut positions = self.positions.lock().expect("positions lock");
+        positions.insert(name.to_owned(), position);
+        if let Some(lowest) = positions.values().min().copied() {
+            drop(positions);
+            if let Err(e) = self.wal.truncate_before(lowest) {
+                tracing::warn!(component = %self.ctx.id, "cannot remove old WAL segments: {e}");
+            }
+        }
+    }
+
+    fn endpoint_metrics(&self, endpoint: &Endpoint) -> EndpointMetrics {
+        let family = |name: &str, help: &str| {
+            self.ctx
+                .metrics
+                .family(name, help, Kind::Counter, &["remote_name", "url"])
+                .with(&[&endpoint.name, &endpoint.url])
+        };
+        EndpointMetrics {
+            sent: family(
+                "prometheus_remote_storage_samples_total",
+                "Samples sent to remote storage.",
+            ),
+            failed: family(
+                "prometheus_remote_storage_samples_failed_total",
+                "Samples that failed to send and were dropped.",
+            ),
+            retried: family(
+                "prometheus_remote_storage_samples_retried_total",
+                "Samples whose sending failed and is retried.",
+            ),
+            duration: family(
+                "prometheus_remote_storage_sent_batch_duration_seconds_sum",
+                "Time spent sending batches.",
+            ),
+            highest_sent: self
+                .ctx
+                .metrics
+                .family(
+                    "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
+                    "Newest timestamp sent successfully.",
+                    Kind::Gauge,
+                    &["remote_name", "url"],
+                )
+                .with(&[&endpoint.name, &endpoint.url]),
+        }
+    }
+}
+
+struct WalAppender(Arc<Shared>);
+
+impl Appender for WalAppender {
+    fn append(&self, samples: &[Sample]) {
+        match self.0.wal.append(samples) {
+            Ok(()) => self.0.samples_in.add(samples.len() as f64),
+            Err(e) => {
+                tracing::error!(component = %self.0.ctx.id, "cannot write to the WAL: {e}");
+                self.0
+                    .ctx
+                    .set_health(HealthKind::Unhealthy, format!("cannot write to the WAL: {e}"));
+            }
+        }
+    }
+}
+
+struct RemoteWrite {
+    shared: Arc<Shared>,
+    /// One stop token per running endpoint task.
+    senders: Mutex<Vec<(String, CancellationToken)>>,
+}
+
+fn settings(args: &Args) -> Result<(Vec<Endpoint>, Labels), String> {
+    let endpoints =
+        args.blocks("endpoint").map(Endpoint::from_args).collect::<Result<Vec<_>, _>>()?;
+    let external: indexmap::IndexMap<String, String> =
+        args.get_or("external_labels", Default::default())?;
+    Ok((endpoints, Labels::from_pairs(external)))
+}
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+    let (endpoints, external) = settings(args)?;
+    let wal = Wal::open(&ctx.data_dir.join("wal"))
+        .map_err(|e| format!("cannot open the WAL in {}: {e}", ctx.data_dir.display()))?;
+    let shared = Arc::new(Shared {
+        wal,
+        positions: Mutex::default(),
+        ctx: ctx.clone(),
+        samples_in: ctx
+            .metrics
+            .counter("prometheus_remote_storage_samples_in_total", "Samples written to the WAL."),
+    });
+    let component = RemoteWrite { shared: shared.clone(), senders: Mutex::default() };
+    component.start(endpoints, external);
+    let receiver = MetricsReceiver(Arc::new(WalAppender(shared)));
+    ctx.export(Object::from_iter([("receiver".to_owned(), receiver.to_value())]));
+    Ok(Arc::new(component))
+}
+
+impl RemoteWrite {
+    fn start(&self, endpoints: Vec<Endpoint>, external: Labels) {
+        let mut senders = self.senders.lock().expect("senders lock");
+        for (_, stop) in senders.drain(..) {
+            stop.cancel();
+        }
+        let names: Vec<String> = endpoints.iter().map(|e| e.name.clone()).collect();
+        self.shared
+            .positions
+            .lock()
+            .expect("positions lock")
+            .retain(|name, _| names.contains(name));
+        for endpoint in endpoints {
+            let stop = self.shared.ctx.cancel.child_token();
+            senders.push((endpoint.name.clone(), stop.clone()));
+            self.shared.ctx.spawn(endpoint::run(
+                self.shared.clone(),
+                endpoint,
+                external.clone(),
+                stop,
+            ));
+        }
+    }
+}
+
+impl Component for RemoteWrite {
+    fn update(&self, args: &Args) -> Result<(), String> {
+        let (endpoints, external) = settings(args)?;
+        self.start(endpoints, external);
+        Ok(())
+    }
+
+    fn debug_info(&self) -> Option<serde_json::Value> {
+        let senders = self.senders.lock().expect("senders lock");
+        let end = self.shared.wal.end();
+        let endpoints: Vec<serde_json::Value> = senders
+            .iter()
+            .map(|(name, _)| {
+                let position = endpoint::position_of(&self.shared, name);
+                serde_json::json!({
+                    "name": name,
+                    "delivered_up_to": position.map(|p| format!("segment {} offset {}", p.segment, p.offset)),
+                    "caught_up": position == Some(end),
+                })
+            })
+            .collect();
+        Some(
+            serde_json::json!({ "wal_end": format!("segment {} offset {}", end.segment, end.offset), "endpoints": endpoints }),
+        )
+    }
+}

@@ -1,0 +1,300 @@
+//! The write-ahead log of `prometheus.remote_write`: every appended batch
+//! is a record in a numbered segment file (length, CRC-32C, the batch as
+//! an uncompressed write request), written before anything is sent. Each
+//! endpoint keeps its own read position in a file beside the segments,
+//! moved on only when the endpoint has taken the samples, so that an
+//! outage or a restart (kill -9 included) loses nothing that reached the
+//! log. A torn record at the end (a write cut by a crash) is cut off when
+//! the log is opened again.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use prost::Message;
+use tokio::sync::Notify;
+
+use super::super::proto::{self, WriteRequest};
+use crate::series::Sample;
+
+/// A segment is closed and a new one started past this size.
+const SEGMENT_SIZE: u64 = 16 << 20;
+/// Length and checksum before each record.
+const HEADER: u64 = 8;
+
+/// A place in the log: a segment and a byte offset in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub segment: u64,
+    pub offset: u64,
+}
+
+pub struct Wal {
+    dir: PathBuf,
+    writer: Mutex<Writer>,
+    /// Woken on every append, for readers waiting at the end.
+    pub appended: Notify,
+}
+
+struct Writer {
+    file: File,
+    position: Position,
+}
+
+impl Wal {
+    /// Opens (or creates) the log in `dir`, cutting a torn last record.
+    pub fn open(dir: &Path) -> io::Result<Wal> {
+        fs::create_dir_all(dir)?;
+        let segment = segments(dir)?.last().copied().unwrap_or(0);
+        let path = segment_path(dir, segment);
+        let end = if path.exists() { valid_end(&path)? } else { 0 };
+        let file = OpenOptions::new().create(true).write(true).truncate(false).open(&path)?;
+        file.set_len(end)?;
+        let mut writer = Writer { file, position: Position { segment, offset: end } };
+        writer.file.seek(SeekFrom::Start(end))?;
+        Ok(Wal { dir: dir.to_owned(), writer: Mutex::new(writer), appended: Notify::new() })
+    }
+
+    /// Appends one batch as one record.
+    pub fn append(&self, samples: &[Sample]) -> io::Result<()> {
+        if samples.is_empty() {
+            return Ok(());
+        }
+        let payload = proto::request(samples).encode_to_vec();
+        let mut record = Vec::with_capacity(payload.len() + HEADER as usize);
+        record.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        record.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
+        record.extend_from_slice(&payload);
+        let mut writer = self.writer.lock().expect("wal lock");
+        if writer.position.offset > 0 && writer.position.offset + record.len() as u64 > SEGMENT_SIZE
+        {
+            let next = writer.position.segment + 1;
+            writer.file = OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .open(segment_path(&self.dir, next))?;
+            writer.position = Position { segment: next, offset: 0 };
+        }
+        writer.file.write_all(&record)?;
+        writer.position.offset += record.len() as u64;
+        drop(writer);
+        self.appended.notify_waiters();
+        Ok(())
+    }
+
+    /// Where the next record will go.
+    pub fn end(&self) -> Position {
+        self.writer.lock().expect("wal lock").position
+    }
+
+    /// Removes the segments wholly before `position` (never the one being
+    /// written).
+    pub fn truncate_before(&self, position: Position) -> io::Result<()> {
+        let current = self.end().segment;
+        for segment in segments(&self.dir)? {
+            if segment < position.segment && segment < current {
+                fs::remove_file(segment_path(&self.dir, segment))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The first position that still exists (a reader whose saved place was
+    /// removed starts there).
+    pub fn start(&self) -> Position {
+        let first = segments(&self.dir).ok().and_then(|s| s.first().copied()).unwrap_or(0);
+        Position { segment: first, offset: 0 }
+    }
+}
+
+/// Reads records from a position on, segment after segment.
+pub struct Reader {
+    dir: PathBuf,
+    position: Position,
+    file: Option<BufReader<File>>,
+}
+
+impl Reader {
+    pub fn new(dir: &Path, position: Position) -> Reader {
+        Reader { dir: dir.to_owned(), position, file: None }
+    }
+
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
+    /// The next record, or `None` at the end of what is written so far.
+    pub fn next(&mut self, end: Position) -> io::Result<Option<Vec<Sample>>> {
+        loop {
+            if self.position >= end {
+                return Ok(None);
+            }
+            if self.file.is_none() {
+                match File::open(segment_path(&self.dir, self.position.segment)) {
+                    Ok(mut file) => {
+                        file.seek(SeekFrom::Start(self.position.offset))?;
+                        self.file = Some(BufReader::new(file));
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                        self.position = Position { segment: self.position.segment + 1, offset: 0 };
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            let reader = self.file.as_mut().expect("opened above");
+            match read_record(reader)? {
+                Some((samples, len)) => {
+                    self.position.offset += len;
+                    return Ok(Some(samples));
+                }
+                None if self.position.segment < end.segment => {
+                    self.position = Position { segment: self.position.segment + 1, offset: 0 };
+                    self.file = None;
+                }
+                None => {
+                    // At the end of the segment being written: read it again
+                    // from here next time.
+                    self.file = None;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// One record: its samples and its size on disk; `None` at a clean or torn
+/// end.
+fn read_record(reader: &mut impl Read) -> io::Result<Option<(Vec<Sample>, u64)>> {
+    let mut header = [0u8; HEADER as usize];
+    if !read_full(reader, &mut header)? {
+        return Ok(None);
+    }
+    let len = u32::from_le_bytes(header[..4].try_into().expect("four bytes")) as usize;
+    let crc = u32::from_le_bytes(header[4..].try_into().expect("four bytes"));
+    let mut payload = vec![0u8; len];
+    if !read_full(reader, &mut payload)? || crc32c::crc32c(&payload) != crc {
+        return Ok(None);
+    }
+    let request = WriteRequest::decode(payload.as_slice())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    Ok(Some((proto::samples(request), HEADER + len as u64)))
+}
+
+/// Fills `buf`; false at end of file (even part way).
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..])? {
+            0 => return Ok(false),
+            n => filled += n,
+        }
+    }
+    Ok(true)
+}
+
+/// The end of the last whole, intact record of a segment.
+fn valid_end(path: &Path) -> io::Result<u64> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut end = 0;
+    while let Some((_, len)) = read_record(&mut reader).unwrap_or(None) {
+        end += len;
+    }
+    Ok(end)
+}
+
+fn segment_path(dir: &Path, segment: u64) -> PathBuf {
+    dir.join(format!("{segment:08}"))
+}
+
+/// The segment numbers present, in order.
+fn segments(dir: &Path) -> io::Result<Vec<u64>> {
+    let mut out: Vec<u64> =
+        fs::read_dir(dir)?.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// An endpoint's saved read position.
+pub fn load_position(path: &Path) -> Option<Position> {
+    let text = fs::read_to_string(path).ok()?;
+    let mut parts = text.split_whitespace();
+    Some(Position { segment: parts.next()?.parse().ok()?, offset: parts.next()?.parse().ok()? })
+}
+
+/// Saves a read position: written beside, then renamed over the old one,
+/// so a crash leaves the old or the new position, never half of one.
+pub fn save_position(path: &Path, position: Position) -> io::Result<()> {
+    let temp = path.with_extension("tmp");
+    fs::write(&temp, format!("{} {}\n", position.segment, position.offset))?;
+    fs::rename(temp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labels::Labels;
+
+    fn batch(n: i64) -> Vec<Sample> {
+        vec![Sample {
+            labels: Labels::from_pairs([("__name__", "x")]),
+            timestamp: n,
+            value: n as f64,
+        }]
+    }
+
+    #[test]
+    fn records_are_read_back_in_order_and_a_torn_tail_is_cut() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = Wal::open(dir.path()).unwrap();
+        for n in 0..3 {
+            wal.append(&batch(n)).unwrap();
+        }
+        let end = wal.end();
+        drop(wal);
+        // A crash in the middle of a fourth record.
+        let segment = segment_path(dir.path(), 0);
+        let mut file = OpenOptions::new().append(true).open(&segment).unwrap();
+        file.write_all(&[200, 0, 0, 0, 1, 2]).unwrap();
+        let wal = Wal::open(dir.path()).unwrap();
+        assert_eq!(wal.end(), end);
+        wal.append(&batch(3)).unwrap();
+        let mut reader = Reader::new(dir.path(), Position::default());
+        let mut seen = Vec::new();
+        while let Some(samples) = reader.next(wal.end()).unwrap() {
+            seen.push(samples[0].timestamp);
+        }
+        assert_eq!(seen, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn positions_survive_and_segments_roll_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("position-a");
+        assert_eq!(load_position(&path), None);
+        save_position(&path, Position { segment: 2, offset: 40 }).unwrap();
+        assert_eq!(load_position(&path), Some(Position { segment: 2, offset: 40 }));
+        let wal = Wal::open(&dir.path().join("wal")).unwrap();
+        let big: Vec<Sample> = (0..300_000)
+            .map(|i| Sample {
+                labels: Labels::from_pairs([("__name__", "y"), ("i", &*i.to_string())]),
+                timestamp: i,
+                value: 1.0,
+            })
+            .collect();
+        wal.append(&big).unwrap();
+        wal.append(&big).unwrap();
+        assert_eq!(wal.end().segment, 1, "the second record starts a new segment");
+        let mut reader = Reader::new(wal.dir(), Position::default());
+        assert_eq!(reader.next(wal.end()).unwrap().unwrap().len(), 300_000);
+        assert_eq!(reader.next(wal.end()).unwrap().unwrap().len(), 300_000);
+        wal.truncate_before(reader.position()).unwrap();
+        assert_eq!(wal.start().segment, 1);
+    }
+}

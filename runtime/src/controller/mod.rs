@@ -1,0 +1,323 @@
+//! The component controller: components as a graph of references,
+//! evaluated in dependency order; when a component's exports change, the
+//! components that refer to it are evaluated again and updated (and so on,
+//! transitively), while the others keep running untouched. Reloading
+//! applies a new config the same way: unchanged blocks keep their running
+//! component.
+
+mod eval;
+pub mod plan;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use river_analyzer::lint::Finding;
+use river_analyzer::Value;
+use river_syntax::{Severity, TextRange};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::args::Args;
+use crate::component::{Component, Ctx, Health, HealthKind, NodeState};
+use crate::components;
+use crate::globals::Globals;
+use crate::labels::Labels;
+use crate::metrics::Registry;
+pub use plan::{plan, Plan, PlannedNode, Source};
+
+/// One component in the graph.
+struct Node {
+    planned: PlannedNode,
+    state: Arc<NodeState>,
+    component: Arc<dyn Component>,
+    args: Args,
+    cancel: CancellationToken,
+    /// Kept alive while the component runs; its series go with it.
+    _metrics: Arc<Registry>,
+}
+
+/// What the API shows of a component.
+#[derive(Debug, Clone)]
+pub struct ComponentInfo {
+    pub id: String,
+    pub name: String,
+    pub health: Health,
+    pub arguments: Value,
+    pub exports: Value,
+    pub debug_info: Option<serde_json::Value>,
+    pub references: Vec<String>,
+    pub referenced_by: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct Controller {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    globals: Arc<Globals>,
+    nodes: Mutex<Vec<Node>>,
+    changed: mpsc::UnboundedSender<String>,
+    cancel: CancellationToken,
+}
+
+impl Controller {
+    /// Evaluates and starts every component of `plan`, in order. Any error
+    /// stops what was started and is returned, placed in its file.
+    pub fn start(plan: Plan, globals: Arc<Globals>) -> Result<Controller, Vec<Finding>> {
+        let (changed, receiver) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            globals,
+            nodes: Mutex::new(Vec::new()),
+            changed,
+            cancel: CancellationToken::new(),
+        });
+        let controller = Controller { inner };
+        let mut nodes = Vec::new();
+        for planned in plan.nodes {
+            match controller.build(planned, &nodes) {
+                Ok(node) => nodes.push(node),
+                Err(finding) => {
+                    for node in &nodes {
+                        node.cancel.cancel();
+                    }
+                    return Err(vec![*finding]);
+                }
+            }
+        }
+        *controller.inner.nodes.lock().expect("nodes lock") = nodes;
+        controller
+            .inner
+            .globals
+            .process_metrics
+            .gauge("agent_component_controller_running_components", "Number of running components.")
+            .set(controller.inner.nodes.lock().expect("nodes lock").len() as f64);
+        tokio::spawn(controller.clone().propagate(receiver));
+        Ok(controller)
+    }
+
+    pub fn globals(&self) -> &Arc<Globals> {
+        &self.inner.globals
+    }
+
+    /// Evaluates a node's arguments against the exports of `running` and
+    /// builds its component.
+    fn build(&self, planned: PlannedNode, running: &[Node]) -> Result<Node, Box<Finding>> {
+        let args = evaluate(&planned, running)?;
+        let builder =
+            components::builder(&planned.name).expect("the plan holds only runnable components");
+        let state = Arc::new(NodeState {
+            exports: Mutex::new(Value::Object(Default::default())),
+            health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
+        });
+        let cancel = self.inner.cancel.child_token();
+        let metrics = Arc::new(Registry::with_labels(Labels::from_pairs([(
+            "component_id",
+            planned.id.as_str(),
+        )])));
+        self.inner.globals.gatherer.register(&metrics);
+        let ctx = Ctx {
+            id: planned.id.clone(),
+            data_dir: self.inner.globals.storage_path.join(&planned.id),
+            globals: self.inner.globals.clone(),
+            metrics: metrics.clone(),
+            cancel: cancel.clone(),
+            state: state.clone(),
+            changed: self.inner.changed.clone(),
+        };
+        let component = builder(ctx.clone(), &args).map_err(|message| {
+            cancel.cancel();
+            placed_error(&planned, planned.range, format!("{}: {message}", planned.id))
+        })?;
+        let mut health = state.health.lock().expect("health lock");
+        if health.kind == HealthKind::Unknown {
+            *health = Health::new(HealthKind::Healthy, "started");
+        }
+        drop(health);
+        Ok(Node { planned, state, component, args, cancel, _metrics: metrics })
+    }
+
+    /// Re-evaluates the dependents of components whose exports changed.
+    async fn propagate(self, mut receiver: mpsc::UnboundedReceiver<String>) {
+        loop {
+            let first = tokio::select! {
+                _ = self.inner.cancel.cancelled() => return,
+                id = receiver.recv() => match id { Some(id) => id, None => return },
+            };
+            let mut dirty: HashSet<String> = HashSet::from([first]);
+            while let Ok(id) = receiver.try_recv() {
+                dirty.insert(id);
+            }
+            self.update_dependents(&dirty);
+        }
+    }
+
+    fn update_dependents(&self, dirty: &HashSet<String>) {
+        let mut nodes = self.inner.nodes.lock().expect("nodes lock");
+        for i in 0..nodes.len() {
+            if !nodes[i].planned.deps.iter().any(|d| dirty.contains(d)) {
+                continue;
+            }
+            let result = evaluate(&nodes[i].planned, &nodes);
+            let node = &mut nodes[i];
+            match result {
+                Ok(args) => {
+                    if args.to_value() == node.args.to_value() {
+                        continue;
+                    }
+                    match node.component.update(&args) {
+                        Ok(()) => node.args = args,
+                        Err(message) => set_unhealthy(node, &message),
+                    }
+                }
+                Err(finding) => set_unhealthy(node, &finding.message),
+            }
+        }
+    }
+
+    /// Applies a new config: it is checked first (every error keeps the
+    /// running pipeline as it is); then removed components stop, new ones
+    /// start, changed ones get their new arguments, and unchanged ones
+    /// keep running untouched.
+    pub fn reload(&self, plan: Plan) -> Result<(), Vec<Finding>> {
+        let mut nodes = self.inner.nodes.lock().expect("nodes lock");
+        let old: HashMap<String, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.planned.id.clone(), i)).collect();
+        let is_new =
+            |p: &PlannedNode| old.get(&p.id).is_none_or(|&i| nodes[i].planned.name != p.name);
+        // Check what can be checked without starting anything: changed and
+        // new blocks whose references all run already.
+        let new_ids: HashSet<&str> =
+            plan.nodes.iter().filter(|p| is_new(p)).map(|p| p.id.as_str()).collect();
+        let mut errors = Vec::new();
+        for planned in &plan.nodes {
+            let changed =
+                old.get(&planned.id).is_none_or(|&i| nodes[i].planned.text != planned.text);
+            if changed && planned.deps.iter().all(|d| !new_ids.contains(d.as_str())) {
+                if let Err(finding) = evaluate(planned, &nodes) {
+                    errors.push(*finding);
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut previous: Vec<Option<Node>> =
+            std::mem::take(&mut *nodes).into_iter().map(Some).collect();
+        let mut next: Vec<Node> = Vec::new();
+        for planned in plan.nodes {
+            let kept = old
+                .get(&planned.id)
+                .and_then(|&i| previous[i].take())
+                .filter(|n| n.planned.name == planned.name);
+            match kept {
+                Some(mut node) if node.planned.text == planned.text => {
+                    node.planned = planned;
+                    next.push(node);
+                }
+                Some(mut node) => {
+                    let all: Vec<&Node> = next.iter().chain(previous.iter().flatten()).collect();
+                    match evaluate_in(&planned, &all) {
+                        Ok(args) => match node.component.update(&args) {
+                            Ok(()) => node.args = args,
+                            Err(message) => {
+                                errors.push(*placed_error(&planned, planned.range, message))
+                            }
+                        },
+                        Err(finding) => errors.push(*finding),
+                    }
+                    node.planned = planned;
+                    next.push(node);
+                }
+                // New: everything it refers to comes before it in `next`.
+                None => match self.build(planned, &next) {
+                    Ok(node) => next.push(node),
+                    Err(finding) => errors.push(*finding),
+                },
+            }
+        }
+        for node in previous.into_iter().flatten() {
+            node.cancel.cancel();
+        }
+        self.inner
+            .globals
+            .process_metrics
+            .gauge("agent_component_controller_running_components", "Number of running components.")
+            .set(next.len() as f64);
+        *nodes = next;
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Every component, in dependency order.
+    pub fn components(&self) -> Vec<ComponentInfo> {
+        let nodes = self.inner.nodes.lock().expect("nodes lock");
+        nodes
+            .iter()
+            .map(|node| ComponentInfo {
+                id: node.planned.id.clone(),
+                name: node.planned.name.clone(),
+                health: node.state.health.lock().expect("health lock").clone(),
+                arguments: node.args.to_value(),
+                exports: node.state.exports.lock().expect("exports lock").clone(),
+                debug_info: node.component.debug_info(),
+                references: node.planned.deps.clone(),
+                referenced_by: nodes
+                    .iter()
+                    .filter(|n| n.planned.deps.contains(&node.planned.id))
+                    .map(|n| n.planned.id.clone())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Stops every component and waits (at most `grace`) for their tasks
+    /// to finish flushing.
+    pub async fn shutdown(&self, grace: std::time::Duration) {
+        self.inner.cancel.cancel();
+        let tasks = &self.inner.globals.tasks;
+        tasks.close();
+        if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
+            tracing::warn!("some components did not stop within {grace:?}");
+        }
+    }
+}
+
+fn set_unhealthy(node: &Node, message: &str) {
+    *node.state.health.lock().expect("health lock") = Health::new(HealthKind::Unhealthy, message);
+}
+
+/// A block that refers to no component (a config block such as `logging`).
+pub fn evaluate_alone(planned: &PlannedNode) -> Result<Args, Box<Finding>> {
+    evaluate_in(planned, &[])
+}
+
+fn evaluate(planned: &PlannedNode, running: &[Node]) -> Result<Args, Box<Finding>> {
+    let all: Vec<&Node> = running.iter().collect();
+    evaluate_in(planned, &all)
+}
+
+fn evaluate_in(planned: &PlannedNode, running: &[&Node]) -> Result<Args, Box<Finding>> {
+    let exports: HashMap<String, Value> = running
+        .iter()
+        .map(|n| (n.planned.id.clone(), n.state.exports.lock().expect("exports lock").clone()))
+        .collect();
+    eval::evaluate(&planned.green, planned.range.start(), &eval::Exports(&exports))
+        .map_err(|e| placed_error(planned, e.range, e.message))
+}
+
+fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box<Finding> {
+    Box::new(Finding {
+        rule: "evaluation-error",
+        severity: Severity::Error,
+        file: planned.file.clone(),
+        range,
+        message,
+        help: Vec::new(),
+        related: Vec::new(),
+        fix: None,
+    })
+}

@@ -1,0 +1,154 @@
+//! From source files to a plan: the config's components in an order where
+//! each comes after the components it refers to, or the findings that make
+//! `flow run` refuse it. The analyzer decides what is wrong (the same
+//! rules as `flowlint`, error level only); this module adds what only the
+//! runtime knows: which components this build can run.
+
+use std::collections::HashMap;
+
+use river_analyzer::db::{item_key, Config, Database, File};
+use river_analyzer::lint::{config_all_findings, config_graph, Finding};
+use river_syntax::ast::AstNode;
+use river_syntax::{GreenNode, Severity, TextRange};
+
+use crate::components;
+
+/// A config as files: its path (as reports name it) and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: String,
+    pub text: String,
+}
+
+/// One component of a plan.
+#[derive(Debug, Clone)]
+pub struct PlannedNode {
+    /// `prometheus.scrape.default`.
+    pub id: String,
+    pub name: String,
+    pub file: String,
+    pub range: TextRange,
+    /// The block, for evaluation.
+    pub green: GreenNode,
+    /// The block's text: an unchanged block keeps its component on reload.
+    pub text: String,
+    /// Ids of the components it refers to.
+    pub deps: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// In dependency order.
+    pub nodes: Vec<PlannedNode>,
+    /// Config blocks (`logging`), by name.
+    pub config_blocks: Vec<PlannedNode>,
+}
+
+/// The plan of `sources`, or every error-level finding.
+pub fn plan(sources: &[Source]) -> Result<Plan, Vec<Finding>> {
+    let db = Database::default();
+    let files: Vec<File> =
+        sources.iter().map(|s| File::new(&db, s.path.clone(), s.text.clone())).collect();
+    let config = Config::new(&db, files);
+    let mut errors: Vec<Finding> = config_all_findings(&db, config)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let graph = config_graph(&db, config);
+    let mut nodes = Vec::new();
+    let mut config_blocks = Vec::new();
+    for (item, targets) in &graph.edges {
+        let name = item.name(&db).clone();
+        let range = item.range(&db);
+        let file = item.file(&db).path(&db).clone();
+        let syntax = item.syntax(&db);
+        let node = PlannedNode {
+            id: item_key(&db, *item),
+            name: name.clone(),
+            file: file.clone(),
+            range,
+            green: syntax.green.clone(),
+            text: syntax.block().syntax().text().to_string(),
+            deps: targets.iter().map(|t| item_key(&db, *t)).collect(),
+        };
+        if item.label(&db).is_none() {
+            if !CONFIG_BLOCKS.contains(&name.as_str()) {
+                errors.push(refusal(
+                    &file,
+                    range,
+                    format!("the `{name}` block is not supported by `flow run` yet"),
+                ));
+            }
+            config_blocks.push(node);
+        } else if components::builder(&name).is_none() {
+            let known = river_analyzer::schema::registry().get(&name).is_some();
+            if known {
+                errors.push(refusal(
+                    &file,
+                    range,
+                    format!(
+                        "component `{name}` is not implemented by this build of `flow run` yet"
+                    ),
+                ));
+            }
+        } else {
+            nodes.push(node);
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.file, a.range.start()).cmp(&(&b.file, b.range.start())));
+        return Err(errors);
+    }
+    Ok(Plan { nodes: dependency_order(nodes), config_blocks })
+}
+
+/// The config blocks `flow run` reads.
+const CONFIG_BLOCKS: [&str; 1] = ["logging"];
+
+fn refusal(file: &str, range: TextRange, message: String) -> Finding {
+    Finding {
+        rule: "not-runnable",
+        severity: Severity::Error,
+        file: file.to_owned(),
+        range,
+        message,
+        help: Vec::new(),
+        related: Vec::new(),
+        fix: None,
+    }
+}
+
+/// Orders nodes so that each follows its dependencies (the analyzer has
+/// refused cycles already); otherwise the source order is kept. Iterative,
+/// so a long chain of components cannot exhaust the stack.
+fn dependency_order(nodes: Vec<PlannedNode>) -> Vec<PlannedNode> {
+    let index: HashMap<&str, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut placed = vec![false; nodes.len()];
+    let mut order = Vec::with_capacity(nodes.len());
+    for root in 0..nodes.len() {
+        let mut stack = vec![(root, 0usize)];
+        while let Some((node, next_dep)) = stack.pop() {
+            if next_dep == 0 {
+                if placed[node] {
+                    continue;
+                }
+                placed[node] = true;
+            }
+            let deps = &nodes[node].deps;
+            let pending = deps[next_dep.min(deps.len())..]
+                .iter()
+                .position(|d| index.get(d.as_str()).is_some_and(|&i| !placed[i]));
+            match pending {
+                Some(offset) => {
+                    let at = next_dep + offset;
+                    stack.push((node, at + 1));
+                    stack.push((index[deps[at].as_str()], 0));
+                }
+                None => order.push(node),
+            }
+        }
+    }
+    let mut slots: Vec<Option<PlannedNode>> = nodes.into_iter().map(Some).collect();
+    order.into_iter().map(|i| slots[i].take().expect("each node placed once")).collect()
+}

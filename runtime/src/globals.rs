@@ -1,0 +1,43 @@
+//! What every component of a process shares: the flags of `flow run`, the
+//! metrics gatherer, the HTTP client, the server's routes (served in
+//! process for targets at the memory address) and the task tracker that
+//! shutdown waits on.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use tokio_util::task::TaskTracker;
+
+use crate::metrics::{Gatherer, Registry};
+
+pub struct Globals {
+    /// `--server.http.listen-addr`.
+    pub listen_addr: String,
+    /// `--server.http.memory-addr`: requests to it are served in process.
+    pub memory_addr: String,
+    /// `--storage.path`.
+    pub storage_path: PathBuf,
+    pub gatherer: Gatherer,
+    /// The process's own metrics (the controller's among them).
+    pub process_metrics: Arc<Registry>,
+    /// The HTTP server's routes, set once the server is built.
+    pub router: OnceLock<axum::Router>,
+    pub tasks: TaskTracker,
+}
+
+impl Globals {
+    pub fn new(listen_addr: String, memory_addr: String, storage_path: PathBuf) -> Arc<Globals> {
+        let process_metrics = Arc::new(Registry::default());
+        let gatherer = Gatherer::default();
+        gatherer.register(&process_metrics);
+        Arc::new(Globals {
+            listen_addr,
+            memory_addr,
+            storage_path,
+            gatherer,
+            process_metrics,
+            router: OnceLock::new(),
+            tasks: TaskTracker::new(),
+        })
+    }
+}

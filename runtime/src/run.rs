@@ -1,0 +1,203 @@
+//! `flow run`: read the config (a file, a directory's `*.river` files, or a
+//! Prometheus or Promtail YAML through the converter), refuse it with
+//! findings or start it, serve HTTP, reload on request or SIGHUP, and stop
+//! gracefully on SIGINT or SIGTERM.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use river_analyzer::lint::Finding;
+use tokio::net::TcpListener;
+
+use crate::controller::{plan, Controller, Plan, Source};
+use crate::globals::Globals;
+use crate::server;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigFormat {
+    River,
+    Prometheus,
+    Promtail,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub path: PathBuf,
+    pub format: ConfigFormat,
+    pub listen_addr: String,
+    pub memory_addr: String,
+    pub storage_path: PathBuf,
+}
+
+/// Why `flow run` did not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The config could not be read, or the server could not listen.
+    Io(String),
+    /// The config is refused: the sources, for rendering, and the findings.
+    Refused(Vec<Source>, Vec<Finding>),
+    /// A legacy config did not convert: the converter's findings.
+    NotConverted(Vec<String>),
+}
+
+/// The sources of a config: a file, or the `*.river` files of a directory
+/// (sorted by name); legacy formats are converted first.
+pub fn load(path: &Path, format: ConfigFormat) -> Result<Vec<Source>, StartError> {
+    let io = |e: std::io::Error| StartError::Io(format!("cannot read {}: {e}", path.display()));
+    if format != ConfigFormat::River {
+        let text = std::fs::read_to_string(path).map_err(io)?;
+        let source_format = if format == ConfigFormat::Prometheus {
+            river_convert::SourceFormat::Prometheus
+        } else {
+            river_convert::SourceFormat::Promtail
+        };
+        let conversion =
+            river_convert::convert_named(&path.display().to_string(), &text, source_format);
+        let findings: Vec<String> = conversion.findings.iter().map(ToString::to_string).collect();
+        return match conversion.output {
+            Some(output) if !conversion.blocked() => {
+                Ok(vec![Source { path: format!("{} (converted)", path.display()), text: output }])
+            }
+            _ => Err(StartError::NotConverted(findings)),
+        };
+    }
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "river") && p.is_file())
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(StartError::Io(format!("{} has no .river files", path.display())));
+        }
+        return files
+            .into_iter()
+            .map(|p| {
+                Ok(Source {
+                    text: std::fs::read_to_string(&p).map_err(io)?,
+                    path: p.display().to_string(),
+                })
+            })
+            .collect();
+    }
+    Ok(vec![Source {
+        path: path.display().to_string(),
+        text: std::fs::read_to_string(path).map_err(io)?,
+    }])
+}
+
+/// Reads and plans the config, or says why not.
+pub fn load_plan(options: &Options) -> Result<(Vec<Source>, Plan), StartError> {
+    let sources = load(&options.path, options.format)?;
+    match plan(&sources) {
+        Ok(plan) => Ok((sources, plan)),
+        Err(findings) => Err(StartError::Refused(sources, findings)),
+    }
+}
+
+/// A started pipeline and its server.
+pub struct Running {
+    pub controller: Controller,
+    pub address: std::net::SocketAddr,
+    options: Options,
+    server_stop: tokio_util::sync::CancellationToken,
+}
+
+/// Starts the components of `plan` and the HTTP server.
+pub async fn start(
+    options: Options,
+    sources: Vec<Source>,
+    plan: Plan,
+) -> Result<Running, StartError> {
+    let globals = Globals::new(
+        options.listen_addr.clone(),
+        options.memory_addr.clone(),
+        options.storage_path.clone(),
+    );
+    std::fs::create_dir_all(&options.storage_path).map_err(|e| {
+        StartError::Io(format!("cannot create {}: {e}", options.storage_path.display()))
+    })?;
+    let listener = TcpListener::bind(&options.listen_addr)
+        .await
+        .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.listen_addr)))?;
+    let address = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+    let controller = Controller::start(plan, globals.clone())
+        .map_err(|findings| StartError::Refused(sources, findings))?;
+    let reload = reloader(controller.clone(), options.clone());
+    let router = server::router(controller.clone(), reload);
+    let _ = globals.router.set(router.clone());
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        let served =
+            axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await;
+        if let Err(e) = served {
+            tracing::error!("the HTTP server failed: {e}");
+        }
+    });
+    tracing::info!(address = %address, "flow run started");
+    Ok(Running { controller, address, options, server_stop: cancel })
+}
+
+/// Reads the config again and applies it; the message is what to show.
+pub fn reloader(controller: Controller, options: Options) -> server::Reload {
+    Arc::new(move || {
+        let (_, plan) = load_plan(&options).map_err(describe)?;
+        controller.reload(plan).map_err(|findings| findings_text(&findings))?;
+        tracing::info!("config reloaded");
+        Ok(())
+    })
+}
+
+fn describe(error: StartError) -> String {
+    match error {
+        StartError::Io(message) => message,
+        StartError::Refused(_, findings) => findings_text(&findings),
+        StartError::NotConverted(findings) => findings.join("\n"),
+    }
+}
+
+fn findings_text(findings: &[Finding]) -> String {
+    findings.iter().map(|f| format!("{}: {}", f.file, f.message)).collect::<Vec<_>>().join("\n")
+}
+
+impl Running {
+    /// Serves until SIGINT or SIGTERM, reloading on SIGHUP; then stops the
+    /// components, giving them `grace` to flush.
+    pub async fn run_until_signalled(self, grace: Duration) {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut hangup = signal(SignalKind::hangup()).expect("a SIGHUP handler installs");
+        let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler installs");
+        let mut interrupt = signal(SignalKind::interrupt()).expect("a SIGINT handler installs");
+        let reload = reloader(self.controller.clone(), self.options.clone());
+        loop {
+            tokio::select! {
+                _ = hangup.recv() => {
+                    let reload = reload.clone();
+                    match tokio::task::spawn_blocking(move || reload()).await {
+                        Ok(Err(message)) => tracing::error!("reload refused, the running config is kept:\n{message}"),
+                        Err(e) => tracing::error!("reload failed: {e}"),
+                        Ok(Ok(())) => {}
+                    }
+                }
+                _ = terminate.recv() => break,
+                _ = interrupt.recv() => break,
+            }
+        }
+        tracing::info!("shutting down");
+        self.controller.shutdown(grace).await;
+        self.server_stop.cancel();
+    }
+}
+
+/// The `logging` block's `level` and `format` (`info` and `logfmt` by
+/// default).
+pub fn logging(plan: &Plan) -> (String, String) {
+    let block = plan.config_blocks.iter().find(|b| b.name == "logging");
+    let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok()).unwrap_or_default();
+    let level = args.get_or("level", "info".to_owned()).unwrap_or_else(|_| "info".into());
+    let format = args.get_or("format", "logfmt".to_owned()).unwrap_or_else(|_| "logfmt".into());
+    (level, format)
+}

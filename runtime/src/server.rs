@@ -1,0 +1,142 @@
+//! The HTTP server of `flow run`: the process's metrics, readiness and
+//! health, reload, and the JSON API over components. Secrets show as
+//! `(secret)` here as everywhere.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use river_analyzer::{Number, Value};
+
+use crate::component::HealthKind;
+use crate::controller::{ComponentInfo, Controller};
+
+/// Reloads the config from where it was read; the error is shown as is.
+pub type Reload = Arc<dyn Fn() -> Result<(), String> + Send + Sync>;
+
+#[derive(Clone)]
+struct AppState {
+    controller: Controller,
+    reload: Reload,
+}
+
+pub fn router(controller: Controller, reload: Reload) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/-/ready", get(|| async { "Agent is Ready.\n" }))
+        .route("/-/healthy", get(healthy))
+        .route("/-/reload", get(reload_config).post(reload_config))
+        .route("/api/v0/web/components", get(list))
+        .route("/api/v0/web/components/{id}", get(detail))
+        .route("/api/v0/component/{id}/metrics", get(component_metrics))
+        .with_state(AppState { controller, reload })
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state.controller.globals().gatherer.render();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
+
+async fn healthy(State(state): State<AppState>) -> Response {
+    let unhealthy: Vec<String> = state
+        .controller
+        .components()
+        .into_iter()
+        .filter(|c| c.health.kind == HealthKind::Unhealthy)
+        .map(|c| format!("{}: {}", c.id, c.health.message))
+        .collect();
+    if unhealthy.is_empty() {
+        (StatusCode::OK, "All components are healthy.\n".to_owned()).into_response()
+    } else {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("unhealthy components:\n{}\n", unhealthy.join("\n")),
+        )
+            .into_response()
+    }
+}
+
+async fn reload_config(State(state): State<AppState>) -> Response {
+    let reload = state.reload.clone();
+    match tokio::task::spawn_blocking(move || reload()).await {
+        Ok(Ok(())) => (StatusCode::OK, "config reloaded\n".to_owned()).into_response(),
+        Ok(Err(message)) => (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let components: Vec<serde_json::Value> =
+        state.controller.components().iter().map(summary).collect();
+    Json(serde_json::Value::Array(components))
+}
+
+async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match state.controller.components().into_iter().find(|c| c.id == id) {
+        Some(component) => {
+            let mut json = summary(&component);
+            json["arguments"] = to_json(&component.arguments);
+            json["exports"] = to_json(&component.exports);
+            json["debugInfo"] = component.debug_info.clone().unwrap_or(serde_json::Value::Null);
+            Json(json).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, format!("no component {id:?}\n")).into_response(),
+    }
+}
+
+/// The metrics of an exporter component, served for its own target.
+async fn component_metrics(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let exists = state
+        .controller
+        .components()
+        .iter()
+        .any(|c| c.id == id && c.name == "prometheus.exporter.self");
+    if !exists {
+        return (StatusCode::NOT_FOUND, format!("no exporter {id:?}\n")).into_response();
+    }
+    metrics(State(state)).await
+}
+
+fn summary(component: &ComponentInfo) -> serde_json::Value {
+    let updated =
+        component.health.updated.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    serde_json::json!({
+        "id": component.id,
+        "name": component.name,
+        "label": component.id.strip_prefix(&format!("{}.", component.name)).unwrap_or_default(),
+        "health": {
+            "state": component.health.kind.as_str(),
+            "message": component.health.message,
+            "updatedTime": format!("{}.{:03}", updated.as_secs(), updated.subsec_millis()),
+        },
+        "referencesTo": component.references,
+        "referencedBy": component.referenced_by,
+    })
+}
+
+/// A River value as JSON: secrets hidden, receivers and other handles by
+/// their type.
+pub fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Number(n) => number(*n),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Array(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Object(fields) => {
+            serde_json::Value::Object(fields.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+        Value::Function(name, _) => serde_json::Value::String(format!("function {name}")),
+        Value::Secret(_) => serde_json::Value::String("(secret)".into()),
+        Value::Capsule(kind, _) => serde_json::Value::String(format!("capsule({kind})")),
+    }
+}
+
+fn number(n: Number) -> serde_json::Value {
+    serde_json::Number::from_f64(n.as_f64())
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
