@@ -70,6 +70,14 @@ fn configs_with_errors_are_refused_with_their_place() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("not implemented by this build"), "{err}");
 
+    let (code, err) = refused("prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\n\tclustering {\n\t\tenabled = true\n\t}\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`clustering` of `prometheus.scrape` is not supported")
+            && err.contains("config.river:5"),
+        "{err}"
+    );
+
     let (code, err) = refused("local.file \"x\" {\n\tfilename = \"/no/such/file\"\n}\n");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("/no/such/file"), "{err}");

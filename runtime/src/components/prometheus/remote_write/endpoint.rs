@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::wal::{self, Position, Reader, Wal};
 use super::Shared;
 use crate::args::Args;
+use crate::components::http_client::HttpClient;
 use crate::components::prometheus::proto;
 use crate::labels::Labels;
 use crate::relabel::{self, Rule};
@@ -24,10 +25,9 @@ pub struct Endpoint {
     /// Its name in metrics and in its position file.
     pub name: String,
     pub url: String,
-    pub timeout: Duration,
     pub headers: Vec<(String, String)>,
-    pub basic_auth: Option<(String, String)>,
-    pub bearer_token: Option<String>,
+    pub client: HttpClient,
+    pub sample_age_limit: Duration,
     pub max_samples_per_send: usize,
     pub batch_send_deadline: Duration,
     pub min_backoff: Duration,
@@ -44,34 +44,15 @@ impl Endpoint {
             None => format!("{:x}", md5::compute(url.as_bytes()))[..6].to_owned(),
         };
         let queue = args.block("queue_config").cloned().unwrap_or_default();
-        let basic_auth = match args.block("basic_auth") {
-            Some(auth) => {
-                let password = match auth.get::<river_analyzer::value::Secret>("password")? {
-                    Some(secret) => secret.0.to_string(),
-                    None => match auth.get::<String>("password_file")? {
-                        Some(file) => read_trimmed(&file)?,
-                        None => String::new(),
-                    },
-                };
-                Some((auth.get_or("username", String::new())?, password))
-            }
-            None => None,
-        };
-        let bearer_token = match args.get::<river_analyzer::value::Secret>("bearer_token")? {
-            Some(secret) => Some(secret.0.to_string()),
-            None => {
-                args.get::<String>("bearer_token_file")?.map(|f| read_trimmed(&f)).transpose()?
-            }
-        };
         let headers: indexmap::IndexMap<String, String> =
             args.get_or("headers", Default::default())?;
+        let timeout = args.get_or("remote_timeout", Duration::from_secs(30))?;
         Ok(Endpoint {
             name,
             url,
-            timeout: args.get_or("remote_timeout", Duration::from_secs(30))?,
             headers: headers.into_iter().collect(),
-            basic_auth,
-            bearer_token,
+            client: HttpClient::from_args(args, timeout)?,
+            sample_age_limit: queue.get_or("sample_age_limit", Duration::ZERO)?,
             max_samples_per_send: queue.get_or("max_samples_per_send", 2000u64)?.max(1) as usize,
             batch_send_deadline: queue.get_or("batch_send_deadline", Duration::from_secs(5))?,
             min_backoff: queue.get_or("min_backoff", Duration::from_millis(30))?,
@@ -92,12 +73,6 @@ fn sanitize(name: &str) -> String {
     name.chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .collect()
-}
-
-fn read_trimmed(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path)
-        .map(|s| s.trim().to_owned())
-        .map_err(|e| format!("cannot read {path}: {e}"))
 }
 
 /// Samples delivered since the last line in the log, written every
@@ -152,17 +127,13 @@ pub async fn run(
         wal::load_position(&position_file).map(|p| p.max(wal.start())).unwrap_or_else(|| wal.end());
     shared.set_position(&endpoint.name, start);
     let mut reader = Reader::new(wal.dir(), start);
-    let client = reqwest::Client::builder()
-        .timeout(endpoint.timeout)
-        .build()
-        .expect("a default HTTP client builds");
     let metrics = shared.endpoint_metrics(&endpoint);
     let mut report = Report::default();
     loop {
         let (batch, stopping) = gather(wal, &mut reader, &endpoint, &stop).await;
         if !batch.is_empty() {
-            let samples = prepare(batch, &external, &endpoint.write_relabel);
-            match send_all(&client, &endpoint, &samples, &stop, &metrics).await {
+            let samples = prepare(batch, &external, &endpoint);
+            match send_all(&endpoint, &samples, &stop, &metrics).await {
                 Outcome::Sent => report.delivered += samples.len(),
                 Outcome::Dropped => {}
                 Outcome::Stopped => return,
@@ -223,10 +194,17 @@ async fn gather(
     }
 }
 
-/// External labels (where a series lacks them), then write relabelling.
-fn prepare(batch: Vec<Sample>, external: &Labels, rules: &[Rule]) -> Vec<Sample> {
+/// Samples past `sample_age_limit` dropped, external labels added (where a
+/// series lacks them), then write relabelling.
+fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sample> {
+    let rules = &endpoint.write_relabel;
+    let oldest = match endpoint.sample_age_limit {
+        Duration::ZERO => i64::MIN,
+        limit => crate::series::now_ms() - limit.as_millis() as i64,
+    };
     batch
         .into_iter()
+        .filter(|sample| sample.timestamp >= oldest)
         .filter_map(|mut sample| {
             for (name, value) in external.iter() {
                 if sample.labels.get(name).is_none() {
@@ -242,14 +220,13 @@ fn prepare(batch: Vec<Sample>, external: &Labels, rules: &[Rule]) -> Vec<Sample>
 }
 
 async fn send_all(
-    client: &reqwest::Client,
     endpoint: &Endpoint,
     samples: &[Sample],
     stop: &CancellationToken,
     metrics: &super::EndpointMetrics,
 ) -> Outcome {
     for chunk in samples.chunks(endpoint.max_samples_per_send) {
-        match send(client, endpoint, chunk, stop, metrics).await {
+        match send(endpoint, chunk, stop, metrics).await {
             Outcome::Sent | Outcome::Dropped => {}
             Outcome::Stopped => return Outcome::Stopped,
         }
@@ -259,7 +236,6 @@ async fn send_all(
 
 /// Sends one request, retrying what can succeed later.
 async fn send(
-    client: &reqwest::Client,
     endpoint: &Endpoint,
     samples: &[Sample],
     stop: &CancellationToken,
@@ -269,7 +245,9 @@ async fn send(
     let mut backoff = endpoint.min_backoff;
     loop {
         let started = Instant::now();
-        let mut request = client
+        let mut request = endpoint
+            .client
+            .http
             .post(&endpoint.url)
             .header("Content-Encoding", "snappy")
             .header("Content-Type", "application/x-protobuf")
@@ -279,13 +257,7 @@ async fn send(
         for (name, value) in &endpoint.headers {
             request = request.header(name, value);
         }
-        if let Some((user, password)) = &endpoint.basic_auth {
-            request = request.basic_auth(user, Some(password));
-        }
-        if let Some(token) = &endpoint.bearer_token {
-            request = request.bearer_auth(token);
-        }
-        let outcome = request.send().await;
+        let outcome = endpoint.client.authorize(request).send().await;
         metrics.duration.add(started.elapsed().as_secs_f64());
         let retry = match outcome {
             Ok(response) if response.status().is_success() => {

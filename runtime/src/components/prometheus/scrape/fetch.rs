@@ -4,81 +4,22 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use river_analyzer::value::Secret;
 use tower::ServiceExt;
 
 use super::target::Target;
 use super::Settings;
 use crate::args::Args;
 use crate::component::Ctx;
+use crate::components::http_client::HttpClient;
 
 const ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
-pub struct Client {
-    http: reqwest::Client,
-    basic_auth: Option<(String, Option<String>)>,
-    bearer: Option<String>,
-    authorization: Option<(String, String)>,
-}
+pub struct Client(HttpClient);
 
 impl Client {
     pub fn from_args(args: &Args, timeout: Duration) -> Result<Client, String> {
-        let mut builder = reqwest::Client::builder().timeout(timeout);
-        if !args.get_or("follow_redirects", true)? {
-            builder = builder.redirect(reqwest::redirect::Policy::none());
-        }
-        if let Some(proxy) = args.get::<String>("proxy_url")? {
-            builder =
-                builder.proxy(reqwest::Proxy::all(&proxy).map_err(|e| format!("proxy_url: {e}"))?);
-        }
-        if let Some(tls) = args.block("tls_config") {
-            if tls.get_or("insecure_skip_verify", false)? {
-                builder = builder.danger_accept_invalid_certs(true);
-            }
-            let ca = match tls.get::<String>("ca_pem")? {
-                Some(pem) => Some(pem.into_bytes()),
-                None => tls.get::<String>("ca_file")?.map(|f| read(&f)).transpose()?,
-            };
-            if let Some(ca) = ca {
-                let cert =
-                    reqwest::Certificate::from_pem(&ca).map_err(|e| format!("tls_config: {e}"))?;
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let basic_auth = match args.block("basic_auth") {
-            Some(auth) => {
-                let password = match auth.get::<Secret>("password")? {
-                    Some(secret) => Some(secret.0.to_string()),
-                    None => {
-                        auth.get::<String>("password_file")?.map(|f| read_text(&f)).transpose()?
-                    }
-                };
-                Some((auth.get_or("username", String::new())?, password))
-            }
-            None => None,
-        };
-        let bearer = match args.get::<Secret>("bearer_token")? {
-            Some(secret) => Some(secret.0.to_string()),
-            None => args.get::<String>("bearer_token_file")?.map(|f| read_text(&f)).transpose()?,
-        };
-        let authorization = match args.block("authorization") {
-            Some(auth) => {
-                let kind = auth.get_or("type", "Bearer".to_owned())?;
-                let credentials = match auth.get::<Secret>("credentials")? {
-                    Some(secret) => secret.0.to_string(),
-                    None => auth
-                        .get::<String>("credentials_file")?
-                        .map(|f| read_text(&f))
-                        .transpose()?
-                        .unwrap_or_default(),
-                };
-                Some((kind, credentials))
-            }
-            None => None,
-        };
-        let http = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Client { http, basic_auth, bearer, authorization })
+        HttpClient::from_args(args, timeout).map(Client)
     }
 
     /// The body and whether it is OpenMetrics.
@@ -92,22 +33,14 @@ impl Client {
         if target.address == ctx.globals.memory_addr {
             return in_process(ctx, target, settings, &timeout_header).await;
         }
-        let mut request = self
+        let request = self
+            .0
             .http
             .get(target.url())
             .header("Accept", ACCEPT)
             .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
             .header("X-Prometheus-Scrape-Timeout-Seconds", &timeout_header);
-        if let Some((user, password)) = &self.basic_auth {
-            request = request.basic_auth(user, password.as_ref());
-        }
-        if let Some(token) = &self.bearer {
-            request = request.bearer_auth(token);
-        }
-        if let Some((kind, credentials)) = &self.authorization {
-            request = request.header("Authorization", format!("{kind} {credentials}"));
-        }
-        let response = request.send().await.map_err(|e| describe(&e))?;
+        let response = self.0.authorize(request).send().await.map_err(|e| describe(&e))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("server returned HTTP status {status}"));
@@ -171,14 +104,4 @@ fn describe(error: &reqwest::Error) -> String {
     } else {
         error.to_string()
     }
-}
-
-fn read(path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
-}
-
-fn read_text(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path)
-        .map(|s| s.trim().to_owned())
-        .map_err(|e| format!("cannot read {path}: {e}"))
 }

@@ -1,0 +1,146 @@
+//! The HTTP client settings components share (`prometheus.scrape`, the
+//! endpoints of `prometheus.remote_write`): authentication, proxy, TLS,
+//! redirects and HTTP/2, as one `reqwest` client and the headers it adds.
+
+use std::time::Duration;
+
+use river_analyzer::value::Secret;
+
+use crate::args::Args;
+
+/// A client and the credentials it sends with each request.
+#[derive(Clone)]
+pub struct HttpClient {
+    pub http: reqwest::Client,
+    basic_auth: Option<(String, Option<String>)>,
+    /// The whole `Authorization` header (bearer tokens included).
+    authorization: Option<String>,
+}
+
+impl HttpClient {
+    pub fn from_args(args: &Args, timeout: Duration) -> Result<HttpClient, String> {
+        let mut builder = reqwest::Client::builder().timeout(timeout);
+        if !args.get_or("follow_redirects", true)? {
+            builder = builder.redirect(reqwest::redirect::Policy::none());
+        }
+        if !args.get_or("enable_http2", true)? {
+            builder = builder.http1_only();
+        }
+        builder = proxy(args, builder)?;
+        if let Some(tls) = args.block("tls_config") {
+            builder = tls_config(tls, builder)?;
+        }
+        let basic_auth = match args.block("basic_auth") {
+            Some(auth) => Some((
+                auth.get_or("username", String::new())?,
+                secret_or_file(auth, "password", "password_file")?,
+            )),
+            None => None,
+        };
+        let authorization = match args.block("authorization") {
+            Some(auth) => {
+                let kind = auth.get_or("type", "Bearer".to_owned())?;
+                let credentials =
+                    secret_or_file(auth, "credentials", "credentials_file")?.unwrap_or_default();
+                Some(format!("{kind} {credentials}"))
+            }
+            None => secret_or_file(args, "bearer_token", "bearer_token_file")?
+                .map(|t| format!("Bearer {t}")),
+        };
+        let http = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(HttpClient { http, basic_auth, authorization })
+    }
+
+    /// Adds the credentials to a request.
+    pub fn authorize(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some((user, password)) = &self.basic_auth {
+            request = request.basic_auth(user, password.as_ref());
+        }
+        if let Some(value) = &self.authorization {
+            request = request.header("Authorization", value);
+        }
+        request
+    }
+}
+
+/// `proxy_url` with `no_proxy`; the environment's proxy settings only when
+/// `proxy_from_environment` is set (reqwest would read them by default).
+fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+    if let Some(url) = args.get::<String>("proxy_url")? {
+        let mut proxy = reqwest::Proxy::all(&url).map_err(|e| format!("proxy_url: {e}"))?;
+        if let Some(hosts) = args.get::<String>("no_proxy")? {
+            proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&hosts));
+        }
+        return Ok(builder.proxy(proxy));
+    }
+    Ok(if args.get_or("proxy_from_environment", false)? { builder } else { builder.no_proxy() })
+}
+
+fn tls_config(
+    tls: &Args,
+    mut builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, String> {
+    if tls.get_or("insecure_skip_verify", false)? {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(ca) = pem_or_file(tls, "ca_pem", "ca_file")? {
+        let certs = reqwest::Certificate::from_pem_bundle(&ca)
+            .map_err(|e| format!("tls_config: the CA: {e}"))?;
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    let cert = pem_or_file(tls, "cert_pem", "cert_file")?;
+    let key = match tls.get::<Secret>("key_pem")? {
+        Some(secret) => Some(secret.0.as_bytes().to_vec()),
+        None => tls.get::<String>("key_file")?.map(|f| read(&f)).transpose()?,
+    };
+    match (cert, key) {
+        (Some(mut cert), Some(key)) => {
+            cert.push(b'\n');
+            cert.extend_from_slice(&key);
+            let identity = reqwest::Identity::from_pem(&cert)
+                .map_err(|e| format!("tls_config: the client certificate: {e}"))?;
+            builder = builder.identity(identity);
+        }
+        (None, None) => {}
+        _ => {
+            return Err(
+                "tls_config: a client certificate needs both a certificate and its key".into()
+            )
+        }
+    }
+    if let Some(version) = tls.get::<String>("min_version")? {
+        let version = match version.as_str() {
+            "TLS10" => reqwest::tls::Version::TLS_1_0,
+            "TLS11" => reqwest::tls::Version::TLS_1_1,
+            "TLS12" => reqwest::tls::Version::TLS_1_2,
+            "TLS13" => reqwest::tls::Version::TLS_1_3,
+            other => return Err(format!("tls_config: unknown min_version {other:?}")),
+        };
+        builder = builder.min_tls_version(version);
+    }
+    Ok(builder)
+}
+
+fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, String> {
+    match args.get::<String>(pem)? {
+        Some(text) => Ok(Some(text.into_bytes())),
+        None => args.get::<String>(file)?.map(|f| read(&f)).transpose(),
+    }
+}
+
+/// A secret given inline or in a file (trimmed, read now).
+fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>, String> {
+    match args.get::<Secret>(inline)? {
+        Some(secret) => Ok(Some(secret.0.to_string())),
+        None => args
+            .get::<String>(file)?
+            .map(|f| read(&f).map(|b| String::from_utf8_lossy(&b).trim().to_owned()))
+            .transpose(),
+    }
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+}

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""End-to-end test of `flow run` against real programs on loopback.
+
+Debian's Prometheus receives remote writes; Debian's node_exporter and a
+counter target (this script: each scrape serves the next number) are
+scraped. The test checks that series and labels arrive, then stops
+Prometheus for an outage and checks that every counter sample produced
+meanwhile arrives, then kills `flow run` with SIGKILL during a second
+outage and checks that WAL replay delivers what had been written to it.
+
+Usage: test.py FLOW_BINARY [--outage SECONDS]
+"""
+
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+FLOW = os.path.abspath(sys.argv[1])
+OUTAGE = int(sys.argv[sys.argv.index("--outage") + 1]) if "--outage" in sys.argv else 60
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fail(message):
+    print(f"FAIL: {message}", flush=True)
+    sys.exit(1)
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Counter:
+    """A target whose one series is the number of the scrape."""
+
+    def __init__(self):
+        self.served = 0
+        self.lock = threading.Lock()
+        counter = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                with counter.lock:
+                    counter.served += 1
+                    n = counter.served
+                body = f"# TYPE e2e_scrape_number gauge\ne2e_scrape_number {n}\n".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def wait_until(what, check, limit=60):
+    start = time.time()
+    while time.time() - start < limit:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception:
+            pass
+        time.sleep(0.5)
+    fail(f"timed out after {limit}s waiting for {what}")
+
+
+class Prometheus:
+    def __init__(self, work):
+        self.port = free_port()
+        self.data = os.path.join(work, "prometheus-data")
+        self.config = os.path.join(work, "prometheus.yml")
+        with open(self.config, "w") as f:
+            # Replayed samples may be older than what arrived since.
+            f.write("storage:\n  tsdb:\n    out_of_order_time_window: 1h\n")
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["prometheus", f"--config.file={self.config}", f"--storage.tsdb.path={self.data}",
+             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until("Prometheus to be ready", lambda: self.get("/-/ready") is not None)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(30)
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
+            return r.read().decode()
+
+    def query(self, expr):
+        body = self.get("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
+        return json.loads(body)["data"]["result"]
+
+    def counter_values(self):
+        """Every value of e2e_scrape_number it holds."""
+        result = self.query("e2e_scrape_number[2h]")
+        return {int(float(v)) for series in result for _, v in series["values"]}
+
+
+class Flow:
+    def __init__(self, work, prometheus_port, node_port, counter_port):
+        self.port = free_port()
+        self.storage = os.path.join(work, "flow-data")
+        self.config = os.path.join(work, "config.river")
+        self.log = open(os.path.join(work, "flow.log"), "a")
+        with open(self.config, "w") as f:
+            f.write(f'''prometheus.exporter.self "agent" {{ }}
+
+prometheus.scrape "all" {{
+	targets = concat(
+		prometheus.exporter.self.agent.targets,
+		[{{"__address__" = "127.0.0.1:{node_port}", "job" = "node"}}],
+		[{{"__address__" = "127.0.0.1:{counter_port}", "job" = "counter"}}],
+	)
+	forward_to      = [prometheus.relabel.tag.receiver]
+	scrape_interval = "1s"
+	scrape_timeout  = "1s"
+}}
+
+prometheus.relabel "tag" {{
+	forward_to = [prometheus.remote_write.prom.receiver]
+
+	rule {{
+		target_label = "pipeline"
+		replacement  = "e2e"
+	}}
+}}
+
+prometheus.remote_write "prom" {{
+	external_labels = {{ cluster = "loopback" }}
+
+	endpoint {{
+		url = "http://127.0.0.1:{prometheus_port}/api/v1/write"
+
+		queue_config {{
+			batch_send_deadline = "500ms"
+			min_backoff         = "100ms"
+			max_backoff         = "1s"
+		}}
+	}}
+}}
+''')
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [FLOW, "run", f"--server.http.listen-addr=127.0.0.1:{self.port}",
+             f"--storage.path={self.storage}", self.config],
+            stdout=self.log, stderr=self.log)
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def terminate(self):
+        self.process.terminate()
+        try:
+            return self.process.wait(40)
+        except subprocess.TimeoutExpired:
+            fail("flow run did not stop within 40s of SIGTERM")
+
+
+def main():
+    for program in ["prometheus", "prometheus-node-exporter"]:
+        if shutil.which(program) is None:
+            fail(f"{program} is not installed (tests/run installs it with apt-get)")
+    work = tempfile.mkdtemp(prefix="flow-e2e-")
+    node_port = free_port()
+    node = subprocess.Popen(["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{node_port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    counter = Counter()
+    prometheus = Prometheus(work)
+    flow = Flow(work, prometheus.port, node_port, counter.port)
+    try:
+        prometheus.start()
+        flow.start()
+        log("pipeline: scrape node_exporter, a counter and flow itself; relabel; remote write to Prometheus")
+
+        # Series and labels arrive.
+        node_series = wait_until("node_exporter series in Prometheus",
+                                 lambda: prometheus.query('node_cpu_seconds_total{job="node"}'))
+        labels = node_series[0]["metric"]
+        for name, value in [("pipeline", "e2e"), ("cluster", "loopback"), ("instance", f"127.0.0.1:{node_port}")]:
+            if labels.get(name) != value:
+                fail(f"node_exporter series has {name}={labels.get(name)!r}, want {value!r}: {labels}")
+        wait_until("flow's own metrics in Prometheus",
+                   lambda: prometheus.query('prometheus_remote_storage_samples_total{job="integrations/agent"}'))
+        up = wait_until("up series", lambda: prometheus.query('up{job="counter"} == 1'))
+        log(f"series arrived: node_cpu_seconds_total with {sorted(labels)}, flow's own metrics, {len(up)} up series")
+
+        # Outage: everything produced while Prometheus is down arrives.
+        wait_until("the first counter samples", lambda: len(prometheus.counter_values()) >= 3)
+        prometheus.stop()
+        before = counter.served
+        log(f"Prometheus stopped for {OUTAGE}s (counter at {before})")
+        time.sleep(OUTAGE)
+        during = counter.served - before
+        prometheus.start()
+        target = counter.served
+        values = wait_until("every counter sample of the outage",
+                            lambda: (lambda v: v if set(range(1, target + 1)) <= v else None)(prometheus.counter_values()),
+                            limit=90)
+        log(f"outage: {during} samples scraped while Prometheus was down; all {target} counter values arrived")
+
+        # Restart: kill -9 during a second outage; the WAL replays.
+        prometheus.stop()
+        time.sleep(10)
+        killed_at = counter.served
+        flow.kill()
+        log(f"flow run killed with SIGKILL during the outage (counter at {killed_at})")
+        time.sleep(2)
+        flow.start()
+        time.sleep(5)
+        prometheus.start()
+        final = counter.served
+        def complete():
+            values = prometheus.counter_values()
+            missing = set(range(1, final + 1)) - values
+            # Only a scrape cut by the kill itself may be lost: it was not in the WAL.
+            return (values, missing) if missing <= {killed_at} else None
+        values, missing = wait_until("the samples of the WAL after the restart", complete, limit=120)
+        log(f"restart: all {final} counter values arrived" + (f" but {sorted(missing)} (cut by the kill)" if missing else ""))
+
+        # Graceful shutdown.
+        code = flow.terminate()
+        if code != 0:
+            fail(f"flow run exited with {code} after SIGTERM")
+        log("SIGTERM: flow run stopped cleanly")
+        print("runtime e2e: passed", flush=True)
+    finally:
+        for process in [flow.process, prometheus.process, node]:
+            if process and process.poll() is None:
+                process.kill()
+        counter.server.shutdown()
+        if os.environ.get("KEEP_E2E_WORK") is None:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"work dir kept: {work}")
+
+
+if __name__ == "__main__":
+    main()
