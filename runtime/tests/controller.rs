@@ -61,3 +61,87 @@ fn a_long_chain_of_components_is_ordered_without_deep_recursion() {
     assert_eq!(plan.nodes[0].id, "discovery.relabel.c0");
     assert_eq!(plan.nodes[4999].id, "discovery.relabel.c4999");
 }
+
+fn exports_of(controller: &Controller, id: &str) -> serde_json::Value {
+    let info = controller.components().into_iter().find(|c| c.id == id).unwrap();
+    river_runtime::server::to_json(&info.exports)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_file_reads_json_and_yaml_groups_and_follows_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.json"),
+        r#"[{"targets": ["a:1", "b:2"], "labels": {"team": "x"}}]"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.yml"), "- targets: ['c:3']\n  labels:\n    team: y\n")
+        .unwrap();
+    std::fs::write(dir.path().join("ignored.txt"), "no").unwrap();
+    let pattern = |ext: &str| dir.path().join(format!("*.{ext}")).display().to_string();
+    let config = format!(
+        "discovery.file \"f\" {{\n\tfiles = [{:?}, {:?}]\n}}\n",
+        pattern("json"),
+        pattern("yml")
+    );
+    let globals =
+        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let controller = Controller::start(plan(&source(config)).unwrap(), globals).unwrap();
+    let targets = exports_of(&controller, "discovery.file.f")["targets"].clone();
+    let addresses: Vec<&str> =
+        targets.as_array().unwrap().iter().map(|t| t["__address__"].as_str().unwrap()).collect();
+    assert_eq!(addresses, ["a:1", "b:2", "c:3"]);
+    assert_eq!(targets[2]["team"], "y");
+    assert!(targets[0]["__meta_filepath"].as_str().unwrap().ends_with("a.json"));
+    std::fs::write(dir.path().join("b.yml"), "- targets: ['d:4']\n").unwrap();
+    let start = Instant::now();
+    while !exports_of(&controller, "discovery.file.f").to_string().contains("d:4") {
+        assert!(start.elapsed() < Duration::from_secs(10), "the change was not seen");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+/// Serves `bodies` in turn (the last one forever) on a loopback port.
+fn serve(bodies: Vec<&'static str>) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = bodies[i.min(bodies.len() - 1)];
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn remote_http_exports_what_the_url_answers() {
+    let port = serve(vec!["first", "second"]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("remote.http \"r\" {{\n\turl = \"http://127.0.0.1:{port}/\"\n\tpoll_frequency = \"200ms\"\n}}\n");
+    let globals =
+        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let controller = Controller::start(plan(&source(config)).unwrap(), globals).unwrap();
+    assert_eq!(exports_of(&controller, "remote.http.r")["content"], "first");
+    let start = Instant::now();
+    while exports_of(&controller, "remote.http.r")["content"] != "second" {
+        assert!(start.elapsed() < Duration::from_secs(10), "no second poll");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    controller.shutdown(Duration::from_secs(5)).await;
+    // A URL nobody answers refuses the config.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = format!("remote.http \"r\" {{\n\turl = \"http://127.0.0.1:{closed}/\"\n}}\n");
+    let globals =
+        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    assert!(Controller::start(plan(&source(config)).unwrap(), globals).is_err());
+}

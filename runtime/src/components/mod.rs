@@ -2,10 +2,12 @@
 //! uses. Each decodes its arguments from the evaluated block with the
 //! defaults of its reference page.
 
+mod discovery_file;
 mod discovery_relabel;
 pub(crate) mod http_client;
 mod local_file;
 pub mod prometheus;
+mod remote_http;
 mod targets;
 
 use crate::component::Builder;
@@ -13,8 +15,10 @@ use crate::component::Builder;
 /// The builder of component `name`, when this build runs it.
 pub fn builder(name: &str) -> Option<Builder> {
     Some(match name {
+        "discovery.file" => discovery_file::build,
         "discovery.relabel" => discovery_relabel::build,
         "local.file" => local_file::build,
+        "remote.http" => remote_http::build,
         "prometheus.exporter.self" => prometheus::exporter_self::build,
         "prometheus.relabel" => prometheus::relabel::build,
         "prometheus.receive_http" => prometheus::receive_http::build,
@@ -51,6 +55,9 @@ pub fn not_yet(name: &str) -> &'static [&'static str] {
             "endpoint/tls_config/server_name",
             "wal",
         ],
+        "remote.http" => {
+            &["client/proxy_connect_header", "client/oauth2", "client/tls_config/server_name"]
+        }
         "prometheus.receive_http" => &[
             "http/conn_limit",
             "http/server_idle_timeout",
@@ -62,9 +69,11 @@ pub fn not_yet(name: &str) -> &'static [&'static str] {
 }
 
 /// The names of the components this build runs.
-pub const RUNNABLE: [&str; 7] = [
+pub const RUNNABLE: [&str; 9] = [
+    "discovery.file",
     "discovery.relabel",
     "local.file",
+    "remote.http",
     "prometheus.exporter.self",
     "prometheus.relabel",
     "prometheus.receive_http",

@@ -29,6 +29,8 @@ pub struct Endpoint {
     pub client: HttpClient,
     pub sample_age_limit: Duration,
     pub max_samples_per_send: usize,
+    pub min_shards: usize,
+    pub max_shards: usize,
     pub batch_send_deadline: Duration,
     pub min_backoff: Duration,
     pub max_backoff: Duration,
@@ -54,6 +56,8 @@ impl Endpoint {
             client: HttpClient::from_args(args, timeout)?,
             sample_age_limit: queue.get_or("sample_age_limit", Duration::ZERO)?,
             max_samples_per_send: queue.get_or("max_samples_per_send", 2000u64)?.max(1) as usize,
+            min_shards: queue.get_or("min_shards", 1u64)?.max(1) as usize,
+            max_shards: queue.get_or("max_shards", 50u64)?.max(1) as usize,
             batch_send_deadline: queue.get_or("batch_send_deadline", Duration::from_secs(5))?,
             min_backoff: queue.get_or("min_backoff", Duration::from_millis(30))?,
             max_backoff: queue.get_or("max_backoff", Duration::from_secs(5))?,
@@ -133,8 +137,9 @@ pub async fn run(
         let (batch, stopping) = gather(wal, &mut reader, &endpoint, &stop).await;
         if !batch.is_empty() {
             let samples = prepare(batch, &external, &endpoint);
-            match send_all(&endpoint, &samples, &stop, &metrics).await {
-                Outcome::Sent => report.delivered += samples.len(),
+            let count = samples.len();
+            match send_all(&endpoint, samples, &stop, &metrics).await {
+                Outcome::Sent => report.delivered += count,
                 Outcome::Dropped => {}
                 Outcome::Stopped => return,
             }
@@ -219,19 +224,38 @@ fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sa
         .collect()
 }
 
+/// Sends a batch over as many shards as it needs (between `min_shards`
+/// and `max_shards`, one request of `max_samples_per_send` each), in
+/// parallel. A series always goes to the same shard, and a shard sends in
+/// order, so each series arrives in order.
 async fn send_all(
     endpoint: &Endpoint,
-    samples: &[Sample],
+    samples: Vec<Sample>,
     stop: &CancellationToken,
     metrics: &super::EndpointMetrics,
 ) -> Outcome {
-    for chunk in samples.chunks(endpoint.max_samples_per_send) {
-        match send(endpoint, chunk, stop, metrics).await {
-            Outcome::Sent | Outcome::Dropped => {}
-            Outcome::Stopped => return Outcome::Stopped,
-        }
+    let wanted = samples.len().div_ceil(endpoint.max_samples_per_send);
+    let count = wanted.clamp(endpoint.min_shards, endpoint.max_shards);
+    let mut shards: Vec<Vec<Sample>> = (0..count).map(|_| Vec::new()).collect();
+    for sample in samples {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&sample.labels, &mut hasher);
+        shards[(std::hash::Hasher::finish(&hasher) % count as u64) as usize].push(sample);
     }
-    Outcome::Sent
+    let sends = shards.iter().filter(|s| !s.is_empty()).map(|shard| async move {
+        for chunk in shard.chunks(endpoint.max_samples_per_send) {
+            if let Outcome::Stopped = send(endpoint, chunk, stop, metrics).await {
+                return Outcome::Stopped;
+            }
+        }
+        Outcome::Sent
+    });
+    let outcomes = futures_util::future::join_all(sends).await;
+    if outcomes.iter().any(|o| matches!(o, Outcome::Stopped)) {
+        Outcome::Stopped
+    } else {
+        Outcome::Sent
+    }
 }
 
 /// Sends one request, retrying what can succeed later.

@@ -61,7 +61,7 @@ impl Wal {
         if samples.is_empty() {
             return Ok(());
         }
-        let payload = proto::request(samples).encode_to_vec();
+        let payload = proto::encode_request(samples);
         let mut record = Vec::with_capacity(payload.len() + HEADER as usize);
         record.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         record.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());

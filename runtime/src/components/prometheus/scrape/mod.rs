@@ -246,11 +246,19 @@ async fn scrape_once(
         Err(e) => (Vec::new(), Some(e)),
     };
     let scraped = samples.len();
-    let current: HashSet<Labels> = samples.iter().map(|s| s.labels.clone()).collect();
-    let added = current.difference(&previous).count();
-    for gone in previous.difference(&current) {
-        samples.push(Sample { labels: gone.clone(), timestamp, value: stale_marker() });
-    }
+    // Series of the last scrape missing from this one end now. The labels
+    // are moved into the set once the samples are sent, not cloned.
+    let mut seen: HashSet<&Labels> = HashSet::with_capacity(scraped);
+    seen.extend(samples.iter().map(|s| &s.labels));
+    let added = seen.iter().filter(|l| !previous.contains(**l)).count();
+    let gone: Vec<Labels> = previous.iter().filter(|l| !seen.contains(l)).cloned().collect();
+    drop(seen);
+    drop(previous);
+    samples.extend(gone.into_iter().map(|labels| Sample {
+        labels,
+        timestamp,
+        value: stale_marker(),
+    }));
     let up = error.is_none();
     for (name, value) in [
         ("up", if up { 1.0 } else { 0.0 }),
@@ -264,6 +272,9 @@ async fn scrape_once(
         samples.push(Sample { labels, timestamp, value });
     }
     fan_out(&settings.forward_to, &samples);
+    // Stale markers just sent and the report series are not carried on.
+    samples.truncate(scraped);
+    let current: HashSet<Labels> = samples.into_iter().map(|s| s.labels).collect();
     let mut s = status.lock().expect("status lock");
     s.up = up;
     s.last_error = error.unwrap_or_default();
