@@ -181,6 +181,17 @@ fn a_pipeline_runs_reloads_and_stops() {
     let scrape_after = component(api, "prometheus.scrape.self");
     assert_eq!(scrape_after["health"]["updatedTime"], scrape_before["health"]["updatedTime"]);
 
+    // SIGHUP reloads too.
+    std::fs::write(&config, pipeline(api, receiver, "three")).unwrap();
+    let pid = running.0.id().to_string();
+    Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            component(api, "prometheus.relabel.tag")["arguments"]["rule"]["replacement"] == "three"
+        }),
+        "SIGHUP did not reload"
+    );
+
     // An invalid change is refused and the running pipeline stays.
     std::fs::write(&config, "prometheus.relabel \"tag\" {\n\tforward_to = 3\n}\n").unwrap();
     let (status, body) = http("POST", api, "/-/reload").unwrap();
@@ -202,4 +213,57 @@ fn a_pipeline_runs_reloads_and_stops() {
     };
     assert!(status.success(), "{status:?}");
     assert!(Path::new(&dir.path().join("data/prometheus.remote_write.out/wal")).is_dir());
+}
+
+#[test]
+fn a_prometheus_config_runs_through_the_converter() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    let (api, nowhere) = (free_port(), free_port());
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 5s\nscrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: [\"127.0.0.1:{nowhere}\"]\n\
+             remote_write:\n  - url: http://127.0.0.1:{nowhere}/api/v1/write\n"
+        ),
+    )
+    .unwrap();
+    let child = flow()
+        .args([
+            "run",
+            "--config.format=prometheus",
+            "--server.http.listen-addr",
+            &format!("127.0.0.1:{api}"),
+            "--storage.path",
+        ])
+        .arg(dir.path().join("data"))
+        .arg(&config)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Running(child);
+    let ids = || -> Option<Vec<String>> {
+        let (_, body) = http("GET", api, "/api/v0/web/components")?;
+        let list: serde_json::Value = serde_json::from_str(&body).ok()?;
+        Some(list.as_array()?.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect())
+    };
+    assert!(eventually(Duration::from_secs(20), || ids().is_some()), "flow run did not start");
+    assert_eq!(ids().unwrap(), ["prometheus.remote_write.default", "prometheus.scrape.app"]);
+    // The target is down: `up` says so, and the component stays healthy.
+    assert!(eventually(Duration::from_secs(20), || {
+        component(api, "prometheus.scrape.app")["debugInfo"]["targets"][0]["health"] == "down"
+    }));
+    // A config the converter blocks is not run.
+    std::fs::write(
+        &config,
+        "scrape_configs:\n  - job_name: x\n    nomad_sd_configs: [{server: a}]\n",
+    )
+    .unwrap();
+    let out = flow().args(["run", "--config.format=prometheus"]).arg(&config).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nomad"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

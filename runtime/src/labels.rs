@@ -1,14 +1,24 @@
-//! A label set: names and values, kept sorted by name, as Prometheus
-//! orders series labels.
+//! A label set, sorted by name, held as one shared byte string (each name
+//! and value after its length as a varint). A series' labels are cloned,
+//! hashed and compared many times per scrape: one allocation per set and a
+//! reference count to clone keep that cheap, where a vector of strings
+//! costs two allocations per label.
 
 use std::fmt;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Labels(Vec<(String, String)>);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Labels(Arc<[u8]>);
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels::new()
+    }
+}
 
 impl Labels {
     pub fn new() -> Labels {
-        Labels(Vec::new())
+        Labels(Arc::from(&[][..]))
     }
 
     /// From pairs in any order; a later pair wins over an earlier one of
@@ -16,18 +26,29 @@ impl Labels {
     pub fn from_pairs<I, K, V>(pairs: I) -> Labels
     where
         I: IntoIterator<Item = (K, V)>,
-        K: Into<String>,
-        V: Into<String>,
+        K: AsRef<str>,
+        V: AsRef<str>,
     {
-        let mut labels = Labels::new();
-        for (name, value) in pairs {
-            labels.set(&name.into(), &value.into());
+        let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        // Stable, so that among equal names the last given comes last.
+        pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        let mut bytes = Vec::with_capacity(
+            pairs.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2).sum(),
+        );
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let overridden = pairs.get(i + 1).is_some_and(|(next, _)| next.as_ref() == name);
+            if overridden || value.is_empty() {
+                continue;
+            }
+            push(&mut bytes, name);
+            push(&mut bytes, value);
         }
-        labels
+        Labels(Arc::from(bytes))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.index(name).ok().map(|i| self.0[i].1.as_str())
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// Sets `name`; an empty value removes it.
@@ -36,37 +57,89 @@ impl Labels {
             self.remove(name);
             return;
         }
-        match self.index(name) {
-            Ok(i) => value.clone_into(&mut self.0[i].1),
-            Err(i) => self.0.insert(i, (name.to_owned(), value.to_owned())),
+        if self.get(name) == Some(value) {
+            return;
         }
+        let pairs: Vec<(&str, &str)> =
+            self.iter().filter(|(n, _)| *n != name).chain([(name, value)]).collect();
+        *self = Labels::from_pairs(pairs);
     }
 
     pub fn remove(&mut self, name: &str) {
-        if let Ok(i) = self.index(name) {
-            self.0.remove(i);
+        if self.get(name).is_some() {
+            self.retain(|n| n != name);
         }
     }
 
     /// Keeps the labels whose name passes `keep`.
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.0.retain(|(name, _)| keep(name));
+        if self.iter().all(|(n, _)| keep(n)) {
+            return;
+        }
+        let pairs: Vec<(&str, &str)> = self.iter().filter(|(n, _)| keep(n)).collect();
+        *self = Labels::from_pairs(pairs);
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    pub fn iter(&self) -> Iter<'_> {
+        Iter { bytes: &self.0 }
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.iter().count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
 
-    fn index(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(n, _)| n.as_str().cmp(name))
+fn push(bytes: &mut Vec<u8>, text: &str) {
+    let mut len = text.len();
+    while len >= 0x80 {
+        bytes.push((len as u8) | 0x80);
+        len >>= 7;
+    }
+    bytes.push(len as u8);
+    bytes.extend_from_slice(text.as_bytes());
+}
+
+/// The pairs of a label set, in name order.
+pub struct Iter<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Iter<'a> {
+    fn text(&mut self) -> &'a str {
+        let mut len = 0usize;
+        let mut shift = 0;
+        loop {
+            let byte = self.bytes[0];
+            self.bytes = &self.bytes[1..];
+            len |= ((byte & 0x7f) as usize) << shift;
+            if byte < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        let (text, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        // SAFETY: the bytes are only ever written by `push`, from a `&str`,
+        // and `text` is exactly one such string: it is valid UTF-8. Checking
+        // again here cost a tenth of the runtime's CPU in the benchmark.
+        unsafe { std::str::from_utf8_unchecked(text) }
+    }
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let name = self.text();
+        let value = self.text();
+        Some((name, value))
     }
 }
 
@@ -74,12 +147,47 @@ impl Labels {
 impl fmt::Display for Labels {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{")?;
-        for (i, (name, value)) in self.0.iter().enumerate() {
+        for (i, (name, value)) in self.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
             write!(f, "{name}={value:?}")?;
         }
         f.write_str("}")
+    }
+}
+
+impl fmt::Debug for Labels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_deduplicated_and_editable() {
+        let long = "v".repeat(300);
+        let mut labels = Labels::from_pairs([
+            ("b", "2"),
+            ("a", "1"),
+            ("b", "3"),
+            ("c", ""),
+            ("d", long.as_str()),
+        ]);
+        assert_eq!(
+            labels.iter().collect::<Vec<_>>(),
+            [("a", "1"), ("b", "3"), ("d", long.as_str())]
+        );
+        labels.set("c", "x");
+        labels.set("a", "");
+        assert_eq!(labels.get("c"), Some("x"));
+        assert_eq!(labels.get("a"), None);
+        labels.retain(|n| n != "d");
+        assert_eq!(labels.to_string(), "{b=\"3\", c=\"x\"}");
+        assert_eq!(labels.len(), 2);
+        assert_eq!(labels, Labels::from_pairs([("c", "x"), ("b", "3")]));
     }
 }

@@ -78,10 +78,16 @@ pub fn samples(request: WriteRequest) -> Vec<Sample> {
 /// them (one time series per sample, nothing copied): the hot path of
 /// every scrape, into the WAL and onto the wire.
 pub fn encode_request(samples: &[Sample]) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(samples.len() * 96);
+    encode_request_into(samples, &mut buf);
+    buf
+}
+
+/// As `encode_request`, appending to `buf` (so that a buffer can be reused).
+pub fn encode_request_into(samples: &[Sample], buf: &mut Vec<u8>) {
     use prost::encoding::{encode_key, encode_varint, encoded_len_varint, WireType};
     let field =
         |tag: u32, len: usize| prost::encoding::key_len(tag) + encoded_len_varint(len as u64) + len;
-    let mut buf = Vec::with_capacity(samples.len() * 96);
     for sample in samples {
         let labels: usize = sample
             .labels
@@ -89,25 +95,24 @@ pub fn encode_request(samples: &[Sample]) -> Vec<u8> {
             .map(|(n, v)| field(1, field(1, n.len()) + field(2, v.len())))
             .sum();
         let point = 1 + 8 + 1 + encoded_len_varint(sample.timestamp as u64);
-        encode_key(1, WireType::LengthDelimited, &mut buf);
-        encode_varint((labels + field(2, point)) as u64, &mut buf);
+        encode_key(1, WireType::LengthDelimited, buf);
+        encode_varint((labels + field(2, point)) as u64, buf);
         for (name, value) in sample.labels.iter() {
-            encode_key(1, WireType::LengthDelimited, &mut buf);
-            encode_varint((field(1, name.len()) + field(2, value.len())) as u64, &mut buf);
+            encode_key(1, WireType::LengthDelimited, buf);
+            encode_varint((field(1, name.len()) + field(2, value.len())) as u64, buf);
             for (tag, text) in [(1, name), (2, value)] {
-                encode_key(tag, WireType::LengthDelimited, &mut buf);
-                encode_varint(text.len() as u64, &mut buf);
+                encode_key(tag, WireType::LengthDelimited, buf);
+                encode_varint(text.len() as u64, buf);
                 buf.extend_from_slice(text.as_bytes());
             }
         }
-        encode_key(2, WireType::LengthDelimited, &mut buf);
-        encode_varint(point as u64, &mut buf);
-        encode_key(1, WireType::SixtyFourBit, &mut buf);
+        encode_key(2, WireType::LengthDelimited, buf);
+        encode_varint(point as u64, buf);
+        encode_key(1, WireType::SixtyFourBit, buf);
         buf.extend_from_slice(&sample.value.to_le_bytes());
-        encode_key(2, WireType::Varint, &mut buf);
-        encode_varint(sample.timestamp as u64, &mut buf);
+        encode_key(2, WireType::Varint, buf);
+        encode_varint(sample.timestamp as u64, buf);
     }
-    buf
 }
 
 /// The body of a write request: protobuf, then raw snappy.
@@ -121,9 +126,106 @@ pub fn encode(samples: &[Sample]) -> Vec<u8> {
 pub fn decode(body: &[u8]) -> Result<Vec<Sample>, String> {
     let bytes =
         snap::raw::Decoder::new().decompress_vec(body).map_err(|e| format!("not snappy: {e}"))?;
-    let request =
-        WriteRequest::decode(bytes.as_slice()).map_err(|e| format!("not a write request: {e}"))?;
-    Ok(samples(request))
+    decode_request(&bytes)
+}
+
+/// The samples of a write request in protobuf, read straight into label
+/// sets (each built once, its text borrowed from the bytes until then).
+/// Fields other than labels and samples (exemplars, metadata) are skipped.
+pub fn decode_request(mut bytes: &[u8]) -> Result<Vec<Sample>, String> {
+    let mut out = Vec::new();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut points: Vec<(f64, i64)> = Vec::new();
+    while !bytes.is_empty() {
+        let (tag, wire) = key(&mut bytes)?;
+        if tag != 1 || wire != 2 {
+            skip(&mut bytes, wire)?;
+            continue;
+        }
+        let mut series = delimited(&mut bytes)?;
+        pairs.clear();
+        points.clear();
+        while !series.is_empty() {
+            let (tag, wire) = key(&mut series)?;
+            match (tag, wire) {
+                (1, 2) => pairs.push(label(delimited(&mut series)?)?),
+                (2, 2) => points.push(point(delimited(&mut series)?)?),
+                _ => skip(&mut series, wire)?,
+            }
+        }
+        let labels = Labels::from_pairs(pairs.iter().copied());
+        out.extend(points.iter().map(|&(value, timestamp)| Sample {
+            labels: labels.clone(),
+            timestamp,
+            value,
+        }));
+    }
+    Ok(out)
+}
+
+fn label(mut bytes: &[u8]) -> Result<(&str, &str), String> {
+    let (mut name, mut value) = ("", "");
+    while !bytes.is_empty() {
+        let (tag, wire) = key(&mut bytes)?;
+        match (tag, wire) {
+            (1, 2) => name = text(delimited(&mut bytes)?)?,
+            (2, 2) => value = text(delimited(&mut bytes)?)?,
+            _ => skip(&mut bytes, wire)?,
+        }
+    }
+    Ok((name, value))
+}
+
+fn point(mut bytes: &[u8]) -> Result<(f64, i64), String> {
+    let (mut value, mut timestamp) = (0.0, 0);
+    while !bytes.is_empty() {
+        let (tag, wire) = key(&mut bytes)?;
+        match (tag, wire) {
+            (1, 1) => {
+                value = f64::from_le_bytes(take(&mut bytes, 8)?.try_into().expect("eight bytes"))
+            }
+            (2, 0) => timestamp = varint(&mut bytes)? as i64,
+            _ => skip(&mut bytes, wire)?,
+        }
+    }
+    Ok((value, timestamp))
+}
+
+fn varint(bytes: &mut &[u8]) -> Result<u64, String> {
+    prost::encoding::decode_varint(bytes).map_err(|e| e.to_string())
+}
+
+fn key(bytes: &mut &[u8]) -> Result<(u64, u64), String> {
+    let key = varint(bytes)?;
+    Ok((key >> 3, key & 7))
+}
+
+fn take<'a>(bytes: &mut &'a [u8], len: usize) -> Result<&'a [u8], String> {
+    if bytes.len() < len {
+        return Err("truncated write request".into());
+    }
+    let (head, rest) = bytes.split_at(len);
+    *bytes = rest;
+    Ok(head)
+}
+
+fn delimited<'a>(bytes: &mut &'a [u8]) -> Result<&'a [u8], String> {
+    let len = varint(bytes)? as usize;
+    take(bytes, len)
+}
+
+fn text(bytes: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(bytes).map_err(|_| "a label is not UTF-8".to_owned())
+}
+
+fn skip(bytes: &mut &[u8], wire: u64) -> Result<(), String> {
+    match wire {
+        0 => varint(bytes).map(drop),
+        1 => take(bytes, 8).map(drop),
+        2 => delimited(bytes).map(drop),
+        5 => take(bytes, 4).map(drop),
+        other => Err(format!("unknown wire type {other}")),
+    }
 }
 
 #[cfg(test)]
@@ -141,9 +243,16 @@ mod tests {
         ];
         let request = request(&samples);
         assert_eq!(request.timeseries.len(), 2);
-        // The direct encoder writes what prost reads back.
+        // The direct encoder writes what prost reads back, and the direct
+        // decoder reads what prost writes.
         let direct = WriteRequest::decode(encode_request(&samples).as_slice()).unwrap();
         assert_eq!(super::samples(direct), samples);
+        let mut both = decode_request(&request.encode_to_vec()).unwrap();
+        both.sort_by_key(|x| (x.labels.clone(), x.timestamp));
+        let mut want = samples.clone();
+        want.sort_by_key(|x| (x.labels.clone(), x.timestamp));
+        assert_eq!(both, want);
+        assert!(decode_request(&[0x0a, 0x05, 0x0a]).is_err());
         let mut back = decode(&encode(&samples)).unwrap();
         back.sort_by_key(|x| (x.labels.clone(), x.timestamp));
         let mut want = samples.clone();

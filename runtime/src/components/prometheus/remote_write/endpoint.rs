@@ -170,9 +170,9 @@ async fn gather(
         let appended = wal.appended.notified();
         tokio::pin!(appended);
         appended.as_mut().enable();
-        match reader.next(wal.end()) {
+        match reader.next(wal) {
             Ok(Some(samples)) => {
-                batch.extend(samples);
+                batch.extend(samples.iter().cloned());
                 if batch.len() >= endpoint.max_samples_per_send {
                     return (batch, false);
                 }
@@ -203,6 +203,9 @@ async fn gather(
 /// series lacks them), then write relabelling.
 fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sample> {
     let rules = &endpoint.write_relabel;
+    if external.is_empty() && rules.is_empty() && endpoint.sample_age_limit.is_zero() {
+        return batch;
+    }
     let oldest = match endpoint.sample_age_limit {
         Duration::ZERO => i64::MIN,
         limit => crate::series::now_ms() - limit.as_millis() as i64,
@@ -238,7 +241,7 @@ async fn send_all(
     let count = wanted.clamp(endpoint.min_shards, endpoint.max_shards);
     let mut shards: Vec<Vec<Sample>> = (0..count).map(|_| Vec::new()).collect();
     for sample in samples {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         std::hash::Hash::hash(&sample.labels, &mut hasher);
         shards[(std::hash::Hasher::finish(&hasher) % count as u64) as usize].push(sample);
     }

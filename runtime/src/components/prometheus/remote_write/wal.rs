@@ -7,15 +7,15 @@
 //! log. A torn record at the end (a write cut by a crash) is cut off when
 //! the log is opened again.
 
+use std::collections::VecDeque;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use prost::Message;
 use tokio::sync::Notify;
 
-use super::super::proto::{self, WriteRequest};
+use super::super::proto;
 use crate::series::Sample;
 
 /// A segment is closed and a new one started past this size.
@@ -33,13 +33,27 @@ pub struct Position {
 pub struct Wal {
     dir: PathBuf,
     writer: Mutex<Writer>,
+    /// The last records written, as samples: a reader that is caught up
+    /// takes them from here instead of reading back and decoding what was
+    /// just written.
+    recent: Mutex<VecDeque<Recent>>,
     /// Woken on every append, for readers waiting at the end.
     pub appended: Notify,
+}
+
+/// How many records `recent` keeps.
+const RECENT: usize = 2;
+
+struct Recent {
+    at: Position,
+    len: u64,
+    samples: Arc<Vec<Sample>>,
 }
 
 struct Writer {
     file: File,
     position: Position,
+    buffer: Vec<u8>,
 }
 
 impl Wal {
@@ -51,9 +65,15 @@ impl Wal {
         let end = if path.exists() { valid_end(&path)? } else { 0 };
         let file = OpenOptions::new().create(true).write(true).truncate(false).open(&path)?;
         file.set_len(end)?;
-        let mut writer = Writer { file, position: Position { segment, offset: end } };
+        let mut writer =
+            Writer { file, position: Position { segment, offset: end }, buffer: Vec::new() };
         writer.file.seek(SeekFrom::Start(end))?;
-        Ok(Wal { dir: dir.to_owned(), writer: Mutex::new(writer), appended: Notify::new() })
+        Ok(Wal {
+            dir: dir.to_owned(),
+            writer: Mutex::new(writer),
+            recent: Mutex::default(),
+            appended: Notify::new(),
+        })
     }
 
     /// Appends one batch as one record.
@@ -61,12 +81,17 @@ impl Wal {
         if samples.is_empty() {
             return Ok(());
         }
-        let payload = proto::encode_request(samples);
-        let mut record = Vec::with_capacity(payload.len() + HEADER as usize);
-        record.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        record.extend_from_slice(&crc32c::crc32c(&payload).to_le_bytes());
-        record.extend_from_slice(&payload);
         let mut writer = self.writer.lock().expect("wal lock");
+        // One buffer for every record: a fresh 10 MB one per scrape would
+        // make the kernel zero its pages each time.
+        let mut record = std::mem::take(&mut writer.buffer);
+        record.clear();
+        record.extend_from_slice(&[0; HEADER as usize]);
+        proto::encode_request_into(samples, &mut record);
+        let payload_len = record.len() - HEADER as usize;
+        let crc = crc32c::crc32c(&record[HEADER as usize..]);
+        record[..4].copy_from_slice(&(payload_len as u32).to_le_bytes());
+        record[4..8].copy_from_slice(&crc.to_le_bytes());
         if writer.position.offset > 0 && writer.position.offset + record.len() as u64 > SEGMENT_SIZE
         {
             let next = writer.position.segment + 1;
@@ -78,7 +103,19 @@ impl Wal {
             writer.position = Position { segment: next, offset: 0 };
         }
         writer.file.write_all(&record)?;
+        let at = writer.position;
         writer.position.offset += record.len() as u64;
+        let mut recent = self.recent.lock().expect("wal lock");
+        if recent.len() == RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(Recent {
+            at,
+            len: record.len() as u64,
+            samples: Arc::new(samples.to_vec()),
+        });
+        drop(recent);
+        writer.buffer = record;
         drop(writer);
         self.appended.notify_waiters();
         Ok(())
@@ -130,7 +167,16 @@ impl Reader {
     }
 
     /// The next record, or `None` at the end of what is written so far.
-    pub fn next(&mut self, end: Position) -> io::Result<Option<Vec<Sample>>> {
+    pub fn next(&mut self, wal: &Wal) -> io::Result<Option<Arc<Vec<Sample>>>> {
+        let end = wal.end();
+        if let Some(recent) =
+            wal.recent.lock().expect("wal lock").iter().find(|r| r.at == self.position)
+        {
+            self.position.offset += recent.len;
+            // The open file is behind now: it is opened again when needed.
+            self.file = None;
+            return Ok(Some(recent.samples.clone()));
+        }
         loop {
             if self.position >= end {
                 return Ok(None);
@@ -152,7 +198,7 @@ impl Reader {
             match read_record(reader)? {
                 Some((samples, len)) => {
                     self.position.offset += len;
-                    return Ok(Some(samples));
+                    return Ok(Some(Arc::new(samples)));
                 }
                 None if self.position.segment < end.segment => {
                     self.position = Position { segment: self.position.segment + 1, offset: 0 };
@@ -182,9 +228,9 @@ fn read_record(reader: &mut impl Read) -> io::Result<Option<(Vec<Sample>, u64)>>
     if !read_full(reader, &mut payload)? || crc32c::crc32c(&payload) != crc {
         return Ok(None);
     }
-    let request = WriteRequest::decode(payload.as_slice())
+    let samples = proto::decode_request(&payload)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    Ok(Some((proto::samples(request), HEADER + len as u64)))
+    Ok(Some((samples, HEADER + len as u64)))
 }
 
 /// Fills `buf`; false at end of file (even part way).
@@ -267,7 +313,7 @@ mod tests {
         wal.append(&batch(3)).unwrap();
         let mut reader = Reader::new(dir.path(), Position::default());
         let mut seen = Vec::new();
-        while let Some(samples) = reader.next(wal.end()).unwrap() {
+        while let Some(samples) = reader.next(&wal).unwrap() {
             seen.push(samples[0].timestamp);
         }
         assert_eq!(seen, [0, 1, 2, 3]);
@@ -292,8 +338,8 @@ mod tests {
         wal.append(&big).unwrap();
         assert_eq!(wal.end().segment, 1, "the second record starts a new segment");
         let mut reader = Reader::new(wal.dir(), Position::default());
-        assert_eq!(reader.next(wal.end()).unwrap().unwrap().len(), 300_000);
-        assert_eq!(reader.next(wal.end()).unwrap().unwrap().len(), 300_000);
+        assert_eq!(reader.next(&wal).unwrap().unwrap().len(), 300_000);
+        assert_eq!(reader.next(&wal).unwrap().unwrap().len(), 300_000);
         wal.truncate_before(reader.position()).unwrap();
         assert_eq!(wal.start().segment, 1);
     }

@@ -48,7 +48,8 @@ impl Client {
         let openmetrics = is_openmetrics(response.headers().get("content-type"));
         let bytes = response.bytes().await.map_err(|e| describe(&e))?;
         check_size(bytes.len(), settings)?;
-        let body = String::from_utf8(bytes.to_vec())
+        // Taking the buffer over, not copying it (7 MB for 100,000 series).
+        let body = String::from_utf8(Vec::from(bytes))
             .map_err(|_| "the response is not UTF-8".to_owned())?;
         Ok((body, openmetrics))
     }

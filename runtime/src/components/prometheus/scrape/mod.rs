@@ -9,7 +9,10 @@ mod fetch;
 mod parse;
 mod target;
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet as HashSet;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -132,7 +135,7 @@ impl Scrape {
             metrics_path: &settings.metrics_path,
             params: &settings.params,
         };
-        let mut wanted = HashSet::new();
+        let mut wanted = HashSet::default();
         for labels in &discovered {
             match target::populate(labels, &defaults) {
                 Ok(target) => {
@@ -187,7 +190,7 @@ async fn run(
     target.hash(&mut hasher);
     let offset = Duration::from_nanos(hasher.finish() % interval.as_nanos().max(1) as u64);
     let mut next = Instant::now() + offset;
-    let mut previous: HashSet<Labels> = HashSet::new();
+    let mut previous: HashSet<Labels> = HashSet::default();
     loop {
         tokio::select! {
             _ = stop.cancelled() => break,
@@ -224,7 +227,9 @@ async fn scrape_once(
     let started = Instant::now();
     let result =
         settings.client.fetch(ctx, target, settings).await.and_then(|(body, openmetrics)| {
-            let exposed = parse::parse(&body, openmetrics)?;
+            let make =
+                |pairs: &parse::Pairs| series_labels(pairs, &target.labels, settings.honor_labels);
+            let exposed = parse::parse(&body, openmetrics, make)?;
             if settings.sample_limit > 0 && exposed.len() > settings.sample_limit {
                 return Err(format!(
                     "sample_limit exceeded: {} samples, the limit is {}",
@@ -237,23 +242,17 @@ async fn scrape_once(
     let duration = started.elapsed();
     let (mut samples, error) = match result {
         Ok(exposed) => (
-            exposed
-                .into_iter()
-                .map(|e| with_target_labels(e, target, settings, timestamp))
-                .collect::<Vec<_>>(),
+            exposed.into_iter().map(|e| with_timestamp(e, settings, timestamp)).collect::<Vec<_>>(),
             None,
         ),
         Err(e) => (Vec::new(), Some(e)),
     };
     let scraped = samples.len();
-    // Series of the last scrape missing from this one end now. The labels
-    // are moved into the set once the samples are sent, not cloned.
-    let mut seen: HashSet<&Labels> = HashSet::with_capacity(scraped);
-    seen.extend(samples.iter().map(|s| &s.labels));
-    let added = seen.iter().filter(|l| !previous.contains(**l)).count();
-    let gone: Vec<Labels> = previous.iter().filter(|l| !seen.contains(l)).cloned().collect();
-    drop(seen);
-    drop(previous);
+    // Series of the last scrape missing from this one end now (label sets
+    // are shared, so the set costs a reference count per series).
+    let current: HashSet<Labels> = samples.iter().map(|s| s.labels.clone()).collect();
+    let added = current.iter().filter(|l| !previous.contains(*l)).count();
+    let gone: Vec<Labels> = previous.into_iter().filter(|l| !current.contains(l)).collect();
     samples.extend(gone.into_iter().map(|labels| Sample {
         labels,
         timestamp,
@@ -272,9 +271,6 @@ async fn scrape_once(
         samples.push(Sample { labels, timestamp, value });
     }
     fan_out(&settings.forward_to, &samples);
-    // Stale markers just sent and the report series are not carried on.
-    samples.truncate(scraped);
-    let current: HashSet<Labels> = samples.into_iter().map(|s| s.labels).collect();
     let mut s = status.lock().expect("status lock");
     s.up = up;
     s.last_error = error.unwrap_or_default();
@@ -283,30 +279,33 @@ async fn scrape_once(
     current
 }
 
-/// A scraped sample with the target's labels: on a clash the target's
+/// A scraped sample's labels with the target's: on a clash the target's
 /// value wins and the scraped one is kept as `exported_<name>`, unless
-/// `honor_labels` keeps the scraped one.
-fn with_target_labels(
-    exposed: parse::Exposed,
-    target: &Target,
-    settings: &Settings,
-    scrape_time: i64,
-) -> Sample {
-    let mut labels = exposed.labels;
-    for (name, value) in target.labels.iter() {
-        match labels.get(name) {
-            Some(_) if settings.honor_labels => {}
-            Some(existing) => {
-                let existing = existing.to_owned();
-                labels.set(&format!("exported_{name}"), &existing);
-                labels.set(name, value);
-            }
-            None => labels.set(name, value),
+/// `honor_labels` keeps the scraped one. Built once, from borrowed text.
+fn series_labels(pairs: &parse::Pairs, target: &Labels, honor_labels: bool) -> Labels {
+    let mut all: Vec<(Cow<str>, &str)> = Vec::with_capacity(pairs.len() + 4);
+    for (name, value) in pairs {
+        if !honor_labels && target.get(name).is_some() {
+            all.push((Cow::Owned(format!("exported_{name}")), value.as_ref()));
+        } else {
+            all.push((Cow::Borrowed(*name), value.as_ref()));
         }
     }
+    for (name, value) in target.iter() {
+        if honor_labels && pairs.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        all.push((Cow::Borrowed(name), value));
+    }
+    Labels::from_pairs(all)
+}
+
+/// The sample's own timestamp when `honor_timestamps` and it has one, else
+/// the scrape's.
+fn with_timestamp(exposed: parse::Exposed, settings: &Settings, scrape_time: i64) -> Sample {
     let timestamp = match exposed.timestamp {
         Some(ts) if settings.honor_timestamps => ts,
         _ => scrape_time,
     };
-    Sample { labels, timestamp, value: exposed.value }
+    Sample { labels: exposed.labels, timestamp, value: exposed.value }
 }

@@ -4,6 +4,8 @@
 //! seconds (text format ones in milliseconds) and its exemplars are left
 //! out. A malformed line fails the whole scrape, naming the line.
 
+use std::borrow::Cow;
+
 use crate::labels::Labels;
 
 /// One exposed sample: labels (with `__name__`), value, and the timestamp
@@ -15,8 +17,19 @@ pub struct Exposed {
     pub timestamp: Option<i64>,
 }
 
-pub fn parse(body: &str, openmetrics: bool) -> Result<Vec<Exposed>, String> {
+/// A sample's labels as read, before they become a `Labels`: the metric
+/// name first as `__name__`, values unescaped only when they need it.
+pub type Pairs<'a> = Vec<(&'a str, Cow<'a, str>)>;
+
+/// Parses `body`; `make` turns each sample's pairs into its final label
+/// set (adding the target's labels), so that each set is built once.
+pub fn parse(
+    body: &str,
+    openmetrics: bool,
+    mut make: impl FnMut(&Pairs) -> Labels,
+) -> Result<Vec<Exposed>, String> {
     let mut out = Vec::new();
+    let mut pairs: Pairs = Vec::new();
     for (number, line) in body.lines().enumerate() {
         let line = line.trim_start();
         if line.is_empty() {
@@ -28,24 +41,28 @@ pub fn parse(body: &str, openmetrics: bool) -> Result<Vec<Exposed>, String> {
             }
             continue;
         }
-        let sample = parse_line(line, openmetrics)
+        pairs.clear();
+        let (value, timestamp) = parse_line(line, openmetrics, &mut pairs)
             .map_err(|e| format!("line {}: {e}: {line:?}", number + 1))?;
-        out.push(sample);
+        out.push(Exposed { labels: make(&pairs), value, timestamp });
     }
     Ok(out)
 }
 
-fn parse_line(line: &str, openmetrics: bool) -> Result<Exposed, String> {
+fn parse_line<'a>(
+    line: &'a str,
+    openmetrics: bool,
+    pairs: &mut Pairs<'a>,
+) -> Result<(f64, Option<i64>), String> {
     let name_len =
         line.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b':').count();
     if name_len == 0 || line.as_bytes()[0].is_ascii_digit() {
         return Err("expected a metric name".into());
     }
-    let mut labels = Labels::new();
-    labels.set("__name__", &line[..name_len]);
+    pairs.push(("__name__", Cow::Borrowed(&line[..name_len])));
     let mut rest = &line[name_len..];
     if let Some(inner) = rest.strip_prefix('{') {
-        rest = parse_labels(inner, &mut labels)?;
+        rest = parse_labels(inner, pairs)?;
     }
     // OpenMetrics exemplars follow ` # `.
     let rest = match rest.find(" # ") {
@@ -68,11 +85,11 @@ fn parse_line(line: &str, openmetrics: bool) -> Result<Exposed, String> {
     if fields.next().is_some() {
         return Err("unexpected text after the timestamp".into());
     }
-    Ok(Exposed { labels, value, timestamp })
+    Ok((value, timestamp))
 }
 
-/// Reads `name="value",...}` into `labels`; returns what follows `}`.
-fn parse_labels<'a>(mut text: &'a str, labels: &mut Labels) -> Result<&'a str, String> {
+/// Reads `name="value",...}` into `pairs`; returns what follows `}`.
+fn parse_labels<'a>(mut text: &'a str, pairs: &mut Pairs<'a>) -> Result<&'a str, String> {
     loop {
         text = text.trim_start();
         if let Some(rest) = text.strip_prefix('}') {
@@ -87,10 +104,10 @@ fn parse_labels<'a>(mut text: &'a str, labels: &mut Labels) -> Result<&'a str, S
         text = text.strip_prefix('=').ok_or("expected `=` after a label name")?.trim_start();
         text = text.strip_prefix('"').ok_or("expected a quoted label value")?;
         let (value, rest) = unquote(text)?;
-        if labels.get(name).is_some() && name != "__name__" {
+        if pairs.iter().any(|(n, _)| *n == name) {
             return Err(format!("label {name:?} appears twice"));
         }
-        labels.set(name, &value);
+        pairs.push((name, value));
         text = rest.trim_start();
         if let Some(rest) = text.strip_prefix(',') {
             text = rest;
@@ -100,13 +117,18 @@ fn parse_labels<'a>(mut text: &'a str, labels: &mut Labels) -> Result<&'a str, S
     }
 }
 
-/// A label value up to its closing quote, with `\\`, `\"` and `\n`.
-fn unquote(text: &str) -> Result<(String, &str), String> {
-    let mut value = String::new();
-    let mut chars = text.char_indices();
+/// A label value up to its closing quote, with `\\`, `\"` and `\n`;
+/// borrowed from the line when it has no escapes.
+fn unquote(text: &str) -> Result<(Cow<'_, str>, &str), String> {
+    let end = text.find(['"', '\\']).ok_or("unterminated label value")?;
+    if text.as_bytes()[end] == b'"' {
+        return Ok((Cow::Borrowed(&text[..end]), &text[end + 1..]));
+    }
+    let mut value = String::from(&text[..end]);
+    let mut chars = text[end..].char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Ok((value, &text[i + 1..])),
+            '"' => return Ok((Cow::Owned(value), &text[end + i + 1..])),
             '\\' => match chars.next() {
                 Some((_, 'n')) => value.push('\n'),
                 Some((_, '\\')) => value.push('\\'),
@@ -137,11 +159,15 @@ fn parse_value(text: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    fn plain(pairs: &Pairs) -> Labels {
+        Labels::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_ref())))
+    }
+
     #[test]
     fn text_format() {
         let body = "# HELP x help\n# TYPE x counter\nx 1\nx{a=\"b\",c=\"d \\\"q\\\" \\\\ \\n\"} 2.5 1700000000000\n\
                     up{job=\"j\",} +Inf\nnan_metric NaN\n  \nneg -1e3\n";
-        let samples = parse(body, false).unwrap();
+        let samples = parse(body, false, plain).unwrap();
         assert_eq!(samples.len(), 5);
         assert_eq!(samples[0].labels.get("__name__"), Some("x"));
         assert_eq!(samples[1].labels.get("c"), Some("d \"q\" \\ \n"));
@@ -155,16 +181,16 @@ mod tests {
     fn openmetrics_seconds_exemplars_and_eof() {
         let body =
             "# TYPE a counter\na_total 3 1700000000.5 # {trace_id=\"x\"} 1\n# EOF\nignored 1\n";
-        let samples = parse(body, true).unwrap();
+        let samples = parse(body, true, plain).unwrap();
         assert_eq!(samples.len(), 1);
         assert_eq!(samples[0].timestamp, Some(1_700_000_000_500));
     }
 
     #[test]
     fn malformed_lines_name_their_place() {
-        assert!(parse("x{a=\"b\" 1\n", false).unwrap_err().starts_with("line 1"));
-        assert!(parse("ok 1\nbad\n", false).unwrap_err().starts_with("line 2"));
-        assert!(parse("x{a=\"1\",a=\"2\"} 1\n", false).unwrap_err().contains("twice"));
-        assert!(parse("x one\n", false).unwrap_err().contains("not a number"));
+        assert!(parse("x{a=\"b\" 1\n", false, plain).unwrap_err().starts_with("line 1"));
+        assert!(parse("ok 1\nbad\n", false, plain).unwrap_err().starts_with("line 2"));
+        assert!(parse("x{a=\"1\",a=\"2\"} 1\n", false, plain).unwrap_err().contains("twice"));
+        assert!(parse("x one\n", false, plain).unwrap_err().contains("not a number"));
     }
 }
