@@ -5,6 +5,7 @@
 //! data. Every command returns an [`ExitStatus`]: 0 success, 1 problems
 //! found, 2 the tool could not do its job.
 
+pub mod alloc;
 pub mod commands;
 pub mod exit;
 pub mod render;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: river_cli::alloc::Allocator = river_cli::alloc::Allocator;
 
 use clap::{Parser, Subcommand};
 use river_cli::commands::{convert, eval, fmt, lint, lsp, parse, run, schema};

@@ -68,7 +68,6 @@ pub fn run(args: &RunArgs) -> ExitStatus {
     };
     let (level, format) = run::logging(&plan);
     init_logging(&level, &format);
-    keep_freed_memory();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -141,19 +140,4 @@ fn init_logging(level: &str, format: &str) {
     } else {
         builder.init();
     }
-}
-
-/// Scrapes come in bursts (a 100,000-series scrape allocates tens of
-/// megabytes, every 15 s): mimalloc would return that memory to the system
-/// a second after each burst and the kernel zero it again for the next
-/// one, which cost a fifth of the CPU in the benchmark. Keeping freed
-/// memory for a minute lets the next scrape reuse it; the peak is the same.
-fn keep_freed_memory() {
-    // `mi_option_purge_delay` in mimalloc.h (between
-    // `mi_option_eager_commit_delay`, 14, and `mi_option_use_numa_nodes`,
-    // 16, which the bindings name); the bindings do not name it.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets one of mimalloc's documented runtime options; no
-    // pointers are involved, and options may be set at any time.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 60_000) };
 }
