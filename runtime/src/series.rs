@@ -2,11 +2,13 @@
 //! component exports for others to send samples to.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::Value;
 
 use crate::labels::Labels;
+use crate::metrics::{AtomicF64, Histogram, Registry, LATENCY_BUCKETS};
 
 /// The value Prometheus writes to mark a series stale: a NaN with this
 /// exact bit pattern.
@@ -57,10 +59,36 @@ impl FromValue for MetricsReceiver {
     }
 }
 
-/// Sends to every receiver in `forward_to`.
-pub fn fan_out(receivers: &[MetricsReceiver], samples: &[Sample]) {
-    for receiver in receivers {
-        receiver.0.append(samples);
+/// What a component that forwards samples counts about it, under the
+/// reference's names (dashboards for Agent Flow use them).
+pub struct Fanout {
+    forwarded: Arc<AtomicF64>,
+    latency: Arc<Histogram>,
+}
+
+impl Fanout {
+    pub fn new(metrics: &Registry) -> Fanout {
+        Fanout {
+            forwarded: metrics.counter(
+                "agent_prometheus_forwarded_samples_total",
+                "Samples this component handed to the components in forward_to.",
+            ),
+            latency: metrics.histogram(
+                "agent_prometheus_fanout_latency",
+                "Seconds taken to hand samples to the components in forward_to.",
+                &LATENCY_BUCKETS,
+            ),
+        }
+    }
+
+    /// Sends to every receiver in `forward_to`.
+    pub fn send(&self, receivers: &[MetricsReceiver], samples: &[Sample]) {
+        let start = Instant::now();
+        for receiver in receivers {
+            receiver.0.append(samples);
+        }
+        self.latency.observe(start.elapsed().as_secs_f64());
+        self.forwarded.add(samples.len() as f64);
     }
 }
 

@@ -62,6 +62,12 @@ fn read(ctx: &Ctx, settings: &Settings) -> Result<(), String> {
     let value =
         if settings.secret { Value::Secret(content.into()) } else { Value::String(content) };
     ctx.export(Object::from_iter([("content".to_owned(), value)]));
+    ctx.metrics
+        .gauge(
+            "agent_local_file_timestamp_last_accessed_unix_seconds",
+            "When the file was last read, in seconds since the Unix epoch.",
+        )
+        .set(crate::series::now_ms() as f64 / 1000.0);
     ctx.set_health(HealthKind::Healthy, "read");
     Ok(())
 }

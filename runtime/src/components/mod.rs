@@ -5,6 +5,7 @@
 mod discovery_file;
 mod discovery_relabel;
 pub(crate) mod http_client;
+pub(crate) mod http_server;
 mod local_file;
 pub mod prometheus;
 mod remote_http;
@@ -34,18 +35,11 @@ pub fn builder(name: &str) -> Option<Builder> {
 pub fn not_yet(name: &str) -> &'static [&'static str] {
     match name {
         "prometheus.scrape" => &[
-            "extra_metrics",
             "enable_protobuf_negotiation",
-            "track_timestamps_staleness",
             "scrape_classic_histograms",
-            "target_limit",
-            "label_limit",
-            "label_name_length_limit",
-            "label_value_length_limit",
             "proxy_connect_header",
             "oauth2",
             "tls_config/server_name",
-            "clustering",
         ],
         "prometheus.remote_write" => &[
             "endpoint/proxy_connect_header",
@@ -58,12 +52,6 @@ pub fn not_yet(name: &str) -> &'static [&'static str] {
         "remote.http" => {
             &["client/proxy_connect_header", "client/oauth2", "client/tls_config/server_name"]
         }
-        "prometheus.receive_http" => &[
-            "http/conn_limit",
-            "http/server_idle_timeout",
-            "http/server_read_timeout",
-            "http/server_write_timeout",
-        ],
         _ => &[],
     }
 }

@@ -115,6 +115,10 @@ fn not_yet(node: &PlannedNode, block: &ast::Block, offset: TextSize) -> Vec<Find
             let (name, range, inner) = match &stmt {
                 ast::Stmt::Attribute(attr) => {
                     let Some(name) = attr.name() else { continue };
+                    // A feature switched off is the same as one left out.
+                    if attr.value().is_some_and(|v| v.syntax().text() == "false") {
+                        continue;
+                    }
                     (name.text().to_owned(), attr.syntax().text_range(), None)
                 }
                 ast::Stmt::Block(inner) => {

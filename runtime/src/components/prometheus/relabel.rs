@@ -12,7 +12,7 @@ use crate::component::{Component, Ctx};
 use crate::labels::Labels;
 use crate::metrics::AtomicF64;
 use crate::relabel::{self as rules, Rule};
-use crate::series::{fan_out, Appender, MetricsReceiver, Sample};
+use crate::series::{Appender, Fanout, MetricsReceiver, Sample};
 
 struct Settings {
     rules: Vec<Rule>,
@@ -27,6 +27,10 @@ struct Relabeler {
     cache: Mutex<HashMap<Labels, Option<Labels>>>,
     processed: Arc<AtomicF64>,
     written: Arc<AtomicF64>,
+    cache_hits: Arc<AtomicF64>,
+    cache_misses: Arc<AtomicF64>,
+    cache_size: Arc<AtomicF64>,
+    fanout: Fanout,
 }
 
 struct PrometheusRelabel {
@@ -53,6 +57,18 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
             "agent_prometheus_relabel_metrics_written",
             "Samples written on after relabelling.",
         ),
+        cache_hits: ctx.metrics.counter(
+            "agent_prometheus_relabel_cache_hits",
+            "Series whose relabelling result came from the cache.",
+        ),
+        cache_misses: ctx.metrics.counter(
+            "agent_prometheus_relabel_cache_misses",
+            "Series relabelled afresh (not in the cache).",
+        ),
+        cache_size: ctx
+            .metrics
+            .gauge("agent_prometheus_relabel_cache_size", "Series in the relabelling cache."),
+        fanout: Fanout::new(&ctx.metrics),
     });
     let receiver = MetricsReceiver(inner.clone());
     ctx.export(Object::from_iter([("receiver".to_owned(), receiver.to_value())]));
@@ -64,6 +80,7 @@ impl Component for PrometheusRelabel {
         let new = settings(args)?;
         *self.inner.settings.write().expect("settings lock") = new;
         self.inner.cache.lock().expect("cache lock").clear();
+        self.inner.cache_size.set(0.0);
         Ok(())
     }
 }
@@ -73,9 +90,13 @@ impl Appender for Relabeler {
         let settings = self.settings.read().expect("settings lock");
         let mut cache = self.cache.lock().expect("cache lock");
         let mut out = Vec::with_capacity(samples.len());
+        let mut hits = 0;
         for sample in samples {
             let result = match cache.get(&sample.labels) {
-                Some(result) => result.clone(),
+                Some(result) => {
+                    hits += 1;
+                    result.clone()
+                }
                 None => {
                     let result = rules::process(&sample.labels, &settings.rules);
                     if cache.len() >= settings.max_cache_size {
@@ -89,9 +110,12 @@ impl Appender for Relabeler {
                 out.push(Sample { labels, ..sample.clone() });
             }
         }
+        self.cache_size.set(cache.len() as f64);
         drop(cache);
+        self.cache_hits.add(hits as f64);
+        self.cache_misses.add((samples.len() - hits) as f64);
         self.processed.add(samples.len() as f64);
         self.written.add(out.len() as f64);
-        fan_out(&settings.forward_to, &out);
+        self.fanout.send(&settings.forward_to, &out);
     }
 }

@@ -28,6 +28,7 @@ pub struct Shared {
     pub positions: Mutex<HashMap<String, Position>>,
     ctx: Ctx,
     samples_in: Arc<AtomicF64>,
+    wal_appended: Arc<AtomicF64>,
 }
 
 pub struct EndpointMetrics {
@@ -93,7 +94,10 @@ struct WalAppender(Arc<Shared>);
 impl Appender for WalAppender {
     fn append(&self, samples: &[Sample]) {
         match self.0.wal.append(samples) {
-            Ok(()) => self.0.samples_in.add(samples.len() as f64),
+            Ok(()) => {
+                self.0.samples_in.add(samples.len() as f64);
+                self.0.wal_appended.add(samples.len() as f64);
+            }
             Err(e) => {
                 tracing::error!(component = %self.0.ctx.id, "cannot write to the WAL: {e}");
                 self.0
@@ -129,6 +133,9 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
         samples_in: ctx
             .metrics
             .counter("prometheus_remote_storage_samples_in_total", "Samples written to the WAL."),
+        wal_appended: ctx
+            .metrics
+            .counter("agent_wal_samples_appended_total", "Samples appended to the WAL."),
     });
     let component = RemoteWrite { shared: shared.clone(), senders: Mutex::default() };
     component.start(endpoints, external);

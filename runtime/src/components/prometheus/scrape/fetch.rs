@@ -15,6 +15,9 @@ use crate::components::http_client::HttpClient;
 const ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
+/// How a scrape failed for being over `body_size_limit` begins.
+pub const BODY_LIMIT_EXCEEDED: &str = "body_size_limit exceeded";
+
 pub struct Client(HttpClient);
 
 impl Client {
@@ -90,7 +93,7 @@ fn is_openmetrics(content_type: Option<&reqwest::header::HeaderValue>) -> bool {
 fn check_size(len: usize, settings: &Settings) -> Result<(), String> {
     if settings.body_size_limit > 0 && len > settings.body_size_limit {
         return Err(format!(
-            "body_size_limit exceeded: the response has {len} bytes, the limit is {}",
+            "{BODY_LIMIT_EXCEEDED}: the response has {len} bytes, the limit is {}",
             settings.body_size_limit
         ));
     }

@@ -6,16 +6,16 @@
 //! memory address are served in process.
 
 mod fetch;
+mod limits;
 mod parse;
+mod scrape_loop;
 mod target;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashSet as HashSet;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use river_analyzer::Object;
 use tokio_util::sync::CancellationToken;
@@ -23,8 +23,9 @@ use tokio_util::sync::CancellationToken;
 use crate::args::Args;
 use crate::component::{Component, Ctx, HealthKind};
 use crate::components::targets;
-use crate::labels::Labels;
-use crate::series::{fan_out, now_ms, stale_marker, MetricsReceiver, Sample};
+use crate::metrics::AtomicF64;
+use crate::series::{Fanout, MetricsReceiver};
+use limits::LabelLimits;
 use target::{Defaults, Target};
 
 /// Everything a scrape loop reads at each scrape.
@@ -39,6 +40,14 @@ pub struct Settings {
     pub params: Vec<(String, Vec<String>)>,
     pub sample_limit: usize,
     pub body_size_limit: usize,
+    /// 0: no limit.
+    pub target_limit: usize,
+    pub label_limits: LabelLimits,
+    /// Also report `scrape_timeout_seconds`, `scrape_sample_limit` and
+    /// `scrape_body_size_bytes`.
+    pub extra_metrics: bool,
+    /// Staleness markers also for series that carried their own timestamp.
+    pub track_timestamps_staleness: bool,
     pub forward_to: Vec<MetricsReceiver>,
     pub client: fetch::Client,
 }
@@ -64,6 +73,14 @@ fn settings(ctx: &Ctx, args: &Args) -> Result<Settings, String> {
         params: params.into_iter().collect(),
         sample_limit: args.get_or("sample_limit", 0u64)? as usize,
         body_size_limit: args.get_or("body_size_limit", 0u64)? as usize,
+        target_limit: args.get_or("target_limit", 0u64)? as usize,
+        label_limits: LabelLimits {
+            count: args.get_or("label_limit", 0u64)? as usize,
+            name_length: args.get_or("label_name_length_limit", 0u64)? as usize,
+            value_length: args.get_or("label_value_length_limit", 0u64)? as usize,
+        },
+        extra_metrics: args.get_or("extra_metrics", false)?,
+        track_timestamps_staleness: args.get_or("track_timestamps_staleness", false)?,
         forward_to: crate::components::prometheus::forward_to(args)?,
         client: fetch::Client::from_args(args, timeout)?,
     })
@@ -83,17 +100,35 @@ struct Status {
 /// A running scrape loop: what stops it, and what it last saw.
 type Loop = (CancellationToken, Arc<Mutex<Status>>);
 
+/// What the component and all its loops share.
+struct Shared {
+    settings: RwLock<Arc<Settings>>,
+    /// Set while there are more targets than `target_limit`: every scrape
+    /// fails with it until there are fewer again.
+    forced_error: Mutex<Option<String>>,
+    fanout: Fanout,
+}
+
 struct Scrape {
     ctx: Ctx,
-    settings: Arc<RwLock<Arc<Settings>>>,
+    shared: Arc<Shared>,
     loops: Mutex<HashMap<Target, Loop>>,
+    targets_gauge: Arc<AtomicF64>,
 }
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+    let shared = Shared {
+        settings: RwLock::new(Arc::new(settings(&ctx, args)?)),
+        forced_error: Mutex::default(),
+        fanout: Fanout::new(&ctx.metrics),
+    };
     let component = Scrape {
         ctx: ctx.clone(),
-        settings: Arc::new(RwLock::new(Arc::new(settings(&ctx, args)?))),
+        shared: Arc::new(shared),
         loops: Mutex::default(),
+        targets_gauge: ctx
+            .metrics
+            .gauge("agent_prometheus_scrape_targets_gauge", "Targets this component scrapes."),
     };
     component.set_targets(args)?;
     ctx.export(Object::new());
@@ -103,7 +138,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 impl Component for Scrape {
     fn update(&self, args: &Args) -> Result<(), String> {
         let new = settings(&self.ctx, args)?;
-        *self.settings.write().expect("settings lock") = Arc::new(new);
+        *self.shared.settings.write().expect("settings lock") = Arc::new(new);
         self.set_targets(args)
     }
 
@@ -128,7 +163,7 @@ impl Scrape {
     fn set_targets(&self, args: &Args) -> Result<(), String> {
         let discovered =
             targets::from_value(args.value("targets").unwrap_or(&river_analyzer::Value::Null))?;
-        let settings = self.settings.read().expect("settings lock").clone();
+        let settings = self.shared.settings.read().expect("settings lock").clone();
         let defaults = Defaults {
             job_name: &settings.job_name,
             scheme: &settings.scheme,
@@ -144,6 +179,14 @@ impl Scrape {
                 Err(e) => tracing::warn!(component = %self.ctx.id, "target dropped: {e}"),
             }
         }
+        *self.shared.forced_error.lock().expect("forced error lock") =
+            (settings.target_limit > 0 && wanted.len() > settings.target_limit).then(|| {
+                format!(
+                    "target_limit exceeded: {} targets, the limit is {}",
+                    wanted.len(),
+                    settings.target_limit
+                )
+            });
         let mut loops = self.loops.lock().expect("loops lock");
         loops.retain(|target, (stop, _)| {
             let keep = wanted.contains(target);
@@ -162,150 +205,18 @@ impl Scrape {
                 labels: target.labels.to_string(),
                 ..Status::default()
             }));
-            let task = run(
+            let task = scrape_loop::run(
                 self.ctx.clone(),
                 target.clone(),
-                self.settings.clone(),
+                self.shared.clone(),
                 stop.clone(),
                 status.clone(),
             );
             self.ctx.spawn(task);
             loops.insert(target, (stop, status));
         }
+        self.targets_gauge.set(loops.len() as f64);
         self.ctx.set_health(HealthKind::Healthy, format!("{} targets", loops.len()));
         Ok(())
     }
-}
-
-/// A target's scrape loop.
-async fn run(
-    ctx: Ctx,
-    target: Target,
-    settings: Arc<RwLock<Arc<Settings>>>,
-    stop: CancellationToken,
-    status: Arc<Mutex<Status>>,
-) {
-    let interval = settings.read().expect("settings lock").interval;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    target.hash(&mut hasher);
-    let offset = Duration::from_nanos(hasher.finish() % interval.as_nanos().max(1) as u64);
-    let mut next = Instant::now() + offset;
-    let mut previous: HashSet<Labels> = HashSet::default();
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => break,
-            _ = tokio::time::sleep_until(next.into()) => {}
-        }
-        let current = settings.read().expect("settings lock").clone();
-        previous = scrape_once(&ctx, &target, &current, previous, &status).await;
-        next += current.interval;
-        let now = Instant::now();
-        if next < now {
-            next = now + current.interval;
-        }
-    }
-    // The target went away (or the component stops): its series end now.
-    let current = settings.read().expect("settings lock").clone();
-    let timestamp = now_ms();
-    let stale: Vec<Sample> = previous
-        .into_iter()
-        .map(|labels| Sample { labels, timestamp, value: stale_marker() })
-        .collect();
-    fan_out(&current.forward_to, &stale);
-}
-
-/// One scrape: samples, report series and staleness markers sent on.
-/// Returns the series seen, for the next scrape's staleness.
-async fn scrape_once(
-    ctx: &Ctx,
-    target: &Target,
-    settings: &Settings,
-    previous: HashSet<Labels>,
-    status: &Mutex<Status>,
-) -> HashSet<Labels> {
-    let timestamp = now_ms();
-    let started = Instant::now();
-    let result =
-        settings.client.fetch(ctx, target, settings).await.and_then(|(body, openmetrics)| {
-            let make =
-                |pairs: &parse::Pairs| series_labels(pairs, &target.labels, settings.honor_labels);
-            let exposed = parse::parse(&body, openmetrics, make)?;
-            if settings.sample_limit > 0 && exposed.len() > settings.sample_limit {
-                return Err(format!(
-                    "sample_limit exceeded: {} samples, the limit is {}",
-                    exposed.len(),
-                    settings.sample_limit
-                ));
-            }
-            Ok(exposed)
-        });
-    let duration = started.elapsed();
-    let (mut samples, error) = match result {
-        Ok(exposed) => (
-            exposed.into_iter().map(|e| with_timestamp(e, settings, timestamp)).collect::<Vec<_>>(),
-            None,
-        ),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    let scraped = samples.len();
-    // Series of the last scrape missing from this one end now (label sets
-    // are shared, so the set costs a reference count per series).
-    let current: HashSet<Labels> = samples.iter().map(|s| s.labels.clone()).collect();
-    let added = current.iter().filter(|l| !previous.contains(*l)).count();
-    let gone: Vec<Labels> = previous.into_iter().filter(|l| !current.contains(l)).collect();
-    samples.extend(gone.into_iter().map(|labels| Sample {
-        labels,
-        timestamp,
-        value: stale_marker(),
-    }));
-    let up = error.is_none();
-    for (name, value) in [
-        ("up", if up { 1.0 } else { 0.0 }),
-        ("scrape_duration_seconds", duration.as_secs_f64()),
-        ("scrape_samples_scraped", scraped as f64),
-        ("scrape_samples_post_metric_relabeling", scraped as f64),
-        ("scrape_series_added", added as f64),
-    ] {
-        let mut labels = target.labels.clone();
-        labels.set("__name__", name);
-        samples.push(Sample { labels, timestamp, value });
-    }
-    fan_out(&settings.forward_to, &samples);
-    let mut s = status.lock().expect("status lock");
-    s.up = up;
-    s.last_error = error.unwrap_or_default();
-    s.last_scrape_ms = timestamp;
-    s.duration = duration;
-    current
-}
-
-/// A scraped sample's labels with the target's: on a clash the target's
-/// value wins and the scraped one is kept as `exported_<name>`, unless
-/// `honor_labels` keeps the scraped one. Built once, from borrowed text.
-fn series_labels(pairs: &parse::Pairs, target: &Labels, honor_labels: bool) -> Labels {
-    let mut all: Vec<(Cow<str>, &str)> = Vec::with_capacity(pairs.len() + 4);
-    for (name, value) in pairs {
-        if !honor_labels && target.get(name).is_some() {
-            all.push((Cow::Owned(format!("exported_{name}")), value.as_ref()));
-        } else {
-            all.push((Cow::Borrowed(*name), value.as_ref()));
-        }
-    }
-    for (name, value) in target.iter() {
-        if honor_labels && pairs.iter().any(|(n, _)| *n == name) {
-            continue;
-        }
-        all.push((Cow::Borrowed(name), value));
-    }
-    Labels::from_pairs(all)
-}
-
-/// The sample's own timestamp when `honor_timestamps` and it has one, else
-/// the scrape's.
-fn with_timestamp(exposed: parse::Exposed, settings: &Settings, scrape_time: i64) -> Sample {
-    let timestamp = match exposed.timestamp {
-        Some(ts) if settings.honor_timestamps => ts,
-        _ => scrape_time,
-    };
-    Sample { labels: exposed.labels, timestamp, value: exposed.value }
 }

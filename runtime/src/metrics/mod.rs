@@ -1,4 +1,4 @@
-//! The process's own metrics: counters and gauges in families, one
+//! The process's own metrics: counters, gauges and histograms in families, one
 //! registry for the process and one per component (dropped with it, so a
 //! removed component's series go away), written together in Prometheus's
 //! text format with each family's HELP and TYPE once.
@@ -9,6 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use crate::labels::Labels;
+
+mod histogram;
+
+pub use histogram::{Histogram, LATENCY_BUCKETS, SIZE_BUCKETS};
 
 /// A float that many threads add to or set.
 #[derive(Debug, Default)]
@@ -40,6 +44,7 @@ impl AtomicF64 {
 pub enum Kind {
     Counter,
     Gauge,
+    Histogram,
 }
 
 impl Kind {
@@ -47,6 +52,7 @@ impl Kind {
         match self {
             Kind::Counter => "counter",
             Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
         }
     }
 }
@@ -59,6 +65,8 @@ pub struct Family {
     kind: Kind,
     label_names: Vec<String>,
     series: Mutex<BTreeMap<Vec<String>, Arc<AtomicF64>>>,
+    /// The series of a histogram family, by label values.
+    histograms: Mutex<BTreeMap<Vec<String>, Arc<Histogram>>>,
 }
 
 impl Family {
@@ -98,6 +106,13 @@ impl Registry {
         self.family(name, help, Kind::Gauge, &[]).with(&[])
     }
 
+    /// A histogram without labels of its own, with these bucket bounds.
+    pub fn histogram(&self, name: &str, help: &str, bounds: &[f64]) -> Arc<Histogram> {
+        let family = self.family(name, help, Kind::Histogram, &[]);
+        let mut series = family.histograms.lock().expect("metrics lock");
+        series.entry(Vec::new()).or_insert_with(|| Arc::new(Histogram::new(bounds))).clone()
+    }
+
     pub fn family(&self, name: &str, help: &str, kind: Kind, label_names: &[&str]) -> Arc<Family> {
         let mut families = self.families.lock().expect("metrics lock");
         if let Some(existing) = families.iter().find(|f| f.name == name) {
@@ -109,6 +124,7 @@ impl Registry {
             kind,
             label_names: label_names.iter().map(|n| (*n).to_owned()).collect(),
             series: Mutex::default(),
+            histograms: Mutex::default(),
         });
         families.push(family.clone());
         family
@@ -151,6 +167,9 @@ impl Gatherer {
                         exposition_labels(&labels),
                         format_value(value.get())
                     ));
+                }
+                for histogram in family.histograms.lock().expect("metrics lock").values() {
+                    histogram.write(&family.name, &registry.const_labels, &mut entry.2);
                 }
             }
         }

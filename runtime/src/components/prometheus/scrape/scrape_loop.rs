@@ -1,0 +1,198 @@
+//! A target's scrape loop: fetch at the interval (with the target's
+//! offset), label the samples, check the limits, add the report series and
+//! the staleness markers, and send everything on.
+
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rustc_hash::FxHashSet as HashSet;
+use tokio_util::sync::CancellationToken;
+
+use super::target::Target;
+use super::{fetch, parse, Settings, Shared, Status};
+use crate::component::Ctx;
+use crate::labels::Labels;
+use crate::series::{now_ms, stale_marker, Sample};
+
+/// A target's scrape loop.
+pub(super) async fn run(
+    ctx: Ctx,
+    target: Target,
+    shared: Arc<Shared>,
+    stop: CancellationToken,
+    status: Arc<Mutex<Status>>,
+) {
+    let interval = shared.settings.read().expect("settings lock").interval;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    target.hash(&mut hasher);
+    let offset = Duration::from_nanos(hasher.finish() % interval.as_nanos().max(1) as u64);
+    let mut next = Instant::now() + offset;
+    let mut previous: HashSet<Labels> = HashSet::default();
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep_until(next.into()) => {}
+        }
+        let current = shared.settings.read().expect("settings lock").clone();
+        previous = scrape_once(&ctx, &target, &shared, &current, previous, &status).await;
+        next += current.interval;
+        let now = Instant::now();
+        if next < now {
+            next = now + current.interval;
+        }
+    }
+    // The target went away (or the component stops): its series end now.
+    let current = shared.settings.read().expect("settings lock").clone();
+    let timestamp = now_ms();
+    let stale: Vec<Sample> = previous
+        .into_iter()
+        .map(|labels| Sample { labels, timestamp, value: stale_marker() })
+        .collect();
+    shared.fanout.send(&current.forward_to, &stale);
+}
+
+/// What one fetch gave: samples, or why the scrape failed.
+struct Fetched {
+    samples: Result<Vec<Sample>, String>,
+    /// The body's size; -1 when it was over `body_size_limit`.
+    body_size: f64,
+    /// Series that carried their own timestamp (no staleness for them
+    /// unless `track_timestamps_staleness`).
+    timestamped: HashSet<Labels>,
+}
+
+/// One scrape: samples, report series and staleness markers sent on.
+/// Returns the series seen, for the next scrape's staleness.
+async fn scrape_once(
+    ctx: &Ctx,
+    target: &Target,
+    shared: &Shared,
+    settings: &Settings,
+    previous: HashSet<Labels>,
+    status: &Mutex<Status>,
+) -> HashSet<Labels> {
+    let timestamp = now_ms();
+    let started = Instant::now();
+    let forced = shared.forced_error.lock().expect("forced error lock").clone();
+    let fetched = match forced {
+        Some(error) => {
+            Fetched { samples: Err(error), body_size: 0.0, timestamped: HashSet::default() }
+        }
+        None => fetch_samples(ctx, target, settings, timestamp).await,
+    };
+    let duration = started.elapsed();
+    let (mut samples, error) = match fetched.samples {
+        Ok(samples) => (samples, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let scraped = samples.len();
+    // Series of the last scrape missing from this one end now (label sets
+    // are shared, so the set costs a reference count per series).
+    let current: HashSet<Labels> = samples
+        .iter()
+        .filter(|s| !fetched.timestamped.contains(&s.labels))
+        .map(|s| s.labels.clone())
+        .collect();
+    let added = current.iter().filter(|l| !previous.contains(*l)).count();
+    let gone: Vec<Labels> = previous.into_iter().filter(|l| !current.contains(l)).collect();
+    samples.extend(gone.into_iter().map(|labels| Sample {
+        labels,
+        timestamp,
+        value: stale_marker(),
+    }));
+    let up = error.is_none();
+    let mut report = vec![
+        ("up", if up { 1.0 } else { 0.0 }),
+        ("scrape_duration_seconds", duration.as_secs_f64()),
+        ("scrape_samples_scraped", scraped as f64),
+        ("scrape_samples_post_metric_relabeling", scraped as f64),
+        ("scrape_series_added", added as f64),
+    ];
+    if settings.extra_metrics {
+        report.extend([
+            ("scrape_timeout_seconds", settings.timeout.as_secs_f64()),
+            ("scrape_sample_limit", settings.sample_limit as f64),
+            (
+                "scrape_body_size_bytes",
+                if up { fetched.body_size } else { fetched.body_size.min(0.0) },
+            ),
+        ]);
+    }
+    for (name, value) in report {
+        let mut labels = target.labels.clone();
+        labels.set("__name__", name);
+        samples.push(Sample { labels, timestamp, value });
+    }
+    shared.fanout.send(&settings.forward_to, &samples);
+    let mut s = status.lock().expect("status lock");
+    s.up = up;
+    s.last_error = error.unwrap_or_default();
+    s.last_scrape_ms = timestamp;
+    s.duration = duration;
+    current
+}
+
+/// Fetches, parses and labels a target's samples and checks the limits.
+async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestamp: i64) -> Fetched {
+    let (body, openmetrics) = match settings.client.fetch(ctx, target, settings).await {
+        Ok(fetched) => fetched,
+        Err(e) => {
+            let body_size = if e.starts_with(fetch::BODY_LIMIT_EXCEEDED) { -1.0 } else { 0.0 };
+            return Fetched { samples: Err(e), body_size, timestamped: HashSet::default() };
+        }
+    };
+    let body_size = body.len() as f64;
+    let make = |pairs: &parse::Pairs| series_labels(pairs, &target.labels, settings.honor_labels);
+    let exposed = match parse::parse(&body, openmetrics, make) {
+        Ok(exposed) => exposed,
+        Err(e) => return Fetched { samples: Err(e), body_size, timestamped: HashSet::default() },
+    };
+    let mut timestamped = HashSet::default();
+    let samples: Vec<Sample> = exposed
+        .into_iter()
+        .map(|e| {
+            let own = e.timestamp.filter(|_| settings.honor_timestamps);
+            if own.is_some() && !settings.track_timestamps_staleness {
+                timestamped.insert(e.labels.clone());
+            }
+            Sample { labels: e.labels, timestamp: own.unwrap_or(timestamp), value: e.value }
+        })
+        .collect();
+    let checked = check_limits(samples, settings);
+    Fetched { samples: checked, body_size, timestamped }
+}
+
+fn check_limits(samples: Vec<Sample>, settings: &Settings) -> Result<Vec<Sample>, String> {
+    if settings.sample_limit > 0 && samples.len() > settings.sample_limit {
+        return Err(format!(
+            "sample_limit exceeded: {} samples, the limit is {}",
+            samples.len(),
+            settings.sample_limit
+        ));
+    }
+    settings.label_limits.check(&samples)?;
+    Ok(samples)
+}
+
+/// A scraped sample's labels with the target's: on a clash the target's
+/// value wins and the scraped one is kept as `exported_<name>`, unless
+/// `honor_labels` keeps the scraped one. Built once, from borrowed text.
+fn series_labels(pairs: &parse::Pairs, target: &Labels, honor_labels: bool) -> Labels {
+    let mut all: Vec<(Cow<str>, &str)> = Vec::with_capacity(pairs.len() + 4);
+    for (name, value) in pairs {
+        if !honor_labels && target.get(name).is_some() {
+            all.push((Cow::Owned(format!("exported_{name}")), value.as_ref()));
+        } else {
+            all.push((Cow::Borrowed(*name), value.as_ref()));
+        }
+    }
+    for (name, value) in target.iter() {
+        if honor_labels && pairs.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        all.push((Cow::Borrowed(name), value));
+    }
+    Labels::from_pairs(all)
+}

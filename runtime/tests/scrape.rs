@@ -1,0 +1,170 @@
+//! `prometheus.scrape` against loopback targets, its samples delivered by
+//! `prometheus.remote_write` to a receiver in the test: the limits, the
+//! extra report series, and which series get staleness markers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use river_runtime::components::prometheus::proto;
+use river_runtime::controller::{plan, Controller, Source};
+use river_runtime::globals::Globals;
+use river_runtime::series::{is_stale, Sample};
+
+/// Serves `bodies` in turn, one per request (the last one forever).
+fn target(bodies: Vec<&'static str>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = bodies[i.min(bodies.len() - 1)];
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// A remote write receiver: every sample it is sent.
+fn sink() -> (u16, Arc<Mutex<Vec<Sample>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let into = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let into = into.clone();
+            std::thread::spawn(move || while serve_one(&stream, &into).is_some() {});
+        }
+    });
+    (port, got)
+}
+
+fn serve_one(stream: &std::net::TcpStream, into: &Mutex<Vec<Sample>>) -> Option<()> {
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    into.lock().unwrap().extend(proto::decode(&body).expect("a remote write request"));
+    let mut stream = stream;
+    stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").ok()
+}
+
+fn name(sample: &Sample) -> &str {
+    sample.labels.get("__name__").unwrap_or_default()
+}
+
+/// Runs `scrape` (the body of a `prometheus.scrape` block, without
+/// `forward_to`) until `done` holds for the samples received.
+async fn run_until(scrape: &str, done: impl Fn(&[Sample]) -> bool) -> (Vec<Sample>, Controller) {
+    let (sink_port, got) = sink();
+    let config = format!(
+        "prometheus.scrape \"t\" {{\n{scrape}\tscrape_interval = \"300ms\"\n\tscrape_timeout = \"200ms\"\n\
+         \tforward_to = [prometheus.remote_write.out.receiver]\n}}\n\n\
+         prometheus.remote_write \"out\" {{\n\tendpoint {{\n\t\turl = \"http://127.0.0.1:{sink_port}/\"\n\
+         \t\tqueue_config {{\n\t\t\tbatch_send_deadline = \"50ms\"\n\t\t}}\n\t}}\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(&[Source { path: "config.river".into(), text: config }]).unwrap();
+    let globals =
+        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let controller = Controller::start(plan, globals).unwrap();
+    let start = Instant::now();
+    loop {
+        let samples = got.lock().unwrap().clone();
+        if done(&samples) {
+            return (samples, controller);
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "not reached; got {samples:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn values<'a>(samples: &'a [Sample], metric: &'a str) -> impl Iterator<Item = f64> + 'a {
+    samples.iter().filter(move |s| name(s) == metric).map(|s| s.value)
+}
+
+fn last_error(controller: &Controller) -> String {
+    let info = controller.components().into_iter().find(|c| c.id == "prometheus.scrape.t").unwrap();
+    info.debug_info.unwrap()["targets"][0]["last_error"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn extra_metrics_report_the_limits_and_the_body_size() {
+    const BODY: &str = "a 1\nb 2\n";
+    let port = target(vec![BODY]);
+    let scrape = format!(
+        "\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\textra_metrics = true\n\tsample_limit = 50\n"
+    );
+    let (samples, controller) =
+        run_until(&scrape, |s| values(s, "scrape_body_size_bytes").next().is_some()).await;
+    assert_eq!(values(&samples, "scrape_body_size_bytes").next(), Some(BODY.len() as f64));
+    assert_eq!(values(&samples, "scrape_sample_limit").next(), Some(50.0));
+    assert_eq!(values(&samples, "scrape_timeout_seconds").next(), Some(0.2));
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn series_with_their_own_timestamps_get_no_staleness_marker_by_default() {
+    let port = target(vec!["a 1\nb 2 1700000000000\n", "other 3\n"]);
+    let scrape = format!("\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n");
+    let (samples, controller) =
+        run_until(&scrape, |s| s.iter().any(|x| name(x) == "a" && is_stale(x.value))).await;
+    assert!(
+        !samples.iter().any(|x| name(x) == "b" && is_stale(x.value)),
+        "b carried its own timestamp and must not be marked stale"
+    );
+    controller.shutdown(Duration::from_secs(5)).await;
+
+    let port = target(vec!["a 1\nb 2 1700000000000\n", "other 3\n"]);
+    let scrape = format!(
+        "\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\ttrack_timestamps_staleness = true\n"
+    );
+    let (_, controller) =
+        run_until(&scrape, |s| s.iter().any(|x| name(x) == "b" && is_stale(x.value))).await;
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_series_over_a_label_limit_fails_the_whole_scrape() {
+    let port = target(vec!["ok 1\nwide{x=\"1\",y=\"2\"} 1\n"]);
+    let scrape =
+        format!("\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\tlabel_limit = 4\n");
+    let (samples, controller) = run_until(&scrape, |s| values(s, "up").next().is_some()).await;
+    assert_eq!(values(&samples, "up").next(), Some(0.0));
+    assert!(values(&samples, "ok").next().is_none(), "no sample of a failed scrape is sent");
+    assert!(last_error(&controller).starts_with("label_limit exceeded: wide has 5 labels"));
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn more_targets_than_target_limit_fail_every_scrape() {
+    let (one, two) = (target(vec!["a 1\n"]), target(vec!["a 1\n"]));
+    let scrape = format!(
+        "\ttargets = [{{\"__address__\" = \"127.0.0.1:{one}\"}}, {{\"__address__\" = \"127.0.0.1:{two}\"}}]\n\ttarget_limit = 1\n"
+    );
+    let (samples, controller) = run_until(&scrape, |s| values(s, "up").count() >= 2).await;
+    assert!(values(&samples, "up").all(|up| up == 0.0));
+    assert_eq!(last_error(&controller), "target_limit exceeded: 2 targets, the limit is 1");
+    controller.shutdown(Duration::from_secs(5)).await;
+}
