@@ -145,3 +145,10 @@ async fn remote_http_exports_what_the_url_answers() {
         Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
     assert!(Controller::start(plan(&source(config)).unwrap(), globals).is_err());
 }
+
+#[test]
+fn a_feature_switched_off_is_not_refused() {
+    let off = "prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\tenable_protobuf_negotiation = false\n}\n";
+    assert!(plan(&source(off.to_owned())).is_ok());
+    assert!(plan(&source(off.replace("false", "true"))).is_err());
+}
