@@ -168,3 +168,97 @@ async fn more_targets_than_target_limit_fail_every_scrape() {
     assert_eq!(last_error(&controller), "target_limit exceeded: 2 targets, the limit is 1");
     controller.shutdown(Duration::from_secs(5)).await;
 }
+
+/// Answers every request with `response` (a whole HTTP response) and
+/// keeps each request's head and body.
+fn recorder(response: &'static str) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let into = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stream.read(&mut buf) {
+                request.extend_from_slice(&buf[..n]);
+                if complete(&request) {
+                    break;
+                }
+            }
+            into.lock().unwrap().push(String::from_utf8_lossy(&request).into_owned());
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, requests)
+}
+
+/// Whether `request` holds its whole head and `Content-Length` body.
+fn complete(request: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(request);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else { return false };
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned())
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    body.len() >= length
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oauth2_tokens_are_fetched_once_and_sent_as_bearer() {
+    let token = r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}"#;
+    let response: &'static str = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{token}",
+            token.len()
+        )
+        .into_boxed_str(),
+    );
+    let (token_port, token_requests) = recorder(response);
+    let (target_port, target_requests) =
+        recorder("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\na 1\n");
+    let scrape = format!(
+        "\ttargets = [{{\"__address__\" = \"127.0.0.1:{target_port}\"}}]\n\
+         \toauth2 {{\n\t\tclient_id = \"id\"\n\t\tclient_secret = \"s3cret\"\n\
+         \t\ttoken_url = \"http://127.0.0.1:{token_port}/token\"\n\t\tscopes = [\"read\", \"write\"]\n\
+         \t\tendpoint_params = {{\"audience\" = \"metrics\"}}\n\t}}\n"
+    );
+    let (samples, controller) = run_until(&scrape, |s| values(s, "up").count() >= 2).await;
+    assert!(values(&samples, "up").all(|up| up == 1.0), "{:?}", last_error(&controller));
+    let targets = target_requests.lock().unwrap().clone();
+    assert!(targets.iter().all(|r| r.contains("authorization: Bearer tok-1")), "{targets:?}");
+    let tokens = token_requests.lock().unwrap().clone();
+    assert_eq!(tokens.len(), 1, "the token is kept between scrapes: {tokens:?}");
+    // id:s3cret in basic auth, and the grant with its scopes and params.
+    assert!(tokens[0].contains("authorization: Basic aWQ6czNjcmV0"), "{}", tokens[0]);
+    assert!(
+        tokens[0].ends_with("grant_type=client_credentials&scope=read+write&audience=metrics"),
+        "{}",
+        tokens[0]
+    );
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn proxy_connect_headers_go_to_the_proxy() {
+    let (proxy_port, requests) =
+        recorder("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let scrape = format!(
+        "\ttargets = [{{\"__address__\" = \"metrics.example:9100\"}}]\n\tscheme = \"https\"\n\
+         \tproxy_url = \"http://127.0.0.1:{proxy_port}\"\n\
+         \tproxy_connect_header = {{\"X-Proxy-Token\" = [\"one\", \"two\"]}}\n"
+    );
+    let (_, controller) = run_until(&scrape, |s| values(s, "up").next().is_some()).await;
+    let connect = requests.lock().unwrap()[0].to_ascii_lowercase();
+    assert!(connect.starts_with("connect metrics.example:9100 "), "{connect}");
+    assert!(
+        connect.contains("x-proxy-token: one\r\n") && connect.contains("x-proxy-token: two\r\n"),
+        "{connect}"
+    );
+    controller.shutdown(Duration::from_secs(5)).await;
+}

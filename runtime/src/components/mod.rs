@@ -37,21 +37,17 @@ pub fn not_yet(name: &str) -> &'static [&'static str] {
         "prometheus.scrape" => &[
             "enable_protobuf_negotiation",
             "scrape_classic_histograms",
-            "proxy_connect_header",
-            "oauth2",
             "tls_config/server_name",
+            "oauth2/tls_config/server_name",
         ],
         "prometheus.remote_write" => &[
-            "endpoint/proxy_connect_header",
-            "endpoint/oauth2",
             "endpoint/sigv4",
             "endpoint/azuread",
             "endpoint/tls_config/server_name",
+            "endpoint/oauth2/tls_config/server_name",
             "wal",
         ],
-        "remote.http" => {
-            &["client/proxy_connect_header", "client/oauth2", "client/tls_config/server_name"]
-        }
+        "remote.http" => &["client/tls_config/server_name", "client/oauth2/tls_config/server_name"],
         _ => &[],
     }
 }

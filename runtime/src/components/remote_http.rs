@@ -82,6 +82,7 @@ async fn poll(settings: &Settings) -> Result<String, String> {
     let response = settings
         .client
         .authorize(request)
+        .await?
         .send()
         .await
         .map_err(|e| format!("{}: {e}", settings.url))?;

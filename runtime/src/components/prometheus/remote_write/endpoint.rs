@@ -284,7 +284,10 @@ async fn send(
         for (name, value) in &endpoint.headers {
             request = request.header(name, value);
         }
-        let outcome = endpoint.client.authorize(request).send().await;
+        let outcome = match endpoint.client.authorize(request).await {
+            Ok(request) => request.send().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
         metrics.duration.add(started.elapsed().as_secs_f64());
         let retry = match outcome {
             Ok(response) if response.status().is_success() => {
@@ -306,7 +309,7 @@ async fn send(
                 }
                 format!("{status}: {}", text.trim())
             }
-            Err(e) => e.to_string(),
+            Err(e) => e,
         };
         metrics.retried.add(samples.len() as f64);
         tracing::debug!(endpoint = %endpoint.name, "remote write failed, retrying in {backoff:?}: {retry}");

@@ -43,7 +43,7 @@ impl Client {
             .header("Accept", ACCEPT)
             .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
             .header("X-Prometheus-Scrape-Timeout-Seconds", &timeout_header);
-        let response = self.0.authorize(request).send().await.map_err(|e| describe(&e))?;
+        let response = self.0.authorize(request).await?.send().await.map_err(|e| describe(&e))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("server returned HTTP status {status}"));

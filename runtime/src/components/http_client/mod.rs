@@ -1,12 +1,17 @@
 //! The HTTP client settings components share (`prometheus.scrape`, the
-//! endpoints of `prometheus.remote_write`): authentication, proxy, TLS,
-//! redirects and HTTP/2, as one `reqwest` client and the headers it adds.
+//! endpoints of `prometheus.remote_write`, `remote.http`): authentication
+//! (basic, bearer, `authorization`, OAuth 2), proxy, TLS, redirects and
+//! HTTP/2, as one `reqwest` client and the headers it adds.
 
+mod oauth2;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use river_analyzer::value::Secret;
 
 use crate::args::Args;
+use oauth2::OAuth2;
 
 /// A client and the credentials it sends with each request.
 #[derive(Clone)]
@@ -15,21 +20,33 @@ pub struct HttpClient {
     basic_auth: Option<(String, Option<String>)>,
     /// The whole `Authorization` header (bearer tokens included).
     authorization: Option<String>,
+    oauth2: Option<Arc<OAuth2>>,
+}
+
+/// A client builder with the settings of `args` but credentials: what the
+/// main client and the OAuth 2 token client have in common.
+fn client_builder(args: &Args, timeout: Duration) -> Result<reqwest::ClientBuilder, String> {
+    let mut builder = reqwest::Client::builder().timeout(timeout);
+    if !args.get_or("follow_redirects", true)? {
+        builder = builder.redirect(reqwest::redirect::Policy::none());
+    }
+    if !args.get_or("enable_http2", true)? {
+        builder = builder.http1_only();
+    }
+    builder = proxy(args, builder)?;
+    if let Some(tls) = args.block("tls_config") {
+        builder = tls_config(tls, builder)?;
+    }
+    Ok(builder)
 }
 
 impl HttpClient {
     pub fn from_args(args: &Args, timeout: Duration) -> Result<HttpClient, String> {
-        let mut builder = reqwest::Client::builder().timeout(timeout);
-        if !args.get_or("follow_redirects", true)? {
-            builder = builder.redirect(reqwest::redirect::Policy::none());
-        }
-        if !args.get_or("enable_http2", true)? {
-            builder = builder.http1_only();
-        }
-        builder = proxy(args, builder)?;
-        if let Some(tls) = args.block("tls_config") {
-            builder = tls_config(tls, builder)?;
-        }
+        let builder = client_builder(args, timeout)?;
+        let oauth2 = match args.block("oauth2") {
+            Some(block) => Some(Arc::new(OAuth2::from_args(block, timeout)?)),
+            None => None,
+        };
         let basic_auth = match args.block("basic_auth") {
             Some(auth) => Some((
                 auth.get_or("username", String::new())?,
@@ -48,32 +65,62 @@ impl HttpClient {
                 .map(|t| format!("Bearer {t}")),
         };
         let http = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(HttpClient { http, basic_auth, authorization })
+        Ok(HttpClient { http, basic_auth, authorization, oauth2 })
     }
 
-    /// Adds the credentials to a request.
-    pub fn authorize(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// Adds the credentials to a request (fetching an OAuth 2 token first
+    /// when the current one is about to expire).
+    pub async fn authorize(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, String> {
         if let Some((user, password)) = &self.basic_auth {
             request = request.basic_auth(user, password.as_ref());
         }
         if let Some(value) = &self.authorization {
             request = request.header("Authorization", value);
         }
-        request
+        if let Some(oauth2) = &self.oauth2 {
+            request = request.bearer_auth(oauth2.token().await?);
+        }
+        Ok(request)
     }
 }
 
-/// `proxy_url` with `no_proxy`; the environment's proxy settings only when
-/// `proxy_from_environment` is set (reqwest would read them by default).
+/// `proxy_url` with `no_proxy` and `proxy_connect_header`; the
+/// environment's proxy settings only when `proxy_from_environment` is set
+/// (reqwest would read them by default).
 fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
     if let Some(url) = args.get::<String>("proxy_url")? {
         let mut proxy = reqwest::Proxy::all(&url).map_err(|e| format!("proxy_url: {e}"))?;
         if let Some(hosts) = args.get::<String>("no_proxy")? {
             proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&hosts));
         }
+        let connect: indexmap::IndexMap<String, Vec<Secret>> =
+            args.get_or("proxy_connect_header", Default::default())?;
+        if !connect.is_empty() {
+            proxy = proxy.headers(header_map(&connect)?);
+        }
         return Ok(builder.proxy(proxy));
     }
     Ok(if args.get_or("proxy_from_environment", false)? { builder } else { builder.no_proxy() })
+}
+
+/// Headers with several values each, as `proxy_connect_header` gives them.
+fn header_map(
+    headers: &indexmap::IndexMap<String, Vec<Secret>>,
+) -> Result<reqwest::header::HeaderMap, String> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, values) in headers {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("proxy_connect_header: {name:?} is not a header name"))?;
+        for value in values {
+            let value = reqwest::header::HeaderValue::from_str(&value.0)
+                .map_err(|_| format!("proxy_connect_header: a value of {name} is not valid"))?;
+            map.append(name.clone(), value);
+        }
+    }
+    Ok(map)
 }
 
 fn tls_config(
