@@ -45,7 +45,6 @@ pub fn not_yet(name: &str) -> &'static [&'static str] {
             "endpoint/azuread",
             "endpoint/tls_config/server_name",
             "endpoint/oauth2/tls_config/server_name",
-            "wal",
         ],
         "remote.http" => &["client/tls_config/server_name", "client/oauth2/tls_config/server_name"],
         _ => &[],

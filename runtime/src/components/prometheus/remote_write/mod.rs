@@ -4,10 +4,11 @@
 //! restart loses nothing that reached the log.
 
 mod endpoint;
+mod retention;
 mod wal;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use river_analyzer::Object;
 use tokio_util::sync::CancellationToken;
@@ -18,6 +19,7 @@ use crate::labels::Labels;
 use crate::metrics::{AtomicF64, Kind};
 use crate::series::{Appender, MetricsReceiver, Sample};
 use endpoint::Endpoint;
+use retention::Retention;
 use wal::{Position, Wal};
 
 /// What the component and its endpoint tasks share.
@@ -26,6 +28,7 @@ pub struct Shared {
     /// Each endpoint's delivered position: segments before the lowest are
     /// removed.
     pub positions: Mutex<HashMap<String, Position>>,
+    retention: RwLock<Retention>,
     ctx: Ctx,
     samples_in: Arc<AtomicF64>,
     wal_appended: Arc<AtomicF64>,
@@ -42,11 +45,28 @@ pub struct EndpointMetrics {
 impl Shared {
     fn set_position(&self, name: &str, position: Position) {
         let mut positions = self.positions.lock().expect("positions lock");
-        positions.insert(name.to_owned(), position);
-        if let Some(lowest) = positions.values().min().copied() {
-            drop(positions);
-            if let Err(e) = self.wal.truncate_before(lowest) {
-                tracing::warn!(component = %self.ctx.id, "cannot remove old WAL segments: {e}");
+        let before = positions.insert(name.to_owned(), position);
+        drop(positions);
+        // Segments can only have become removable when one was finished.
+        if before.is_none_or(|b| b.segment != position.segment) {
+            self.truncate();
+        }
+    }
+
+    /// Removes what the `wal` block lets go (see `retention.rs`).
+    fn truncate(&self) {
+        let lowest = self.positions.lock().expect("positions lock").values().min().copied();
+        // With no endpoint, nothing is ever delivered.
+        let delivered = lowest.unwrap_or_default();
+        let keep = self.retention.read().expect("retention lock").keep;
+        match self.wal.truncate(delivered, &keep) {
+            Ok(0) => {}
+            Ok(dropped) => tracing::warn!(
+                component = %self.ctx.id,
+                "removed {dropped} WAL segments not yet delivered: older than max_keepalive_time"
+            ),
+            Err(e) => {
+                tracing::warn!(component = %self.ctx.id, "cannot remove old WAL segments: {e}")
             }
         }
     }
@@ -115,6 +135,7 @@ struct RemoteWrite {
 }
 
 fn settings(args: &Args) -> Result<(Vec<Endpoint>, Labels), String> {
+    Retention::from_args(args)?;
     let endpoints =
         args.blocks("endpoint").map(Endpoint::from_args).collect::<Result<Vec<_>, _>>()?;
     let external: indexmap::IndexMap<String, String> =
@@ -129,6 +150,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
     let shared = Arc::new(Shared {
         wal,
         positions: Mutex::default(),
+        retention: RwLock::new(Retention::from_args(args)?),
         ctx: ctx.clone(),
         samples_in: ctx
             .metrics
@@ -137,6 +159,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
             .metrics
             .counter("agent_wal_samples_appended_total", "Samples appended to the WAL."),
     });
+    ctx.spawn(retention::run(shared.clone(), ctx.cancel.child_token()));
     let component = RemoteWrite { shared: shared.clone(), senders: Mutex::default() };
     component.start(endpoints, external);
     let receiver = MetricsReceiver(Arc::new(WalAppender(shared)));
@@ -172,6 +195,7 @@ impl RemoteWrite {
 impl Component for RemoteWrite {
     fn update(&self, args: &Args) -> Result<(), String> {
         let (endpoints, external) = settings(args)?;
+        *self.shared.retention.write().expect("retention lock") = Retention::from_args(args)?;
         self.start(endpoints, external);
         Ok(())
     }

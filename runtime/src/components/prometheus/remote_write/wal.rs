@@ -12,6 +12,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::Notify;
 
@@ -22,6 +23,17 @@ use crate::series::Sample;
 const SEGMENT_SIZE: u64 = 16 << 20;
 /// Length and checksum before each record.
 const HEADER: u64 = 8;
+
+/// How long segments are kept (the `wal` block's `min_keepalive_time` and
+/// `max_keepalive_time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalive {
+    /// A delivered segment stays at least this long after its last write.
+    pub min: Duration,
+    /// No segment stays longer than this after its last write, even one not
+    /// delivered yet: the bound on the disk an endless outage takes.
+    pub max: Duration,
+}
 
 /// A place in the log: a segment and a byte offset in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -94,13 +106,7 @@ impl Wal {
         record[4..8].copy_from_slice(&crc.to_le_bytes());
         if writer.position.offset > 0 && writer.position.offset + record.len() as u64 > SEGMENT_SIZE
         {
-            let next = writer.position.segment + 1;
-            writer.file = OpenOptions::new()
-                .create(true)
-                .write(true)
-                .truncate(true)
-                .open(segment_path(&self.dir, next))?;
-            writer.position = Position { segment: next, offset: 0 };
+            self.next_segment(&mut writer)?;
         }
         writer.file.write_all(&record)?;
         let at = writer.position;
@@ -121,21 +127,50 @@ impl Wal {
         Ok(())
     }
 
+    /// Closes the segment being written and starts the next.
+    fn next_segment(&self, writer: &mut Writer) -> io::Result<()> {
+        let next = writer.position.segment + 1;
+        writer.file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(segment_path(&self.dir, next))?;
+        writer.position = Position { segment: next, offset: 0 };
+        Ok(())
+    }
+
+    #[cfg(test)]
+    fn roll_over(&self) -> io::Result<()> {
+        self.next_segment(&mut self.writer.lock().expect("wal lock"))
+    }
+
     /// Where the next record will go.
     pub fn end(&self) -> Position {
         self.writer.lock().expect("wal lock").position
     }
 
-    /// Removes the segments wholly before `position` (never the one being
-    /// written).
-    pub fn truncate_before(&self, position: Position) -> io::Result<()> {
+    /// Removes the segments wholly before `delivered` whose last write is
+    /// at least `keep.min` old, and any segment last written more than
+    /// `keep.max` ago, delivered or not; never the one being written.
+    /// Returns how many undelivered segments went.
+    pub fn truncate(&self, delivered: Position, keep: &Keepalive) -> io::Result<usize> {
         let current = self.end().segment;
+        let now = SystemTime::now();
+        let mut dropped = 0;
         for segment in segments(&self.dir)? {
-            if segment < position.segment && segment < current {
-                fs::remove_file(segment_path(&self.dir, segment))?;
+            if segment >= current {
+                continue;
+            }
+            let path = segment_path(&self.dir, segment);
+            let written = fs::metadata(&path)?.modified()?;
+            let age = now.duration_since(written).unwrap_or_default();
+            let done = segment < delivered.segment;
+            if (done && age >= keep.min) || age >= keep.max {
+                fs::remove_file(path)?;
+                dropped += usize::from(!done);
             }
         }
-        Ok(())
+        Ok(dropped)
     }
 
     pub fn dir(&self) -> &Path {
@@ -340,7 +375,38 @@ mod tests {
         let mut reader = Reader::new(wal.dir(), Position::default());
         assert_eq!(reader.next(&wal).unwrap().unwrap().len(), 300_000);
         assert_eq!(reader.next(&wal).unwrap().unwrap().len(), 300_000);
-        wal.truncate_before(reader.position()).unwrap();
+        let keep = Keepalive { min: Duration::ZERO, max: Duration::from_secs(3600) };
+        assert_eq!(wal.truncate(reader.position(), &keep).unwrap(), 0);
         assert_eq!(wal.start().segment, 1);
+    }
+
+    #[test]
+    fn segments_are_kept_for_the_keepalive_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = Wal::open(dir.path()).unwrap();
+        for n in 0..4 {
+            wal.append(&batch(n)).unwrap();
+            wal.roll_over().unwrap();
+        }
+        // Segments 0..3 closed; 4 being written. Ages: 0 is 3 h old, 1 is
+        // 1 h old, 2 and 3 were just written.
+        let age = |segment, secs| {
+            let file = File::options().write(true).open(segment_path(dir.path(), segment)).unwrap();
+            file.set_modified(SystemTime::now() - Duration::from_secs(secs)).unwrap();
+        };
+        age(0, 3 * 3600);
+        age(1, 3600);
+        let keep = Keepalive { min: Duration::from_secs(300), max: Duration::from_secs(2 * 3600) };
+        // Delivered up to segment 2: 0 and 1 are delivered and old enough;
+        // 2 is delivered only to its start.
+        assert_eq!(wal.truncate(Position { segment: 2, offset: 0 }, &keep).unwrap(), 0);
+        assert_eq!(segments(dir.path()).unwrap(), [2, 3, 4]);
+        // Nothing delivered: only what passed max_keepalive_time goes.
+        age(2, 3 * 3600);
+        assert_eq!(wal.truncate(Position::default(), &keep).unwrap(), 1);
+        assert_eq!(segments(dir.path()).unwrap(), [3, 4]);
+        // Delivered but too recent: kept.
+        assert_eq!(wal.truncate(Position { segment: 4, offset: 0 }, &keep).unwrap(), 0);
+        assert_eq!(segments(dir.path()).unwrap(), [3, 4]);
     }
 }
