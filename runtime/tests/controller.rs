@@ -152,3 +152,31 @@ fn a_feature_switched_off_is_not_refused() {
     assert!(plan(&source(off.to_owned())).is_ok());
     assert!(plan(&source(off.replace("false", "true"))).is_err());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_that_fails_midway_leaves_the_old_pipeline_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let old =
+        "discovery.relabel \"d\" {\n\ttargets = [{\"__address__\" = \"a:1\"}]\n}\n".to_owned();
+    let globals =
+        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let controller = Controller::start(plan(&source(old)).unwrap(), globals).unwrap();
+    // A port already taken: only building the receiver finds out, and the
+    // receiver refers to a relabel component that is new too, so nothing
+    // can check it before the reload starts applying.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let new = format!(
+        "discovery.relabel \"d\" {{\n\ttargets = [{{\"__address__\" = \"b:2\"}}]\n}}\n\n\
+         prometheus.relabel \"new\" {{\n\tforward_to = []\n}}\n\n\
+         prometheus.receive_http \"r\" {{\n\thttp {{\n\t\tlisten_address = \"127.0.0.1\"\n\t\tlisten_port = {port}\n\t}}\n\
+         \tforward_to = [prometheus.relabel.new.receiver]\n}}\n"
+    );
+    let errors = controller.reload(plan(&source(new)).unwrap()).unwrap_err();
+    assert!(errors[0].message.contains("cannot listen on"), "{:?}", errors[0].message);
+    let components = controller.components();
+    let ids: Vec<&str> = components.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["discovery.relabel.d"], "the new components were stopped");
+    assert_eq!(exports_of(&controller, "discovery.relabel.d")["output"][0]["__address__"], "a:1");
+    controller.shutdown(Duration::from_secs(5)).await;
+}

@@ -7,6 +7,7 @@
 
 mod eval;
 pub mod plan;
+mod reload;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -73,9 +74,10 @@ impl Controller {
             cancel: CancellationToken::new(),
         });
         let controller = Controller { inner };
-        let mut nodes = Vec::new();
+        let mut nodes: Vec<Node> = Vec::new();
         for planned in plan.nodes {
-            match controller.build(planned, &nodes) {
+            let running: Vec<&Node> = nodes.iter().collect();
+            match controller.build(planned, &running) {
                 Ok(node) => nodes.push(node),
                 Err(finding) => {
                     for node in &nodes {
@@ -85,15 +87,18 @@ impl Controller {
                 }
             }
         }
+        controller.count_running(nodes.len());
         *controller.inner.nodes.lock().expect("nodes lock") = nodes;
-        controller
-            .inner
+        tokio::spawn(controller.clone().propagate(receiver));
+        Ok(controller)
+    }
+
+    fn count_running(&self, count: usize) {
+        self.inner
             .globals
             .process_metrics
             .gauge("agent_component_controller_running_components", "Number of running components.")
-            .set(controller.inner.nodes.lock().expect("nodes lock").len() as f64);
-        tokio::spawn(controller.clone().propagate(receiver));
-        Ok(controller)
+            .set(count as f64);
     }
 
     pub fn globals(&self) -> &Arc<Globals> {
@@ -102,8 +107,8 @@ impl Controller {
 
     /// Evaluates a node's arguments against the exports of `running` and
     /// builds its component.
-    fn build(&self, planned: PlannedNode, running: &[Node]) -> Result<Node, Box<Finding>> {
-        let args = evaluate(&planned, running)?;
+    fn build(&self, planned: PlannedNode, running: &[&Node]) -> Result<Node, Box<Finding>> {
+        let args = evaluate_in(&planned, running)?;
         let builder =
             components::builder(&planned.name).expect("the plan holds only runnable components");
         let state = Arc::new(NodeState {
@@ -172,83 +177,6 @@ impl Controller {
                 }
                 Err(finding) => set_unhealthy(node, &finding.message),
             }
-        }
-    }
-
-    /// Applies a new config: it is checked first (every error keeps the
-    /// running pipeline as it is); then removed components stop, new ones
-    /// start, changed ones get their new arguments, and unchanged ones
-    /// keep running untouched.
-    pub fn reload(&self, plan: Plan) -> Result<(), Vec<Finding>> {
-        let mut nodes = self.inner.nodes.lock().expect("nodes lock");
-        let old: HashMap<String, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (n.planned.id.clone(), i)).collect();
-        let is_new =
-            |p: &PlannedNode| old.get(&p.id).is_none_or(|&i| nodes[i].planned.name != p.name);
-        // Check what can be checked without starting anything: changed and
-        // new blocks whose references all run already.
-        let new_ids: HashSet<&str> =
-            plan.nodes.iter().filter(|p| is_new(p)).map(|p| p.id.as_str()).collect();
-        let mut errors = Vec::new();
-        for planned in &plan.nodes {
-            let changed =
-                old.get(&planned.id).is_none_or(|&i| nodes[i].planned.text != planned.text);
-            if changed && planned.deps.iter().all(|d| !new_ids.contains(d.as_str())) {
-                if let Err(finding) = evaluate(planned, &nodes) {
-                    errors.push(*finding);
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let mut previous: Vec<Option<Node>> =
-            std::mem::take(&mut *nodes).into_iter().map(Some).collect();
-        let mut next: Vec<Node> = Vec::new();
-        for planned in plan.nodes {
-            let kept = old
-                .get(&planned.id)
-                .and_then(|&i| previous[i].take())
-                .filter(|n| n.planned.name == planned.name);
-            match kept {
-                Some(mut node) if node.planned.text == planned.text => {
-                    node.planned = planned;
-                    next.push(node);
-                }
-                Some(mut node) => {
-                    let all: Vec<&Node> = next.iter().chain(previous.iter().flatten()).collect();
-                    match evaluate_in(&planned, &all) {
-                        Ok(args) => match node.component.update(&args) {
-                            Ok(()) => node.args = args,
-                            Err(message) => {
-                                errors.push(*placed_error(&planned, planned.range, message))
-                            }
-                        },
-                        Err(finding) => errors.push(*finding),
-                    }
-                    node.planned = planned;
-                    next.push(node);
-                }
-                // New: everything it refers to comes before it in `next`.
-                None => match self.build(planned, &next) {
-                    Ok(node) => next.push(node),
-                    Err(finding) => errors.push(*finding),
-                },
-            }
-        }
-        for node in previous.into_iter().flatten() {
-            node.cancel.cancel();
-        }
-        self.inner
-            .globals
-            .process_metrics
-            .gauge("agent_component_controller_running_components", "Number of running components.")
-            .set(next.len() as f64);
-        *nodes = next;
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
         }
     }
 

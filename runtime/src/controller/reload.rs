@@ -1,0 +1,150 @@
+//! Reloading: a new config applied to the running graph as one
+//! transaction. What can be evaluated before anything starts is checked
+//! first; then removed components stop, new ones start, changed ones get
+//! their new arguments, and unchanged ones keep running untouched. If any
+//! step fails (a new component that refers to another new one and does
+//! not evaluate, a port already taken), everything done so far is undone:
+//! new components stop, changed ones get their old arguments back, and the
+//! running pipeline is the one from before.
+
+use std::collections::{HashMap, HashSet};
+
+use river_analyzer::lint::Finding;
+
+use super::{evaluate, evaluate_in, placed_error, Controller, Node, Plan, PlannedNode};
+use crate::args::Args;
+
+/// How a node of the new graph came to be, for undoing it.
+enum Step {
+    /// Taken over unchanged from the old graph: its index there and its
+    /// old block (the same text, maybe elsewhere in the file).
+    Kept(usize, PlannedNode),
+    /// Taken over with new arguments: its index, old block and arguments.
+    Updated(usize, PlannedNode, Args),
+    Built,
+}
+
+/// Why a step failed, and the old node it had taken out (to put back).
+type Failure = Box<(Box<Finding>, Option<(Node, usize)>)>;
+
+impl Controller {
+    /// Applies `plan`; on any error the running pipeline is left as it was.
+    pub fn reload(&self, plan: Plan) -> Result<(), Vec<Finding>> {
+        let mut nodes = self.inner.nodes.lock().expect("nodes lock");
+        precheck(&plan, &nodes)?;
+        let old: HashMap<String, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.planned.id.clone(), i)).collect();
+        let mut previous: Vec<Option<Node>> =
+            std::mem::take(&mut *nodes).into_iter().map(Some).collect();
+        let mut next: Vec<(Node, Step)> = Vec::new();
+        for planned in plan.nodes {
+            let kept = old
+                .get(&planned.id)
+                .filter(|&&i| previous[i].as_ref().is_some_and(|n| n.planned.name == planned.name))
+                .copied();
+            let result = match kept {
+                Some(i) => {
+                    update(previous[i].take().expect("checked above"), i, planned, &next, &previous)
+                }
+                None => self.build_after(planned, &next).map(|node| (node, Step::Built)),
+            };
+            match result {
+                Ok(entry) => next.push(entry),
+                Err(failure) => {
+                    let (finding, node) = *failure;
+                    if let Some((node, i)) = node {
+                        previous[i] = Some(node);
+                    }
+                    *nodes = undo(next, previous);
+                    return Err(vec![*finding]);
+                }
+            }
+        }
+        for node in previous.into_iter().flatten() {
+            node.cancel.cancel();
+        }
+        *nodes = next.into_iter().map(|(node, _)| node).collect();
+        self.count_running(nodes.len());
+        Ok(())
+    }
+
+    /// Builds a new component against the exports of the new graph so far
+    /// (everything it refers to comes before it).
+    fn build_after(&self, planned: PlannedNode, next: &[(Node, Step)]) -> Result<Node, Failure> {
+        let running: Vec<&Node> = next.iter().map(|(n, _)| n).collect();
+        self.build(planned, &running).map_err(|f| Box::new((f, None)))
+    }
+}
+
+/// Evaluates, before anything starts, the changed and new blocks whose
+/// references all run already.
+fn precheck(plan: &Plan, nodes: &[Node]) -> Result<(), Vec<Finding>> {
+    let old: HashMap<&str, &Node> = nodes.iter().map(|n| (n.planned.id.as_str(), n)).collect();
+    let is_new = |p: &PlannedNode| old.get(p.id.as_str()).is_none_or(|n| n.planned.name != p.name);
+    let new_ids: HashSet<&str> =
+        plan.nodes.iter().filter(|p| is_new(p)).map(|p| p.id.as_str()).collect();
+    let errors: Vec<Finding> = plan
+        .nodes
+        .iter()
+        .filter(|p| old.get(p.id.as_str()).is_none_or(|n| n.planned.text != p.text))
+        .filter(|p| p.deps.iter().all(|d| !new_ids.contains(d.as_str())))
+        .filter_map(|p| evaluate(p, nodes).err().map(|f| *f))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A node of the old graph in the new one: untouched if its block did not
+/// change, else updated with its newly evaluated arguments.
+fn update(
+    mut node: Node,
+    index: usize,
+    planned: PlannedNode,
+    next: &[(Node, Step)],
+    previous: &[Option<Node>],
+) -> Result<(Node, Step), Failure> {
+    if node.planned.text == planned.text {
+        let old = std::mem::replace(&mut node.planned, planned);
+        return Ok((node, Step::Kept(index, old)));
+    }
+    let all: Vec<&Node> = next.iter().map(|(n, _)| n).chain(previous.iter().flatten()).collect();
+    let args = match evaluate_in(&planned, &all) {
+        Ok(args) => args,
+        Err(finding) => return Err(Box::new((finding, Some((node, index))))),
+    };
+    if let Err(message) = node.component.update(&args) {
+        return Err(Box::new((
+            placed_error(&planned, planned.range, message),
+            Some((node, index)),
+        )));
+    }
+    let old_planned = std::mem::replace(&mut node.planned, planned);
+    let old_args = std::mem::replace(&mut node.args, args);
+    Ok((node, Step::Updated(index, old_planned, old_args)))
+}
+
+/// The old graph again from what `reload` had done: new components stop,
+/// updated ones get their old block and arguments back.
+fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
+    for (mut node, step) in next.into_iter().rev() {
+        match step {
+            Step::Built => node.cancel.cancel(),
+            Step::Kept(i, planned) => {
+                node.planned = planned;
+                previous[i] = Some(node);
+            }
+            Step::Updated(i, planned, args) => {
+                if let Err(message) = node.component.update(&args) {
+                    tracing::error!(component = %planned.id, "cannot restore the arguments it had: {message}");
+                }
+                node.planned = planned;
+                node.args = args;
+                previous[i] = Some(node);
+            }
+        }
+    }
+    previous.into_iter().flatten().collect()
+}
