@@ -262,3 +262,69 @@ async fn proxy_connect_headers_go_to_the_proxy() {
     );
     controller.shutdown(Duration::from_secs(5)).await;
 }
+
+/// Serves `body` over TLS with the test certificate, which is for
+/// `metrics.internal` (tests/data/tls, signed by its `ca.pem`).
+async fn tls_target(body: &'static str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls");
+    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                let mut buf = [0u8; 4096];
+                let _ = tls.read(&mut buf).await;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(response.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_server_name_verifies_the_certificate_for_that_name() {
+    let port = tls_target("a 1\n").await;
+    let ca = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls/ca.pem");
+    let scrape = |server_name: &str| {
+        format!(
+            "\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\tscheme = \"https\"\n\
+             \ttls_config {{\n\t\tca_file = {:?}\n{server_name}\t}}\n",
+            ca.display().to_string()
+        )
+    };
+    // Reached by address, the certificate (for metrics.internal) fails...
+    let (samples, controller) = run_until(&scrape(""), |s| values(s, "up").next().is_some()).await;
+    assert_eq!(values(&samples, "up").next(), Some(0.0));
+    controller.shutdown(Duration::from_secs(5)).await;
+    // ...and passes when verified for the name it was issued to.
+    let named = scrape("\t\tserver_name = \"metrics.internal\"\n");
+    let (samples, controller) = run_until(&named, |s| values(s, "up").next().is_some()).await;
+    assert_eq!(values(&samples, "up").next(), Some(1.0), "{}", last_error(&controller));
+    assert_eq!(values(&samples, "a").next(), Some(1.0));
+    controller.shutdown(Duration::from_secs(5)).await;
+}

@@ -34,19 +34,8 @@ pub fn builder(name: &str) -> Option<Builder> {
 /// that sets one is refused, with its place, rather than run without it.
 pub fn not_yet(name: &str) -> &'static [&'static str] {
     match name {
-        "prometheus.scrape" => &[
-            "enable_protobuf_negotiation",
-            "scrape_classic_histograms",
-            "tls_config/server_name",
-            "oauth2/tls_config/server_name",
-        ],
-        "prometheus.remote_write" => &[
-            "endpoint/sigv4",
-            "endpoint/azuread",
-            "endpoint/tls_config/server_name",
-            "endpoint/oauth2/tls_config/server_name",
-        ],
-        "remote.http" => &["client/tls_config/server_name", "client/oauth2/tls_config/server_name"],
+        "prometheus.scrape" => &["enable_protobuf_negotiation", "scrape_classic_histograms"],
+        "prometheus.remote_write" => &["endpoint/sigv4", "endpoint/azuread"],
         _ => &[],
     }
 }

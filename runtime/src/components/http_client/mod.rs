@@ -4,6 +4,7 @@
 //! HTTP/2, as one `reqwest` client and the headers it adds.
 
 mod oauth2;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,12 +31,13 @@ fn client_builder(args: &Args, timeout: Duration) -> Result<reqwest::ClientBuild
     if !args.get_or("follow_redirects", true)? {
         builder = builder.redirect(reqwest::redirect::Policy::none());
     }
-    if !args.get_or("enable_http2", true)? {
+    let http2 = args.get_or("enable_http2", true)?;
+    if !http2 {
         builder = builder.http1_only();
     }
     builder = proxy(args, builder)?;
     if let Some(tls) = args.block("tls_config") {
-        builder = tls_config(tls, builder)?;
+        builder = tls::apply(tls, builder, http2)?;
     }
     Ok(builder)
 }
@@ -121,53 +123,6 @@ fn header_map(
         }
     }
     Ok(map)
-}
-
-fn tls_config(
-    tls: &Args,
-    mut builder: reqwest::ClientBuilder,
-) -> Result<reqwest::ClientBuilder, String> {
-    if tls.get_or("insecure_skip_verify", false)? {
-        builder = builder.danger_accept_invalid_certs(true);
-    }
-    if let Some(ca) = pem_or_file(tls, "ca_pem", "ca_file")? {
-        let certs = reqwest::Certificate::from_pem_bundle(&ca)
-            .map_err(|e| format!("tls_config: the CA: {e}"))?;
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    let cert = pem_or_file(tls, "cert_pem", "cert_file")?;
-    let key = match tls.get::<Secret>("key_pem")? {
-        Some(secret) => Some(secret.0.as_bytes().to_vec()),
-        None => tls.get::<String>("key_file")?.map(|f| read(&f)).transpose()?,
-    };
-    match (cert, key) {
-        (Some(mut cert), Some(key)) => {
-            cert.push(b'\n');
-            cert.extend_from_slice(&key);
-            let identity = reqwest::Identity::from_pem(&cert)
-                .map_err(|e| format!("tls_config: the client certificate: {e}"))?;
-            builder = builder.identity(identity);
-        }
-        (None, None) => {}
-        _ => {
-            return Err(
-                "tls_config: a client certificate needs both a certificate and its key".into()
-            )
-        }
-    }
-    if let Some(version) = tls.get::<String>("min_version")? {
-        let version = match version.as_str() {
-            "TLS10" => reqwest::tls::Version::TLS_1_0,
-            "TLS11" => reqwest::tls::Version::TLS_1_1,
-            "TLS12" => reqwest::tls::Version::TLS_1_2,
-            "TLS13" => reqwest::tls::Version::TLS_1_3,
-            other => return Err(format!("tls_config: unknown min_version {other:?}")),
-        };
-        builder = builder.min_tls_version(version);
-    }
-    Ok(builder)
 }
 
 fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, String> {

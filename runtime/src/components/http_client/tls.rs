@@ -1,0 +1,198 @@
+//! The `tls_config` block: reqwest's own TLS settings, or, when
+//! `server_name` is set, a rustls configuration whose verifier checks the
+//! server's certificate for that name instead of the URL's host (how a
+//! target reached by IP address presents a certificate for its DNS name).
+//! Either way the system's roots are trusted, plus the block's CA.
+
+use std::sync::Arc;
+
+use river_analyzer::value::Secret;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+use super::{pem_or_file, read};
+use crate::args::Args;
+
+/// What the block says, read once.
+struct Settings {
+    insecure: bool,
+    ca: Option<Vec<u8>>,
+    /// Certificate and key, both PEM.
+    identity: Option<(Vec<u8>, Vec<u8>)>,
+    min_version: Option<String>,
+    server_name: Option<String>,
+}
+
+fn settings(tls: &Args) -> Result<Settings, String> {
+    let cert = pem_or_file(tls, "cert_pem", "cert_file")?;
+    let key = match tls.get::<Secret>("key_pem")? {
+        Some(secret) => Some(secret.0.as_bytes().to_vec()),
+        None => tls.get::<String>("key_file")?.map(|f| read(&f)).transpose()?,
+    };
+    let identity = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        _ => {
+            return Err(
+                "tls_config: a client certificate needs both a certificate and its key".into()
+            )
+        }
+    };
+    let min_version = tls.get::<String>("min_version")?;
+    if let Some(v) = &min_version {
+        if !matches!(v.as_str(), "TLS10" | "TLS11" | "TLS12" | "TLS13") {
+            return Err(format!("tls_config: unknown min_version {v:?}"));
+        }
+    }
+    Ok(Settings {
+        insecure: tls.get_or("insecure_skip_verify", false)?,
+        ca: pem_or_file(tls, "ca_pem", "ca_file")?,
+        identity,
+        min_version,
+        server_name: tls.get::<String>("server_name")?.filter(|n| !n.is_empty()),
+    })
+}
+
+/// `builder` with the settings of a `tls_config` block.
+pub fn apply(
+    tls: &Args,
+    builder: reqwest::ClientBuilder,
+    http2: bool,
+) -> Result<reqwest::ClientBuilder, String> {
+    let settings = settings(tls)?;
+    match &settings.server_name {
+        // Skipping verification makes the name moot.
+        Some(name) if !settings.insecure => {
+            Ok(builder.tls_backend_preconfigured(rustls_config(&settings, name, http2)?))
+        }
+        _ => reqwest_settings(&settings, builder),
+    }
+}
+
+fn reqwest_settings(
+    settings: &Settings,
+    mut builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, String> {
+    if settings.insecure {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(ca) = &settings.ca {
+        let certs = reqwest::Certificate::from_pem_bundle(ca)
+            .map_err(|e| format!("tls_config: the CA: {e}"))?;
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    if let Some((cert, key)) = &settings.identity {
+        let mut pem = cert.clone();
+        pem.push(b'\n');
+        pem.extend_from_slice(key);
+        let identity = reqwest::Identity::from_pem(&pem)
+            .map_err(|e| format!("tls_config: the client certificate: {e}"))?;
+        builder = builder.identity(identity);
+    }
+    if let Some(version) = &settings.min_version {
+        builder = builder.min_tls_version(match version.as_str() {
+            "TLS10" => reqwest::tls::Version::TLS_1_0,
+            "TLS11" => reqwest::tls::Version::TLS_1_1,
+            "TLS12" => reqwest::tls::Version::TLS_1_2,
+            _ => reqwest::tls::Version::TLS_1_3,
+        });
+    }
+    Ok(builder)
+}
+
+fn rustls_config(
+    settings: &Settings,
+    name: &str,
+    http2: bool,
+) -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let roots = match &settings.ca {
+        Some(ca) => certificates(ca).map_err(|e| format!("tls_config: the CA: {e}"))?,
+        None => Vec::new(),
+    };
+    let base = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+        .map_err(|e| format!("tls_config: cannot load the system's roots: {e}"))?;
+    let name = ServerName::try_from(name.to_owned())
+        .map_err(|_| format!("tls_config: server_name {name:?} is not a host name"))?;
+    let verifier = Arc::new(ForName { name, inner: Arc::new(base) });
+    // rustls speaks TLS 1.2 and 1.3 only; older minimums allow both.
+    let versions: &[&rustls::SupportedProtocolVersion] =
+        if settings.min_version.as_deref() == Some("TLS13") {
+            &[&rustls::version::TLS13]
+        } else {
+            &[&rustls::version::TLS12, &rustls::version::TLS13]
+        };
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .map_err(|e| format!("tls_config: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    let mut config = match &settings.identity {
+        Some((cert, key)) => {
+            let certs =
+                certificates(cert).map_err(|e| format!("tls_config: the certificate: {e}"))?;
+            let key = PrivateKeyDer::from_pem_slice(key)
+                .map_err(|e| format!("tls_config: the key: {e}"))?;
+            builder.with_client_auth_cert(certs, key).map_err(|e| format!("tls_config: {e}"))?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols =
+        if http2 { vec![b"h2".to_vec(), b"http/1.1".to_vec()] } else { vec![b"http/1.1".to_vec()] };
+    Ok(config)
+}
+
+fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    let certs: Vec<_> =
+        CertificateDer::pem_slice_iter(pem).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    if certs.is_empty() {
+        return Err("no certificate in it".into());
+    }
+    Ok(certs)
+}
+
+/// Verifies certificates for `name`, whatever host the connection is to.
+#[derive(Debug)]
+struct ForName {
+    name: ServerName<'static>,
+    inner: Arc<dyn ServerCertVerifier>,
+}
+
+impl ServerCertVerifier for ForName {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _host: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.inner.verify_server_cert(end_entity, intermediates, &self.name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
