@@ -88,6 +88,14 @@ async fn scrape_once(
         Err(e) => (Vec::new(), Some(e)),
     };
     let scraped = samples.len();
+    // A series seen last time keeps the label set it had then: the one
+    // just built goes at once, and the log's recent records, the next
+    // scrape's staleness set and the senders all share one copy.
+    for sample in &mut samples {
+        if let Some(same) = previous.get(&sample.labels) {
+            sample.labels = same.clone();
+        }
+    }
     // Series of the last scrape missing from this one end now (label sets
     // are shared, so the set costs a reference count per series).
     let current: HashSet<Labels> = samples
