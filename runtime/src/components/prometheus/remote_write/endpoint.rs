@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
+use super::sigv4::SigV4;
 use super::wal::{self, Position, Reader, Wal};
 use super::Shared;
 use crate::args::Args;
@@ -36,6 +37,7 @@ pub struct Endpoint {
     pub max_backoff: Duration,
     pub retry_on_429: bool,
     pub write_relabel: Vec<Rule>,
+    pub sigv4: Option<Arc<SigV4>>,
 }
 
 impl Endpoint {
@@ -65,6 +67,7 @@ impl Endpoint {
             write_relabel: relabel::rules_from(
                 &args.blocks("write_relabel_config").cloned().collect::<Vec<_>>(),
             )?,
+            sigv4: args.block("sigv4").map(SigV4::from_args).transpose()?.map(Arc::new),
         })
     }
 
@@ -276,13 +279,22 @@ async fn send(
             .client
             .http
             .post(&endpoint.url)
-            .header("Content-Encoding", "snappy")
-            .header("Content-Type", "application/x-protobuf")
             .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
-            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
             .body(body.clone());
-        for (name, value) in &endpoint.headers {
-            request = request.header(name, value);
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("content-encoding", "snappy"),
+            ("content-type", "application/x-protobuf"),
+            ("x-prometheus-remote-write-version", "0.1.0"),
+        ];
+        headers.extend(endpoint.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        for (name, value) in &headers {
+            request = request.header(*name, *value);
+        }
+        if let (Some(signer), Ok(url)) = (&endpoint.sigv4, reqwest::Url::parse(&endpoint.url)) {
+            let now = std::time::SystemTime::now();
+            for (name, value) in signer.sign("POST", &url, &headers, &body, now) {
+                request = request.header(name, value);
+            }
         }
         let outcome = match endpoint.client.authorize(request).await {
             Ok(request) => request.send().await.map_err(|e| e.to_string()),

@@ -5,6 +5,7 @@
 
 mod endpoint;
 mod retention;
+mod sigv4;
 mod wal;
 
 use std::collections::HashMap;
