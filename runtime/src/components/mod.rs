@@ -35,9 +35,7 @@ pub fn builder(name: &str) -> Option<Builder> {
 pub fn not_yet(name: &str) -> &'static [&'static str] {
     match name {
         "prometheus.scrape" => &["enable_protobuf_negotiation", "scrape_classic_histograms"],
-        "prometheus.remote_write" => {
-            &["endpoint/sigv4/profile", "endpoint/sigv4/role_arn", "endpoint/azuread"]
-        }
+        "prometheus.remote_write" => &["endpoint/azuread"],
         _ => &[],
     }
 }

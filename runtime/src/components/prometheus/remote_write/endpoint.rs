@@ -290,14 +290,20 @@ async fn send(
         for (name, value) in &headers {
             request = request.header(*name, *value);
         }
-        if let (Some(signer), Ok(url)) = (&endpoint.sigv4, reqwest::Url::parse(&endpoint.url)) {
-            let now = std::time::SystemTime::now();
-            for (name, value) in signer.sign("POST", &url, &headers, &body, now) {
-                request = request.header(name, value);
+        let signed = match (&endpoint.sigv4, reqwest::Url::parse(&endpoint.url)) {
+            (Some(signer), Ok(url)) => signer.headers("POST", &url, &headers, &body).await,
+            _ => Ok(Vec::new()),
+        };
+        let outcome = match signed {
+            Ok(signed) => {
+                for (name, value) in signed {
+                    request = request.header(name, value);
+                }
+                match endpoint.client.authorize(request).await {
+                    Ok(request) => request.send().await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                }
             }
-        }
-        let outcome = match endpoint.client.authorize(request).await {
-            Ok(request) => request.send().await.map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
         metrics.duration.add(started.elapsed().as_secs_f64());
