@@ -201,16 +201,29 @@ impl Reader {
         self.position
     }
 
+    /// The next record when it is one of the log's recent ones: the one at
+    /// this position, or, when the last one read ended its segment, the
+    /// first of the next segment (a large record often starts one).
+    fn from_recent(&self, wal: &Wal) -> Option<(Position, u64, Arc<Vec<Sample>>)> {
+        let recent = wal.recent.lock().expect("wal lock");
+        let next = recent.iter().position(|r| r.at == self.position).or_else(|| {
+            let last = recent.iter().position(|r| {
+                r.at.segment == self.position.segment && r.at.offset + r.len == self.position.offset
+            })?;
+            recent.get(last + 1).filter(|r| r.at.segment > self.position.segment).map(|_| last + 1)
+        })?;
+        let r = &recent[next];
+        Some((r.at, r.len, r.samples.clone()))
+    }
+
     /// The next record, or `None` at the end of what is written so far.
     pub fn next(&mut self, wal: &Wal) -> io::Result<Option<Arc<Vec<Sample>>>> {
         let end = wal.end();
-        if let Some(recent) =
-            wal.recent.lock().expect("wal lock").iter().find(|r| r.at == self.position)
-        {
-            self.position.offset += recent.len;
+        if let Some((at, len, samples)) = self.from_recent(wal) {
+            self.position = Position { segment: at.segment, offset: at.offset + len };
             // The open file is behind now: it is opened again when needed.
             self.file = None;
-            return Ok(Some(recent.samples.clone()));
+            return Ok(Some(samples));
         }
         loop {
             if self.position >= end {

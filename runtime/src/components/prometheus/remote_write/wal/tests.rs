@@ -86,3 +86,18 @@ fn segments_are_kept_for_the_keepalive_times() {
     assert_eq!(wal.truncate(Position { segment: 4, offset: 0 }, &keep).unwrap(), 0);
     assert_eq!(segments(dir.path()).unwrap(), [3, 4]);
 }
+
+#[test]
+fn a_reader_at_the_end_of_a_segment_takes_the_next_records_from_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let wal = Wal::open(dir.path()).unwrap();
+    wal.append(&batch(1)).unwrap();
+    let mut reader = Reader::new(dir.path(), Position::default());
+    assert_eq!(reader.next(&wal).unwrap().unwrap()[0].timestamp, 1);
+    wal.roll_over().unwrap();
+    wal.append(&batch(2)).unwrap();
+    // Remove what is on disk: only the in-memory copy can answer now.
+    std::fs::remove_file(segment_path(dir.path(), 1)).unwrap();
+    assert_eq!(reader.next(&wal).unwrap().unwrap()[0].timestamp, 2);
+    assert_eq!(reader.position(), wal.end());
+}
