@@ -204,7 +204,7 @@ impl Reader {
     /// The next record when it is one of the log's recent ones: the one at
     /// this position, or, when the last one read ended its segment, the
     /// first of the next segment (a large record often starts one).
-    fn from_recent(&self, wal: &Wal) -> Option<(Position, u64, Arc<Vec<Sample>>)> {
+    fn recent_next(&self, wal: &Wal) -> Option<(Position, u64, Arc<Vec<Sample>>)> {
         let recent = wal.recent.lock().expect("wal lock");
         let next = recent.iter().position(|r| r.at == self.position).or_else(|| {
             let last = recent.iter().position(|r| {
@@ -219,7 +219,7 @@ impl Reader {
     /// The next record, or `None` at the end of what is written so far.
     pub fn next(&mut self, wal: &Wal) -> io::Result<Option<Arc<Vec<Sample>>>> {
         let end = wal.end();
-        if let Some((at, len, samples)) = self.from_recent(wal) {
+        if let Some((at, len, samples)) = self.recent_next(wal) {
             self.position = Position { segment: at.segment, offset: at.offset + len };
             // The open file is behind now: it is opened again when needed.
             self.file = None;
