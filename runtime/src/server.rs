@@ -36,7 +36,9 @@ pub fn router(controller: Controller, reload: Reload) -> Router {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state.controller.globals().gatherer.render();
+    let globals = state.controller.globals();
+    crate::metrics::process::update(&globals.process_metrics);
+    let text = globals.gatherer.render();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, Weak};
 use crate::labels::Labels;
 
 mod histogram;
+pub mod process;
 
 pub use histogram::{Histogram, LATENCY_BUCKETS, SIZE_BUCKETS};
 
