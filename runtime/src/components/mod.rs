@@ -35,7 +35,6 @@ pub fn builder(name: &str) -> Option<Builder> {
 pub fn not_yet(name: &str) -> &'static [&'static str] {
     match name {
         "prometheus.scrape" => &["enable_protobuf_negotiation", "scrape_classic_histograms"],
-        "prometheus.remote_write" => &["endpoint/azuread"],
         _ => &[],
     }
 }

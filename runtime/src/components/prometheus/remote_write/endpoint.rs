@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
+use super::azuread::AzureAd;
 use super::sigv4::SigV4;
 use super::wal::{self, Position, Reader, Wal};
 use super::Shared;
@@ -38,6 +39,7 @@ pub struct Endpoint {
     pub retry_on_429: bool,
     pub write_relabel: Vec<Rule>,
     pub sigv4: Option<Arc<SigV4>>,
+    pub azuread: Option<Arc<AzureAd>>,
 }
 
 impl Endpoint {
@@ -68,6 +70,7 @@ impl Endpoint {
                 &args.blocks("write_relabel_config").cloned().collect::<Vec<_>>(),
             )?,
             sigv4: args.block("sigv4").map(SigV4::from_args).transpose()?.map(Arc::new),
+            azuread: args.block("azuread").map(AzureAd::from_args).transpose()?.map(Arc::new),
         })
     }
 
@@ -290,8 +293,12 @@ async fn send(
         for (name, value) in &headers {
             request = request.header(*name, *value);
         }
-        let signed = match (&endpoint.sigv4, reqwest::Url::parse(&endpoint.url)) {
-            (Some(signer), Ok(url)) => signer.headers("POST", &url, &headers, &body).await,
+        let signed = match (&endpoint.sigv4, &endpoint.azuread, reqwest::Url::parse(&endpoint.url))
+        {
+            (Some(signer), _, Ok(url)) => signer.headers("POST", &url, &headers, &body).await,
+            (None, Some(azure), _) => {
+                azure.authorization().await.map(|value| vec![("authorization".to_owned(), value)])
+            }
             _ => Ok(Vec::new()),
         };
         let outcome = match signed {

@@ -3,6 +3,7 @@
 //! delivers them from there (`endpoint.rs`), so an endpoint outage or a
 //! restart loses nothing that reached the log.
 
+mod azuread;
 mod endpoint;
 mod retention;
 mod sigv4;
