@@ -3,8 +3,9 @@
 
 use std::time::{Duration, Instant};
 
+mod support;
+
 use river_runtime::controller::{plan, Controller, Source};
-use river_runtime::globals::Globals;
 
 fn source(text: String) -> Vec<Source> {
     vec![Source { path: "config.river".into(), text }]
@@ -23,8 +24,7 @@ async fn a_changed_export_reaches_the_components_that_use_it() {
     let plan = plan(&source(config)).unwrap();
     // The file comes first although it is written second.
     assert_eq!(plan.nodes[0].id, "local.file.url");
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let globals = support::globals(dir.path());
     let controller = Controller::start(plan, globals).unwrap();
     let url = |c: &Controller| {
         let info =
@@ -84,8 +84,7 @@ async fn discovery_file_reads_json_and_yaml_groups_and_follows_changes() {
         pattern("json"),
         pattern("yml")
     );
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let globals = support::globals(dir.path());
     let controller = Controller::start(plan(&source(config)).unwrap(), globals).unwrap();
     let targets = exports_of(&controller, "discovery.file.f")["targets"].clone();
     let addresses: Vec<&str> =
@@ -102,34 +101,12 @@ async fn discovery_file_reads_json_and_yaml_groups_and_follows_changes() {
     controller.shutdown(Duration::from_secs(5)).await;
 }
 
-/// Serves `bodies` in turn (the last one forever) on a loopback port.
-fn serve(bodies: Vec<&'static str>) -> u16 {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for (i, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            let body = bodies[i.min(bodies.len() - 1)];
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn remote_http_exports_what_the_url_answers() {
-    let port = serve(vec!["first", "second"]);
+    let port = support::target(vec!["first", "second"]);
     let dir = tempfile::tempdir().unwrap();
     let config = format!("remote.http \"r\" {{\n\turl = \"http://127.0.0.1:{port}/\"\n\tpoll_frequency = \"200ms\"\n}}\n");
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let globals = support::globals(dir.path());
     let controller = Controller::start(plan(&source(config)).unwrap(), globals).unwrap();
     assert_eq!(exports_of(&controller, "remote.http.r")["content"], "first");
     let start = Instant::now();
@@ -141,8 +118,7 @@ async fn remote_http_exports_what_the_url_answers() {
     // A URL nobody answers refuses the config.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let config = format!("remote.http \"r\" {{\n\turl = \"http://127.0.0.1:{closed}/\"\n}}\n");
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let globals = support::globals(dir.path());
     assert!(Controller::start(plan(&source(config)).unwrap(), globals).is_err());
 }
 
@@ -158,8 +134,7 @@ async fn a_reload_that_fails_midway_leaves_the_old_pipeline_running() {
     let dir = tempfile::tempdir().unwrap();
     let old =
         "discovery.relabel \"d\" {\n\ttargets = [{\"__address__\" = \"a:1\"}]\n}\n".to_owned();
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
+    let globals = support::globals(dir.path());
     let controller = Controller::start(plan(&source(old)).unwrap(), globals).unwrap();
     // A port already taken: only building the receiver finds out, and the
     // receiver refers to a relabel component that is new too, so nothing

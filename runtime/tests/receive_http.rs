@@ -5,7 +5,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use river_runtime::controller::{plan, Controller, Source};
+mod support;
+
+use river_runtime::controller::Controller;
 use river_runtime::globals::Globals;
 
 fn free_port() -> u16 {
@@ -18,10 +20,8 @@ fn start(http: &str) -> (Controller, std::sync::Arc<Globals>, u16, tempfile::Tem
         "prometheus.receive_http \"in\" {{\n\thttp {{\n\t\tlisten_address = \"127.0.0.1\"\n\t\tlisten_port = {port}\n{http}\t}}\n\tforward_to = []\n}}\n"
     );
     let dir = tempfile::tempdir().unwrap();
-    let plan = plan(&[Source { path: "config.river".into(), text: config }]).unwrap();
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
-    let controller = Controller::start(plan, globals.clone()).unwrap();
+    let controller = support::start(config, dir.path());
+    let globals = controller.globals().clone();
     (controller, globals, port, dir)
 }
 

@@ -7,10 +7,9 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use river_runtime::controller::{plan, Controller, Source};
-use river_runtime::globals::Globals;
+use river_runtime::controller::Controller;
 use river_runtime::series::{is_stale, Sample};
-use support::{recorder, sink, target};
+use support::{json_answer, recorder, sink, start, target};
 
 fn name(sample: &Sample) -> &str {
     sample.labels.get("__name__").unwrap_or_default()
@@ -27,17 +26,14 @@ async fn run_until(scrape: &str, done: impl Fn(&[Sample]) -> bool) -> (Vec<Sampl
          \t\tqueue_config {{\n\t\t\tbatch_send_deadline = \"50ms\"\n\t\t}}\n\t}}\n}}\n"
     );
     let dir = tempfile::tempdir().unwrap();
-    let plan = plan(&[Source { path: "config.river".into(), text: config }]).unwrap();
-    let globals =
-        Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.path().join("data"));
-    let controller = Controller::start(plan, globals).unwrap();
-    let start = Instant::now();
+    let controller = start(config, dir.path());
+    let started = Instant::now();
     loop {
         let samples = got.lock().unwrap().clone();
         if done(&samples) {
             return (samples, controller);
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "not reached; got {samples:?}");
+        assert!(started.elapsed() < Duration::from_secs(20), "not reached; got {samples:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -113,15 +109,9 @@ async fn more_targets_than_target_limit_fail_every_scrape() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn oauth2_tokens_are_fetched_once_and_sent_as_bearer() {
-    let token = r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}"#;
-    let response: &'static str = Box::leak(
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{token}",
-            token.len()
-        )
-        .into_boxed_str(),
-    );
-    let (token_port, token_requests) = recorder(response);
+    let (token_port, token_requests) = recorder(json_answer(
+        r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":3600}"#,
+    ));
     let (target_port, target_requests) =
         recorder("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\na 1\n");
     let scrape = format!(

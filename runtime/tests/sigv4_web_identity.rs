@@ -5,11 +5,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
-use river_runtime::controller::{plan, Controller, Source};
-use river_runtime::globals::Globals;
-use support::{recorder, target};
+use support::{recorder, run_until_recorded, scrape_to_remote_write, target, NO_CONTENT};
 
 const STS_ANSWER: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 226\r\nConnection: close\r\n\r\n\
 <AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIATEMP</AccessKeyId><SecretAccessKey>sec</SecretAccessKey><SessionToken>tok</SessionToken></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
@@ -20,8 +16,7 @@ fn web_identity_keys_sign_remote_writes() {
     let token = dir.path().join("token");
     std::fs::write(&token, "eyJ.web.identity\n").unwrap();
     let (sts_port, sts) = recorder(STS_ANSWER);
-    let (write_port, writes) =
-        recorder("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let (write_port, writes) = recorder(NO_CONTENT);
     let env = [
         ("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{sts_port}/")),
         ("AWS_WEB_IDENTITY_TOKEN_FILE", token.display().to_string()),
@@ -36,31 +31,12 @@ fn web_identity_keys_sign_remote_writes() {
     for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"] {
         std::env::remove_var(name);
     }
-    let metrics = target(vec!["a 1\n"]);
-    let config = format!(
-        "prometheus.scrape \"t\" {{\n\ttargets = [{{\"__address__\" = \"127.0.0.1:{metrics}\"}}]\n\
-         \tscrape_interval = \"300ms\"\n\tscrape_timeout = \"200ms\"\n\
-         \tforward_to = [prometheus.remote_write.aws.receiver]\n}}\n\n\
-         prometheus.remote_write \"aws\" {{\n\tendpoint {{\n\t\turl = \"http://127.0.0.1:{write_port}/api/v1/remote_write\"\n\
-         \t\tqueue_config {{\n\t\t\tbatch_send_deadline = \"50ms\"\n\t\t}}\n\n\
-         \t\tsigv4 {{\n\t\t\tregion = \"eu-west-1\"\n\t\t}}\n\t}}\n}}\n"
+    let config = scrape_to_remote_write(
+        target(vec!["a 1\n"]),
+        &format!("http://127.0.0.1:{write_port}/api/v1/remote_write"),
+        "\t\tsigv4 {\n\t\t\tregion = \"eu-west-1\"\n\t\t}\n",
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        let plan = plan(&[Source { path: "config.river".into(), text: config }]).unwrap();
-        let globals = Globals::new(
-            "127.0.0.1:0".into(),
-            "agent.internal:12345".into(),
-            dir.path().join("data"),
-        );
-        let controller = Controller::start(plan, globals).unwrap();
-        let start = Instant::now();
-        while writes.lock().unwrap().len() < 2 {
-            assert!(start.elapsed() < Duration::from_secs(20), "nothing was sent");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        controller.shutdown(Duration::from_secs(5)).await;
-    });
+    run_until_recorded(config, &writes, 2);
     let exchanges = sts.lock().unwrap().clone();
     assert_eq!(exchanges.len(), 1, "the temporary keys are kept: {exchanges:?}");
     assert!(exchanges[0].contains("Action=AssumeRoleWithWebIdentity"), "{}", exchanges[0]);

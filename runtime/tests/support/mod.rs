@@ -1,15 +1,79 @@
-//! Loopback servers the runtime's tests talk to: scrape targets, a remote
-//! write receiver, and a recorder of raw requests.
+//! What the runtime's tests share: loopback servers they talk to (scrape
+//! targets, a remote write receiver, a recorder of raw requests) and
+//! starting a config.
 
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use river_runtime::components::prometheus::proto;
+use river_runtime::controller::{plan, Controller, Source};
+use river_runtime::globals::Globals;
 use river_runtime::series::Sample;
+
+/// An empty successful answer, as a remote write endpoint gives.
+pub const NO_CONTENT: &str =
+    "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// A 200 answer with a JSON body (kept for the whole test, as recorders
+/// answer with it until the process ends).
+pub fn json_answer(body: &str) -> &'static str {
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    Box::leak(answer.into_boxed_str())
+}
+
+/// A process's globals with the API on a free loopback port and storage
+/// under `dir`.
+pub fn globals(dir: &Path) -> Arc<Globals> {
+    Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.join("data"))
+}
+
+/// Plans `config` (one file) and starts it.
+pub fn start(config: String, dir: &Path) -> Controller {
+    let plan = plan(&[Source { path: "config.river".into(), text: config }]).unwrap();
+    Controller::start(plan, globals(dir)).unwrap()
+}
+
+/// A pipeline: the target at `metrics` scraped every 300 ms into
+/// `prometheus.remote_write.out`, whose endpoint posts to `url` with
+/// `extra` (lines indented by two tabs) in its block.
+pub fn scrape_to_remote_write(metrics: u16, url: &str, extra: &str) -> String {
+    format!(
+        "prometheus.scrape \"t\" {{\n\ttargets = [{{\"__address__\" = \"127.0.0.1:{metrics}\"}}]\n\
+         \tscrape_interval = \"300ms\"\n\tscrape_timeout = \"200ms\"\n\
+         \tforward_to = [prometheus.remote_write.out.receiver]\n}}\n\n\
+         prometheus.remote_write \"out\" {{\n\tendpoint {{\n\t\turl = \"{url}\"\n\
+         \t\tqueue_config {{\n\t\t\tbatch_send_deadline = \"50ms\"\n\t\t}}\n\n{extra}\t}}\n}}\n"
+    )
+}
+
+/// Waits until `check` holds; the test fails after 20 s.
+pub async fn wait_for(what: &str, check: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < Duration::from_secs(20), "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Runs `config` on a runtime of its own (for tests that set environment
+/// variables before any thread starts) until `requests` holds `count`.
+pub fn run_until_recorded(config: String, requests: &Mutex<Vec<String>>, count: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let controller = start(config, dir.path());
+        wait_for("nothing was sent", || requests.lock().unwrap().len() >= count).await;
+        controller.shutdown(Duration::from_secs(5)).await;
+    });
+}
 
 /// Serves `bodies` in turn, one per request (the last one forever).
 pub fn target(bodies: Vec<&'static str>) -> u16 {

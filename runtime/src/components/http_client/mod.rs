@@ -3,6 +3,7 @@
 //! (basic, bearer, `authorization`, OAuth 2), proxy, TLS, redirects and
 //! HTTP/2, as one `reqwest` client and the headers it adds.
 
+pub(crate) mod expiring;
 mod oauth2;
 mod tls;
 

@@ -2,10 +2,9 @@
 //! grant, kept until shortly before they expire and shared by every
 //! request of the client.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio::sync::Mutex;
-
+use super::expiring::Expiring;
 use super::{client_builder, secret_or_file};
 use crate::args::Args;
 
@@ -17,8 +16,7 @@ pub struct OAuth2 {
     client_secret: String,
     /// The form fields of the token request besides the credentials.
     form: Vec<(String, String)>,
-    /// The current token and when to fetch another.
-    token: Mutex<Option<(String, Instant)>>,
+    token: Expiring<String>,
 }
 
 /// A token is fetched again this long before it expires.
@@ -48,23 +46,14 @@ impl OAuth2 {
             client_secret: secret_or_file(block, "client_secret", "client_secret_file")?
                 .unwrap_or_default(),
             form,
-            token: Mutex::new(None),
+            token: Expiring::new(EARLY),
         })
     }
 
     /// A valid access token, fetched when there is none or it is about to
     /// expire.
     pub async fn token(&self) -> Result<String, String> {
-        let mut current = self.token.lock().await;
-        if let Some((token, renew_at)) = current.as_ref() {
-            if Instant::now() < *renew_at {
-                return Ok(token.clone());
-            }
-        }
-        let (token, lifetime) = self.fetch().await?;
-        let renew_at = Instant::now() + lifetime.saturating_sub(EARLY);
-        *current = Some((token.clone(), renew_at));
-        Ok(token)
+        self.token.get(|| self.fetch()).await
     }
 
     async fn fetch(&self) -> Result<(String, Duration), String> {

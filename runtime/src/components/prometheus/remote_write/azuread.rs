@@ -4,11 +4,10 @@
 //! `AZURE_POD_IDENTITY_AUTHORITY_HOST` replaces the service's address, as
 //! it does for the SDK. Tokens are kept until five minutes before expiry.
 
-use std::time::{Duration, Instant, SystemTime};
-
-use tokio::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use crate::args::Args;
+use crate::components::http_client::expiring::Expiring;
 
 const IMDS: &str = "http://169.254.169.254";
 const EARLY: Duration = Duration::from_secs(300);
@@ -18,7 +17,7 @@ pub struct AzureAd {
     /// The Azure Monitor resource of the block's `cloud`.
     resource: &'static str,
     http: reqwest::Client,
-    token: Mutex<Option<(String, Instant)>>,
+    token: Expiring<String>,
 }
 
 impl AzureAd {
@@ -38,19 +37,12 @@ impl AzureAd {
             .no_proxy()
             .build()
             .map_err(|e| format!("azuread: {e}"))?;
-        Ok(AzureAd { client_id, resource, http, token: Mutex::new(None) })
+        Ok(AzureAd { client_id, resource, http, token: Expiring::new(EARLY) })
     }
 
     /// The `Authorization` header's value now.
     pub async fn authorization(&self) -> Result<String, String> {
-        let mut current = self.token.lock().await;
-        if let Some((token, renew_at)) = current.as_ref() {
-            if Instant::now() < *renew_at {
-                return Ok(format!("Bearer {token}"));
-            }
-        }
-        let (token, lifetime) = self.fetch().await?;
-        *current = Some((token.clone(), Instant::now() + lifetime.saturating_sub(EARLY)));
+        let token = self.token.get(|| self.fetch()).await?;
         Ok(format!("Bearer {token}"))
     }
 

@@ -9,11 +9,10 @@
 //! expire. `AWS_ENDPOINT_URL_STS` replaces the regional STS address.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime};
-
-use tokio::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use super::sign::{sign, Keys, Scope};
+use crate::components::http_client::expiring::Expiring;
 
 /// How long temporary keys are asked for, and used for a bit less.
 const SESSION: Duration = Duration::from_secs(3600);
@@ -29,7 +28,7 @@ pub struct Credentials {
     source: Source,
     region: String,
     sts: reqwest::Client,
-    cached: Mutex<Option<(Keys, Instant)>>,
+    cached: Expiring<Keys>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -38,7 +37,7 @@ fn env(name: &str) -> Option<String> {
 
 impl Credentials {
     pub fn new(source: Source, region: String) -> Credentials {
-        Credentials { source, region, sts: reqwest::Client::new(), cached: Mutex::new(None) }
+        Credentials { source, region, sts: reqwest::Client::new(), cached: Expiring::new(EARLY) }
     }
 
     /// The first source that has keys, as the SDKs look (see the module).
@@ -62,15 +61,7 @@ impl Credentials {
         if let Source::Fixed(keys) = &self.source {
             return Ok(keys.clone());
         }
-        let mut cached = self.cached.lock().await;
-        if let Some((keys, until)) = cached.as_ref() {
-            if Instant::now() < *until {
-                return Ok(keys.clone());
-            }
-        }
-        let keys = Box::pin(self.fetch(&self.source)).await?;
-        *cached = Some((keys.clone(), Instant::now() + SESSION - EARLY));
-        Ok(keys)
+        self.cached.get(|| async { Ok((Box::pin(self.fetch(&self.source)).await?, SESSION)) }).await
     }
 
     async fn fetch(&self, source: &Source) -> Result<Keys, String> {
