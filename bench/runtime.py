@@ -8,7 +8,7 @@ each is measured for the same time, one after the other: CPU seconds per
 minute, peak RSS, and samples per second delivered.
 
 Usage: bench/runtime.py [FLOW_BINARY] [--warmup S] [--measure S]
-(by default target/release/flow, 60 s of warm-up, 120 s measured). Needs
+(by default the release build's flow, 60 s of warm-up, 120 s measured). Needs
 Debian's prometheus.
 """
 
@@ -25,7 +25,13 @@ import time
 import urllib.request
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
-FLOW = os.path.abspath(ARGS[0] if ARGS else "target/release/flow")
+# Built for the target .cargo/config.toml names (or CARGO_BUILD_TARGET).
+DEFAULT_FLOW = os.path.join(
+    os.environ.get("CARGO_TARGET_DIR", "target"),
+    os.environ.get("CARGO_BUILD_TARGET", "x86_64-unknown-linux-gnu"),
+    "release/flow",
+)
+FLOW = os.path.abspath(ARGS[0] if ARGS else DEFAULT_FLOW)
 
 
 def option(name, default):

@@ -1,16 +1,23 @@
-//! Links the binaries as position-dependent executables.
+//! Link settings for the binaries.
 //!
 //! A short run (`flowfmt` on one file, `flow parse`) is mostly process
-//! start, and a position-independent executable starts by patching tens of
-//! thousands of pointers in its read-only data, one copied page at a time:
-//! linked at a fixed address, `flow --version` starts in about two thirds
-//! of the time (bench/syntax). Only the final link changes; the code is the
-//! same. Linux on x86-64 only, where the toolchain links with `cc`.
+//! start. The workspace's `.cargo/config.toml` links the binaries
+//! statically at a fixed address on x86-64 Linux, so that starting one
+//! loads no shared library and patches no pointers (bench/syntax). Where
+//! that config is not used, `-no-pie` still saves the pointer patching.
 fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     if os == "linux" && arch == "x86_64" {
         println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
+    // mimalloc built without its start-up constructor (see `src/alloc.rs`)
+    // must be started by `flow run` itself.
+    println!("cargo::rustc-check-cfg=cfg(mimalloc_started_by_us)");
+    let cflags = "CFLAGS_x86_64_unknown_linux_gnu";
+    println!("cargo:rerun-if-env-changed={cflags}");
+    if std::env::var(cflags).is_ok_and(|f| f.contains("MI_PRIM_HAS_PROCESS_ATTACH")) {
+        println!("cargo:rustc-cfg=mimalloc_started_by_us");
     }
     println!("cargo:rerun-if-changed=build.rs");
 }

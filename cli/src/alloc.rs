@@ -79,19 +79,35 @@ fn mimalloc() -> bool {
     USE_MIMALLOC.load(Ordering::Relaxed)
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[used]
-#[unsafe(link_section = ".init_array")]
-static CHOOSE: extern "C" fn(
+/// A start-up hook as glibc calls the entries of `.init_array`.
+pub type StartHook = unsafe extern "C" fn(
     std::ffi::c_int,
     *const *const std::ffi::c_char,
     *const *const std::ffi::c_char,
-) = choose;
+);
+
+/// Installs [`choose`] as a start-up hook of the binary that invokes it,
+/// next to `#[global_allocator]`. Only that binary links mimalloc: the
+/// others never pay for its start.
+#[macro_export]
+macro_rules! install_allocator_choice {
+    () => {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        #[used]
+        #[unsafe(link_section = ".init_array")]
+        static CHOOSE_ALLOCATOR: $crate::alloc::StartHook = $crate::alloc::choose;
+    };
+}
 
 /// Runs before `main` (and before anything allocates): picks mimalloc when
 /// the subcommand, the first argument that is not an option, is `run`.
+///
+/// # Safety
+///
+/// Only glibc may call it, as an `.init_array` entry: with the process's
+/// `argc` and `argv`, before anything has allocated.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-extern "C" fn choose(
+pub unsafe extern "C" fn choose(
     argc: std::ffi::c_int,
     argv: *const *const std::ffi::c_char,
     _envp: *const *const std::ffi::c_char,
@@ -106,6 +122,7 @@ extern "C" fn choose(
         unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) }.to_bytes()
     });
     if runs_pipeline(args) {
+        start_mimalloc();
         tune_mimalloc();
         USE_MIMALLOC.store(true, Ordering::Relaxed);
     }
@@ -116,6 +133,26 @@ extern "C" fn choose(
 #[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 fn runs_pipeline<'a>(mut args: impl Iterator<Item = &'a [u8]>) -> bool {
     args.find(|arg| !arg.starts_with(b"-")) == Some(b"run".as_slice())
+}
+
+/// Starts mimalloc. Built as this workspace builds it (`.cargo/config.toml`
+/// defines `MI_PRIM_HAS_PROCESS_ATTACH`), mimalloc does not start itself
+/// from a constructor of its own in every process that links it, which
+/// would cost every short command a tenth of a millisecond (reading its
+/// environment variables and /proc, mapping its first arena): only a
+/// process that will use it starts it, here.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn start_mimalloc() {
+    #[cfg(mimalloc_started_by_us)]
+    {
+        unsafe extern "C" {
+            /// What mimalloc's own constructor would have called.
+            fn _mi_auto_process_init();
+        }
+        // SAFETY: called once, before mimalloc's first allocation, on the
+        // main thread: exactly as its constructor would have been.
+        unsafe { _mi_auto_process_init() };
+    }
 }
 
 /// mimalloc's options for a long-running pipeline, set before its first
@@ -155,13 +192,5 @@ mod tests {
         assert!(!runs(&["fmt", "run.river"]));
         assert!(!runs(&["--version"]));
         assert!(!runs(&[]));
-    }
-
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    #[test]
-    fn the_choice_is_made_before_main() {
-        // This test binary is not `flow run`: the start-up hook ran and
-        // left the system allocator in place.
-        assert!(!super::mimalloc());
     }
 }

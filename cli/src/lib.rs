@@ -8,6 +8,7 @@
 pub mod alloc;
 pub mod commands;
 pub mod exit;
+pub mod heap;
 pub mod render;
 pub mod rewrite;
 pub mod source;

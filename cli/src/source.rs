@@ -73,6 +73,7 @@ pub fn read(path: &Path) -> Result<Source, ReadError> {
             Err(e) => return Err(ReadError::Io { name, message: e.to_string() }),
         }
     };
+    crate::heap::expect_input(bytes.len());
     decode(name, bytes)
 }
 

@@ -40,27 +40,32 @@ const PARALLEL_MIN_LEN: usize = 1 << 20;
 /// Formats a River file. Syntax errors are returned instead, and nothing is
 /// formatted.
 pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
-    format_and_trees(text).map(|(out, _)| out)
+    format_and_trees(text).0
 }
 
-/// Formats a River file and hands back its syntax trees with the text, for a
-/// caller with a better time to free them: freeing the trees of a large
-/// file costs more than a process exit does.
-pub fn format_and_trees(text: &str) -> Result<(String, Vec<Parse>), Vec<Diagnostic>> {
-    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    if text.len() >= PARALLEL_MIN_LEN && two_cores {
-        if let Some(done) =
+/// Formats a River file and hands back its syntax trees with the result
+/// (on success and on syntax errors alike), for a caller with a better time
+/// to free them: freeing the trees of a large file costs more than a process
+/// exit does.
+pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Parse>) {
+    // Asking for the core count reads /proc: only worth it for a large file.
+    if text.len() >= PARALLEL_MIN_LEN && two_cores() {
+        if let Some((out, trees)) =
             river_syntax::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at))
         {
-            return Ok(done);
+            return (Ok(out), trees);
         }
     }
     let parse = river_syntax::parse(text);
-    if !parse.ok() {
-        return Err(parse.errors().to_vec());
-    }
-    let out = format_parse(text, &parse);
-    Ok((out, vec![parse]))
+    let result = match parse.ok() {
+        true => Ok(format_parse(text, &parse)),
+        false => Err(parse.errors().to_vec()),
+    };
+    (result, vec![parse])
+}
+
+fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
 /// Formats an already parsed, error-free file.

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 #[global_allocator]
 static ALLOCATOR: river_cli::alloc::Allocator = river_cli::alloc::Allocator;
+river_cli::install_allocator_choice!();
 
 use clap::{Parser, Subcommand};
 use river_cli::commands::{convert, eval, fmt, lint, lsp, parse, run, schema};

@@ -142,12 +142,11 @@ fn one(
             Err(errors) => syntax_errors(err, &src, &errors, color),
         };
     }
-    let formatted = match river_fmt::format_and_trees(&src.text) {
-        Ok((text, trees)) => {
-            // The trees are not needed again; the process frees them faster.
-            std::mem::forget(trees);
-            text
-        }
+    let (formatted, trees) = river_fmt::format_and_trees(&src.text);
+    // The trees are not needed again; the process frees them faster.
+    std::mem::forget(trees);
+    let formatted = match formatted {
+        Ok(text) => text,
         Err(errors) => return syntax_errors(err, &src, &errors, color),
     };
     let changed = formatted != src.text;
