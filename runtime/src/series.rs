@@ -33,6 +33,59 @@ pub struct Sample {
 /// Something samples can be sent to.
 pub trait Appender: Send + Sync {
     fn append(&self, samples: &[Sample]);
+
+    /// What `source` (one scrape loop) now says about its metric families,
+    /// replacing what it said before; empty when it stops. Receivers that
+    /// have no use for metadata ignore it.
+    fn update_metadata(&self, _source: MetadataSource, _metadata: &Arc<[Metadata]>) {}
+}
+
+/// What a target says about one metric family in its `# TYPE`, `# HELP`
+/// and `# UNIT` lines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Metadata {
+    pub family: String,
+    pub kind: MetricType,
+    pub help: String,
+    pub unit: String,
+}
+
+/// A metric family's type, numbered as in Remote Write's `MetricMetadata`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetricType {
+    Unknown = 0,
+    Counter = 1,
+    Gauge = 2,
+    Histogram = 3,
+    GaugeHistogram = 4,
+    Summary = 5,
+    Info = 6,
+    StateSet = 7,
+}
+
+impl MetricType {
+    /// The type named in a `# TYPE` line (text format or OpenMetrics).
+    pub fn from_name(name: &str) -> MetricType {
+        match name {
+            "counter" => MetricType::Counter,
+            "gauge" => MetricType::Gauge,
+            "histogram" => MetricType::Histogram,
+            "gaugehistogram" => MetricType::GaugeHistogram,
+            "summary" => MetricType::Summary,
+            "info" => MetricType::Info,
+            "stateset" => MetricType::StateSet,
+            _ => MetricType::Unknown,
+        }
+    }
+}
+
+/// Who reported a set of metadata: one per scrape loop, never reused.
+pub type MetadataSource = u64;
+
+/// A source identity no other scrape loop of this process has.
+pub fn new_metadata_source() -> MetadataSource {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The `receiver` export of metrics components: one capsule that stays
@@ -89,6 +142,18 @@ impl Fanout {
         }
         self.latency.observe(start.elapsed().as_secs_f64());
         self.forwarded.add(samples.len() as f64);
+    }
+
+    /// Passes metadata on to every receiver in `forward_to`.
+    pub fn send_metadata(
+        &self,
+        receivers: &[MetricsReceiver],
+        source: MetadataSource,
+        metadata: &Arc<[Metadata]>,
+    ) {
+        for receiver in receivers {
+            receiver.0.update_metadata(source, metadata);
+        }
     }
 }
 

@@ -97,6 +97,19 @@ pub fn target(bodies: Vec<&'static str>) -> u16 {
 
 /// A remote write receiver: every sample it is sent.
 pub fn sink() -> (u16, Arc<Mutex<Vec<Sample>>>) {
+    receiver(|body| proto::decode(body).expect("a remote write request"))
+}
+
+/// A remote write receiver that keeps each request whole (metadata too).
+pub fn request_sink() -> (u16, Arc<Mutex<Vec<proto::WriteRequest>>>) {
+    receiver(|body| {
+        let bytes = snap::raw::Decoder::new().decompress_vec(body).expect("snappy");
+        vec![prost::Message::decode(bytes.as_slice()).expect("a remote write request")]
+    })
+}
+
+/// A remote write receiver keeping what `read` makes of each body.
+fn receiver<T: Send + 'static>(read: fn(&[u8]) -> Vec<T>) -> (u16, Arc<Mutex<Vec<T>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -105,13 +118,17 @@ pub fn sink() -> (u16, Arc<Mutex<Vec<Sample>>>) {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
             let into = into.clone();
-            std::thread::spawn(move || while serve_one(&stream, &into).is_some() {});
+            std::thread::spawn(move || while serve_one(&stream, &into, read).is_some() {});
         }
     });
     (port, got)
 }
 
-fn serve_one(stream: &std::net::TcpStream, into: &Mutex<Vec<Sample>>) -> Option<()> {
+fn serve_one<T>(
+    stream: &std::net::TcpStream,
+    into: &Mutex<Vec<T>>,
+    read: fn(&[u8]) -> Vec<T>,
+) -> Option<()> {
     let mut reader = BufReader::new(stream);
     let mut length = 0;
     loop {
@@ -128,7 +145,7 @@ fn serve_one(stream: &std::net::TcpStream, into: &Mutex<Vec<Sample>>) -> Option<
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    into.lock().unwrap().extend(proto::decode(&body).expect("a remote write request"));
+    into.lock().unwrap().extend(read(&body));
     let mut stream = stream;
     stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").ok()
 }

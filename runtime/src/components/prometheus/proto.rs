@@ -6,12 +6,27 @@ use std::collections::HashMap;
 use prost::Message;
 
 use crate::labels::Labels;
-use crate::series::Sample;
+use crate::series::{Metadata, Sample};
 
 #[derive(Clone, PartialEq, Message)]
 pub struct WriteRequest {
     #[prost(message, repeated, tag = "1")]
     pub timeseries: Vec<TimeSeries>,
+    #[prost(message, repeated, tag = "3")]
+    pub metadata: Vec<MetricMetadata>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct MetricMetadata {
+    /// `MetricType`'s number.
+    #[prost(int32, tag = "1")]
+    pub kind: i32,
+    #[prost(string, tag = "2")]
+    pub metric_family_name: String,
+    #[prost(string, tag = "4")]
+    pub help: String,
+    #[prost(string, tag = "5")]
+    pub unit: String,
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -59,7 +74,25 @@ pub fn request(samples: &[Sample]) -> WriteRequest {
             .samples
             .push(ProtoSample { value: sample.value, timestamp: sample.timestamp });
     }
-    WriteRequest { timeseries }
+    WriteRequest { timeseries, metadata: Vec::new() }
+}
+
+/// The body of a write request carrying only metadata: protobuf, then raw
+/// snappy.
+pub fn encode_metadata(entries: &[Metadata]) -> Vec<u8> {
+    let metadata = entries
+        .iter()
+        .map(|m| MetricMetadata {
+            kind: m.kind as i32,
+            metric_family_name: m.family.clone(),
+            help: m.help.clone(),
+            unit: m.unit.clone(),
+        })
+        .collect();
+    let request = WriteRequest { timeseries: Vec::new(), metadata };
+    snap::raw::Encoder::new()
+        .compress_vec(&request.encode_to_vec())
+        .expect("snappy compresses any input")
 }
 
 /// The samples of a request, series by series.

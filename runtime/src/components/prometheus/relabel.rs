@@ -12,7 +12,7 @@ use crate::component::{Component, Ctx};
 use crate::labels::Labels;
 use crate::metrics::AtomicF64;
 use crate::relabel::{self as rules, Rule};
-use crate::series::{Appender, Fanout, MetricsReceiver, Sample};
+use crate::series::{Appender, Fanout, Metadata, MetadataSource, MetricsReceiver, Sample};
 
 struct Settings {
     rules: Vec<Rule>,
@@ -117,5 +117,12 @@ impl Appender for Relabeler {
         self.processed.add(samples.len() as f64);
         self.written.add(out.len() as f64);
         self.fanout.send(&settings.forward_to, &out);
+    }
+
+    /// Metadata describes metric families, not series: it passes through
+    /// unchanged, as the reference's relabel component passes it.
+    fn update_metadata(&self, source: MetadataSource, metadata: &Arc<[Metadata]>) {
+        let settings = self.settings.read().expect("settings lock");
+        self.fanout.send_metadata(&settings.forward_to, source, metadata);
     }
 }

@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
 use super::azuread::AzureAd;
+use super::metadata::MetadataSettings;
+use super::post::{post, Counters, Outcome};
 use super::sigv4::SigV4;
 use super::wal::{self, Position, Reader, Wal};
 use super::Shared;
@@ -40,6 +41,8 @@ pub struct Endpoint {
     pub write_relabel: Vec<Rule>,
     pub sigv4: Option<Arc<SigV4>>,
     pub azuread: Option<Arc<AzureAd>>,
+    /// `metadata_config`, when metadata is sent.
+    pub metadata: Option<MetadataSettings>,
 }
 
 impl Endpoint {
@@ -71,6 +74,7 @@ impl Endpoint {
             )?,
             sigv4: args.block("sigv4").map(SigV4::from_args).transpose()?.map(Arc::new),
             azuread: args.block("azuread").map(AzureAd::from_args).transpose()?.map(Arc::new),
+            metadata: MetadataSettings::from_endpoint(args)?,
         })
     }
 
@@ -112,15 +116,6 @@ impl Report {
             *self = Report::default();
         }
     }
-}
-
-/// What sending a batch came to.
-enum Outcome {
-    Sent,
-    /// Refused for good (a 4xx other than 429): dropped.
-    Dropped,
-    /// Stopped while retrying.
-    Stopped,
 }
 
 /// Reads, sends and records progress until `stop`; on stop, one last
@@ -267,83 +262,28 @@ async fn send_all(
     }
 }
 
-/// Sends one request, retrying what can succeed later.
+/// Sends one request of samples, retrying what can succeed later.
 async fn send(
     endpoint: &Endpoint,
     samples: &[Sample],
     stop: &CancellationToken,
     metrics: &super::EndpointMetrics,
 ) -> Outcome {
-    let body = proto::encode(samples);
-    let mut backoff = endpoint.min_backoff;
-    loop {
-        let started = Instant::now();
-        let mut request = endpoint
-            .client
-            .http
-            .post(&endpoint.url)
-            .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
-            .body(body.clone());
-        let mut headers: Vec<(&str, &str)> = vec![
-            ("content-encoding", "snappy"),
-            ("content-type", "application/x-protobuf"),
-            ("x-prometheus-remote-write-version", "0.1.0"),
-        ];
-        headers.extend(endpoint.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        for (name, value) in &headers {
-            request = request.header(*name, *value);
+    let counters = Counters {
+        what: "samples",
+        count: samples.len() as f64,
+        retried: &metrics.retried,
+        failed: &metrics.failed,
+        duration: &metrics.duration,
+    };
+    let outcome = post(endpoint, proto::encode(samples), stop, counters).await;
+    if let Outcome::Sent = outcome {
+        metrics.sent.add(samples.len() as f64);
+        if let Some(last) = samples.iter().map(|s| s.timestamp).max() {
+            metrics.highest_sent.set(metrics.highest_sent.get().max(last as f64 / 1000.0));
         }
-        let signed = match (&endpoint.sigv4, &endpoint.azuread, reqwest::Url::parse(&endpoint.url))
-        {
-            (Some(signer), _, Ok(url)) => signer.headers("POST", &url, &headers, &body).await,
-            (None, Some(azure), _) => {
-                azure.authorization().await.map(|value| vec![("authorization".to_owned(), value)])
-            }
-            _ => Ok(Vec::new()),
-        };
-        let outcome = match signed {
-            Ok(signed) => {
-                for (name, value) in signed {
-                    request = request.header(name, value);
-                }
-                match endpoint.client.authorize(request).await {
-                    Ok(request) => request.send().await.map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
-                }
-            }
-            Err(e) => Err(e),
-        };
-        metrics.duration.add(started.elapsed().as_secs_f64());
-        let retry = match outcome {
-            Ok(response) if response.status().is_success() => {
-                metrics.sent.add(samples.len() as f64);
-                if let Some(last) = samples.iter().map(|s| s.timestamp).max() {
-                    metrics.highest_sent.set(metrics.highest_sent.get().max(last as f64 / 1000.0));
-                }
-                return Outcome::Sent;
-            }
-            Ok(response) => {
-                let status = response.status();
-                let text = response.text().await.unwrap_or_default();
-                let retryable = status.is_server_error()
-                    || (status == StatusCode::TOO_MANY_REQUESTS && endpoint.retry_on_429);
-                if !retryable {
-                    metrics.failed.add(samples.len() as f64);
-                    tracing::warn!(endpoint = %endpoint.name, %status, "remote write refused a batch for good, dropping it: {}", text.trim());
-                    return Outcome::Dropped;
-                }
-                format!("{status}: {}", text.trim())
-            }
-            Err(e) => e,
-        };
-        metrics.retried.add(samples.len() as f64);
-        tracing::debug!(endpoint = %endpoint.name, "remote write failed, retrying in {backoff:?}: {retry}");
-        tokio::select! {
-            _ = stop.cancelled() => return Outcome::Stopped,
-            _ = tokio::time::sleep(backoff) => {}
-        }
-        backoff = (backoff * 2).min(endpoint.max_backoff);
     }
+    outcome
 }
 
 pub fn position_of(shared: &Shared, name: &str) -> Option<Position> {

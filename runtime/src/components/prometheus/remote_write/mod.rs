@@ -3,8 +3,11 @@
 //! delivers them from there (`endpoint.rs`), so an endpoint outage or a
 //! restart loses nothing that reached the log.
 
+mod active;
 mod azuread;
 mod endpoint;
+mod metadata;
+mod post;
 mod retention;
 mod sigv4;
 mod wal;
@@ -19,8 +22,10 @@ use crate::args::Args;
 use crate::component::{Component, Ctx, HealthKind};
 use crate::labels::Labels;
 use crate::metrics::{AtomicF64, Kind};
-use crate::series::{Appender, MetricsReceiver, Sample};
+use crate::series::{Appender, Metadata, MetadataSource, MetricsReceiver, Sample};
+use active::ActiveSeries;
 use endpoint::Endpoint;
+use metadata::MetadataStore;
 use retention::Retention;
 use wal::{Position, Wal};
 
@@ -30,10 +35,14 @@ pub struct Shared {
     /// Each endpoint's delivered position: segments before the lowest are
     /// removed.
     pub positions: Mutex<HashMap<String, Position>>,
+    /// What the scrape loops feeding the component said about their metric
+    /// families, for the endpoints that send metadata.
+    metadata: MetadataStore,
     retention: RwLock<Retention>,
     ctx: Ctx,
     samples_in: Arc<AtomicF64>,
     wal_appended: Arc<AtomicF64>,
+    series: ActiveSeries,
 }
 
 pub struct EndpointMetrics {
@@ -119,6 +128,7 @@ impl Appender for WalAppender {
             Ok(()) => {
                 self.0.samples_in.add(samples.len() as f64);
                 self.0.wal_appended.add(samples.len() as f64);
+                self.0.series.written(samples);
             }
             Err(e) => {
                 tracing::error!(component = %self.0.ctx.id, "cannot write to the WAL: {e}");
@@ -127,6 +137,10 @@ impl Appender for WalAppender {
                     .set_health(HealthKind::Unhealthy, format!("cannot write to the WAL: {e}"));
             }
         }
+    }
+
+    fn update_metadata(&self, source: MetadataSource, metadata: &Arc<[Metadata]>) {
+        self.0.metadata.update(source, metadata);
     }
 }
 
@@ -152,6 +166,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
     let shared = Arc::new(Shared {
         wal,
         positions: Mutex::default(),
+        metadata: MetadataStore::default(),
         retention: RwLock::new(Retention::from_args(args)?),
         ctx: ctx.clone(),
         samples_in: ctx
@@ -160,6 +175,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
         wal_appended: ctx
             .metrics
             .counter("agent_wal_samples_appended_total", "Samples appended to the WAL."),
+        series: ActiveSeries::new(&ctx.metrics),
     });
     ctx.spawn(retention::run(shared.clone(), ctx.cancel.child_token()));
     let component = RemoteWrite { shared: shared.clone(), senders: Mutex::default() };
@@ -184,6 +200,14 @@ impl RemoteWrite {
         for endpoint in endpoints {
             let stop = self.shared.ctx.cancel.child_token();
             senders.push((endpoint.name.clone(), stop.clone()));
+            if let Some(settings) = endpoint.metadata.clone() {
+                self.shared.ctx.spawn(metadata::run(
+                    self.shared.clone(),
+                    endpoint.clone(),
+                    settings,
+                    stop.clone(),
+                ));
+            }
             self.shared.ctx.spawn(endpoint::run(
                 self.shared.clone(),
                 endpoint,

@@ -6,7 +6,8 @@
 //! move on, which keeps the disk small: this log stores whole label sets,
 //! so it is bulkier than Prometheus's), and at least every
 //! `truncate_frequency`, which is also when segments older than
-//! `max_keepalive_time` go whether delivered or not.
+//! `max_keepalive_time` go whether delivered or not, and when series with
+//! no sample for `min_keepalive_time` stop counting as active.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,9 +54,11 @@ pub async fn run(shared: Arc<Shared>, stop: CancellationToken) {
             _ = stop.cancelled() => return,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
-        let every = shared.retention.read().expect("retention lock").truncate_frequency;
-        if last.elapsed() >= every {
+        let retention = *shared.retention.read().expect("retention lock");
+        if last.elapsed() >= retention.truncate_frequency {
             shared.truncate();
+            let idle = retention.keep.min.as_millis() as i64;
+            shared.series.clean_up(crate::series::now_ms() - idle);
             last = Instant::now();
         }
     }

@@ -1,12 +1,15 @@
 //! The Prometheus text exposition format (0.0.4) and OpenMetrics text,
 //! read into samples: `name{label="value",...} value [timestamp]`.
-//! Comments and metadata lines are skipped; OpenMetrics timestamps are in
-//! seconds (text format ones in milliseconds) and its exemplars are left
-//! out. A malformed line fails the whole scrape, naming the line.
+//! `# TYPE`, `# HELP` and `# UNIT` lines become metric metadata, other
+//! comments are skipped; OpenMetrics timestamps are in seconds (text format
+//! ones in milliseconds) and its exemplars are left out. A malformed sample
+//! line fails the whole scrape, naming the line.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::labels::Labels;
+use crate::series::{Metadata, MetricType};
 
 /// One exposed sample: labels (with `__name__`), value, and the timestamp
 /// in milliseconds when the target gave one.
@@ -22,23 +25,27 @@ pub struct Exposed {
 pub type Pairs<'a> = Vec<(&'a str, Cow<'a, str>)>;
 
 /// Parses `body`; `make` turns each sample's pairs into its final label
-/// set (adding the target's labels), so that each set is built once.
+/// set (adding the target's labels), so that each set is built once. The
+/// families' metadata goes to `metadata`, in the order they first appear.
 pub fn parse(
     body: &str,
     openmetrics: bool,
     mut make: impl FnMut(&Pairs) -> Labels,
+    metadata: &mut Vec<Metadata>,
 ) -> Result<Vec<Exposed>, String> {
     let mut out = Vec::new();
     let mut pairs: Pairs = Vec::new();
+    let mut families: HashMap<&str, usize> = HashMap::new();
     for (number, line) in body.lines().enumerate() {
         let line = line.trim_start();
         if line.is_empty() {
             continue;
         }
-        if line.starts_with('#') {
+        if let Some(comment) = line.strip_prefix('#') {
             if openmetrics && line.trim_end() == "# EOF" {
                 break;
             }
+            read_metadata(comment, openmetrics, &mut families, metadata);
             continue;
         }
         pairs.clear();
@@ -47,6 +54,59 @@ pub fn parse(
         out.push(Exposed { labels: make(&pairs), value, timestamp });
     }
     Ok(out)
+}
+
+/// Records a `# TYPE`, `# HELP` or `# UNIT` line (given without its `#`);
+/// other comments are ignored, as Prometheus ignores them.
+fn read_metadata<'a>(
+    comment: &'a str,
+    openmetrics: bool,
+    families: &mut HashMap<&'a str, usize>,
+    metadata: &mut Vec<Metadata>,
+) {
+    let mut parts = comment.trim_start().splitn(3, ' ');
+    let (Some(keyword), Some(family)) = (parts.next(), parts.next()) else { return };
+    let rest = parts.next().unwrap_or("");
+    if !matches!(keyword, "TYPE" | "HELP" | "UNIT") || family.is_empty() {
+        return;
+    }
+    let at = *families.entry(family).or_insert_with(|| {
+        metadata.push(Metadata {
+            family: family.to_owned(),
+            kind: MetricType::Unknown,
+            help: String::new(),
+            unit: String::new(),
+        });
+        metadata.len() - 1
+    });
+    let entry = &mut metadata[at];
+    match keyword {
+        "TYPE" => entry.kind = MetricType::from_name(rest.trim()),
+        "HELP" => entry.help = unescape_help(rest, openmetrics),
+        _ => entry.unit = rest.trim().to_owned(),
+    }
+}
+
+/// Help text with `\\` and `\n` (and in OpenMetrics `\"`) unescaped.
+fn unescape_help(text: &str, openmetrics: bool) -> String {
+    if !text.contains('\\') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.clone().next()) {
+            ('\\', Some('n')) => out.push('\n'),
+            ('\\', Some('\\')) => out.push('\\'),
+            ('\\', Some('"')) if openmetrics => out.push('"'),
+            _ => {
+                out.push(c);
+                continue;
+            }
+        }
+        chars.next();
+    }
+    out
 }
 
 fn parse_line<'a>(
@@ -167,7 +227,7 @@ mod tests {
     fn text_format() {
         let body = "# HELP x help\n# TYPE x counter\nx 1\nx{a=\"b\",c=\"d \\\"q\\\" \\\\ \\n\"} 2.5 1700000000000\n\
                     up{job=\"j\",} +Inf\nnan_metric NaN\n  \nneg -1e3\n";
-        let samples = parse(body, false, plain).unwrap();
+        let samples = parse(body, false, plain, &mut Vec::new()).unwrap();
         assert_eq!(samples.len(), 5);
         assert_eq!(samples[0].labels.get("__name__"), Some("x"));
         assert_eq!(samples[1].labels.get("c"), Some("d \"q\" \\ \n"));
@@ -181,16 +241,48 @@ mod tests {
     fn openmetrics_seconds_exemplars_and_eof() {
         let body =
             "# TYPE a counter\na_total 3 1700000000.5 # {trace_id=\"x\"} 1\n# EOF\nignored 1\n";
-        let samples = parse(body, true, plain).unwrap();
+        let samples = parse(body, true, plain, &mut Vec::new()).unwrap();
         assert_eq!(samples.len(), 1);
         assert_eq!(samples[0].timestamp, Some(1_700_000_000_500));
     }
 
     #[test]
+    fn metadata_lines() {
+        let body = "# HELP x A counter\\nwith \\\\ two lines.\n# TYPE x counter\nx 1\n\
+                    # TYPE y untyped\n# just a comment\ny 2\n# TYPE z summary\n# HELP z Quantiles.\n";
+        let mut metadata = Vec::new();
+        parse(body, false, plain, &mut metadata).unwrap();
+        let got: Vec<_> =
+            metadata.iter().map(|m| (m.family.as_str(), m.kind, m.help.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("x", MetricType::Counter, "A counter\nwith \\ two lines."),
+                ("y", MetricType::Unknown, ""),
+                ("z", MetricType::Summary, "Quantiles."),
+            ]
+        );
+        let mut metadata = Vec::new();
+        let body = "# TYPE t seconds\n# TYPE t gauge\n# UNIT t seconds\n# HELP t Say \\\"hi\\\".\nt 1\n# EOF\n";
+        parse(body, true, plain, &mut metadata).unwrap();
+        assert_eq!(metadata.len(), 1);
+        assert_eq!((metadata[0].kind, metadata[0].unit.as_str()), (MetricType::Gauge, "seconds"));
+        assert_eq!(metadata[0].help, "Say \"hi\".");
+    }
+
+    #[test]
     fn malformed_lines_name_their_place() {
-        assert!(parse("x{a=\"b\" 1\n", false, plain).unwrap_err().starts_with("line 1"));
-        assert!(parse("ok 1\nbad\n", false, plain).unwrap_err().starts_with("line 2"));
-        assert!(parse("x{a=\"1\",a=\"2\"} 1\n", false, plain).unwrap_err().contains("twice"));
-        assert!(parse("x one\n", false, plain).unwrap_err().contains("not a number"));
+        assert!(parse("x{a=\"b\" 1\n", false, plain, &mut Vec::new())
+            .unwrap_err()
+            .starts_with("line 1"));
+        assert!(parse("ok 1\nbad\n", false, plain, &mut Vec::new())
+            .unwrap_err()
+            .starts_with("line 2"));
+        assert!(parse("x{a=\"1\",a=\"2\"} 1\n", false, plain, &mut Vec::new())
+            .unwrap_err()
+            .contains("twice"));
+        assert!(parse("x one\n", false, plain, &mut Vec::new())
+            .unwrap_err()
+            .contains("not a number"));
     }
 }

@@ -14,7 +14,17 @@ use super::target::Target;
 use super::{fetch, parse, Settings, Shared, Status};
 use crate::component::Ctx;
 use crate::labels::Labels;
-use crate::series::{now_ms, stale_marker, Sample};
+use crate::series::{new_metadata_source, now_ms, stale_marker, Metadata, MetadataSource, Sample};
+
+/// What a scrape loop carries from one scrape to the next.
+struct Memory {
+    /// The series of the last scrape, for staleness.
+    previous: HashSet<Labels>,
+    /// The target's metric metadata as last read, and who this loop is to
+    /// the receivers of it.
+    metadata: Arc<[Metadata]>,
+    source: MetadataSource,
+}
 
 /// A target's scrape loop.
 pub(super) async fn run(
@@ -29,14 +39,18 @@ pub(super) async fn run(
     target.hash(&mut hasher);
     let offset = Duration::from_nanos(hasher.finish() % interval.as_nanos().max(1) as u64);
     let mut next = Instant::now() + offset;
-    let mut previous: HashSet<Labels> = HashSet::default();
+    let mut memory = Memory {
+        previous: HashSet::default(),
+        metadata: Arc::from([]),
+        source: new_metadata_source(),
+    };
     loop {
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep_until(next.into()) => {}
         }
         let current = shared.settings.read().expect("settings lock").clone();
-        previous = scrape_once(&ctx, &target, &shared, &current, previous, &status).await;
+        scrape_once(&ctx, &target, &shared, &current, &mut memory, &status).await;
         next += current.interval;
         let now = Instant::now();
         if next < now {
@@ -46,11 +60,13 @@ pub(super) async fn run(
     // The target went away (or the component stops): its series end now.
     let current = shared.settings.read().expect("settings lock").clone();
     let timestamp = now_ms();
-    let stale: Vec<Sample> = previous
+    let stale: Vec<Sample> = memory
+        .previous
         .into_iter()
         .map(|labels| Sample { labels, timestamp, value: stale_marker() })
         .collect();
     shared.fanout.send(&current.forward_to, &stale);
+    shared.fanout.send_metadata(&current.forward_to, memory.source, &Arc::from([]));
 }
 
 /// What one fetch gave: samples, or why the scrape failed.
@@ -61,25 +77,32 @@ struct Fetched {
     /// Series that carried their own timestamp (no staleness for them
     /// unless `track_timestamps_staleness`).
     timestamped: HashSet<Labels>,
+    /// The metric families' metadata, when the body could be read.
+    metadata: Option<Vec<Metadata>>,
 }
 
-/// One scrape: samples, report series and staleness markers sent on.
-/// Returns the series seen, for the next scrape's staleness.
+impl Fetched {
+    fn failed(error: String, body_size: f64) -> Fetched {
+        Fetched { samples: Err(error), body_size, timestamped: HashSet::default(), metadata: None }
+    }
+}
+
+/// One scrape: samples, report series, staleness markers and metadata
+/// sent on; `memory` keeps the series seen and the metadata for the next.
 async fn scrape_once(
     ctx: &Ctx,
     target: &Target,
     shared: &Shared,
     settings: &Settings,
-    previous: HashSet<Labels>,
+    memory: &mut Memory,
     status: &Mutex<Status>,
-) -> HashSet<Labels> {
+) {
+    let previous = std::mem::take(&mut memory.previous);
     let timestamp = now_ms();
     let started = Instant::now();
     let forced = shared.forced_error.lock().expect("forced error lock").clone();
     let fetched = match forced {
-        Some(error) => {
-            Fetched { samples: Err(error), body_size: 0.0, timestamped: HashSet::default() }
-        }
+        Some(error) => Fetched::failed(error, 0.0),
         None => fetch_samples(ctx, target, settings, timestamp).await,
     };
     let duration = started.elapsed();
@@ -134,12 +157,16 @@ async fn scrape_once(
         samples.push(Sample { labels, timestamp, value });
     }
     shared.fanout.send(&settings.forward_to, &samples);
+    if let Some(metadata) = fetched.metadata.filter(|m| **m != *memory.metadata) {
+        memory.metadata = Arc::from(metadata);
+    }
+    shared.fanout.send_metadata(&settings.forward_to, memory.source, &memory.metadata);
     let mut s = status.lock().expect("status lock");
     s.up = up;
     s.last_error = error.unwrap_or_default();
     s.last_scrape_ms = timestamp;
     s.duration = duration;
-    current
+    memory.previous = current;
 }
 
 /// Fetches, parses and labels a target's samples and checks the limits.
@@ -148,14 +175,15 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
         Ok(fetched) => fetched,
         Err(e) => {
             let body_size = if e.starts_with(fetch::BODY_LIMIT_EXCEEDED) { -1.0 } else { 0.0 };
-            return Fetched { samples: Err(e), body_size, timestamped: HashSet::default() };
+            return Fetched::failed(e, body_size);
         }
     };
     let body_size = body.len() as f64;
     let make = |pairs: &parse::Pairs| series_labels(pairs, &target.labels, settings.honor_labels);
-    let exposed = match parse::parse(&body, openmetrics, make) {
+    let mut metadata = Vec::new();
+    let exposed = match parse::parse(&body, openmetrics, make, &mut metadata) {
         Ok(exposed) => exposed,
-        Err(e) => return Fetched { samples: Err(e), body_size, timestamped: HashSet::default() },
+        Err(e) => return Fetched::failed(e, body_size),
     };
     let mut timestamped = HashSet::default();
     let samples: Vec<Sample> = exposed
@@ -169,7 +197,7 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
         })
         .collect();
     let checked = check_limits(samples, settings);
-    Fetched { samples: checked, body_size, timestamped }
+    Fetched { samples: checked, body_size, timestamped, metadata: Some(metadata) }
 }
 
 fn check_limits(samples: Vec<Sample>, settings: &Settings) -> Result<Vec<Sample>, String> {
