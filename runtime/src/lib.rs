@@ -17,6 +17,7 @@ pub mod controller;
 pub mod globals;
 pub mod labels;
 pub mod metrics;
+pub mod native_histogram;
 pub mod relabel;
 pub mod run;
 pub mod series;

@@ -9,6 +9,7 @@ use river_analyzer::Value;
 
 use crate::labels::Labels;
 use crate::metrics::{AtomicF64, Histogram, Registry, LATENCY_BUCKETS};
+use crate::native_histogram::NativeHistogram;
 
 /// The value Prometheus writes to mark a series stale: a NaN with this
 /// exact bit pattern.
@@ -27,7 +28,18 @@ pub struct Sample {
     pub labels: Labels,
     /// Milliseconds since the Unix epoch.
     pub timestamp: i64,
+    /// The value of a float sample; for a histogram sample, 0 (or the
+    /// staleness marker, which ends a histogram series as any other).
     pub value: f64,
+    /// A native histogram sample's histogram.
+    pub histogram: Option<Arc<NativeHistogram>>,
+}
+
+impl Sample {
+    /// A float sample.
+    pub fn float(labels: Labels, timestamp: i64, value: f64) -> Sample {
+        Sample { labels, timestamp, value, histogram: None }
+    }
 }
 
 /// Something samples can be sent to.

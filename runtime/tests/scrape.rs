@@ -5,37 +5,14 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use river_runtime::controller::Controller;
 use river_runtime::series::{is_stale, Sample};
-use support::{json_answer, recorder, sink, start, target};
+use support::{json_answer, recorder, scrape_until, target};
 
 fn name(sample: &Sample) -> &str {
     sample.labels.get("__name__").unwrap_or_default()
-}
-
-/// Runs `scrape` (the body of a `prometheus.scrape` block, without
-/// `forward_to`) until `done` holds for the samples received.
-async fn run_until(scrape: &str, done: impl Fn(&[Sample]) -> bool) -> (Vec<Sample>, Controller) {
-    let (sink_port, got) = sink();
-    let config = format!(
-        "prometheus.scrape \"t\" {{\n{scrape}\tscrape_interval = \"300ms\"\n\tscrape_timeout = \"200ms\"\n\
-         \tforward_to = [prometheus.remote_write.out.receiver]\n}}\n\n\
-         prometheus.remote_write \"out\" {{\n\tendpoint {{\n\t\turl = \"http://127.0.0.1:{sink_port}/\"\n\
-         \t\tqueue_config {{\n\t\t\tbatch_send_deadline = \"50ms\"\n\t\t}}\n\t}}\n}}\n"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let controller = start(config, dir.path());
-    let started = Instant::now();
-    loop {
-        let samples = got.lock().unwrap().clone();
-        if done(&samples) {
-            return (samples, controller);
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "not reached; got {samples:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 fn values<'a>(samples: &'a [Sample], metric: &'a str) -> impl Iterator<Item = f64> + 'a {
@@ -55,7 +32,7 @@ async fn extra_metrics_report_the_limits_and_the_body_size() {
         "\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\textra_metrics = true\n\tsample_limit = 50\n"
     );
     let (samples, controller) =
-        run_until(&scrape, |s| values(s, "scrape_body_size_bytes").next().is_some()).await;
+        scrape_until(&scrape, |s| values(s, "scrape_body_size_bytes").next().is_some()).await;
     assert_eq!(values(&samples, "scrape_body_size_bytes").next(), Some(BODY.len() as f64));
     assert_eq!(values(&samples, "scrape_sample_limit").next(), Some(50.0));
     assert_eq!(values(&samples, "scrape_timeout_seconds").next(), Some(0.2));
@@ -67,7 +44,7 @@ async fn series_with_their_own_timestamps_get_no_staleness_marker_by_default() {
     let port = target(vec!["a 1\nb 2 1700000000000\n", "other 3\n"]);
     let scrape = format!("\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n");
     let (samples, controller) =
-        run_until(&scrape, |s| s.iter().any(|x| name(x) == "a" && is_stale(x.value))).await;
+        scrape_until(&scrape, |s| s.iter().any(|x| name(x) == "a" && is_stale(x.value))).await;
     assert!(
         !samples.iter().any(|x| name(x) == "b" && is_stale(x.value)),
         "b carried its own timestamp and must not be marked stale"
@@ -79,7 +56,7 @@ async fn series_with_their_own_timestamps_get_no_staleness_marker_by_default() {
         "\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\ttrack_timestamps_staleness = true\n"
     );
     let (_, controller) =
-        run_until(&scrape, |s| s.iter().any(|x| name(x) == "b" && is_stale(x.value))).await;
+        scrape_until(&scrape, |s| s.iter().any(|x| name(x) == "b" && is_stale(x.value))).await;
     controller.shutdown(Duration::from_secs(5)).await;
 }
 
@@ -88,7 +65,7 @@ async fn a_series_over_a_label_limit_fails_the_whole_scrape() {
     let port = target(vec!["ok 1\nwide{x=\"1\",y=\"2\"} 1\n"]);
     let scrape =
         format!("\ttargets = [{{\"__address__\" = \"127.0.0.1:{port}\"}}]\n\tlabel_limit = 4\n");
-    let (samples, controller) = run_until(&scrape, |s| values(s, "up").next().is_some()).await;
+    let (samples, controller) = scrape_until(&scrape, |s| values(s, "up").next().is_some()).await;
     assert_eq!(values(&samples, "up").next(), Some(0.0));
     assert!(values(&samples, "ok").next().is_none(), "no sample of a failed scrape is sent");
     assert!(last_error(&controller).starts_with("label_limit exceeded: wide has 5 labels"));
@@ -101,7 +78,7 @@ async fn more_targets_than_target_limit_fail_every_scrape() {
     let scrape = format!(
         "\ttargets = [{{\"__address__\" = \"127.0.0.1:{one}\"}}, {{\"__address__\" = \"127.0.0.1:{two}\"}}]\n\ttarget_limit = 1\n"
     );
-    let (samples, controller) = run_until(&scrape, |s| values(s, "up").count() >= 2).await;
+    let (samples, controller) = scrape_until(&scrape, |s| values(s, "up").count() >= 2).await;
     assert!(values(&samples, "up").all(|up| up == 0.0));
     assert_eq!(last_error(&controller), "target_limit exceeded: 2 targets, the limit is 1");
     controller.shutdown(Duration::from_secs(5)).await;
@@ -120,7 +97,7 @@ async fn oauth2_tokens_are_fetched_once_and_sent_as_bearer() {
          \t\ttoken_url = \"http://127.0.0.1:{token_port}/token\"\n\t\tscopes = [\"read\", \"write\"]\n\
          \t\tendpoint_params = {{\"audience\" = \"metrics\"}}\n\t}}\n"
     );
-    let (samples, controller) = run_until(&scrape, |s| values(s, "up").count() >= 2).await;
+    let (samples, controller) = scrape_until(&scrape, |s| values(s, "up").count() >= 2).await;
     assert!(values(&samples, "up").all(|up| up == 1.0), "{:?}", last_error(&controller));
     let targets = target_requests.lock().unwrap().clone();
     assert!(targets.iter().all(|r| r.contains("authorization: Bearer tok-1")), "{targets:?}");
@@ -145,7 +122,7 @@ async fn proxy_connect_headers_go_to_the_proxy() {
          \tproxy_url = \"http://127.0.0.1:{proxy_port}\"\n\
          \tproxy_connect_header = {{\"X-Proxy-Token\" = [\"one\", \"two\"]}}\n"
     );
-    let (_, controller) = run_until(&scrape, |s| values(s, "up").next().is_some()).await;
+    let (_, controller) = scrape_until(&scrape, |s| values(s, "up").next().is_some()).await;
     let connect = requests.lock().unwrap()[0].to_ascii_lowercase();
     assert!(connect.starts_with("connect metrics.example:9100 "), "{connect}");
     assert!(
@@ -210,12 +187,13 @@ async fn tls_server_name_verifies_the_certificate_for_that_name() {
         )
     };
     // Reached by address, the certificate (for metrics.internal) fails...
-    let (samples, controller) = run_until(&scrape(""), |s| values(s, "up").next().is_some()).await;
+    let (samples, controller) =
+        scrape_until(&scrape(""), |s| values(s, "up").next().is_some()).await;
     assert_eq!(values(&samples, "up").next(), Some(0.0));
     controller.shutdown(Duration::from_secs(5)).await;
     // ...and passes when verified for the name it was issued to.
     let named = scrape("\t\tserver_name = \"metrics.internal\"\n");
-    let (samples, controller) = run_until(&named, |s| values(s, "up").next().is_some()).await;
+    let (samples, controller) = scrape_until(&named, |s| values(s, "up").next().is_some()).await;
     assert_eq!(values(&samples, "up").next(), Some(1.0), "{}", last_error(&controller));
     assert_eq!(values(&samples, "a").next(), Some(1.0));
     controller.shutdown(Duration::from_secs(5)).await;

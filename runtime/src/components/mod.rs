@@ -29,16 +29,6 @@ pub fn builder(name: &str) -> Option<Builder> {
     })
 }
 
-/// The settings of a component (paths into its body, `endpoint/sigv4`)
-/// that its schema allows but this build does not honour yet: a config
-/// that sets one is refused, with its place, rather than run without it.
-pub fn not_yet(name: &str) -> &'static [&'static str] {
-    match name {
-        "prometheus.scrape" => &["enable_protobuf_negotiation", "scrape_classic_histograms"],
-        _ => &[],
-    }
-}
-
 /// The names of the components this build runs.
 pub const RUNNABLE: [&str; 9] = [
     "discovery.file",

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use river_analyzer::db::{item_key, Config, Database, File};
 use river_analyzer::lint::{config_all_findings, config_graph, Finding};
-use river_syntax::ast::{self, AstNode};
-use river_syntax::{GreenNode, Severity, TextRange, TextSize};
+use river_syntax::ast::AstNode;
+use river_syntax::{GreenNode, Severity, TextRange};
 
 use crate::components;
 
@@ -92,7 +92,6 @@ pub fn plan(sources: &[Source]) -> Result<Plan, Vec<Finding>> {
                 ));
             }
         } else {
-            errors.extend(not_yet(&node, &syntax.block(), item.offset(&db)));
             nodes.push(node);
         }
     }
@@ -101,47 +100,6 @@ pub fn plan(sources: &[Source]) -> Result<Plan, Vec<Finding>> {
         return Err(errors);
     }
     Ok(Plan { nodes: dependency_order(nodes), config_blocks })
-}
-
-/// The settings of `node` that this build does not honour yet, each a
-/// refusal at its place.
-fn not_yet(node: &PlannedNode, block: &ast::Block, offset: TextSize) -> Vec<Finding> {
-    let unsupported = components::not_yet(&node.name);
-    let mut out = Vec::new();
-    let mut stack: Vec<(String, ast::Body)> =
-        block.body().map(|b| (String::new(), b)).into_iter().collect();
-    while let Some((prefix, body)) = stack.pop() {
-        for stmt in body.statements() {
-            let (name, range, inner) = match &stmt {
-                ast::Stmt::Attribute(attr) => {
-                    let Some(name) = attr.name() else { continue };
-                    // A feature switched off is the same as one left out.
-                    if attr.value().is_some_and(|v| v.syntax().text() == "false") {
-                        continue;
-                    }
-                    (name.text().to_owned(), attr.syntax().text_range(), None)
-                }
-                ast::Stmt::Block(inner) => {
-                    let Some(name) = inner.name() else { continue };
-                    (name.text(), inner.syntax().text_range(), inner.body())
-                }
-            };
-            let path = format!("{prefix}{name}");
-            if unsupported.contains(&path.as_str()) {
-                out.push(refusal(
-                    &node.file,
-                    range + offset,
-                    format!(
-                        "`{path}` of `{}` is not supported by this build of `flow run` yet",
-                        node.name
-                    ),
-                ));
-            } else if let Some(inner) = inner {
-                stack.push((format!("{path}/"), inner));
-            }
-        }
-    }
-    out
 }
 
 /// The config blocks `flow run` reads.

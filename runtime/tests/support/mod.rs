@@ -63,6 +63,34 @@ pub async fn wait_for(what: &str, check: impl Fn() -> bool) {
     }
 }
 
+/// Runs `scrape` (the body of a `prometheus.scrape` block, without
+/// `forward_to`) until `done` holds for the samples received; the remote
+/// write endpoint sends native histograms too.
+pub async fn scrape_until(
+    scrape: &str,
+    done: impl Fn(&[Sample]) -> bool,
+) -> (Vec<Sample>, Controller) {
+    let (sink_port, got) = sink();
+    let config = format!(
+        "prometheus.scrape \"t\" {{\n{scrape}\tscrape_interval = \"300ms\"\n\tscrape_timeout = \"200ms\"\n\
+         \tforward_to = [prometheus.remote_write.out.receiver]\n}}\n\n\
+         prometheus.remote_write \"out\" {{\n\tendpoint {{\n\t\turl = \"http://127.0.0.1:{sink_port}/\"\n\
+         \t\tsend_native_histograms = true\n\n\
+         \t\tqueue_config {{\n\t\t\tbatch_send_deadline = \"50ms\"\n\t\t}}\n\t}}\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let controller = start(config, dir.path());
+    let started = Instant::now();
+    loop {
+        let samples = got.lock().unwrap().clone();
+        if done(&samples) {
+            return (samples, controller);
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "not reached; got {samples:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Runs `config` on a runtime of its own (for tests that set environment
 /// variables before any thread starts) until `requests` holds `count`.
 pub fn run_until_recorded(config: String, requests: &Mutex<Vec<String>>, count: usize) {

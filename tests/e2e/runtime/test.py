@@ -3,7 +3,9 @@
 
 Debian's Prometheus receives remote writes; Debian's node_exporter and a
 counter target (this script: each scrape serves the next number) are
-scraped. The test checks that series and labels arrive, then stops
+scraped, and so is a target that answers in the protobuf format with a
+native histogram. The test checks that series, labels and the histogram
+arrive, then stops
 Prometheus for an outage and checks that every counter sample produced
 meanwhile arrives, then kills `flow run` with SIGKILL during a second
 outage and checks that WAL replay delivers what had been written to it.
@@ -17,6 +19,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -72,6 +75,61 @@ class Counter:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
+def varint(n):
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def field(tag, wire, value):
+    """A protobuf field: its key, then the value (length first for wire type 2)."""
+    return varint(tag << 3 | wire) + (varint(len(value)) + value if wire == 2 else value)
+
+
+class NativeHistogram:
+    """A target answering in the protobuf exposition format with one native
+    histogram, e2e_latency_seconds: each scrape adds one observation to its
+    bucket 0 (schema 0), so its count is the number of the scrape."""
+
+    def __init__(self):
+        self.served = 0
+        self.lock = threading.Lock()
+        target = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                with target.lock:
+                    target.served += 1
+                    n = target.served
+                body = NativeHistogram.exposition(n)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/vnd.google.protobuf; "
+                                 "proto=io.prometheus.client.MetricFamily; encoding=delimited")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def exposition(n):
+        span = field(1, 0, varint(0)) + field(2, 0, varint(1))
+        histogram = (field(1, 0, varint(n)) + field(2, 1, struct.pack("<d", n * 0.5))
+                     + field(5, 0, varint(0)) + field(6, 1, struct.pack("<d", 1e-128))
+                     + field(12, 2, span) + field(13, 2, varint(2 * n)))
+        family = (field(1, 2, b"e2e_latency_seconds") + field(2, 2, b"Latency.")
+                  + field(3, 0, varint(4)) + field(4, 2, field(7, 2, histogram)))
+        return varint(len(family)) + family
+
+
 def wait_until(what, check, limit=60):
     start = time.time()
     while time.time() - start < limit:
@@ -98,7 +156,8 @@ class Prometheus:
     def start(self):
         self.process = subprocess.Popen(
             ["prometheus", f"--config.file={self.config}", f"--storage.tsdb.path={self.data}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver"],
+             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver",
+             "--enable-feature=native-histograms"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until("Prometheus to be ready", lambda: self.get("/-/ready") is not None)
 
@@ -121,7 +180,7 @@ class Prometheus:
 
 
 class Flow:
-    def __init__(self, work, prometheus_port, node_port, counter_port):
+    def __init__(self, work, prometheus_port, node_port, counter_port, histogram_port):
         self.port = free_port()
         self.storage = os.path.join(work, "flow-data")
         self.config = os.path.join(work, "config.river")
@@ -138,6 +197,24 @@ prometheus.scrape "all" {{
 	forward_to      = [prometheus.relabel.tag.receiver]
 	scrape_interval = "1s"
 	scrape_timeout  = "1s"
+}}
+
+// Native histograms have a remote write of their own: Prometheus refuses
+// a histogram sample it already has (a replay after a kill -9 resends
+// some) with a 400, which drops the whole batch it came in.
+prometheus.scrape "native" {{
+	targets                     = [{{"__address__" = "127.0.0.1:{histogram_port}", "job" = "native"}}]
+	forward_to                  = [prometheus.remote_write.histograms.receiver]
+	scrape_interval             = "1s"
+	scrape_timeout              = "1s"
+	enable_protobuf_negotiation = true
+}}
+
+prometheus.remote_write "histograms" {{
+	endpoint {{
+		url                    = "http://127.0.0.1:{prometheus_port}/api/v1/write"
+		send_native_histograms = true
+	}}
 }}
 
 prometheus.relabel "tag" {{
@@ -192,8 +269,9 @@ def main():
     node = subprocess.Popen(["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{node_port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     counter = Counter()
+    histogram = NativeHistogram()
     prometheus = Prometheus(work)
-    flow = Flow(work, prometheus.port, node_port, counter.port)
+    flow = Flow(work, prometheus.port, node_port, counter.port, histogram.port)
     try:
         prometheus.start()
         flow.start()
@@ -210,6 +288,12 @@ def main():
                    lambda: prometheus.query('prometheus_remote_storage_samples_total{job="integrations/agent"}'))
         up = wait_until("up series", lambda: prometheus.query('up{job="counter"} == 1'))
         log(f"series arrived: node_cpu_seconds_total with {sorted(labels)}, flow's own metrics, {len(up)} up series")
+        # A native histogram, scraped as protobuf: Prometheus computes its
+        # count, which is the scrape's number.
+        counts = wait_until("the native histogram in Prometheus", lambda: [
+            float(s["value"][1]) for s in prometheus.query('histogram_count(e2e_latency_seconds{job="native"})')
+            if float(s["value"][1]) >= 3])
+        log(f"native histogram arrived: histogram_count = {counts[0]:g} after {histogram.served} scrapes")
 
         # Outage: everything produced while Prometheus is down arrives.
         wait_until("the first counter samples", lambda: len(prometheus.counter_values()) >= 3)
@@ -255,6 +339,7 @@ def main():
             if process and process.poll() is None:
                 process.kill()
         counter.server.shutdown()
+        histogram.server.shutdown()
         if os.environ.get("KEEP_E2E_WORK") is None:
             shutil.rmtree(work, ignore_errors=True)
         else:

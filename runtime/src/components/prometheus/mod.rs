@@ -3,6 +3,7 @@
 //! metrics as a target.
 
 pub mod exporter_self;
+pub mod histogram_wire;
 pub mod proto;
 pub mod receive_http;
 pub mod relabel;

@@ -70,7 +70,7 @@ mod tests {
     use super::*;
 
     fn sample(name: &str, timestamp: i64) -> Sample {
-        Sample { labels: Labels::from_pairs([("__name__", name)]), timestamp, value: 1.0 }
+        Sample::float(Labels::from_pairs([("__name__", name)]), timestamp, 1.0)
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct Endpoint {
     pub write_relabel: Vec<Rule>,
     pub sigv4: Option<Arc<SigV4>>,
     pub azuread: Option<Arc<AzureAd>>,
+    /// Native histogram samples are sent only with this on (the reference's
+    /// default is off: not every endpoint takes them).
+    pub send_native_histograms: bool,
     /// `metadata_config`, when metadata is sent.
     pub metadata: Option<MetadataSettings>,
 }
@@ -74,6 +77,7 @@ impl Endpoint {
             )?,
             sigv4: args.block("sigv4").map(SigV4::from_args).transpose()?.map(Arc::new),
             azuread: args.block("azuread").map(AzureAd::from_args).transpose()?.map(Arc::new),
+            send_native_histograms: args.get_or("send_native_histograms", false)?,
             metadata: MetadataSettings::from_endpoint(args)?,
         })
     }
@@ -200,11 +204,13 @@ async fn gather(
     }
 }
 
-/// Samples past `sample_age_limit` dropped, external labels added (where a
-/// series lacks them), then write relabelling.
+/// Samples past `sample_age_limit` dropped (and native histograms unless
+/// `send_native_histograms`), external labels added (where a series lacks
+/// them), then write relabelling.
 fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sample> {
     let rules = &endpoint.write_relabel;
-    if external.is_empty() && rules.is_empty() && endpoint.sample_age_limit.is_zero() {
+    let keep_all = endpoint.send_native_histograms || batch.iter().all(|s| s.histogram.is_none());
+    if external.is_empty() && rules.is_empty() && endpoint.sample_age_limit.is_zero() && keep_all {
         return batch;
     }
     let oldest = match endpoint.sample_age_limit {
@@ -214,6 +220,7 @@ fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sa
     batch
         .into_iter()
         .filter(|sample| sample.timestamp >= oldest)
+        .filter(|sample| endpoint.send_native_histograms || sample.histogram.is_none())
         .filter_map(|mut sample| {
             for (name, value) in external.iter() {
                 if sample.labels.get(name).is_none() {

@@ -63,7 +63,7 @@ mod tests {
     use crate::labels::Labels;
 
     fn sample(pairs: &[(&str, &str)]) -> Sample {
-        Sample { labels: Labels::from_pairs(pairs.iter().copied()), timestamp: 0, value: 1.0 }
+        Sample::float(Labels::from_pairs(pairs.iter().copied()), 0, 1.0)
     }
 
     #[test]

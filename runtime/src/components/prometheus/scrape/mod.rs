@@ -8,6 +8,7 @@
 mod fetch;
 mod limits;
 mod parse;
+mod protobuf;
 mod scrape_loop;
 mod target;
 
@@ -48,6 +49,11 @@ pub struct Settings {
     pub extra_metrics: bool,
     /// Staleness markers also for series that carried their own timestamp.
     pub track_timestamps_staleness: bool,
+    /// Ask for the protobuf format (`enable_protobuf_negotiation`), which
+    /// carries native histograms.
+    pub protobuf: bool,
+    /// Also the classic series of a histogram that is native too.
+    pub classic_histograms: bool,
     pub forward_to: Vec<MetricsReceiver>,
     pub client: fetch::Client,
 }
@@ -81,6 +87,8 @@ fn settings(ctx: &Ctx, args: &Args) -> Result<Settings, String> {
         },
         extra_metrics: args.get_or("extra_metrics", false)?,
         track_timestamps_staleness: args.get_or("track_timestamps_staleness", false)?,
+        protobuf: args.get_or("enable_protobuf_negotiation", false)?,
+        classic_histograms: args.get_or("scrape_classic_histograms", false)?,
         forward_to: crate::components::prometheus::forward_to(args)?,
         client: fetch::Client::from_args(args, timeout)?,
     })

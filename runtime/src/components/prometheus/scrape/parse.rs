@@ -7,8 +7,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::labels::Labels;
+use crate::native_histogram::NativeHistogram;
 use crate::series::{Metadata, MetricType};
 
 /// One exposed sample: labels (with `__name__`), value, and the timestamp
@@ -18,6 +20,8 @@ pub struct Exposed {
     pub labels: Labels,
     pub value: f64,
     pub timestamp: Option<i64>,
+    /// A native histogram (the protobuf format only).
+    pub histogram: Option<Arc<NativeHistogram>>,
 }
 
 /// A sample's labels as read, before they become a `Labels`: the metric
@@ -51,7 +55,7 @@ pub fn parse(
         pairs.clear();
         let (value, timestamp) = parse_line(line, openmetrics, &mut pairs)
             .map_err(|e| format!("line {}: {e}: {line:?}", number + 1))?;
-        out.push(Exposed { labels: make(&pairs), value, timestamp });
+        out.push(Exposed { labels: make(&pairs), value, timestamp, histogram: None });
     }
     Ok(out)
 }

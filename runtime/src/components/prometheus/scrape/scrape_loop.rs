@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use rustc_hash::FxHashSet as HashSet;
 use tokio_util::sync::CancellationToken;
 
+use super::fetch::{self, Format};
 use super::target::Target;
-use super::{fetch, parse, Settings, Shared, Status};
+use super::{parse, protobuf, Settings, Shared, Status};
 use crate::component::Ctx;
 use crate::labels::Labels;
 use crate::series::{new_metadata_source, now_ms, stale_marker, Metadata, MetadataSource, Sample};
@@ -63,7 +64,7 @@ pub(super) async fn run(
     let stale: Vec<Sample> = memory
         .previous
         .into_iter()
-        .map(|labels| Sample { labels, timestamp, value: stale_marker() })
+        .map(|labels| Sample::float(labels, timestamp, stale_marker()))
         .collect();
     shared.fanout.send(&current.forward_to, &stale);
     shared.fanout.send_metadata(&current.forward_to, memory.source, &Arc::from([]));
@@ -128,11 +129,7 @@ async fn scrape_once(
         .collect();
     let added = current.iter().filter(|l| !previous.contains(*l)).count();
     let gone: Vec<Labels> = previous.into_iter().filter(|l| !current.contains(l)).collect();
-    samples.extend(gone.into_iter().map(|labels| Sample {
-        labels,
-        timestamp,
-        value: stale_marker(),
-    }));
+    samples.extend(gone.into_iter().map(|labels| Sample::float(labels, timestamp, stale_marker())));
     let up = error.is_none();
     let mut report = vec![
         ("up", if up { 1.0 } else { 0.0 }),
@@ -154,7 +151,7 @@ async fn scrape_once(
     for (name, value) in report {
         let mut labels = target.labels.clone();
         labels.set("__name__", name);
-        samples.push(Sample { labels, timestamp, value });
+        samples.push(Sample::float(labels, timestamp, value));
     }
     shared.fanout.send(&settings.forward_to, &samples);
     if let Some(metadata) = fetched.metadata.filter(|m| **m != *memory.metadata) {
@@ -171,7 +168,7 @@ async fn scrape_once(
 
 /// Fetches, parses and labels a target's samples and checks the limits.
 async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestamp: i64) -> Fetched {
-    let (body, openmetrics) = match settings.client.fetch(ctx, target, settings).await {
+    let (body, format) = match settings.client.fetch(ctx, target, settings).await {
         Ok(fetched) => fetched,
         Err(e) => {
             let body_size = if e.starts_with(fetch::BODY_LIMIT_EXCEEDED) { -1.0 } else { 0.0 };
@@ -181,7 +178,16 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
     let body_size = body.len() as f64;
     let make = |pairs: &parse::Pairs| series_labels(pairs, &target.labels, settings.honor_labels);
     let mut metadata = Vec::new();
-    let exposed = match parse::parse(&body, openmetrics, make, &mut metadata) {
+    let exposed = match format {
+        Format::Protobuf => {
+            protobuf::parse(&body, settings.classic_histograms, make, &mut metadata)
+        }
+        Format::Text | Format::OpenMetrics => match String::from_utf8(body) {
+            Ok(text) => parse::parse(&text, format == Format::OpenMetrics, make, &mut metadata),
+            Err(_) => Err("the response is not UTF-8".to_owned()),
+        },
+    };
+    let exposed = match exposed {
         Ok(exposed) => exposed,
         Err(e) => return Fetched::failed(e, body_size),
     };
@@ -193,7 +199,12 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
             if own.is_some() && !settings.track_timestamps_staleness {
                 timestamped.insert(e.labels.clone());
             }
-            Sample { labels: e.labels, timestamp: own.unwrap_or(timestamp), value: e.value }
+            Sample {
+                labels: e.labels,
+                timestamp: own.unwrap_or(timestamp),
+                value: e.value,
+                histogram: e.histogram,
+            }
         })
         .collect();
     let checked = check_limits(samples, settings);

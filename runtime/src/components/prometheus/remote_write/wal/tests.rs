@@ -4,7 +4,7 @@ use super::*;
 use crate::labels::Labels;
 
 fn batch(n: i64) -> Vec<Sample> {
-    vec![Sample { labels: Labels::from_pairs([("__name__", "x")]), timestamp: n, value: n as f64 }]
+    vec![Sample::float(Labels::from_pairs([("__name__", "x")]), n, n as f64)]
 }
 
 #[test]
@@ -40,10 +40,8 @@ fn positions_survive_and_segments_roll_over() {
     assert_eq!(load_position(&path), Some(Position { segment: 2, offset: 40 }));
     let wal = Wal::open(&dir.path().join("wal")).unwrap();
     let big: Vec<Sample> = (0..300_000)
-        .map(|i| Sample {
-            labels: Labels::from_pairs([("__name__", "y"), ("i", &*i.to_string())]),
-            timestamp: i,
-            value: 1.0,
+        .map(|i| {
+            Sample::float(Labels::from_pairs([("__name__", "y"), ("i", &*i.to_string())]), i, 1.0)
         })
         .collect();
     wal.append(&big).unwrap();
