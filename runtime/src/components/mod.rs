@@ -29,6 +29,29 @@ pub fn builder(name: &str) -> Option<Builder> {
     })
 }
 
+/// Settings of the components' schemas that are accepted and change
+/// nothing in this runtime, with why: (component, setting path, reason);
+/// a block's path stands for everything in it.
+/// Everything else of a schema is read and honoured
+/// (`controller/schema_tests.rs` checks both).
+pub const WITHOUT_EFFECT: [(&str, &str, &str); 3] = [
+    (
+        "prometheus.scrape",
+        "clustering",
+        "flow run is never part of a cluster, and a node alone scrapes every target",
+    ),
+    (
+        "prometheus.remote_write",
+        "endpoint/queue_config/capacity",
+        "the queue reads from the write-ahead log, so there is nothing to bound",
+    ),
+    (
+        "prometheus.remote_write",
+        "endpoint/send_exemplars",
+        "scrapes keep no exemplars, so there are none to send",
+    ),
+];
+
 /// The names of the components this build runs.
 pub const RUNNABLE: [&str; 9] = [
     "discovery.file",

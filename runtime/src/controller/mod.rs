@@ -8,6 +8,8 @@
 mod eval;
 pub mod plan;
 mod reload;
+#[cfg(test)]
+mod schema_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

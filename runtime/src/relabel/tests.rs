@@ -116,9 +116,8 @@ fn case_changes() {
 
 #[test]
 fn rules_are_checked_when_decoded() {
-    let block = |pairs: &[(&str, Value)]| Args {
-        attrs: pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
-        blocks: Vec::new(),
+    let block = |pairs: &[(&str, Value)]| {
+        Args::new(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(), Vec::new())
     };
     let hashmod = block(&[
         ("action", Value::String("hashmod".into())),

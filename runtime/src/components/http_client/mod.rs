@@ -26,13 +26,19 @@ pub struct HttpClient {
 }
 
 /// A client builder with the settings of `args` but credentials: what the
-/// main client and the OAuth 2 token client have in common.
-fn client_builder(args: &Args, timeout: Duration) -> Result<reqwest::ClientBuilder, String> {
+/// main client and the OAuth 2 token client have in common. Redirects and
+/// HTTP/2 are settings of the main client only (`top`); the token client
+/// follows redirects and may use HTTP/2.
+fn client_builder(
+    args: &Args,
+    timeout: Duration,
+    top: bool,
+) -> Result<reqwest::ClientBuilder, String> {
     let mut builder = reqwest::Client::builder().timeout(timeout);
-    if !args.get_or("follow_redirects", true)? {
+    if top && !args.get_or("follow_redirects", true)? {
         builder = builder.redirect(reqwest::redirect::Policy::none());
     }
-    let http2 = args.get_or("enable_http2", true)?;
+    let http2 = !top || args.get_or("enable_http2", true)?;
     if !http2 {
         builder = builder.http1_only();
     }
@@ -45,7 +51,7 @@ fn client_builder(args: &Args, timeout: Duration) -> Result<reqwest::ClientBuild
 
 impl HttpClient {
     pub fn from_args(args: &Args, timeout: Duration) -> Result<HttpClient, String> {
-        let builder = client_builder(args, timeout)?;
+        let builder = client_builder(args, timeout, true)?;
         let oauth2 = match args.block("oauth2") {
             Some(block) => Some(Arc::new(OAuth2::from_args(block, timeout)?)),
             None => None,
@@ -92,9 +98,14 @@ impl HttpClient {
 
 /// `proxy_url` with `no_proxy` and `proxy_connect_header`; the
 /// environment's proxy settings only when `proxy_from_environment` is set
-/// (reqwest would read them by default).
+/// (reqwest would read them by default). Both at once is refused, as the
+/// reference refuses it.
 fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+    let from_environment = args.get_or("proxy_from_environment", false)?;
     if let Some(url) = args.get::<String>("proxy_url")? {
+        if from_environment {
+            return Err("proxy_url and proxy_from_environment cannot both be set".into());
+        }
         let mut proxy = reqwest::Proxy::all(&url).map_err(|e| format!("proxy_url: {e}"))?;
         if let Some(hosts) = args.get::<String>("no_proxy")? {
             proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&hosts));
@@ -106,7 +117,7 @@ fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::Client
         }
         return Ok(builder.proxy(proxy));
     }
-    Ok(if args.get_or("proxy_from_environment", false)? { builder } else { builder.no_proxy() })
+    Ok(if from_environment { builder } else { builder.no_proxy() })
 }
 
 /// Headers with several values each, as `proxy_connect_header` gives them.
@@ -126,24 +137,52 @@ fn header_map(
     Ok(map)
 }
 
+/// PEM text given inline or in a file; both at once is refused.
 fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, String> {
-    match args.get::<String>(pem)? {
-        Some(text) => Ok(Some(text.into_bytes())),
-        None => args.get::<String>(file)?.map(|f| read(&f)).transpose(),
+    match (args.get::<String>(pem)?, args.get::<String>(file)?) {
+        (Some(_), Some(_)) => Err(format!("{pem} and {file} cannot both be set")),
+        (Some(text), None) => Ok(Some(text.into_bytes())),
+        (None, Some(f)) => read(&f).map(Some),
+        (None, None) => Ok(None),
     }
 }
 
-/// A secret given inline or in a file (trimmed, read now).
+/// A secret given inline or in a file (trimmed, read now); both at once
+/// is refused, as the reference refuses it.
 fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>, String> {
-    match args.get::<Secret>(inline)? {
-        Some(secret) => Ok(Some(secret.0.to_string())),
-        None => args
-            .get::<String>(file)?
-            .map(|f| read(&f).map(|b| String::from_utf8_lossy(&b).trim().to_owned()))
-            .transpose(),
+    match (args.get::<Secret>(inline)?, args.get::<String>(file)?) {
+        (Some(_), Some(_)) => Err(format!("{inline} and {file} cannot both be set")),
+        (Some(secret), None) => Ok(Some(secret.0.to_string())),
+        (None, Some(f)) => read(&f).map(|b| Some(String::from_utf8_lossy(&b).trim().to_owned())),
+        (None, None) => Ok(None),
     }
 }
 
 fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use river_analyzer::Value;
+
+    fn args(pairs: &[(&str, &str)]) -> Args {
+        let attrs = pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).into())));
+        Args::new(attrs.collect(), Vec::new())
+    }
+
+    #[test]
+    fn a_value_and_its_file_together_are_refused() {
+        let both = args(&[("password", "p"), ("password_file", "/nonexistent")]);
+        let error = secret_or_file(&both, "password", "password_file").unwrap_err();
+        assert_eq!(error, "password and password_file cannot both be set");
+        let inline = args(&[("password", "p")]);
+        assert_eq!(secret_or_file(&inline, "password", "password_file").unwrap().unwrap(), "p");
+        let proxies = args(&[("proxy_url", "http://127.0.0.1:1")]);
+        let mut both = proxies.clone();
+        both.attrs.insert("proxy_from_environment".into(), Value::Bool(true));
+        assert!(proxy(&proxies, reqwest::Client::builder()).is_ok());
+        assert!(proxy(&both, reqwest::Client::builder()).unwrap_err().contains("both"));
+    }
 }

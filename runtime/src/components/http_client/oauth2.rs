@@ -36,7 +36,7 @@ impl OAuth2 {
             form.push(("scope".to_owned(), scopes.join(" ")));
         }
         form.extend(params);
-        let http = client_builder(block, timeout)?
+        let http = client_builder(block, timeout, false)?
             .build()
             .map_err(|e| format!("oauth2: cannot build the HTTP client: {e}"))?;
         Ok(OAuth2 {

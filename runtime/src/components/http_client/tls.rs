@@ -6,13 +6,12 @@
 
 use std::sync::Arc;
 
-use river_analyzer::value::Secret;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use super::{pem_or_file, read};
+use super::pem_or_file;
 use crate::args::Args;
 
 /// What the block says, read once.
@@ -27,10 +26,7 @@ struct Settings {
 
 fn settings(tls: &Args) -> Result<Settings, String> {
     let cert = pem_or_file(tls, "cert_pem", "cert_file")?;
-    let key = match tls.get::<Secret>("key_pem")? {
-        Some(secret) => Some(secret.0.as_bytes().to_vec()),
-        None => tls.get::<String>("key_file")?.map(|f| read(&f)).transpose()?,
-    };
+    let key = super::secret_or_file(tls, "key_pem", "key_file")?.map(String::into_bytes);
     let identity = match (cert, key) {
         (Some(cert), Some(key)) => Some((cert, key)),
         (None, None) => None,
