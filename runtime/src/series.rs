@@ -33,13 +33,25 @@ pub struct Sample {
     pub value: f64,
     /// A native histogram sample's histogram.
     pub histogram: Option<Arc<NativeHistogram>>,
+    /// The exemplar the target gave with this sample.
+    pub exemplar: Option<Arc<Exemplar>>,
 }
 
 impl Sample {
     /// A float sample.
     pub fn float(labels: Labels, timestamp: i64, value: f64) -> Sample {
-        Sample { labels, timestamp, value, histogram: None }
+        Sample { labels, timestamp, value, histogram: None, exemplar: None }
     }
+}
+
+/// An example observation behind a sample (OpenMetrics `# {trace_id="..."}
+/// 0.2 1700000000.1`), typically naming the trace it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemplar {
+    pub labels: Labels,
+    pub value: f64,
+    /// Milliseconds since the Unix epoch: the target's, or the scrape's.
+    pub timestamp: i64,
 }
 
 /// Something samples can be sent to.

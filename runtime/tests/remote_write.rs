@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use river_runtime::components::prometheus::proto::WriteRequest;
 use support::{
-    recorder, request_sink, scrape_to_remote_write, start, target, wait_for, NO_CONTENT,
+    recorder, request_sink, scrape_to_remote_write, start, target, typed_target, wait_for,
+    NO_CONTENT,
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -109,4 +110,42 @@ async fn metadata_is_not_sent_when_switched_off() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     controller.shutdown(Duration::from_secs(5)).await;
     assert!(metadata_entries(&requests.lock().unwrap()).is_empty());
+}
+
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The exemplars of the samples the endpoint received: (trace, value).
+fn exemplars(requests: &[WriteRequest]) -> Vec<(String, f64)> {
+    let series = requests.iter().flat_map(|r| &r.timeseries);
+    let exemplars = series.flat_map(|t| &t.exemplars);
+    exemplars.map(|e| (e.labels[0].value.clone(), e.value)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exemplars_go_with_their_samples_unless_switched_off() {
+    let body =
+        "# TYPE jobs counter\njobs_total 5 # {trace_id=\"4bf92f\"} 1.5 1700000000.1\n# EOF\n";
+    for (send, extra) in [(true, ""), (false, "\t\tsend_exemplars = false\n")] {
+        let metrics = typed_target(OPENMETRICS, vec![body]);
+        let (port, requests) = request_sink();
+        let config = scrape_to_remote_write(metrics, &format!("http://127.0.0.1:{port}/"), extra);
+        let dir = tempfile::tempdir().unwrap();
+        let controller = start(config, dir.path());
+        let jobs = || {
+            let requests = requests.lock().unwrap();
+            let series = requests.iter().flat_map(|r| &r.timeseries);
+            series.filter(|t| t.labels.iter().any(|l| l.value == "jobs_total")).count()
+        };
+        wait_for("no jobs_total samples arrived", || jobs() >= 2).await;
+        controller.shutdown(Duration::from_secs(5)).await;
+        let got = exemplars(&requests.lock().unwrap());
+        if send {
+            assert!(
+                got.len() >= 2 && got.iter().all(|e| *e == ("4bf92f".to_owned(), 1.5)),
+                "{got:?}"
+            );
+        } else {
+            assert!(got.is_empty(), "{got:?}");
+        }
+    }
 }

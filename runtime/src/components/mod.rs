@@ -34,7 +34,7 @@ pub fn builder(name: &str) -> Option<Builder> {
 /// a block's path stands for everything in it.
 /// Everything else of a schema is read and honoured
 /// (`controller/schema_tests.rs` checks both).
-pub const WITHOUT_EFFECT: [(&str, &str, &str); 3] = [
+pub const WITHOUT_EFFECT: [(&str, &str, &str); 2] = [
     (
         "prometheus.scrape",
         "clustering",
@@ -44,11 +44,6 @@ pub const WITHOUT_EFFECT: [(&str, &str, &str); 3] = [
         "prometheus.remote_write",
         "endpoint/queue_config/capacity",
         "the queue reads from the write-ahead log, so there is nothing to bound",
-    ),
-    (
-        "prometheus.remote_write",
-        "endpoint/send_exemplars",
-        "scrapes keep no exemplars, so there are none to send",
     ),
 ];
 

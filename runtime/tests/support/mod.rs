@@ -105,6 +105,11 @@ pub fn run_until_recorded(config: String, requests: &Mutex<Vec<String>>, count: 
 
 /// Serves `bodies` in turn, one per request (the last one forever).
 pub fn target(bodies: Vec<&'static str>) -> u16 {
+    typed_target("text/plain; version=0.0.4", bodies)
+}
+
+/// `target` with another content type, such as OpenMetrics.
+pub fn typed_target(content_type: &'static str, bodies: Vec<&'static str>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -115,7 +120,8 @@ pub fn target(bodies: Vec<&'static str>) -> u16 {
             let body = bodies[i.min(bodies.len() - 1)];
             let _ = write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
                 body.len()
             );
         }

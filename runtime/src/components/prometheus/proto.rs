@@ -7,7 +7,9 @@ use prost::Message;
 
 use super::histogram_wire::Histogram;
 use crate::labels::Labels;
-use crate::series::{Metadata, Sample};
+use std::sync::Arc;
+
+use crate::series::{Exemplar, Metadata, Sample};
 
 #[derive(Clone, PartialEq, Message)]
 pub struct WriteRequest {
@@ -36,8 +38,47 @@ pub struct TimeSeries {
     pub labels: Vec<Label>,
     #[prost(message, repeated, tag = "2")]
     pub samples: Vec<ProtoSample>,
+    #[prost(message, repeated, tag = "3")]
+    pub exemplars: Vec<ProtoExemplar>,
     #[prost(message, repeated, tag = "4")]
     pub histograms: Vec<Histogram>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+pub struct ProtoExemplar {
+    #[prost(message, repeated, tag = "1")]
+    pub labels: Vec<Label>,
+    #[prost(double, tag = "2")]
+    pub value: f64,
+    #[prost(int64, tag = "3")]
+    pub timestamp: i64,
+}
+
+impl ProtoExemplar {
+    fn from_exemplar(e: &Exemplar) -> ProtoExemplar {
+        ProtoExemplar {
+            labels: e
+                .labels
+                .iter()
+                .map(|(n, v)| Label { name: n.to_owned(), value: v.to_owned() })
+                .collect(),
+            value: e.value,
+            timestamp: e.timestamp,
+        }
+    }
+
+    fn to_exemplar(&self) -> Arc<Exemplar> {
+        let labels = Labels::from_pairs(self.labels.iter().map(|l| (&*l.name, &*l.value)));
+        Arc::new(Exemplar { labels, value: self.value, timestamp: self.timestamp })
+    }
+}
+
+/// Gives a series' exemplars to its samples, in order (one each, as this
+/// runtime writes them).
+fn attach(samples: &mut [Sample], exemplars: impl Iterator<Item = Arc<Exemplar>>) {
+    for (sample, exemplar) in samples.iter_mut().zip(exemplars) {
+        sample.exemplar = Some(exemplar);
+    }
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -57,7 +98,7 @@ pub struct ProtoSample {
 }
 
 /// A request for `samples`, one time series per label set (samples of a
-/// series in the order given).
+/// series in the order given, then their exemplars).
 pub fn request(samples: &[Sample]) -> WriteRequest {
     let mut index: HashMap<&Labels, usize> = HashMap::new();
     let mut timeseries: Vec<TimeSeries> = Vec::new();
@@ -70,6 +111,7 @@ pub fn request(samples: &[Sample]) -> WriteRequest {
                     .map(|(n, v)| Label { name: n.to_owned(), value: v.to_owned() })
                     .collect(),
                 samples: Vec::new(),
+                exemplars: Vec::new(),
                 histograms: Vec::new(),
             });
             timeseries.len() - 1
@@ -80,6 +122,8 @@ pub fn request(samples: &[Sample]) -> WriteRequest {
                 .samples
                 .push(ProtoSample { value: sample.value, timestamp: sample.timestamp }),
         }
+        let exemplar = sample.exemplar.as_deref().map(ProtoExemplar::from_exemplar);
+        timeseries[at].exemplars.extend(exemplar);
     }
     WriteRequest { timeseries, metadata: Vec::new() }
 }
@@ -107,9 +151,11 @@ pub fn samples(request: WriteRequest) -> Vec<Sample> {
     let mut out = Vec::new();
     for series in request.timeseries {
         let labels = Labels::from_pairs(series.labels.into_iter().map(|l| (l.name, l.value)));
+        let first = out.len();
         for s in series.samples {
             out.push(Sample::float(labels.clone(), s.timestamp, s.value));
         }
+        attach(&mut out[first..], series.exemplars.iter().map(ProtoExemplar::to_exemplar));
         for h in series.histograms {
             out.push(histogram_sample(labels.clone(), &h));
         }
@@ -144,8 +190,10 @@ pub fn encode_request_into(samples: &[Sample], buf: &mut Vec<u8>) {
             None => 1 + 8 + 1 + encoded_len_varint(sample.timestamp as u64),
         };
         let tag = if histogram.is_some() { 4 } else { 2 };
+        let exemplar = sample.exemplar.as_deref().map(ProtoExemplar::from_exemplar);
+        let exemplar_len = exemplar.as_ref().map_or(0, |e| field(3, e.encoded_len()));
         encode_key(1, WireType::LengthDelimited, buf);
-        encode_varint((labels + field(tag, point)) as u64, buf);
+        encode_varint((labels + field(tag, point) + exemplar_len) as u64, buf);
         for (name, value) in sample.labels.iter() {
             encode_key(1, WireType::LengthDelimited, buf);
             encode_varint((field(1, name.len()) + field(2, value.len())) as u64, buf);
@@ -159,12 +207,15 @@ pub fn encode_request_into(samples: &[Sample], buf: &mut Vec<u8>) {
         encode_varint(point as u64, buf);
         if let Some(h) = histogram {
             h.encode_raw(buf);
-            continue;
+        } else {
+            encode_key(1, WireType::SixtyFourBit, buf);
+            buf.extend_from_slice(&sample.value.to_le_bytes());
+            encode_key(2, WireType::Varint, buf);
+            encode_varint(sample.timestamp as u64, buf);
         }
-        encode_key(1, WireType::SixtyFourBit, buf);
-        buf.extend_from_slice(&sample.value.to_le_bytes());
-        encode_key(2, WireType::Varint, buf);
-        encode_varint(sample.timestamp as u64, buf);
+        if let Some(e) = exemplar {
+            prost::encoding::message::encode(3, &e, buf);
+        }
     }
 }
 
@@ -184,12 +235,13 @@ pub fn decode(body: &[u8]) -> Result<Vec<Sample>, String> {
 
 /// The samples of a write request in protobuf, read straight into label
 /// sets (each built once, its text borrowed from the bytes until then).
-/// Exemplars and metadata are skipped.
+/// Metadata is skipped.
 pub fn decode_request(mut bytes: &[u8]) -> Result<Vec<Sample>, String> {
     let mut out = Vec::new();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut points: Vec<(f64, i64)> = Vec::new();
     let mut histograms: Vec<Histogram> = Vec::new();
+    let mut exemplars: Vec<ProtoExemplar> = Vec::new();
     while !bytes.is_empty() {
         let (tag, wire) = key(&mut bytes)?;
         if tag != 1 || wire != 2 {
@@ -200,22 +252,28 @@ pub fn decode_request(mut bytes: &[u8]) -> Result<Vec<Sample>, String> {
         pairs.clear();
         points.clear();
         histograms.clear();
+        exemplars.clear();
         while !series.is_empty() {
             let (tag, wire) = key(&mut series)?;
             match (tag, wire) {
                 (1, 2) => pairs.push(label(delimited(&mut series)?)?),
                 (2, 2) => points.push(point(delimited(&mut series)?)?),
+                (3, 2) => exemplars.push(
+                    ProtoExemplar::decode(delimited(&mut series)?).map_err(|e| e.to_string())?,
+                ),
                 (4, 2) => histograms
                     .push(Histogram::decode(delimited(&mut series)?).map_err(|e| e.to_string())?),
                 _ => skip(&mut series, wire)?,
             }
         }
         let labels = Labels::from_pairs(pairs.iter().copied());
+        let first = out.len();
         out.extend(
             points
                 .iter()
                 .map(|&(value, timestamp)| Sample::float(labels.clone(), timestamp, value)),
         );
+        attach(&mut out[first..], exemplars.iter().map(ProtoExemplar::to_exemplar));
         out.extend(histograms.iter().map(|h| histogram_sample(labels.clone(), h)));
     }
     Ok(out)
@@ -228,6 +286,7 @@ fn histogram_sample(labels: Labels, h: &Histogram) -> Sample {
         timestamp: h.timestamp,
         value: 0.0,
         histogram: Some(std::sync::Arc::new(h.to_native())),
+        exemplar: None,
     }
 }
 
@@ -312,7 +371,8 @@ mod tests {
             reset_hint: ResetHint::No,
         };
         let labels = Labels::from_pairs([("__name__", "latency_seconds")]);
-        Sample { labels, timestamp: 7, value: 0.0, histogram: Some(std::sync::Arc::new(h)) }
+        let histogram = Some(std::sync::Arc::new(h));
+        Sample { labels, timestamp: 7, value: 0.0, histogram, exemplar: None }
     }
 
     #[test]
@@ -326,6 +386,14 @@ mod tests {
                 positive_deltas: vec![3, -1, 2],
             }),
             Sample::float(Labels::from_pairs([("__name__", "up")]), 7, 1.0),
+            Sample {
+                exemplar: Some(std::sync::Arc::new(Exemplar {
+                    labels: Labels::from_pairs([("trace_id", "abc")]),
+                    value: 0.25,
+                    timestamp: 6,
+                })),
+                ..Sample::float(Labels::from_pairs([("__name__", "requests_total")]), 7, 3.0)
+            },
             histogram(Counts::Float {
                 count: 9.5,
                 zero_count: 0.5,

@@ -44,6 +44,8 @@ pub struct Endpoint {
     /// Native histogram samples are sent only with this on (the reference's
     /// default is off: not every endpoint takes them).
     pub send_native_histograms: bool,
+    /// Exemplars go with their samples unless this is off.
+    pub send_exemplars: bool,
     /// `metadata_config`, when metadata is sent.
     pub metadata: Option<MetadataSettings>,
 }
@@ -78,6 +80,7 @@ impl Endpoint {
             sigv4: args.block("sigv4").map(SigV4::from_args).transpose()?.map(Arc::new),
             azuread: args.block("azuread").map(AzureAd::from_args).transpose()?.map(Arc::new),
             send_native_histograms: args.get_or("send_native_histograms", false)?,
+            send_exemplars: args.get_or("send_exemplars", true)?,
             metadata: MetadataSettings::from_endpoint(args)?,
         })
     }
@@ -205,11 +208,12 @@ async fn gather(
 }
 
 /// Samples past `sample_age_limit` dropped (and native histograms unless
-/// `send_native_histograms`), external labels added (where a series lacks
-/// them), then write relabelling.
+/// `send_native_histograms`, exemplars unless `send_exemplars`), external
+/// labels added (where a series lacks them), then write relabelling.
 fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sample> {
     let rules = &endpoint.write_relabel;
-    let keep_all = endpoint.send_native_histograms || batch.iter().all(|s| s.histogram.is_none());
+    let keep_all = (endpoint.send_native_histograms || batch.iter().all(|s| s.histogram.is_none()))
+        && (endpoint.send_exemplars || batch.iter().all(|s| s.exemplar.is_none()));
     if external.is_empty() && rules.is_empty() && endpoint.sample_age_limit.is_zero() && keep_all {
         return batch;
     }
@@ -222,6 +226,9 @@ fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sa
         .filter(|sample| sample.timestamp >= oldest)
         .filter(|sample| endpoint.send_native_histograms || sample.histogram.is_none())
         .filter_map(|mut sample| {
+            if !endpoint.send_exemplars {
+                sample.exemplar = None;
+            }
             for (name, value) in external.iter() {
                 if sample.labels.get(name).is_none() {
                     sample.labels.set(name, value);
@@ -286,6 +293,7 @@ async fn send(
     let outcome = post(endpoint, proto::encode(samples), stop, counters).await;
     if let Outcome::Sent = outcome {
         metrics.sent.add(samples.len() as f64);
+        metrics.exemplars.add(samples.iter().filter(|s| s.exemplar.is_some()).count() as f64);
         if let Some(last) = samples.iter().map(|s| s.timestamp).max() {
             metrics.highest_sent.set(metrics.highest_sent.get().max(last as f64 / 1000.0));
         }

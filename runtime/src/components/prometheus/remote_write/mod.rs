@@ -42,11 +42,13 @@ pub struct Shared {
     ctx: Ctx,
     samples_in: Arc<AtomicF64>,
     wal_appended: Arc<AtomicF64>,
+    exemplars_appended: Arc<AtomicF64>,
     series: ActiveSeries,
 }
 
 pub struct EndpointMetrics {
     pub sent: Arc<AtomicF64>,
+    pub exemplars: Arc<AtomicF64>,
     pub failed: Arc<AtomicF64>,
     pub retried: Arc<AtomicF64>,
     pub duration: Arc<AtomicF64>,
@@ -94,6 +96,10 @@ impl Shared {
                 "prometheus_remote_storage_samples_total",
                 "Samples sent to remote storage.",
             ),
+            exemplars: family(
+                "prometheus_remote_storage_exemplars_total",
+                "Exemplars sent to remote storage.",
+            ),
             failed: family(
                 "prometheus_remote_storage_samples_failed_total",
                 "Samples that failed to send and were dropped.",
@@ -128,6 +134,8 @@ impl Appender for WalAppender {
             Ok(()) => {
                 self.0.samples_in.add(samples.len() as f64);
                 self.0.wal_appended.add(samples.len() as f64);
+                let exemplars = samples.iter().filter(|s| s.exemplar.is_some()).count();
+                self.0.exemplars_appended.add(exemplars as f64);
                 self.0.series.written(samples);
             }
             Err(e) => {
@@ -175,6 +183,9 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
         wal_appended: ctx
             .metrics
             .counter("agent_wal_samples_appended_total", "Samples appended to the WAL."),
+        exemplars_appended: ctx
+            .metrics
+            .counter("agent_wal_exemplars_appended_total", "Exemplars appended to the WAL."),
         series: ActiveSeries::new(&ctx.metrics),
     });
     ctx.spawn(retention::run(shared.clone(), ctx.cancel.child_token()));

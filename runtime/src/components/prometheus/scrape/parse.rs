@@ -22,6 +22,8 @@ pub struct Exposed {
     pub timestamp: Option<i64>,
     /// A native histogram (the protobuf format only).
     pub histogram: Option<Arc<NativeHistogram>>,
+    /// An OpenMetrics exemplar: its labels, value and timestamp (ms).
+    pub exemplar: Option<(Labels, f64, Option<i64>)>,
 }
 
 /// A sample's labels as read, before they become a `Labels`: the metric
@@ -53,9 +55,9 @@ pub fn parse(
             continue;
         }
         pairs.clear();
-        let (value, timestamp) = parse_line(line, openmetrics, &mut pairs)
+        let (value, timestamp, exemplar) = parse_line(line, openmetrics, &mut pairs)
             .map_err(|e| format!("line {}: {e}: {line:?}", number + 1))?;
-        out.push(Exposed { labels: make(&pairs), value, timestamp, histogram: None });
+        out.push(Exposed { labels: make(&pairs), value, timestamp, histogram: None, exemplar });
     }
     Ok(out)
 }
@@ -113,11 +115,10 @@ fn unescape_help(text: &str, openmetrics: bool) -> String {
     out
 }
 
-fn parse_line<'a>(
-    line: &'a str,
-    openmetrics: bool,
-    pairs: &mut Pairs<'a>,
-) -> Result<(f64, Option<i64>), String> {
+/// A sample line: its value, timestamp and (OpenMetrics) exemplar.
+type Line = (f64, Option<i64>, Option<(Labels, f64, Option<i64>)>);
+
+fn parse_line<'a>(line: &'a str, openmetrics: bool, pairs: &mut Pairs<'a>) -> Result<Line, String> {
     let name_len =
         line.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b':').count();
     if name_len == 0 || line.as_bytes()[0].is_ascii_digit() {
@@ -129,10 +130,27 @@ fn parse_line<'a>(
         rest = parse_labels(inner, pairs)?;
     }
     // OpenMetrics exemplars follow ` # `.
-    let rest = match rest.find(" # ") {
-        Some(at) if openmetrics => &rest[..at],
-        _ => rest,
+    let (rest, exemplar) = match rest.find(" # ") {
+        Some(at) if openmetrics => (&rest[..at], Some(parse_exemplar(&rest[at + 3..])?)),
+        _ => (rest, None),
     };
+    let (value, timestamp) = value_and_timestamp(rest, openmetrics)?;
+    Ok((value, timestamp, exemplar))
+}
+
+/// An exemplar: `{labels} value [timestamp in seconds]`.
+fn parse_exemplar(text: &str) -> Result<(Labels, f64, Option<i64>), String> {
+    let inner = text.trim_start().strip_prefix('{').ok_or("expected `{` to open an exemplar")?;
+    let mut pairs = Pairs::new();
+    let rest = parse_labels(inner, &mut pairs)?;
+    let labels = Labels::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_ref())));
+    let (value, timestamp) = value_and_timestamp(rest, true)?;
+    Ok((labels, value, timestamp))
+}
+
+/// A value and an optional timestamp (seconds in OpenMetrics, milliseconds
+/// in the text format), nothing after them.
+fn value_and_timestamp(rest: &str, openmetrics: bool) -> Result<(f64, Option<i64>), String> {
     let mut fields = rest.split_ascii_whitespace();
     let value = fields.next().ok_or("expected a value")?;
     let value = parse_value(value).ok_or_else(|| format!("{value:?} is not a number"))?;
@@ -243,11 +261,16 @@ mod tests {
 
     #[test]
     fn openmetrics_seconds_exemplars_and_eof() {
-        let body =
-            "# TYPE a counter\na_total 3 1700000000.5 # {trace_id=\"x\"} 1\n# EOF\nignored 1\n";
+        let body = "# TYPE a counter\na_total 3 1700000000.5 # {trace_id=\"x\"} 1\n\
+                    b_total 1 # {} 0.25 1700000001\n# EOF\nignored 1\n";
         let samples = parse(body, true, plain, &mut Vec::new()).unwrap();
-        assert_eq!(samples.len(), 1);
+        assert_eq!(samples.len(), 2);
         assert_eq!(samples[0].timestamp, Some(1_700_000_000_500));
+        let trace = Labels::from_pairs([("trace_id", "x")]);
+        assert_eq!(samples[0].exemplar, Some((trace, 1.0, None)));
+        assert_eq!(samples[1].exemplar, Some((Labels::default(), 0.25, Some(1_700_000_001_000))));
+        let broken = "a_total 3 # trace_id=\"x\" 1\n";
+        assert!(parse(broken, true, plain, &mut Vec::new()).unwrap_err().contains("exemplar"));
     }
 
     #[test]

@@ -50,7 +50,13 @@ pub fn parse(
                 );
                 pairs.extend(extra.map(|(n, v)| (n, Cow::Owned(v))));
                 let timestamp = (metric.timestamp_ms != 0).then_some(metric.timestamp_ms);
-                out.push(Exposed { labels: make(&pairs), value, timestamp, histogram: None });
+                out.push(Exposed {
+                    labels: make(&pairs),
+                    value,
+                    timestamp,
+                    histogram: None,
+                    exemplar: None,
+                });
             };
             series(&family, metric, classic_histograms, &mut add);
             if let Some(h) = metric.histogram.as_ref().filter(|h| is_native(h)) {
@@ -64,6 +70,7 @@ pub fn parse(
                     value: 0.0,
                     timestamp: (metric.timestamp_ms != 0).then_some(metric.timestamp_ms),
                     histogram: Some(Arc::new(native(h, gauge))),
+                    exemplar: None,
                 });
             }
         }

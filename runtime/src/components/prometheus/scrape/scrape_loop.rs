@@ -15,7 +15,9 @@ use super::target::Target;
 use super::{parse, protobuf, Settings, Shared, Status};
 use crate::component::Ctx;
 use crate::labels::Labels;
-use crate::series::{new_metadata_source, now_ms, stale_marker, Metadata, MetadataSource, Sample};
+use crate::series::{
+    new_metadata_source, now_ms, stale_marker, Exemplar, Metadata, MetadataSource, Sample,
+};
 
 /// What a scrape loop carries from one scrape to the next.
 struct Memory {
@@ -199,12 +201,12 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
             if own.is_some() && !settings.track_timestamps_staleness {
                 timestamped.insert(e.labels.clone());
             }
-            Sample {
-                labels: e.labels,
-                timestamp: own.unwrap_or(timestamp),
-                value: e.value,
-                histogram: e.histogram,
-            }
+            let timestamp = own.unwrap_or(timestamp);
+            // An exemplar without a time of its own takes its sample's.
+            let exemplar = e.exemplar.map(|(labels, value, at)| {
+                Arc::new(Exemplar { labels, value, timestamp: at.unwrap_or(timestamp) })
+            });
+            Sample { labels: e.labels, timestamp, value: e.value, histogram: e.histogram, exemplar }
         })
         .collect();
     let checked = check_limits(samples, settings);
