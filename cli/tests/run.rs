@@ -77,11 +77,13 @@ fn configs_with_errors_are_refused_with_their_place() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("not implemented by this build"), "{err}");
 
-    let (code, err) = refused("prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\n\tenable_protobuf_negotiation = true\n}\n");
+    // Settings the reference refuses together, found when the component
+    // is built: refused with the block's place.
+    let (code, err) = refused("prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\n\tproxy_url = \"http://127.0.0.1:1\"\n\tproxy_from_environment = true\n}\n");
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("`enable_protobuf_negotiation` of `prometheus.scrape` is not supported")
-            && err.contains("config.river:5"),
+        err.contains("proxy_url and proxy_from_environment cannot both be set")
+            && err.contains("config.river:1"),
         "{err}"
     );
 
