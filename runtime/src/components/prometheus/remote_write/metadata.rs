@@ -8,38 +8,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, MetadataSettings};
 use super::post::{post, Counters, Outcome};
 use super::Shared;
-use crate::args::Args;
 use crate::components::prometheus::proto;
 use crate::metrics::{AtomicF64, Kind};
 use crate::series::{Metadata, MetadataSource};
-
-/// An endpoint's `metadata_config`, when `send` is on.
-#[derive(Debug, Clone)]
-pub struct MetadataSettings {
-    pub send_interval: Duration,
-    pub max_per_send: usize,
-}
-
-impl MetadataSettings {
-    /// The settings from an `endpoint` block; `None` when sending is off.
-    pub fn from_endpoint(args: &Args) -> Result<Option<MetadataSettings>, String> {
-        let config = args.block("metadata_config").cloned().unwrap_or_default();
-        if !config.get_or("send", true)? {
-            return Ok(None);
-        }
-        Ok(Some(MetadataSettings {
-            send_interval: config.get_or("send_interval", Duration::from_secs(60))?,
-            max_per_send: config.get_or("max_samples_per_send", 2000u64)?.max(1) as usize,
-        }))
-    }
-}
 
 /// The latest metadata of every source feeding the component.
 #[derive(Default)]

@@ -1,6 +1,6 @@
 //! `prometheus.remote_write`: samples sent to its receiver go into a
 //! write-ahead log under `--storage.path` first; one task per endpoint
-//! delivers them from there (`endpoint.rs`), so an endpoint outage or a
+//! delivers them from there (`queue.rs`), so an endpoint outage or a
 //! restart loses nothing that reached the log.
 
 mod active;
@@ -8,6 +8,7 @@ mod azuread;
 mod endpoint;
 mod metadata;
 mod post;
+mod queue;
 mod retention;
 mod sigv4;
 mod wal;
@@ -219,7 +220,7 @@ impl RemoteWrite {
                     stop.clone(),
                 ));
             }
-            self.shared.ctx.spawn(endpoint::run(
+            self.shared.ctx.spawn(queue::run(
                 self.shared.clone(),
                 endpoint,
                 external.clone(),
@@ -243,7 +244,7 @@ impl Component for RemoteWrite {
         let endpoints: Vec<serde_json::Value> = senders
             .iter()
             .map(|(name, _)| {
-                let position = endpoint::position_of(&self.shared, name);
+                let position = queue::position_of(&self.shared, name);
                 serde_json::json!({
                     "name": name,
                     "delivered_up_to": position.map(|p| format!("segment {} offset {}", p.segment, p.offset)),
