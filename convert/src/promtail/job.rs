@@ -4,7 +4,7 @@
 //! each made once, when first asked for, as the reference does: that
 //! decides the order of the blocks.
 
-use super::{sources, stages, unknown_key, Context};
+use super::{stages, unknown_key, Context};
 use crate::discovery::{discovery, simple, CONSULAGENT};
 use crate::finding::{Finding, Severity};
 use crate::http_client::tls_config;
@@ -82,15 +82,17 @@ pub(crate) struct Job<'a> {
     loki_relabel: Option<Value>,
 }
 
-pub(super) fn convert(
-    node: &Node,
-    context: &Context,
-    out: &mut Vec<Block>,
-    findings: &mut Vec<Finding>,
-) {
+/// Starts converting a scrape config: its discoveries and file pipeline;
+/// its log sources follow (`sources::convert`). `None` without a name.
+pub(super) fn start<'a>(
+    node: &'a Node,
+    context: &'a Context,
+    out: &'a mut Vec<Block>,
+    findings: &'a mut Vec<Finding>,
+) -> Option<Job<'a>> {
     let Some(name) = yaml::str_at(node, "job_name").filter(|n| !n.is_empty()) else {
         findings.push(Finding::new(Severity::Critical, "a scrape config has no `job_name`"));
-        return;
+        return None;
     };
     let mut job = Job {
         node,
@@ -106,7 +108,7 @@ pub(super) fn convert(
     job.discoveries();
     job.consulagent();
     job.file_pipeline();
-    sources::convert(&mut job);
+    Some(job)
 }
 
 impl<'a> Job<'a> {

@@ -103,7 +103,9 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
         writers.push(write::loki_write(client, i, &mut findings));
     }
     for node in yaml::items(yaml::get(&root, "scrape_configs")) {
-        job::convert(node, &context, &mut blocks, &mut findings);
+        if let Some(mut job) = job::start(node, &context, &mut blocks, &mut findings) {
+            sources::convert(&mut job);
+        }
     }
     blocks.extend(writers);
     findings.extend(duplicates(&blocks));
