@@ -91,3 +91,22 @@ fn eval_prints_values_and_reports_errors() {
     assert_cmd_snapshot!(flow().args(["eval", "1 + \"a\""]));
     assert_cmd_snapshot!(flow().args(["eval", "[1,"]));
 }
+
+#[test]
+fn large_files_parse_with_the_heap_hint() {
+    // Over `heap::MIN_INPUT` (4 MiB): the heap is grown with huge pages
+    // before parsing, and the result must not change. A mistake at the
+    // very end is still found and placed.
+    let block = "prometheus.scrape \"x\" {\n\ttargets    = [{\"__address__\" = \"a:1\"}]\n\tforward_to = []\n}\n\n";
+    let mut text = block.repeat((5 << 20) / block.len() + 1);
+    let lines = text.lines().count();
+    text.push_str("broken = [\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.river");
+    std::fs::write(&path, &text).unwrap();
+    let out = flow().env("NO_COLOR", "1").arg("parse").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("big.river:{}:", lines + 1)), "{err}");
+    assert!(err.contains("parsed 1 file: 1 syntax error"), "{err}");
+}
