@@ -47,25 +47,25 @@ def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-class Counter:
-    """A target whose one series is the number of the scrape."""
+class Target:
+    """A target that serves `body(n)` for its n-th scrape, as `content_type`."""
 
-    def __init__(self):
+    def __init__(self, content_type, body):
         self.served = 0
         self.lock = threading.Lock()
-        counter = self
+        target = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                with counter.lock:
-                    counter.served += 1
-                    n = counter.served
-                body = f"# TYPE e2e_scrape_number gauge\ne2e_scrape_number {n}\n".encode()
+                with target.lock:
+                    target.served += 1
+                    n = target.served
+                payload = body(n)
                 self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(body)
+                self.wfile.write(payload)
 
             def log_message(self, *args):
                 pass
@@ -73,6 +73,12 @@ class Counter:
         self.port = free_port()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def counter_target():
+    """A target whose one series is the number of the scrape."""
+    return Target("text/plain; version=0.0.4",
+                  lambda n: f"# TYPE e2e_scrape_number gauge\ne2e_scrape_number {n}\n".encode())
 
 
 def varint(n):
@@ -89,37 +95,10 @@ def field(tag, wire, value):
     return varint(tag << 3 | wire) + (varint(len(value)) + value if wire == 2 else value)
 
 
-class NativeHistogram:
+def native_histogram_target():
     """A target answering in the protobuf exposition format with one native
     histogram, e2e_latency_seconds: each scrape adds one observation to its
     bucket 0 (schema 0), so its count is the number of the scrape."""
-
-    def __init__(self):
-        self.served = 0
-        self.lock = threading.Lock()
-        target = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                with target.lock:
-                    target.served += 1
-                    n = target.served
-                body = NativeHistogram.exposition(n)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/vnd.google.protobuf; "
-                                 "proto=io.prometheus.client.MetricFamily; encoding=delimited")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.port = free_port()
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @staticmethod
     def exposition(n):
         span = field(1, 0, varint(0)) + field(2, 0, varint(1))
         histogram = (field(1, 0, varint(n)) + field(2, 1, struct.pack("<d", n * 0.5))
@@ -128,6 +107,8 @@ class NativeHistogram:
         family = (field(1, 2, b"e2e_latency_seconds") + field(2, 2, b"Latency.")
                   + field(3, 0, varint(4)) + field(4, 2, field(7, 2, histogram)))
         return varint(len(family)) + family
+    return Target("application/vnd.google.protobuf; "
+                  "proto=io.prometheus.client.MetricFamily; encoding=delimited", exposition)
 
 
 def wait_until(what, check, limit=60):
@@ -268,8 +249,8 @@ def main():
     node_port = free_port()
     node = subprocess.Popen(["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{node_port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    counter = Counter()
-    histogram = NativeHistogram()
+    counter = counter_target()
+    histogram = native_histogram_target()
     prometheus = Prometheus(work)
     flow = Flow(work, prometheus.port, node_port, counter.port, histogram.port)
     try:

@@ -90,13 +90,8 @@ struct MetadataMetrics {
 
 impl MetadataMetrics {
     fn new(shared: &Shared, endpoint: &Endpoint) -> MetadataMetrics {
-        let counter = |name: &str, help: &str| {
-            shared
-                .ctx
-                .metrics
-                .family(name, help, Kind::Counter, &["remote_name", "url"])
-                .with(&[&endpoint.name, &endpoint.url])
-        };
+        let counter =
+            |name: &str, help: &str| shared.endpoint_metric(endpoint, Kind::Counter, name, help);
         MetadataMetrics {
             sent: counter(
                 "prometheus_remote_storage_metadata_total",

@@ -85,13 +85,23 @@ impl Shared {
         }
     }
 
+    /// One of an endpoint's metrics, labelled as the reference labels them.
+    fn endpoint_metric(
+        &self,
+        endpoint: &Endpoint,
+        kind: Kind,
+        name: &str,
+        help: &str,
+    ) -> Arc<AtomicF64> {
+        self.ctx
+            .metrics
+            .family(name, help, kind, &["remote_name", "url"])
+            .with(&[&endpoint.name, &endpoint.url])
+    }
+
     fn endpoint_metrics(&self, endpoint: &Endpoint) -> EndpointMetrics {
-        let family = |name: &str, help: &str| {
-            self.ctx
-                .metrics
-                .family(name, help, Kind::Counter, &["remote_name", "url"])
-                .with(&[&endpoint.name, &endpoint.url])
-        };
+        let family =
+            |name: &str, help: &str| self.endpoint_metric(endpoint, Kind::Counter, name, help);
         EndpointMetrics {
             sent: family(
                 "prometheus_remote_storage_samples_total",
@@ -113,16 +123,12 @@ impl Shared {
                 "prometheus_remote_storage_sent_batch_duration_seconds_sum",
                 "Time spent sending batches.",
             ),
-            highest_sent: self
-                .ctx
-                .metrics
-                .family(
-                    "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
-                    "Newest timestamp sent successfully.",
-                    Kind::Gauge,
-                    &["remote_name", "url"],
-                )
-                .with(&[&endpoint.name, &endpoint.url]),
+            highest_sent: self.endpoint_metric(
+                endpoint,
+                Kind::Gauge,
+                "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
+                "Newest timestamp sent successfully.",
+            ),
         }
     }
 }

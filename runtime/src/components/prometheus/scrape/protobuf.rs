@@ -13,6 +13,8 @@ use std::sync::Arc;
 use prost::Message;
 
 use super::parse::{Exposed, Pairs};
+use crate::components::prometheus::histogram_wire::BucketSpan;
+use crate::components::prometheus::proto::Label;
 use crate::labels::Labels;
 use crate::native_histogram::{Counts, NativeHistogram, ResetHint, Span};
 use crate::series::{Metadata, MetricType};
@@ -218,7 +220,8 @@ pub fn format_float(f: f64) -> String {
 }
 
 // The messages of `io.prometheus.client` (metrics.proto), as far as a
-// scrape reads them.
+// scrape reads them. `LabelPair` and `BucketSpan` are the same on the wire
+// as Remote Write's `Label` and `BucketSpan`, which stand for them.
 
 #[derive(Clone, PartialEq, Message)]
 pub struct MetricFamily {
@@ -237,7 +240,7 @@ pub struct MetricFamily {
 #[derive(Clone, PartialEq, Message)]
 pub struct Metric {
     #[prost(message, repeated, tag = "1")]
-    pub label: Vec<LabelPair>,
+    pub label: Vec<Label>,
     #[prost(message, optional, tag = "2")]
     pub gauge: Option<Value>,
     #[prost(message, optional, tag = "3")]
@@ -250,14 +253,6 @@ pub struct Metric {
     pub timestamp_ms: i64,
     #[prost(message, optional, tag = "7")]
     pub histogram: Option<ProtoHistogram>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-pub struct LabelPair {
-    #[prost(string, tag = "1")]
-    pub name: String,
-    #[prost(string, tag = "2")]
-    pub value: String,
 }
 
 /// `Gauge`, `Counter` and `Untyped`: a value in field 1.
@@ -325,14 +320,6 @@ pub struct Bucket {
     pub cumulative_count_float: f64,
     #[prost(double, tag = "2")]
     pub upper_bound: f64,
-}
-
-#[derive(Clone, Copy, PartialEq, Message)]
-pub struct BucketSpan {
-    #[prost(sint32, tag = "1")]
-    pub offset: i32,
-    #[prost(uint32, tag = "2")]
-    pub length: u32,
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ fn plain(pairs: &Pairs) -> Labels {
     Labels::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_ref())))
 }
 
-fn label(name: &str, value: &str) -> LabelPair {
-    LabelPair { name: name.into(), value: value.into() }
+fn label(name: &str, value: &str) -> Label {
+    Label { name: name.into(), value: value.into() }
 }
 
 fn family(name: &str, r#type: i32, metric: Vec<Metric>) -> MetricFamily {
