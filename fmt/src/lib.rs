@@ -34,8 +34,10 @@ use river_syntax::{Diagnostic, Parse};
 pub use split::format_in_two_at;
 
 /// Files at least this large are formatted as two halves on two threads,
-/// where the machine has two cores.
-const PARALLEL_MIN_LEN: usize = 1 << 20;
+/// where the process may use two cores. Measured with `flowfmt` on
+/// bench/fmt's input: below about 24 KiB starting the second thread costs
+/// more than it saves.
+const PARALLEL_MIN_LEN: usize = 24 << 10;
 
 /// Formats a River file. Syntax errors are returned instead, and nothing is
 /// formatted.
@@ -48,8 +50,7 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// to free them: freeing the trees of a large file costs more than a process
 /// exit does.
 pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Parse>) {
-    // Asking for the core count reads /proc: only worth it for a large file.
-    if text.len() >= PARALLEL_MIN_LEN && two_cores() {
+    if text.len() >= PARALLEL_MIN_LEN && river_syntax::beside::two_cores() {
         if let Some((out, trees)) =
             river_syntax::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at))
         {
@@ -62,10 +63,6 @@ pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Par
         false => Err(parse.errors().to_vec()),
     };
     (result, vec![parse])
-}
-
-fn two_cores() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
 /// Formats an already parsed, error-free file.

@@ -1,4 +1,4 @@
-//! Formatting a large file as two halves on two threads.
+//! Formatting a large file (24 KiB and more) as two halves on two threads.
 //!
 //! The halves meet where a top-level block starts on a line of its own.
 //! There the whole-file formatter's state is as fresh as at the start of a
@@ -23,11 +23,8 @@ pub(crate) fn in_two(text: &str, at: usize) -> Option<(String, Vec<Parse>)> {
         return None;
     }
     let (first, second) = text.split_at(at);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| half(second, Side::Second));
-        let first = half(first, Side::First);
-        (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let (first, second) =
+        river_syntax::beside::join(|| half(first, Side::First), || half(second, Side::Second));
     let ((mut out, first_tree), (second, second_tree)) = (first?, second?);
     out.push('\n');
     out.push_str(&second);

@@ -10,6 +10,7 @@
 //! - This crate knows nothing of values, schemas, salsa or LSP, and never prints.
 
 pub mod ast;
+pub mod beside;
 mod diagnostic;
 mod kind;
 mod lexer;
@@ -113,12 +114,14 @@ impl Parse {
 }
 
 /// Files at least this large are parsed as two halves on two threads,
-/// where the machine has two cores to spare.
-const PARALLEL_MIN_LEN: usize = 1 << 20;
+/// where the process may use two cores. Measured with `flow parse` on
+/// bench/syntax's input: below about 32 KiB starting the second thread
+/// costs more than it saves.
+const PARALLEL_MIN_LEN: usize = 32 << 10;
 
 /// Parses a River file.
 pub fn parse(text: &str) -> Parse {
-    if text.len() >= PARALLEL_MIN_LEN && two_cores() {
+    if text.len() >= PARALLEL_MIN_LEN && beside::two_cores() {
         if let Some(parse) = cut_near(text, text.len() / 2).and_then(|at| parse_in_two_at(text, at))
         {
             return parse;
@@ -148,10 +151,6 @@ pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
 /// files are cut for parsing (and formatting) on two threads.
 pub fn cut_near(text: &str, near: usize) -> Option<usize> {
     parser::split::split_point(text, near)
-}
-
-fn two_cores() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
 /// Parses a single expression (as `flow eval` takes it); the root is a

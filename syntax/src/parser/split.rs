@@ -1,4 +1,4 @@
-//! Parsing a large file as two halves on two threads.
+//! Parsing a large file (32 KiB and more) as two halves on two threads.
 //!
 //! The halves meet at the start of a line that begins with a name, where a
 //! top-level statement almost always starts. Each half is lexed and parsed
@@ -57,12 +57,8 @@ pub(crate) type Joined = (GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comme
 /// Gives the tree, the lexical errors, the parser errors and the comments.
 pub(crate) fn parse_in_two(text: &str, at: usize) -> Option<Joined> {
     let (first_text, second_text) = text.split_at(at);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| parse_half(second_text));
-        let first = parse_half(first_text);
-        let second = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    });
+    let (first, second) =
+        crate::beside::join(|| parse_half(first_text), || parse_half(second_text));
     if !first.ends_in_newline || first.chunk.ran_off_end {
         return None;
     }
