@@ -10,7 +10,7 @@ use logos::Logos;
 /// The lexer only produces the token kinds (up to [`SyntaxKind::ERROR_TOKEN`]);
 /// the parser adds the node kinds.
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u16)]
+#[repr(u8)]
 #[allow(non_camel_case_types)]
 pub enum SyntaxKind {
     // Trivia.
@@ -190,9 +190,9 @@ impl SyntaxKind {
     /// Converts a raw rowan kind back; kinds beyond the enum map to `ERROR`.
     pub fn from_raw(raw: u16) -> SyntaxKind {
         if raw < __LAST as u16 {
-            // SAFETY: `SyntaxKind` is `repr(u16)` with contiguous discriminants
-            // starting at zero, and `raw` is below the sentinel.
-            unsafe { std::mem::transmute::<u16, SyntaxKind>(raw) }
+            // SAFETY: `SyntaxKind` is `repr(u8)` with contiguous discriminants
+            // starting at zero, and `raw` is below the sentinel (so it fits).
+            unsafe { std::mem::transmute::<u8, SyntaxKind>(raw as u8) }
         } else {
             ERROR
         }
