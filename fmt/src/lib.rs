@@ -51,10 +51,10 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// exit does.
 pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Parse>) {
     if text.len() >= PARALLEL_MIN_LEN && river_syntax::beside::two_cores() {
-        if let Some((out, trees)) =
-            river_syntax::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at))
-        {
-            return (Ok(out), trees);
+        let split =
+            river_syntax::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at));
+        if let Some(split) = split {
+            return (split.result, vec![split.tree]);
         }
     }
     let parse = river_syntax::parse(text);

@@ -6,52 +6,65 @@
 //! is the first half's, one blank line, and the second half's. The halves
 //! are used only when that is provably so: both parse cleanly, the first
 //! ends with its last statement (no comment after it) and the second starts
-//! with a block. Otherwise the caller formats the file in one piece.
+//! with a block. Otherwise the whole file's parse, joined from the halves,
+//! is formatted in one piece, or its syntax errors are reported: the file is
+//! never parsed twice. Only where the halves do not join into the whole
+//! file's parse (a string or bracket running across the cut) does the
+//! caller start again.
 
 use river_syntax::ast::Stmt;
-use river_syntax::{Parse, TextSize};
+use river_syntax::{Diagnostic, Parse, TextSize};
 
-/// Formats `text` as the halves before and after byte `at`, or `None`
-/// where that would not give what formatting it whole gives.
-pub fn format_in_two_at(text: &str, at: usize) -> Option<String> {
-    in_two(text, at).map(|(out, _)| out)
+/// What formatting in two gave: the result, the whole file's syntax tree,
+/// and whether the halves' outputs were used.
+pub(crate) struct Split {
+    pub(crate) result: Result<String, Vec<Diagnostic>>,
+    pub(crate) tree: Parse,
+    pub(crate) halves_used: bool,
 }
 
-/// [`format_in_two_at`], handing back the halves' syntax trees too.
-pub(crate) fn in_two(text: &str, at: usize) -> Option<(String, Vec<Parse>)> {
+/// Formats `text` as the halves before and after byte `at` where that gives
+/// what formatting it whole gives; `None` where it would not.
+pub fn format_in_two_at(text: &str, at: usize) -> Option<String> {
+    in_two(text, at).filter(|split| split.halves_used).and_then(|split| split.result.ok())
+}
+
+/// Formats `text` cut at byte `at`; `None` where the halves do not join
+/// into the whole file's parse.
+pub(crate) fn in_two(text: &str, at: usize) -> Option<Split> {
     if !text.is_char_boundary(at) || at == 0 || text.as_bytes()[at - 1] != b'\n' {
         return None;
     }
-    let (first, second) = text.split_at(at);
-    let (first, second) =
-        river_syntax::beside::join(|| half(first, Side::First), || half(second, Side::Second));
-    let ((mut out, first_tree), (second, second_tree)) = (first?, second?);
-    out.push('\n');
-    out.push_str(&second);
-    Some((out, vec![first_tree, second_tree]))
+    let (whole, [first, second]) = river_syntax::parse_in_two_with(text, at, half);
+    let tree = whole?;
+    let (result, halves_used) = match (tree.ok(), first, second) {
+        (false, ..) => (Err(tree.errors().to_vec()), false),
+        (true, Some(mut out), Some(second)) => {
+            out.push('\n');
+            out.push_str(&second);
+            (Ok(out), true)
+        }
+        (true, ..) => (Ok(crate::format_parse(text, &tree)), false),
+    };
+    Some(Split { result, tree, halves_used })
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Side {
-    First,
-    Second,
-}
-
-fn half(text: &str, side: Side) -> Option<(String, Parse)> {
-    let parse = river_syntax::parse_whole(text);
+/// Formats one half (0: the first, 1: the second) where its output is
+/// provably the whole file's for that stretch.
+fn half(index: usize, text: &str, parse: &Parse) -> Option<String> {
     if !parse.ok() {
         return None;
     }
     let statements: Vec<Stmt> = parse.tree().body()?.statements().collect();
-    let fits = match side {
+    let fits = match index {
         // Nothing but whitespace after the last statement.
-        Side::First => statements
+        0 => statements
             .last()
             .is_some_and(|s| text[usize::from(s.syntax().text_range().end())..].trim().is_empty()),
         // A block right at the start.
-        Side::Second => statements.first().is_some_and(|s| {
+        _ => statements.first().is_some_and(|s| {
             matches!(s, Stmt::Block(_)) && s.syntax().text_range().start() == TextSize::from(0)
         }),
     };
-    fits.then(|| (crate::format_parse(text, &parse), parse))
+    fits.then(|| crate::format_parse(text, parse))
 }

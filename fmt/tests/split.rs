@@ -58,3 +58,28 @@ fn comments_at_the_cut_refuse_it() {
     let text = "a {\n}\nb {\n}\n";
     assert!(check(text, text.find("b {").unwrap()));
 }
+
+/// What formatting in one piece on one thread gives.
+fn one_piece(text: &str) -> Result<String, Vec<river_syntax::Diagnostic>> {
+    let parse = river_syntax::parse_whole(text);
+    match parse.ok() {
+        true => Ok(river_fmt::format_parse(text, &parse)),
+        false => Err(parse.errors().to_vec()),
+    }
+}
+
+#[test]
+fn large_files_the_halves_cannot_serve_format_as_in_one_piece() {
+    // The goldens once (about 60 KB, past the size formatted in halves),
+    // changed at the start, around the middle (where the cut falls) and at
+    // the end: syntax errors are reported from the joined parse, and a
+    // comment at the cut has the file formatted whole.
+    let base = &input::big()[..input::big().len() / 170];
+    let middle = river_syntax::cut_near(base, base.len() / 2).unwrap();
+    for at in [0, middle, base.len()] {
+        for insert in ["x = 1 1\n", "y = [1,\n", "// a comment\n", "z = `raw\n"] {
+            let text = format!("{}{insert}{}", &base[..at], &base[at..]);
+            assert_eq!(river_fmt::format(&text), one_piece(&text), "{insert:?} at {at}");
+        }
+    }
+}

@@ -146,6 +146,23 @@ pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
     Some(Parse::new(green, lex_errors, errors, comments))
 }
 
+/// Parses `text` as two halves split at byte `at`, each on its own thread,
+/// and runs `each` on each half (its index, 0 or 1, its text, and its parse
+/// as a file of its own) on that thread: for work done half by half, like
+/// formatting. Gives the whole file's parse, as [`parse_in_two_at`] does
+/// (`None` where the halves do not join), and the two results of `each`.
+pub fn parse_in_two_with<T: Send>(
+    text: &str,
+    at: usize,
+    each: impl Fn(usize, &str, &Parse) -> T + Sync,
+) -> (Option<Parse>, [T; 2]) {
+    let (joined, results) = parser::split::parse_in_two_with(text, at, each);
+    let whole = joined.map(|(green, lex_errors, errors, comments)| {
+        Parse::new(green, lex_errors, errors, comments)
+    });
+    (whole, results)
+}
+
 /// The first line start at or after byte `near` whose line begins with a
 /// name: where a top-level statement most likely starts, so where large
 /// files are cut for parsing (and formatting) on two threads.

@@ -116,3 +116,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn each_half_is_visited_as_a_file_of_its_own() {
+    let text = "a = 1\n// note\nb {\n  c = [1,\n]\n}\nd = 2 2\n";
+    let at = text.find("b {").unwrap();
+    let (whole, [first, second]) =
+        river_syntax::parse_in_two_with(text, at, |index, half, parse| {
+            (index, half.to_string(), parse.syntax().to_string(), parse.errors().len())
+        });
+    assert_eq!(first, (0, text[..at].to_string(), text[..at].to_string(), 0));
+    assert_eq!(second, (1, text[at..].to_string(), text[at..].to_string(), 1));
+    let whole = whole.expect("the halves join");
+    assert_eq!(whole, parse_in_two_at(text, at).unwrap());
+    assert_eq!(whole.errors(), parse_whole(text).errors());
+}

@@ -12,8 +12,8 @@ use rowan::{GreenNode, TextSize};
 use super::entry::{join, parse_chunk, Chunk};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{lex, Tokens};
-use crate::Comment;
 use crate::SyntaxKind::NEWLINE;
+use crate::{Comment, Parse};
 
 /// The first line start at or after `near` whose first character can begin
 /// a name.
@@ -49,6 +49,15 @@ fn ends_in_newline(tokens: &Tokens) -> bool {
     !tokens.is_empty() && tokens.kind(tokens.len() - 1) == NEWLINE
 }
 
+impl Half {
+    /// The half as a file of its own. Cheap: the statements are shared.
+    fn as_file(&self) -> Parse {
+        let c = &self.chunk;
+        let tree = join(c.leading.clone(), vec![c.statements.clone()], c.trailing.clone());
+        Parse::new(tree, self.lex_errors.clone(), c.errors.clone(), c.comments.clone())
+    }
+}
+
 /// The joined tree, the lexical errors, the parser errors and the comments.
 pub(crate) type Joined = (GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comment>);
 
@@ -59,6 +68,29 @@ pub(crate) fn parse_in_two(text: &str, at: usize) -> Option<Joined> {
     let (first_text, second_text) = text.split_at(at);
     let (first, second) =
         crate::beside::join(|| parse_half(first_text), || parse_half(second_text));
+    joined(first, second, at)
+}
+
+/// [`parse_in_two`], also running `each` on each half (its index, text and
+/// parse as a file of its own) on the thread that parsed it. The results of
+/// `each` come back even when the halves do not join.
+pub(crate) fn parse_in_two_with<T: Send>(
+    text: &str,
+    at: usize,
+    each: impl Fn(usize, &str, &Parse) -> T + Sync,
+) -> (Option<Joined>, [T; 2]) {
+    let (first_text, second_text) = text.split_at(at);
+    let visit = |index: usize, half_text: &str| {
+        let half = parse_half(half_text);
+        let result = each(index, half_text, &half.as_file());
+        (half, result)
+    };
+    let ((first, a), (second, b)) =
+        crate::beside::join(|| visit(0, first_text), || visit(1, second_text));
+    (joined(first, second, at), [a, b])
+}
+
+fn joined(first: Half, second: Half, at: usize) -> Option<Joined> {
     if !first.ends_in_newline || first.chunk.ran_off_end {
         return None;
     }
