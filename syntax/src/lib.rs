@@ -101,6 +101,11 @@ impl Parse {
         Ok(())
     }
 
+    /// The parse that two halves joined into.
+    fn joined((green, lex_errors, errors, comments): parser::split::Joined) -> Parse {
+        Parse::new(green, lex_errors, errors, comments)
+    }
+
     fn new(
         green: GreenNode,
         lex_errors: Vec<Diagnostic>,
@@ -142,8 +147,7 @@ pub fn parse_whole(text: &str) -> Parse {
 /// [`parse_whole`]. Public for tests of that promise.
 #[doc(hidden)]
 pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
-    let (green, lex_errors, errors, comments) = parser::split::parse_in_two(text, at)?;
-    Some(Parse::new(green, lex_errors, errors, comments))
+    parser::split::parse_in_two(text, at).map(Parse::joined)
 }
 
 /// Parses `text` as two halves split at byte `at`, each on its own thread,
@@ -157,10 +161,7 @@ pub fn parse_in_two_with<T: Send>(
     each: impl Fn(usize, &str, &Parse) -> T + Sync,
 ) -> (Option<Parse>, [T; 2]) {
     let (joined, results) = parser::split::parse_in_two_with(text, at, each);
-    let whole = joined.map(|(green, lex_errors, errors, comments)| {
-        Parse::new(green, lex_errors, errors, comments)
-    });
-    (whole, results)
+    (joined.map(Parse::joined), results)
 }
 
 /// The first line start at or after byte `near` whose line begins with a
