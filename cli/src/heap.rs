@@ -1,22 +1,38 @@
-//! A hint to the heap before a large input is parsed.
+//! Hints to the heap before a large input is parsed.
 //!
 //! Parsing a large file allocates several times its size in small
 //! blocks, and with 4 KiB pages the kernel's work of handing out and zeroing
 //! those pages was a third of `flow parse`'s time on a 10 MB file
 //! (bench/syntax). Grown in one step and marked for transparent huge pages,
 //! glibc's main heap takes that memory in 2 MiB pages instead. Only the
-//! main heap (the one the main thread allocates from) is hinted. Small
-//! inputs are left alone: the hint costs more than it saves below a few
-//! megabytes.
+//! main heap (the one the main thread allocates from) is hinted that way:
+//! the hint costs more than it saves below a few megabytes.
+//!
+//! Medium inputs (from 24 KiB) are parsed on two threads, and the second
+//! thread's first allocation makes glibc a new heap. Such a heap starts at
+//! `M_TOP_PAD` plus the block asked for, and then grows by what each
+//! allocation lacks, one `mprotect` call (about a page) at a time: some 35
+//! system calls on a 50 KB file, each holding the lock the other thread's
+//! page faults need. A larger pad makes the new heap big enough at once.
 
-/// Inputs at least this large get the hint.
+/// Inputs at least this large get the huge-page hint.
 pub const MIN_INPUT: usize = 4 << 20;
+
+/// Inputs at least this large are parsed on two threads (see
+/// `river_syntax::parse` and `river_fmt::format`).
+const TWO_THREADS_FROM: usize = 24 << 10;
 
 /// Prepares the heap for parsing `input_len` bytes of text.
 pub fn expect_input(input_len: usize) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if input_len >= MIN_INPUT {
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
         grow_main_heap_with_huge_pages(input_len.saturating_mul(6));
+    } else if input_len >= TWO_THREADS_FROM {
+        // Each thread parses and formats half the input, with about ten
+        // times its size allocated; new heaps start with this much.
+        let pad = libc::c_int::try_from(input_len.saturating_mul(8)).unwrap_or(libc::c_int::MAX);
+        // SAFETY: mallopt only changes a tuning parameter.
+        unsafe { libc::mallopt(libc::M_TOP_PAD, pad) };
     }
 }
 

@@ -118,3 +118,25 @@ fn flow_fmt_is_the_same_command() {
     assert_eq!(flow.stdout, flowfmt.stdout);
     assert_eq!(flow.stderr, flowfmt.stderr);
 }
+
+#[test]
+fn medium_files_format_in_two_halves_to_the_same_text() {
+    // From 24 KiB a file is formatted as two halves on two threads, with
+    // glibc's heaps padded first (`heap::expect_input`): the output must be
+    // the one-piece output, and a file with a mistake is still refused.
+    let block = "prometheus.scrape \"x\" {\n\ttargets    = [{\"__address__\" = \"a:1\"}]\n\tforward_to = []\n}\n";
+    let ugly = "prometheus.scrape \"x\" {\n  targets = [{\"__address__\" = \"a:1\"}]\n  forward_to = []\n}\n";
+    let count = (60 << 10) / block.len();
+    let pretty = vec![block; count].join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("medium.river"), vec![ugly; count].join("\n")).unwrap();
+    let out = flowfmt(dir.path()).arg("medium.river").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout == pretty.as_bytes(), "the halves' output differs from the whole's");
+
+    std::fs::write(dir.path().join("broken.river"), pretty + "broken = [\n").unwrap();
+    let out = flowfmt(dir.path()).env("NO_COLOR", "1").arg("broken.river").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("broken.river:{}:", count * 5)), "{err}");
+}

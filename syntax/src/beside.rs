@@ -14,6 +14,9 @@
 //! something else) does the second piece itself, so two threads never take
 //! longer than one by more than the cost of starting the helper.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
 /// Whether this process may run on at least two cores. Cheap: one system
 /// call, no files read. (A CPU quota of a container is not consulted: the
 /// helper then shares the quota, which costs a thread start and no more.)
@@ -37,30 +40,39 @@ where
 {
     #[cfg(target_os = "linux")]
     let caller = affinity::current_cpu();
-    let job = std::sync::Mutex::new(Some(there));
-    let take = || job.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-    let moved = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let helper = scope.spawn(|| {
+    let job = Mutex::new(Some(there));
+    let take = || job.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let moved = AtomicBool::new(false);
+    // The helper's outcome comes back through here rather than by joining
+    // the thread: the scope ends as soon as the helper's work returns, not
+    // after the thread has been torn down.
+    let outcome = Mutex::new(None);
+    let (a, stolen) = std::thread::scope(|scope| {
+        scope.spawn(|| {
             #[cfg(target_os = "linux")]
             affinity::pin_elsewhere(caller);
-            moved.store(true, std::sync::atomic::Ordering::Release);
-            take().map(|there| there())
+            moved.store(true, Ordering::Release);
+            if let Some(there) = take() {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(there));
+                *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+            }
         });
         // A helper still waiting on this core gets it for a moment, to move.
-        if !moved.load(std::sync::atomic::Ordering::Acquire) {
+        if !moved.load(Ordering::Acquire) {
             std::thread::yield_now();
         }
         let a = here();
-        let b = match take() {
-            Some(there) => there(),
-            None => helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                .expect("the helper ran the job it took"),
-        };
-        (a, b)
-    })
+        (a, take().map(|there| there()))
+    });
+    let b = match stolen {
+        Some(b) => b,
+        None => outcome
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .expect("the helper ran the job it took")
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+    };
+    (a, b)
 }
 
 #[cfg(target_os = "linux")]
