@@ -14,6 +14,8 @@ pub fn stderr_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+mod margin;
+
 /// Writes every diagnostic of `source` to `out`.
 pub fn write_diagnostics(
     out: &mut impl Write,
@@ -24,21 +26,27 @@ pub fn write_diagnostics(
     let Some(window) = Window::around(&source.text, diagnostics) else {
         return Ok(());
     };
-    let mut cache = (source.name.clone(), window.source());
+    let text = &source.text[window.start..window.end];
+    let lines = AriadneSource::from(text).with_display_line_offset(window.first_line);
+    let mut cache = (source.name.clone(), lines);
+    let mut report = Vec::new();
     for diag in diagnostics {
-        build(source, &window, diag, color).write(&mut cache, &mut *out)?;
+        report.clear();
+        build(source, &window, diag, color).write(&mut cache, &mut report)?;
+        let report = String::from_utf8_lossy(&report);
+        out.write_all(margin::renumber(&report, window.first_line).as_bytes())?;
     }
     Ok(())
 }
 
-/// The whole lines of a text that some diagnostics touch, after as many empty
-/// lines as precede them, so that line numbers stay right. Rendering only
-/// these keeps reports cheap in large files: ariadne measures every line of
-/// the text it is given, and empty ones cost next to nothing.
+/// The whole lines of a text that some diagnostics touch: only these are
+/// given to ariadne, which measures every line of the text it gets.
 struct Window {
-    text: String,
-    /// What to subtract from an offset of the whole text.
-    shift: usize,
+    /// Byte range of the lines in the whole text.
+    start: usize,
+    end: usize,
+    /// How many lines come before them.
+    first_line: usize,
 }
 
 impl Window {
@@ -58,19 +66,13 @@ impl Window {
         let start = memchr::memrchr(b'\n', &text.as_bytes()[..lo]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &text.as_bytes()[hi..]).map_or(text.len(), |i| hi + i);
         let first_line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
-        let mut window = "\n".repeat(first_line);
-        window.push_str(&text[start..end]);
-        Some(Window { text: window, shift: start - first_line })
-    }
-
-    fn source(&self) -> AriadneSource<&str> {
-        AriadneSource::from(self.text.as_str())
+        Some(Window { start, end, first_line })
     }
 
     /// A range of the whole text as a range of the window.
     fn span(&self, name: &str, range: TextRange, whole: &str) -> Span {
         let r = visible(range, whole);
-        (name.to_string(), r.start - self.shift..r.end - self.shift)
+        (name.to_string(), r.start - self.start..r.end - self.start)
     }
 }
 
@@ -113,5 +115,53 @@ fn visible(range: TextRange, text: &str) -> std::ops::Range<usize> {
         start - c.len_utf8()..start
     } else {
         start..start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use river_syntax::TextSize;
+
+    /// What ariadne prints given the whole file: the numbers are right by
+    /// construction, whatever the cost.
+    fn from_whole_file(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
+        let whole = Window { start: 0, end: source.text.len(), first_line: 0 };
+        let mut cache = (source.name.clone(), AriadneSource::from(source.text.as_str()));
+        let mut out = Vec::new();
+        for diag in diagnostics {
+            build(source, &whole, diag, color).write(&mut cache, &mut out).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    fn at(text: &str, needle: &str) -> TextRange {
+        let start = text.find(needle).unwrap();
+        TextRange::at(TextSize::from(start as u32), TextSize::from(needle.len() as u32))
+    }
+
+    #[test]
+    fn reports_from_a_window_match_reports_from_the_whole_file() {
+        // Errors on lines whose numbers gain a digit within the report
+        // (98 to 101), labels above them, notes, and lines far down.
+        for lines_before in [0, 5, 8, 97, 998, 12_340] {
+            let text = format!(
+                "{}block {{\n  a = 1\n  b = (\n  c = \"x\n}}\n",
+                "x = 1\n".repeat(lines_before)
+            );
+            let source = Source { name: "f.river".into(), text: text.clone() };
+            let diagnostics = [
+                Diagnostic::error("syntax-error", at(&text, "("), "unclosed parenthesis")
+                    .with_label(at(&text, "block {"), "the block opened here")
+                    .with_note("close it"),
+                Diagnostic::error("unterminated-string", at(&text, "\"x"), "not terminated"),
+            ];
+            for color in [false, true] {
+                let mut out = Vec::new();
+                write_diagnostics(&mut out, &source, &diagnostics, color).unwrap();
+                let expected = from_whole_file(&source, &diagnostics, color);
+                assert_eq!(String::from_utf8(out).unwrap(), expected, "{lines_before} {color}");
+            }
+        }
     }
 }
