@@ -47,7 +47,10 @@ struct Aligner {
     output: Trimmer,
     /// Text of the pending lines, without the tabs and line breaks.
     buf: Vec<u8>,
-    cell: Cell,
+    /// The open cell: where its text starts in the buffer (it runs to the
+    /// buffer's end) and its escaped runs.
+    cell_start: usize,
+    cell_escapes: usize,
     /// The cells of the pending lines, one line after another.
     cells: Vec<Cell>,
     /// Where each pending line's cells start in `cells`.
@@ -79,7 +82,7 @@ impl Aligner {
                 self.append(&input[start..i]);
                 start = i;
                 self.escaped = true;
-                self.cell.escapes += 1;
+                self.cell_escapes += 1;
                 i += 1;
                 continue;
             }
@@ -101,7 +104,11 @@ impl Aligner {
 
     fn append(&mut self, text: &[u8]) {
         self.buf.extend_from_slice(text);
-        self.cell.size += text.len();
+    }
+
+    /// Bytes of the open cell's text.
+    fn open_size(&self) -> usize {
+        self.buf.len() - self.cell_start
     }
 
     /// A cell's width in characters, escape bytes excluded. Measured only
@@ -112,9 +119,10 @@ impl Aligner {
 
     /// Ends the current cell; returns how many cells its line has.
     fn end_cell(&mut self, hard: bool) -> usize {
-        self.cell.hard = hard;
-        let next = Cell { start: self.buf.len(), ..Cell::default() };
-        self.cells.push(std::mem::replace(&mut self.cell, next));
+        let (start, escapes) = (self.cell_start, self.cell_escapes);
+        self.cells.push(Cell { start, size: self.buf.len() - start, escapes, hard });
+        self.cell_start = self.buf.len();
+        self.cell_escapes = 0;
         self.cells.len() - self.line_starts.last().copied().unwrap_or(0)
     }
 
@@ -129,14 +137,15 @@ impl Aligner {
 
     /// Lays out and writes everything pending.
     fn flush(&mut self) {
-        if self.cell.size > 0 {
+        if self.open_size() > 0 {
             self.escaped = false;
             self.end_cell(false);
         }
         let lines = self.line_starts.len();
         self.format(0, 0, lines);
         self.buf.clear();
-        self.cell = Cell::default();
+        self.cell_start = 0;
+        self.cell_escapes = 0;
         self.escaped = false;
         self.cells.clear();
         self.line_starts.clear();
@@ -203,8 +212,9 @@ impl Aligner {
             }
             if i + 1 == total {
                 // The last line has no line break yet: write what it holds.
-                self.output.text(&self.buf[pos..pos + self.cell.size]);
-                pos += self.cell.size;
+                let size = self.open_size();
+                self.output.text(&self.buf[pos..pos + size]);
+                pos += size;
             } else {
                 self.output.newline();
             }
