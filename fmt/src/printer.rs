@@ -184,9 +184,9 @@ impl<'c> Printer<'c> {
         if self.out.column == 1 {
             self.write_indent();
         }
-        if pos.line > 0 {
-            self.pos = pos;
-        }
+        // Worked out in a local and stored whole: updating the fields in
+        // place and then copying the cursor made each text wait on a store.
+        let mut at = if pos.line > 0 { pos } else { self.pos };
         if literal {
             self.output.push(ESCAPE);
         }
@@ -197,20 +197,23 @@ impl<'c> Printer<'c> {
         // A formfeed inside a comment is just a character (the reference
         // counts it as a line break, which can join the next comment onto
         // this one's line).
-        let breaks = text.bytes().filter(|&b| b == b'\n').count();
-        self.pos.offset += text.len();
-        if breaks > 0 {
-            let last_break = text.rfind('\n').unwrap_or(0);
+        at.offset += text.len();
+        // Only literal text (strings, comments) can hold a line break.
+        debug_assert!(literal || !text.contains('\n'), "a line break in {text:?}");
+        let last_break = if literal { memchr::memrchr(b'\n', text.as_bytes()) } else { None };
+        if let Some(last_break) = last_break {
+            let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
             let column = text.len() - last_break;
-            self.pos.line += breaks;
+            at.line += breaks;
+            at.column = column;
             self.out.line += breaks;
-            self.pos.column = column;
             self.out.column = column;
         } else {
-            self.pos.column += text.len();
+            at.column += text.len();
             self.out.column += text.len();
         }
-        self.last = self.pos;
+        self.pos = at;
+        self.last = at;
     }
 
     fn write_indent(&mut self) {
@@ -258,7 +261,9 @@ impl<'c> Printer<'c> {
 }
 
 impl<'a> Sink<'a> for Printer<'_> {
-    /// Runs one IR item.
+    /// Runs one IR item. Inlined where the walker emits it, so that each
+    /// call site runs only its own kind of item.
+    #[inline]
     fn item(&mut self, item: Item<'a>) {
         match item {
             Item::Ws(ws) => {

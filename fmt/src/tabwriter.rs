@@ -39,7 +39,7 @@ pub(crate) fn align(input: &[u8]) -> Vec<u8> {
     w.line_starts.push(0);
     w.write(input);
     w.flush();
-    w.output.out
+    w.output.finish()
 }
 
 #[derive(Default)]
