@@ -141,6 +141,19 @@ fn a_list_missing_its_closer_before_the_next_statement() {
 }
 
 #[test]
+fn a_list_missing_its_closer_before_another_closer_or_the_end() {
+    // The block's `}` (or the end of the file) on the next line: the list's
+    // closer is missing, not a comma, and nothing more is reported.
+    let text = "s {\n  f = [a.b\n}\nafter = 1\n";
+    check(text, &["2:11: expected ], got newline"], &["s", "after"]);
+    check("s {\n  f = g(1\n}\n", &["2:10: expected ), got newline"], &["s"]);
+    check("s {\n  f = [g(1\n  ]\n}\n", &["2:11: expected ), got newline"], &["s"]);
+    check("a = [1\n", &["1:7: expected ], got newline"], &["a"]);
+    // Its own closer on the next line still wants the comma.
+    check("a = f(1\n)\n", &["1:8: missing ',' in expression list"], &["a"]);
+}
+
+#[test]
 fn expressions() {
     check("a = \nafter = 1\n", &["2:7: expected newline, got ="], &["a"]);
     check("a = 1 +\n", &["2:1: expected expression, got end of file"], &["a"]);

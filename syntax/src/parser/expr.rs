@@ -238,10 +238,13 @@ fn list(p: &mut Parser, close: SyntaxKind, what: &str, mut element: impl FnMut(&
         if super::is_closer(tok) {
             break;
         }
-        // The next line starts a statement: the list lacks its closer, and
-        // the caller's report of it (on this line) is the one to keep.
-        // So does an `=`, which no list element can be followed by.
-        if close != R_CURLY && (p.statement_follows() || tok.kind() == Some(EQ)) {
+        // The next line starts a statement, closes something else or is
+        // the end of the file: the list lacks its closer, and the caller's
+        // report of it (on this line) is the one to keep. So does an `=`,
+        // which no list element can be followed by.
+        if close != R_CURLY
+            && (p.statement_follows() || tok.kind() == Some(EQ) || p.other_closer_follows(close))
+        {
             let got = p.describe_current();
             let diag = Diagnostic::error(
                 "syntax-error",

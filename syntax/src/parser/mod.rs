@@ -191,6 +191,23 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// Whether the current token is a newline followed by the end of the
+    /// file or by a closing bracket other than `close`: in a list that
+    /// `close` ends, that means its closer is missing rather than a comma.
+    pub(crate) fn other_closer_follows(&mut self, close: SyntaxKind) -> bool {
+        let Tok::Terminator(i) = self.current() else {
+            return false;
+        };
+        if i == usize::MAX {
+            return false;
+        }
+        match self.scan(i + 1, false) {
+            Tok::Eof => true,
+            Tok::Token(kind, _) => matches!(kind, R_CURLY | R_PAREN | R_BRACK) && kind != close,
+            Tok::Terminator(_) => false,
+        }
+    }
+
     fn scan(&mut self, mut i: usize, insert_term: bool) -> Tok {
         let n = self.tokens.len();
         while i < n {
