@@ -18,22 +18,33 @@
 /// Inputs at least this large get the huge-page hint.
 pub const MIN_INPUT: usize = 4 << 20;
 
-/// Inputs at least this large are parsed on two threads (see
-/// `river_syntax::parse` and `river_fmt::format`).
-const TWO_THREADS_FROM: usize = 24 << 10;
+/// Inputs at least this large are parsed on two threads, by `flow parse`
+/// or while formatting, whichever starts at the smaller size.
+const TWO_THREADS_FROM: usize = if river_fmt::PARALLEL_MIN_LEN < river_syntax::PARALLEL_MIN_LEN {
+    river_fmt::PARALLEL_MIN_LEN
+} else {
+    river_syntax::PARALLEL_MIN_LEN
+};
 
 /// Prepares the heap for parsing `input_len` bytes of text.
 pub fn expect_input(input_len: usize) {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if input_len >= MIN_INPUT {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
         grow_main_heap_with_huge_pages(input_len.saturating_mul(6));
     } else if input_len >= TWO_THREADS_FROM {
-        // Each thread parses and formats half the input, with about ten
-        // times its size allocated; new heaps start with this much.
-        let pad = libc::c_int::try_from(input_len.saturating_mul(8)).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only changes a tuning parameter.
-        unsafe { libc::mallopt(libc::M_TOP_PAD, pad) };
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        pad_new_heaps(input_len.saturating_mul(8));
     }
+}
+
+/// Makes the heaps glibc creates from now on (the helper thread's) start
+/// with `bytes` to spare: each thread parses and formats half the input,
+/// with about ten times its size allocated.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn pad_new_heaps(bytes: usize) {
+    let pad = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    // SAFETY: mallopt only changes a tuning parameter.
+    unsafe { libc::mallopt(libc::M_TOP_PAD, pad) };
 }
 
 /// Grows glibc's main heap by `bytes` at once and asks the kernel to back

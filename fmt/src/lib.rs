@@ -37,7 +37,7 @@ pub use split::format_in_two_at;
 /// where the process may use two cores. Measured with `flowfmt` on
 /// bench/fmt's input: below about 24 KiB starting the second thread costs
 /// more than it saves.
-const PARALLEL_MIN_LEN: usize = 24 << 10;
+pub const PARALLEL_MIN_LEN: usize = 24 << 10;
 
 /// Formats a River file. Syntax errors are returned instead, and nothing is
 /// formatted.
@@ -58,11 +58,15 @@ pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Par
         }
     }
     let parse = river_syntax::parse(text);
-    let result = match parse.ok() {
-        true => Ok(format_parse(text, &parse)),
+    (formatted_or_errors(text, &parse), vec![parse])
+}
+
+/// The formatted file, or its syntax errors.
+fn formatted_or_errors(text: &str, parse: &Parse) -> Result<String, Vec<Diagnostic>> {
+    match parse.ok() {
+        true => Ok(format_parse(text, parse)),
         false => Err(parse.errors().to_vec()),
-    };
-    (result, vec![parse])
+    }
 }
 
 /// Formats an already parsed, error-free file.

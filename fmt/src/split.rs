@@ -38,13 +38,12 @@ pub(crate) fn in_two(text: &str, at: usize) -> Option<Split> {
     let (whole, [first, second]) = river_syntax::parse_in_two_with(text, at, half);
     let tree = whole?;
     let (result, halves_used) = match (tree.ok(), first, second) {
-        (false, ..) => (Err(tree.errors().to_vec()), false),
         (true, Some(mut out), Some(second)) => {
             out.push('\n');
             out.push_str(&second);
             (Ok(out), true)
         }
-        (true, ..) => (Ok(crate::format_parse(text, &tree)), false),
+        _ => (crate::formatted_or_errors(text, &tree), false),
     };
     Some(Split { result, tree, halves_used })
 }

@@ -122,7 +122,7 @@ impl Parse {
 /// where the process may use two cores. Measured with `flow parse` on
 /// bench/syntax's input: below about 32 KiB starting the second thread
 /// costs more than it saves.
-const PARALLEL_MIN_LEN: usize = 32 << 10;
+pub const PARALLEL_MIN_LEN: usize = 32 << 10;
 
 /// Parses a River file.
 pub fn parse(text: &str) -> Parse {
