@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source as AriadneSource};
-use river_syntax::{Diagnostic, Severity, TextRange};
+use river_syntax::{bytes, Diagnostic, Severity, TextRange};
 
 use crate::source::Source;
 
@@ -63,9 +63,9 @@ impl Window {
             return None;
         }
         let lo = lo.min(hi);
-        let start = memchr::memrchr(b'\n', &text.as_bytes()[..lo]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &text.as_bytes()[hi..]).map_or(text.len(), |i| hi + i);
-        let first_line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count();
+        let start = bytes::rfind(b'\n', &text.as_bytes()[..lo]).map_or(0, |i| i + 1);
+        let end = bytes::find(b'\n', &text.as_bytes()[hi..]).map_or(text.len(), |i| hi + i);
+        let first_line = bytes::count(b'\n', &text.as_bytes()[..start]);
         Some(Window { start, end, first_line })
     }
 

@@ -11,7 +11,7 @@ impl Lines {
     pub(crate) fn new(text: &str) -> Lines {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(river_syntax::bytes::positions(b'\n', text.as_bytes()).map(|i| i + 1));
         Lines { starts, cursor: 0 }
     }
 

@@ -9,6 +9,8 @@
 //! comments) and in output space (to indent fresh lines), as the reference
 //! printer does, so that comments land exactly where it puts them.
 
+use river_syntax::bytes;
+
 use crate::comments::Comment;
 use crate::ir::ESCAPE;
 use crate::ir::{Class, Item, Pos, Sink, Ws};
@@ -200,9 +202,9 @@ impl<'c> Printer<'c> {
         at.offset += text.len();
         // Only literal text (strings, comments) can hold a line break.
         debug_assert!(literal || !text.contains('\n'), "a line break in {text:?}");
-        let last_break = if literal { memchr::memrchr(b'\n', text.as_bytes()) } else { None };
+        let last_break = if literal { bytes::rfind(b'\n', text.as_bytes()) } else { None };
         if let Some(last_break) = last_break {
-            let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+            let breaks = bytes::count(b'\n', text.as_bytes());
             let column = text.len() - last_break;
             at.line += breaks;
             at.column = column;

@@ -66,7 +66,7 @@ impl Aligner {
         while i < input.len() {
             if self.escaped {
                 // Jump to the closing escape.
-                let Some(end) = memchr::memchr(ESCAPE, &input[i..]) else { break };
+                let Some(end) = river_syntax::bytes::find(ESCAPE, &input[i..]) else { break };
                 i += end;
                 self.append(&input[start..=i]);
                 start = i + 1;

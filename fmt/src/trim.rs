@@ -24,7 +24,7 @@ impl Trimmer {
     pub(crate) fn text(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
-            let end = memchr::memchr(ESCAPE, &bytes[i..]).map_or(bytes.len(), |p| i + p);
+            let end = river_syntax::bytes::find(ESCAPE, &bytes[i..]).map_or(bytes.len(), |p| i + p);
             if self.escaped {
                 self.out.extend_from_slice(&bytes[i..end]);
             } else {

@@ -200,7 +200,7 @@ pub(crate) fn ident_tail(lex: &mut Lexer<SyntaxKind>) -> bool {
 
 pub(crate) fn block_comment(lex: &mut Lexer<SyntaxKind>) {
     let rest = lex.remainder();
-    let len = memchr::memmem::find(rest.as_bytes(), b"*/").map_or(rest.len(), |i| i + 2);
+    let len = crate::bytes::find_pair(*b"*/", rest.as_bytes()).map_or(rest.len(), |i| i + 2);
     lex.bump(len);
 }
 
@@ -216,7 +216,7 @@ pub(crate) fn single_quoted(lex: &mut Lexer<SyntaxKind>) {
 
 pub(crate) fn raw_string(lex: &mut Lexer<SyntaxKind>) {
     let rest = lex.remainder();
-    let len = memchr::memchr(b'`', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+    let len = crate::bytes::find(b'`', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
     lex.bump(len);
 }
 
@@ -227,7 +227,7 @@ fn string_extent(rest: &[u8], quote: u8) -> usize {
     let mut i = 0;
     // Strings are a third of a typical config: jump between the bytes that
     // matter instead of stepping through every one.
-    while let Some(at) = memchr::memchr3(quote, b'\\', b'\n', &rest[i..]) {
+    while let Some(at) = crate::bytes::find3(quote, b'\\', b'\n', &rest[i..]) {
         let j = i + at;
         match rest[j] {
             b'\n' => return j,

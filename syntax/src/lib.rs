@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod beside;
+pub mod bytes;
 mod diagnostic;
 mod kind;
 mod lexer;

@@ -53,7 +53,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        line_starts.extend(crate::bytes::positions(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         // Only lines with non-ASCII text need their wide characters noted;
         // most configs have none.
         let mut wide: Vec<(u32, Vec<WideChar>)> = Vec::new();

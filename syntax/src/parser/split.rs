@@ -20,7 +20,7 @@ use crate::{Comment, Parse};
 pub(crate) fn split_point(text: &str, near: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = near.min(bytes.len());
-    while let Some(i) = memchr::memchr(b'\n', &bytes[from..]) {
+    while let Some(i) = crate::bytes::find(b'\n', &bytes[from..]) {
         let k = from + i + 1;
         match bytes.get(k) {
             Some(b) if b.is_ascii_alphabetic() || *b == b'_' => return Some(k),
