@@ -59,6 +59,18 @@ fn comments_at_the_cut_refuse_it() {
     assert!(check(text, text.find("b {").unwrap()));
 }
 
+#[test]
+fn the_cut_moves_past_a_comment_above_a_block() {
+    // Every other block has a comment above it; wherever the middle falls,
+    // the cut lands after the end of a block, and the halves serve.
+    let pair = "// about a\na {\n\tx = 1\n}\n\nb {\n\ty = 2\n}\n\n";
+    let text = pair.repeat((30 << 10) / pair.len());
+    for near in text.len() / 2..text.len() / 2 + pair.len() {
+        let at = river_syntax::cut_near(&text, near).unwrap();
+        assert!(check(&text, at), "cut at {at}, looked from {near}");
+    }
+}
+
 /// What formatting in one piece on one thread gives.
 fn one_piece(text: &str) -> Result<String, Vec<river_syntax::Diagnostic>> {
     let parse = river_syntax::parse_whole(text);

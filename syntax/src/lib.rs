@@ -167,9 +167,11 @@ pub fn parse_in_two_with<T: Send>(
 
 /// The first line start at or after byte `near` whose line begins with a
 /// name: where a top-level statement most likely starts, so where large
-/// files are cut for parsing (and formatting) on two threads.
+/// files are cut for parsing (and formatting) on two threads. One within
+/// the next sixteenth of the text that follows a line that is just `}` is
+/// preferred: there the formatter can use the halves as they are.
 pub fn cut_near(text: &str, near: usize) -> Option<usize> {
-    parser::split::split_point(text, near)
+    parser::split::split_point(text, near, near + text.len() / 16)
 }
 
 /// Parses a single expression (as `flow eval` takes it); the root is a

@@ -131,3 +131,16 @@ fn each_half_is_visited_as_a_file_of_its_own() {
     assert_eq!(whole, parse_in_two_at(text, at).unwrap());
     assert_eq!(whole.errors(), parse_whole(text).errors());
 }
+
+#[test]
+fn cuts_prefer_the_end_of_a_block_to_a_comment() {
+    let text = "a {\n}\n// about b\nb {\n}\n\nc {\n}\nd = 1\n";
+    // The first name line after the start is `b`, below a comment; `c`
+    // follows the end of a block (and a blank line) and is near enough.
+    let padded = format!("{text}{}", "\n".repeat(16 * text.len()));
+    assert_eq!(river_syntax::cut_near(&padded, 0), padded.find("c {"));
+    // Out of reach, the first name line is taken.
+    assert_eq!(river_syntax::cut_near(text, 0), text.find("b {"));
+    // No name line at all: no cut.
+    assert_eq!(river_syntax::cut_near("}\n}\n", 0), None);
+}

@@ -1,7 +1,10 @@
 //! Parsing a large file (32 KiB and more) as two halves on two threads.
 //!
 //! The halves meet at the start of a line that begins with a name, where a
-//! top-level statement almost always starts. Each half is lexed and parsed
+//! top-level statement almost always starts; where one that follows a line
+//! that is just `}` (the end of a top-level block) is near, it is taken, so
+//! that no comment sits at the cut (the formatter then uses the halves'
+//! output as it is). Each half is lexed and parsed
 //! on its own; the result is kept only when it is provably what parsing the
 //! whole file gives: the first half must end in a newline token (so no string
 //! or comment runs across the cut) and no construct of it may have run into
@@ -16,10 +19,32 @@ use crate::SyntaxKind::NEWLINE;
 use crate::{Comment, Parse};
 
 /// The first line start at or after `near` whose first character can begin
-/// a name.
-pub(crate) fn split_point(text: &str, near: usize) -> Option<usize> {
+/// a name, or a later one before `reach` whose previous line is just `}`.
+pub(crate) fn split_point(text: &str, near: usize, reach: usize) -> Option<usize> {
+    let first = line_starting_with_name(text, near)?;
+    let mut at = first;
+    while at < reach {
+        if after_block_end(&text.as_bytes()[..at]) {
+            return Some(at);
+        }
+        match line_starting_with_name(text, at) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    Some(first)
+}
+
+/// Whether `before` ends with a line that is just `}`, then blank lines.
+fn after_block_end(before: &[u8]) -> bool {
+    let end = before.iter().rposition(|&b| b != b'\n').map_or(0, |i| i + 1);
+    before[..end].ends_with(b"\n}") || &before[..end] == b"}"
+}
+
+/// The first line start after `from` whose first character can begin a name.
+fn line_starting_with_name(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut from = near.min(bytes.len());
+    let mut from = from.min(bytes.len());
     while let Some(i) = crate::bytes::find(b'\n', &bytes[from..]) {
         let k = from + i + 1;
         match bytes.get(k) {
