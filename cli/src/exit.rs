@@ -1,7 +1,5 @@
 //! Exit codes shared by every binary.
 
-use std::process::ExitCode;
-
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitStatus {
@@ -21,19 +19,12 @@ impl ExitStatus {
     }
 }
 
-impl From<ExitStatus> for ExitCode {
-    fn from(status: ExitStatus) -> ExitCode {
-        ExitCode::from(status as u8)
-    }
-}
-
 /// Prints a command-line parsing error (or help, or the version) and gives
 /// its status: help and version succeed, anything else is a usage error.
-pub fn clap_error(e: clap::Error) -> ExitCode {
+pub fn clap_error(e: clap::Error) -> ExitStatus {
     let _ = e.print();
-    if e.use_stderr() {
-        ExitStatus::Failure.into()
-    } else {
-        ExitStatus::Success.into()
+    match e.use_stderr() {
+        true => ExitStatus::Failure,
+        false => ExitStatus::Success,
     }
 }

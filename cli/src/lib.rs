@@ -7,6 +7,7 @@
 
 pub mod alloc;
 pub mod commands;
+pub mod entry;
 pub mod exit;
 pub mod heap;
 pub mod render;

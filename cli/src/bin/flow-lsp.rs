@@ -1,6 +1,8 @@
 //! `flow-lsp`: the River language server on its own (the same as `flow lsp`).
 
-use std::process::ExitCode;
+#![no_main]
+
+use std::ffi::{c_char, c_int};
 
 use clap::Parser;
 use river_cli::commands::lsp::{self, LspArgs};
@@ -13,9 +15,8 @@ struct Cli {
     args: LspArgs,
 }
 
-fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(cli) => lsp::run(&cli.args).into(),
-        Err(e) => river_cli::exit::clap_error(e),
-    }
+// Started as a C `main`: river_cli::entry says why.
+#[no_mangle]
+extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    river_cli::entry::run_cli(|cli: Cli| lsp::run(&cli.args))
 }

@@ -1,6 +1,8 @@
 //! `flow`: the River toolchain's main command.
 
-use std::process::ExitCode;
+#![no_main]
+
+use std::ffi::{c_char, c_int};
 
 #[global_allocator]
 static ALLOCATOR: river_cli::alloc::Allocator = river_cli::alloc::Allocator;
@@ -38,16 +40,10 @@ enum Command {
     Schema(schema::SchemaArgs),
 }
 
-fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            // Help and version are successes; anything else is a usage error.
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
-        }
-    };
-    let status = match &cli.command {
+// Started as a C `main`: river_cli::entry says why.
+#[no_mangle]
+extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    river_cli::entry::run_cli(|cli: Cli| match &cli.command {
         Command::Parse(args) => parse::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Eval(args) => eval::run(args),
@@ -56,6 +52,5 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Run(args) => run::run(args),
         Command::Schema(args) => schema::run(args),
-    };
-    status.into()
+    })
 }

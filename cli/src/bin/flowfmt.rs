@@ -1,6 +1,8 @@
 //! `flowfmt`: the River formatter on its own (the same as `flow fmt`).
 
-use std::process::ExitCode;
+#![no_main]
+
+use std::ffi::{c_char, c_int};
 
 use clap::Parser;
 use river_cli::commands::fmt::{self, FmtArgs};
@@ -13,9 +15,8 @@ struct Cli {
     args: FmtArgs,
 }
 
-fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(cli) => fmt::run(&cli.args).into(),
-        Err(e) => river_cli::exit::clap_error(e),
-    }
+// Started as a C `main`: river_cli::entry says why.
+#[no_mangle]
+extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    river_cli::entry::run_cli(|cli: Cli| fmt::run(&cli.args))
 }
