@@ -38,8 +38,8 @@ pub fn expect_input(input_len: usize) {
 }
 
 /// Makes the heaps glibc creates from now on (the helper thread's) start
-/// with `bytes` to spare: each thread parses and formats half the input,
-/// with about ten times its size allocated.
+/// with `bytes` to spare: each thread parses and formats about half the
+/// input, with about ten times its size allocated.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn pad_new_heaps(bytes: usize) {
     let pad = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);

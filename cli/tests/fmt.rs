@@ -120,8 +120,8 @@ fn flow_fmt_is_the_same_command() {
 }
 
 #[test]
-fn medium_files_format_in_two_halves_to_the_same_text() {
-    // From 24 KiB a file is formatted as two halves on two threads, with
+fn medium_files_format_in_pieces_to_the_same_text() {
+    // From 24 KiB a file is formatted in pieces on two threads, with
     // glibc's heaps padded first (`heap::expect_input`): the output must be
     // the one-piece output, and a file with a mistake is still refused.
     let block = "prometheus.scrape \"x\" {\n\ttargets    = [{\"__address__\" = \"a:1\"}]\n\tforward_to = []\n}\n";
@@ -132,7 +132,7 @@ fn medium_files_format_in_two_halves_to_the_same_text() {
     std::fs::write(dir.path().join("medium.river"), vec![ugly; count].join("\n")).unwrap();
     let out = flowfmt(dir.path()).arg("medium.river").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stdout == pretty.as_bytes(), "the halves' output differs from the whole's");
+    assert!(out.stdout == pretty.as_bytes(), "the pieces' output differs from the whole's");
 
     std::fs::write(dir.path().join("broken.river"), pretty + "broken = [\n").unwrap();
     let out = flowfmt(dir.path()).env("NO_COLOR", "1").arg("broken.river").output().unwrap();

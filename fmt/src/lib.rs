@@ -31,9 +31,9 @@ use lines::Lines;
 pub use range::{format_range, Edit};
 use river_syntax::{Diagnostic, Parse};
 #[doc(hidden)]
-pub use split::format_in_two_at;
+pub use split::format_in_pieces_at;
 
-/// Files at least this large are formatted as two halves on two threads,
+/// Files at least this large are formatted in pieces on two threads,
 /// where the process may use two cores. Measured with `flowfmt` on
 /// bench/fmt's input: below about 24 KiB starting the second thread costs
 /// more than it saves.
@@ -51,9 +51,7 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// exit does.
 pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Parse>) {
     if text.len() >= PARALLEL_MIN_LEN && river_syntax::beside::two_cores() {
-        let split =
-            river_syntax::cut_near(text, text.len() / 2).and_then(|at| split::in_two(text, at));
-        if let Some(split) = split {
+        if let Some(split) = split::in_pieces(text, &river_syntax::cuts(text)) {
             return (split.result, vec![split.tree]);
         }
     }

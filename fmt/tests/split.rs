@@ -1,5 +1,5 @@
-//! Large files are formatted as two halves on two threads. Whenever the
-//! halves are used, the result is exactly that of formatting in one piece.
+//! Large files are formatted in pieces on two threads. Whenever the pieces
+//! are used, the result is exactly that of formatting in one piece.
 
 #[allow(dead_code)] // each user takes what it needs
 #[path = "../../bench/input.rs"]
@@ -13,10 +13,10 @@ fn cut_points(text: &str) -> Vec<usize> {
 }
 
 #[track_caller]
-fn check(text: &str, at: usize) -> bool {
-    let Some(halves) = river_fmt::format_in_two_at(text, at) else { return false };
-    let whole = river_fmt::format(text).expect("the halves parse, so the whole does");
-    assert_eq!(halves, whole, "cut at {at}");
+fn check(text: &str, cuts: &[usize]) -> bool {
+    let Some(pieces) = river_fmt::format_in_pieces_at(text, cuts) else { return false };
+    let whole = river_fmt::format(text).expect("the pieces parse, so the whole does");
+    assert_eq!(pieces, whole, "cut at {cuts:?}");
     true
 }
 
@@ -25,8 +25,11 @@ fn every_cut_of_the_goldens() {
     // The goldens, concatenated once: about 60 KB with a cut at every block.
     let text = &input::big()[..input::big().len() / 170];
     let (mut used, mut refused) = (0, 0);
-    for at in cut_points(text) {
-        if check(text, at) {
+    let points = cut_points(text);
+    // Each cut alone, and each with the one after next (three pieces).
+    let pairs = points.iter().zip(points.iter().skip(2)).map(|(&a, &b)| vec![a, b]);
+    for cuts in points.iter().map(|&at| vec![at]).chain(pairs) {
+        if check(text, &cuts) {
             used += 1;
         } else {
             refused += 1;
@@ -43,7 +46,7 @@ fn every_cut_of_the_docs_examples() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "expect") {
             let text = std::fs::read_to_string(path.with_extension("river")).unwrap();
-            used += cut_points(&text).into_iter().filter(|&at| check(&text, at)).count();
+            used += cut_points(&text).into_iter().filter(|&at| check(&text, &[at])).count();
         }
     }
     assert!(used > 200, "used {used}");
@@ -52,22 +55,26 @@ fn every_cut_of_the_docs_examples() {
 #[test]
 fn comments_at_the_cut_refuse_it() {
     let text = "a {\n}\n// about b\nb {\n}\n";
-    assert!(!check(text, text.find("b {").unwrap()));
+    assert!(!check(text, &[text.find("b {").unwrap()]));
     let text = "a {\n} // end of a\nb {\n}\n";
-    assert!(!check(text, text.find("b {").unwrap()));
-    let text = "a {\n}\nb {\n}\n";
-    assert!(check(text, text.find("b {").unwrap()));
+    assert!(!check(text, &[text.find("b {").unwrap()]));
+    let text = "a {\n}\nb {\n}\nc {\n}\n";
+    assert!(check(text, &[text.find("b {").unwrap(), text.find("c {").unwrap()]));
+    // A middle piece must both start with a block and end cleanly.
+    let text = "a {\n}\nb {\n}\n// about c\nc {\n}\n";
+    assert!(!check(text, &[text.find("b {").unwrap(), text.find("c {").unwrap()]));
 }
 
 #[test]
-fn the_cut_moves_past_a_comment_above_a_block() {
-    // Every other block has a comment above it; wherever the middle falls,
-    // the cut lands after the end of a block, and the halves serve.
+fn the_cuts_of_a_file_with_comments_above_blocks_serve() {
+    // Every other block has a comment above it; wherever the cuts' targets
+    // fall, each cut lands after the end of a block, and the pieces serve.
     let pair = "// about a\na {\n\tx = 1\n}\n\nb {\n\ty = 2\n}\n\n";
-    let text = pair.repeat((30 << 10) / pair.len());
-    for near in text.len() / 2..text.len() / 2 + pair.len() {
-        let at = river_syntax::cut_near(&text, near).unwrap();
-        assert!(check(&text, at), "cut at {at}, looked from {near}");
+    for skew in 0..pair.len() {
+        // A first comment of growing length moves every cut's target.
+        let text = format!("// {}\n{}", "-".repeat(skew), pair.repeat((30 << 10) / pair.len()));
+        let text = river_fmt::format(&text).expect("the file is valid River");
+        assert!(check(&text, &river_syntax::cuts(&text)), "skewed by {skew}");
     }
 }
 
@@ -81,13 +88,14 @@ fn one_piece(text: &str) -> Result<String, Vec<river_syntax::Diagnostic>> {
 }
 
 #[test]
-fn large_files_the_halves_cannot_serve_format_as_in_one_piece() {
-    // The goldens once (about 60 KB, past the size formatted in halves),
-    // changed at the start, around the middle (where the cut falls) and at
+fn large_files_the_pieces_cannot_serve_format_as_in_one_piece() {
+    // The goldens once (about 60 KB, past the size formatted in pieces),
+    // changed at the start, around the middle (where a cut falls) and at
     // the end: syntax errors are reported from the joined parse, and a
-    // comment at the cut has the file formatted whole.
+    // comment at a cut has the file formatted whole.
     let base = &input::big()[..input::big().len() / 170];
-    let middle = river_syntax::cut_near(base, base.len() / 2).unwrap();
+    let cuts = river_syntax::cuts(base);
+    let middle = cuts[cuts.len() / 2];
     for at in [0, middle, base.len()] {
         for insert in ["x = 1 1\n", "y = [1,\n", "// a comment\n", "z = `raw\n"] {
             let text = format!("{}{insert}{}", &base[..at], &base[at..]);

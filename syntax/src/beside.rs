@@ -1,4 +1,4 @@
-//! Running two pieces of work at once, the second on a helper thread kept
+//! Sharing pieces of work between this thread and a helper thread kept
 //! off the caller's core.
 //!
 //! Left alone, Linux starts a new thread on the core of the thread that made
@@ -9,10 +9,14 @@
 //! not run yet, yields its core for a moment so that it can. Only the
 //! helper is pinned: it ends with the work.
 //!
-//! The second piece goes to whichever thread gets to it first: a caller
-//! done with its own piece before the helper started (its core busy with
-//! something else) does the second piece itself, so two threads never take
-//! longer than one by more than the cost of starting the helper.
+//! The pieces are taken one at a time, the caller's from the front and the
+//! helper's from the back, so the two finish close together even when one
+//! core runs slower than the other (on a shared machine one was often a
+//! third slower for a millisecond at a time, which left the faster thread
+//! idle for a third of the work when each had a fixed half) or the helper
+//! starts late. A caller whose helper never starts does every piece itself,
+//! so two threads never take longer than one by more than the cost of
+//! starting the helper.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -31,48 +35,72 @@ pub fn two_cores() -> bool {
     }
 }
 
-/// Runs `here` on this thread and `there` on a helper thread at the same
-/// time (or after `here`, on this thread, if the helper has not started by
-/// then), and returns both results. A panic in either is passed on.
-pub fn join<A, B>(here: impl FnOnce() -> A, there: impl FnOnce() -> B + Send) -> (A, B)
-where
-    B: Send,
-{
+/// Runs `work(state, 0)` to `work(state, n - 1)`, each exactly once, on
+/// this thread and on a helper thread at the same time, and returns the
+/// results in order. Each thread makes its own `state` and hands it to each
+/// piece it takes, in order: caches that later pieces profit from.
+/// A panic in either thread is passed on.
+pub fn share<S, T: Send>(
+    n: usize,
+    state: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, usize) -> T + Sync,
+) -> Vec<T> {
+    if n < 2 {
+        let mut state = state();
+        return (0..n).map(|index| work(&mut state, index)).collect();
+    }
     #[cfg(target_os = "linux")]
     let caller = affinity::current_cpu();
-    let job = Mutex::new(Some(there));
-    let take = || job.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let left = Mutex::new(0..n);
+    let take = |from_back: bool| {
+        let mut left = left.lock().unwrap_or_else(PoisonError::into_inner);
+        if from_back {
+            left.next_back()
+        } else {
+            left.next()
+        }
+    };
+    let run = |from_back: bool| {
+        let (mut done, mut state) = (Vec::new(), state());
+        while let Some(index) = take(from_back) {
+            done.push((index, work(&mut state, index)));
+        }
+        done
+    };
     let moved = AtomicBool::new(false);
-    // The helper's outcome comes back through here rather than by joining
+    // The helper's results come back through here rather than by joining
     // the thread: the scope ends as soon as the helper's work returns, not
     // after the thread has been torn down.
-    let outcome = Mutex::new(None);
-    let (a, stolen) = std::thread::scope(|scope| {
+    let helped = Mutex::new(None);
+    let mine = std::thread::scope(|scope| {
         scope.spawn(|| {
             #[cfg(target_os = "linux")]
             affinity::pin_elsewhere(caller);
             moved.store(true, Ordering::Release);
-            if let Some(there) = take() {
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(there));
-                *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
-            }
+            let theirs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(true)));
+            *helped.lock().unwrap_or_else(PoisonError::into_inner) = Some(theirs);
         });
         // A helper still waiting on this core gets it for a moment, to move.
         if !moved.load(Ordering::Acquire) {
             std::thread::yield_now();
         }
-        let a = here();
-        (a, take().map(|there| there()))
+        run(false)
     });
-    let b = match stolen {
-        Some(b) => b,
-        None => outcome
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .expect("the helper ran the job it took")
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+    let theirs = match helped.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(Ok(theirs)) => theirs,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => unreachable!("the scope waits for the helper"),
     };
-    (a, b)
+    in_order(n, mine.into_iter().chain(theirs))
+}
+
+/// The results of pieces `0..n`, each given once with its index, in order.
+fn in_order<T>(n: usize, done: impl Iterator<Item = (usize, T)>) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(n).collect();
+    for (index, result) in done {
+        slots[index] = Some(result);
+    }
+    slots.into_iter().map(|slot| slot.expect("every piece ran")).collect()
 }
 
 #[cfg(target_os = "linux")]
@@ -123,29 +151,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_sides_run_and_return() {
-        let text = "ab".repeat(1000);
-        let (a, b) = join(|| text.len(), || text.matches('b').count());
-        assert_eq!((a, b), (2000, 1000));
-    }
-
-    #[test]
-    fn each_piece_runs_once_whichever_thread_takes_the_second() {
-        // With an instant first piece the caller often gets to the second
-        // piece before the helper has started, and does it itself; with a
-        // longer one the helper does. Either way each runs exactly once.
-        for spin in [0, 0, 0, 0, 200_000] {
-            let runs = std::sync::atomic::AtomicUsize::new(0);
-            let count = || runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let (_, first) =
-                join(|| (0..spin).fold(0u64, |x, i| std::hint::black_box(x ^ i)), count);
-            assert_eq!((first, runs.into_inner()), (0, 1));
+    fn every_piece_runs_once_and_the_results_come_in_order() {
+        for n in [0, 1, 2, 3, 7, 64] {
+            let runs: Vec<_> = (0..n).map(|_| std::sync::atomic::AtomicUsize::new(0)).collect();
+            let results = share(
+                n,
+                || (),
+                |(), i| {
+                    runs[i].fetch_add(1, Ordering::SeqCst);
+                    // Uneven pieces, so that either thread may take more.
+                    (0..(i % 3) * 50_000).fold(i as u64, |x, k| std::hint::black_box(x ^ k as u64));
+                    i * 10
+                },
+            );
+            assert_eq!(results, (0..n).map(|i| i * 10).collect::<Vec<_>>());
+            assert!(runs.iter().all(|r| r.load(Ordering::SeqCst) == 1), "{n} pieces");
         }
     }
 
     #[test]
+    fn each_thread_hands_its_state_from_piece_to_piece() {
+        // Each thread counts the pieces it took; the counts add up.
+        let seen = share(
+            9,
+            || 0,
+            |taken, _| {
+                *taken += 1;
+                *taken
+            },
+        );
+        let firsts = seen.iter().filter(|&&taken| taken == 1).count();
+        assert!((1..=2).contains(&firsts), "{seen:?}");
+        assert_eq!(seen.len(), 9);
+    }
+
+    /// Pieces 0 and 1 of two: piece 0 waits until piece 1 has started, so
+    /// that the helper (which takes from the back) runs piece 1.
+    fn zero_waits_for_one<T>(
+        started: &AtomicBool,
+        i: usize,
+        one: impl FnOnce() -> T,
+        zero: T,
+    ) -> T {
+        if i == 1 {
+            started.store(true, Ordering::SeqCst);
+            return one();
+        }
+        while !started.load(Ordering::SeqCst) {
+            std::thread::yield_now();
+        }
+        zero
+    }
+
+    #[test]
     fn a_panic_on_the_helper_reaches_the_caller() {
-        let result = std::panic::catch_unwind(|| join(|| 1, || -> u8 { panic!("helper failed") }));
+        let started = AtomicBool::new(false);
+        let result = std::panic::catch_unwind(|| {
+            share(2, || (), |(), i| zero_waits_for_one(&started, i, || panic!("helper failed"), ()))
+        });
         let message = result.unwrap_err();
         assert_eq!(message.downcast_ref::<&str>(), Some(&"helper failed"));
     }
@@ -153,25 +216,17 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn the_helper_is_kept_off_the_callers_core_and_the_caller_is_not_pinned() {
-        if !two_cores() {
-            // One core: nothing to keep apart; the helper shares it.
-            assert_eq!(join(|| 1, || 2), (1, 2));
-            return;
-        }
         let before = affinity::allowed().map(|s| cpu_count(&s));
-        // The caller waits until the helper has taken the second piece.
-        let taken = std::sync::atomic::AtomicBool::new(false);
-        let wait = || {
-            while !taken.load(std::sync::atomic::Ordering::SeqCst) {
-                std::thread::yield_now();
-            }
-        };
-        let ((), helper_set) = join(wait, || {
-            taken.store(true, std::sync::atomic::Ordering::SeqCst);
-            affinity::allowed().unwrap()
-        });
-        // The helper may use every allowed core but the one the caller was on.
-        assert_eq!(Some(cpu_count(&helper_set) + 1), before);
+        let started = AtomicBool::new(false);
+        let sets =
+            share(2, || (), |(), i| zero_waits_for_one(&started, i, affinity::allowed, None));
+        if two_cores() {
+            // The helper may use every allowed core but the caller's.
+            assert_eq!(sets[1].map(|s| cpu_count(&s) + 1), before);
+        } else {
+            // One core: nothing to keep apart; the helper shares it.
+            assert_eq!(sets[1].map(|s| cpu_count(&s)), before);
+        }
         assert_eq!(affinity::allowed().map(|s| cpu_count(&s)), before);
     }
 }

@@ -102,7 +102,7 @@ impl Parse {
         Ok(())
     }
 
-    /// The parse that two halves joined into.
+    /// The parse that the pieces of a file joined into.
     fn joined((green, lex_errors, errors, comments): parser::split::Joined) -> Parse {
         Parse::new(green, lex_errors, errors, comments)
     }
@@ -119,17 +119,26 @@ impl Parse {
     }
 }
 
-/// Files at least this large are parsed as two halves on two threads,
-/// where the process may use two cores. Measured with `flow parse` on
+/// Files at least this large are parsed in pieces on two threads, where
+/// the process may use two cores. Measured with `flow parse` on
 /// bench/syntax's input: below about 32 KiB starting the second thread
 /// costs more than it saves.
 pub const PARALLEL_MIN_LEN: usize = 32 << 10;
 
+/// About how long the pieces of a file parsed (or formatted) on two threads
+/// are where the threads meet. Pieces halve in size from each end of the
+/// file towards its middle, and the threads work inwards from opposite ends:
+/// when one core runs slower than the other (on a shared machine one often
+/// did, by a third, for many milliseconds) the faster thread takes more
+/// pieces, and neither waits long for the other's last one. Measured with
+/// `flowfmt` on bench/fmt's 50 KB slice (8 pieces): 2 KiB pieces (10) cost more
+/// than they balanced.
+pub const MIN_PIECE_LEN: usize = 4 << 10;
+
 /// Parses a River file.
 pub fn parse(text: &str) -> Parse {
     if text.len() >= PARALLEL_MIN_LEN && beside::two_cores() {
-        if let Some(parse) = cut_near(text, text.len() / 2).and_then(|at| parse_in_two_at(text, at))
-        {
+        if let Some(parse) = parse_in_pieces_at(text, &cuts(text)) {
             return parse;
         }
     }
@@ -143,35 +152,38 @@ pub fn parse_whole(text: &str) -> Parse {
     Parse::new(green, lex_errors, errors, comments)
 }
 
-/// Parses `text` as two halves split at byte `at`, as [`parse`] does for
-/// large files; `None` where the halves would not give the same result as
-/// [`parse_whole`]. Public for tests of that promise.
+/// Parses `text` as the pieces between `cuts` (line starts, in order) on two
+/// threads, as [`parse`] does for large files; `None` where the pieces would
+/// not give the same result as [`parse_whole`]. Public for tests of that
+/// promise.
 #[doc(hidden)]
-pub fn parse_in_two_at(text: &str, at: usize) -> Option<Parse> {
-    parser::split::parse_in_two(text, at).map(Parse::joined)
+pub fn parse_in_pieces_at(text: &str, cuts: &[usize]) -> Option<Parse> {
+    parser::split::parse_in_pieces(text, cuts, |_, _, _| ()).0.map(Parse::joined)
 }
 
-/// Parses `text` as two halves split at byte `at`, each on its own thread,
-/// and runs `each` on each half (its index, 0 or 1, its text, and its parse
-/// as a file of its own) on that thread: for work done half by half, like
-/// formatting. Gives the whole file's parse, as [`parse_in_two_at`] does
-/// (`None` where the halves do not join), and the two results of `each`.
-pub fn parse_in_two_with<T: Send>(
+/// Parses `text` as the pieces between `cuts` on two threads and runs `each`
+/// on each piece (its index, its text, and its parse as a file of its own)
+/// on the thread that parsed it: for work done piece by piece, like
+/// formatting. Gives the whole file's parse, as [`parse_in_pieces_at`] does
+/// (`None` where the pieces do not join), and the results of `each` in order.
+pub fn parse_in_pieces_with<T: Send>(
     text: &str,
-    at: usize,
+    cuts: &[usize],
     each: impl Fn(usize, &str, &Parse) -> T + Sync,
-) -> (Option<Parse>, [T; 2]) {
-    let (joined, results) = parser::split::parse_in_two_with(text, at, each);
+) -> (Option<Parse>, Vec<T>) {
+    let (joined, results) = parser::split::parse_in_pieces(text, cuts, |i, piece_text, piece| {
+        each(i, piece_text, &piece.as_file())
+    });
     (joined.map(Parse::joined), results)
 }
 
-/// The first line start at or after byte `near` whose line begins with a
-/// name: where a top-level statement most likely starts, so where large
-/// files are cut for parsing (and formatting) on two threads. One within
-/// the next sixteenth of the text that follows a line that is just `}` is
-/// preferred: there the formatter can use the halves as they are.
-pub fn cut_near(text: &str, near: usize) -> Option<usize> {
-    parser::split::split_point(text, near, near + text.len() / 16)
+/// Where a large file is cut into pieces for parsing (and formatting) on two
+/// threads (see [`MIN_PIECE_LEN`]): line starts whose line begins with a
+/// name (where a top-level statement most likely starts), right after a
+/// line that is just `}` where one is near (there the formatter can use
+/// the pieces as they are).
+pub fn cuts(text: &str) -> Vec<usize> {
+    parser::split::cuts(text, MIN_PIECE_LEN)
 }
 
 /// Parses a single expression (as `flow eval` takes it); the root is a

@@ -1,9 +1,9 @@
-//! Large files are parsed as two halves on two threads. That must never
-//! change the result: whenever the halves are accepted, tree and errors are
-//! exactly those of parsing the file in one piece.
+//! Large files are parsed in pieces on two threads. That must never change
+//! the result: whenever the pieces are accepted, tree and errors are exactly
+//! those of parsing the file in one piece.
 
 use proptest::prelude::*;
-use river_syntax::{parse_in_two_at, parse_whole};
+use river_syntax::{parse_in_pieces_at, parse_whole};
 
 /// Every line start that begins with a name: where `parse` may cut.
 fn cut_points(text: &str) -> Vec<usize> {
@@ -13,22 +13,22 @@ fn cut_points(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Checks the promise at `at`; returns whether the halves were accepted.
-fn same_as_whole(text: &str, at: usize) -> Result<bool, String> {
-    let Some(halves) = parse_in_two_at(text, at) else {
+/// Checks the promise for `cuts`; returns whether the pieces were accepted.
+fn same_as_whole(text: &str, cuts: &[usize]) -> Result<bool, String> {
+    let Some(pieces) = parse_in_pieces_at(text, cuts) else {
         return Ok(false);
     };
     let whole = parse_whole(text);
-    if halves.debug_tree() != whole.debug_tree() {
-        return Err(format!("trees differ when cut at {at} in {text:?}"));
+    if pieces.debug_tree() != whole.debug_tree() {
+        return Err(format!("trees differ when cut at {cuts:?} in {text:?}"));
     }
-    if halves.comments() != whole.comments() {
-        return Err(format!("comments differ when cut at {at} in {text:?}"));
+    if pieces.comments() != whole.comments() {
+        return Err(format!("comments differ when cut at {cuts:?} in {text:?}"));
     }
-    if halves.errors() != whole.errors() {
+    if pieces.errors() != whole.errors() {
         return Err(format!(
-            "errors differ when cut at {at} in {text:?}:\n{:?}\n{:?}",
-            halves.errors(),
+            "errors differ when cut at {cuts:?} in {text:?}:\n{:?}\n{:?}",
+            pieces.errors(),
             whole.errors()
         ));
     }
@@ -44,8 +44,11 @@ fn every_cut_of_the_docs_examples() {
     let (mut accepted, mut refused) = (0, 0);
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        for at in cut_points(&text) {
-            match same_as_whole(&text, at) {
+        let points = cut_points(&text);
+        // Each cut alone, and each with the one after next (three pieces).
+        let pairs = points.iter().zip(points.iter().skip(2)).map(|(&a, &b)| vec![a, b]);
+        for cuts in points.iter().map(|&at| vec![at]).chain(pairs) {
+            match same_as_whole(&text, &cuts) {
                 Ok(true) => accepted += 1,
                 Ok(false) => refused += 1,
                 Err(e) => panic!("{}: {e}", path.display()),
@@ -60,19 +63,24 @@ fn every_cut_of_the_docs_examples() {
 fn errors_and_the_nesting_limit_across_the_cut() {
     // Past the limit in the first half, the second half reports nothing.
     let deep = format!("a = {}{}\nb = 1 1\n", "[".repeat(1000), "]".repeat(1000));
-    assert!(same_as_whole(&deep, deep.find("b =").unwrap()).unwrap());
+    assert!(same_as_whole(&deep, &[deep.find("b =").unwrap()]).unwrap());
     assert_eq!(parse_whole(&deep).errors().len(), 1);
-    let bad = "a = 1 1\nb = 2 2\n";
-    assert!(same_as_whole(bad, bad.find("b =").unwrap()).unwrap());
-    assert_eq!(parse_whole(bad).errors().len(), 2);
-    let text = "a = [1,\nb = 2\n";
-    assert!(
-        !same_as_whole(text, text.find("b =").unwrap()).unwrap(),
-        "an open list runs into the cut"
-    );
+    // Past the limit in the middle piece, the last reports nothing either.
+    let deeper = format!("z = 0 0\n{deep}c = 3 3\n");
+    let cuts = [deeper.find("a =").unwrap(), deeper.find("c =").unwrap()];
+    assert!(same_as_whole(&deeper, &cuts).unwrap());
+    assert_eq!(parse_whole(&deeper).errors().len(), 2);
+    let bad = "a = 1 1\nb = 2 2\nc = 3 3\n";
+    assert!(same_as_whole(bad, &[bad.find("b =").unwrap()]).unwrap());
+    assert!(same_as_whole(bad, &[bad.find("b =").unwrap(), bad.find("c =").unwrap()]).unwrap());
+    assert_eq!(parse_whole(bad).errors().len(), 3);
+    let text = "a = [1,\nb = 2\nc = 3\n";
+    for cuts in [vec![text.find("b =").unwrap()], vec![4, text.find("b =").unwrap()]] {
+        assert!(!same_as_whole(text, &cuts).unwrap(), "an open list runs into a cut");
+    }
     let raw = "a = `x\nb = 1`\nc = 2\n";
     assert!(
-        !same_as_whole(raw, raw.find("b =").unwrap()).unwrap(),
+        !same_as_whole(raw, &[raw.find("b =").unwrap()]).unwrap(),
         "a raw string runs across the cut"
     );
 }
@@ -107,40 +115,66 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
-    fn any_cut_of_river_like_lines(lines in prop::collection::vec(line(), 1..40), pick in any::<prop::sample::Index>()) {
+    fn any_cuts_of_river_like_lines(
+        lines in prop::collection::vec(line(), 1..40),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 1..4),
+    ) {
         let text = lines.concat();
-        let cuts = cut_points(&text);
-        if !cuts.is_empty() {
-            let at = cuts[pick.index(cuts.len())];
-            same_as_whole(&text, at).map_err(TestCaseError::fail)?;
+        let points = cut_points(&text);
+        if !points.is_empty() {
+            let mut cuts: Vec<usize> = picks.iter().map(|p| points[p.index(points.len())]).collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            same_as_whole(&text, &cuts).map_err(TestCaseError::fail)?;
         }
     }
 }
 
 #[test]
-fn each_half_is_visited_as_a_file_of_its_own() {
-    let text = "a = 1\n// note\nb {\n  c = [1,\n]\n}\nd = 2 2\n";
-    let at = text.find("b {").unwrap();
-    let (whole, [first, second]) =
-        river_syntax::parse_in_two_with(text, at, |index, half, parse| {
-            (index, half.to_string(), parse.syntax().to_string(), parse.errors().len())
-        });
-    assert_eq!(first, (0, text[..at].to_string(), text[..at].to_string(), 0));
-    assert_eq!(second, (1, text[at..].to_string(), text[at..].to_string(), 1));
-    let whole = whole.expect("the halves join");
-    assert_eq!(whole, parse_in_two_at(text, at).unwrap());
+fn each_piece_is_visited_as_a_file_of_its_own() {
+    let text = "a = 1\n// note\nb {\n  c = [1,\n]\n}\nd = 2 2\ne = 3\n";
+    let cuts = [text.find("b {").unwrap(), text.find("e =").unwrap()];
+    let (whole, visits) = river_syntax::parse_in_pieces_with(text, &cuts, |index, piece, parse| {
+        (index, piece.to_string(), parse.syntax().to_string(), parse.errors().len())
+    });
+    let (b, e) = (cuts[0], cuts[1]);
+    assert_eq!(
+        visits,
+        [
+            (0, text[..b].to_string(), text[..b].to_string(), 0),
+            (1, text[b..e].to_string(), text[b..e].to_string(), 1),
+            (2, text[e..].to_string(), text[e..].to_string(), 0),
+        ]
+    );
+    let whole = whole.expect("the pieces join");
+    assert_eq!(whole, parse_in_pieces_at(text, &cuts).unwrap());
     assert_eq!(whole.errors(), parse_whole(text).errors());
 }
 
 #[test]
-fn cuts_prefer_the_end_of_a_block_to_a_comment() {
-    let text = "a {\n}\n// about b\nb {\n}\n\nc {\n}\nd = 1\n";
-    // The first name line after the start is `b`, below a comment; `c`
-    // follows the end of a block (and a blank line) and is near enough.
-    let padded = format!("{text}{}", "\n".repeat(16 * text.len()));
-    assert_eq!(river_syntax::cut_near(&padded, 0), padded.find("c {"));
-    // Out of reach, the first name line is taken.
-    assert_eq!(river_syntax::cut_near(text, 0), text.find("b {"));
-    // No name line at all: no cut.
-    assert_eq!(river_syntax::cut_near("}\n}\n", 0), None);
+fn cuts_follow_block_ends_and_pieces_shrink_towards_the_middle() {
+    // Every other block has a comment above it: no cut may fall between a
+    // comment and its block.
+    let pair = "// about a\na {\n\tx = 1\n}\n\nb {\n\ty = [1, 2, 3]\n}\n\n";
+    for skew in 0..pair.len() {
+        let text = format!("{}{}", &pair[skew..], pair.repeat((60 << 10) / pair.len()));
+        let cuts = river_syntax::cuts(&text);
+        for &at in &cuts {
+            assert!(
+                text[..at].trim_end().ends_with("\n}"),
+                "cut at {at}: {:?}",
+                &text[at - 20..at]
+            );
+        }
+        let starts = std::iter::once(0).chain(cuts.iter().copied());
+        let sizes: Vec<usize> =
+            starts.zip(cuts.iter().copied().chain([text.len()])).map(|(a, b)| b - a).collect();
+        // A quarter at each end, halving inwards, about 4 KiB in the middle.
+        let (quarter, min) = (text.len() / 4, river_syntax::MIN_PIECE_LEN);
+        assert!(sizes.len() >= 8, "{sizes:?}");
+        for end in [sizes[0], sizes[sizes.len() - 1]] {
+            assert!(end.abs_diff(quarter) < quarter / 8, "{sizes:?}");
+        }
+        assert!(sizes[sizes.len() / 2] < 2 * min, "{sizes:?}");
+    }
 }

@@ -1,4 +1,4 @@
-//! Entry points: a whole file, a stretch of one (for parsing in halves), a
+//! Entry points: a whole file, a stretch of one (for parsing in pieces), a
 //! lone expression; and joining stretches into one tree.
 
 use rowan::GreenNode;
@@ -31,7 +31,18 @@ pub(crate) struct Chunk {
 /// Parses the statements of a file, or of a stretch of one that starts at a
 /// statement.
 pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
-    let mut p = Parser::new(text, tokens);
+    let builder = green::GreenBuilder::with_capacity(tokens.len());
+    parse_chunk_with(text, tokens, builder).0
+}
+
+/// [`parse_chunk`] with `builder`, which comes back empty (its interned
+/// tokens and nodes kept) for the next stretch.
+pub(crate) fn parse_chunk_with(
+    text: &str,
+    tokens: &Tokens,
+    builder: green::GreenBuilder,
+) -> (Chunk, green::GreenBuilder) {
+    let mut p = Parser::with_builder(text, tokens, builder);
     // Trivia around the statements stays outside the body, as in a block.
     p.builder.start_node(SOURCE_FILE);
     p.flush_before_current();
@@ -42,7 +53,8 @@ pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
     p.flush_trivia(tokens.len());
     let mut leading = p.builder.take_open_children();
     let trailing = leading.split_off(leading_len);
-    Chunk {
+    debug_assert!(p.builder.is_idle(), "a node left open");
+    let chunk = Chunk {
         leading,
         statements,
         trailing,
@@ -51,7 +63,8 @@ pub(crate) fn parse_chunk(text: &str, tokens: &Tokens) -> Chunk {
         code_tokens: p.code_tokens,
         too_deep: p.too_deep,
         ran_off_end: p.ran_off_end,
-    }
+    };
+    (chunk, p.builder)
 }
 
 /// Parses a whole file: the tree, the errors and the comments.

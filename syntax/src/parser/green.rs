@@ -131,6 +131,11 @@ impl GreenBuilder {
         node
     }
 
+    /// Whether no node is open and no child waits: ready for another tree.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.parents.is_empty() && self.children.is_empty()
+    }
+
     /// How many children the innermost open node has so far.
     pub(crate) fn open_children_len(&self) -> usize {
         let first = self.parents.last().map_or(0, |&(_, first)| first);

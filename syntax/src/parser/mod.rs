@@ -84,13 +84,18 @@ pub(crate) struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     pub(crate) fn new(text: &'t str, tokens: &'t Tokens) -> Self {
+        Self::with_builder(text, tokens, GreenBuilder::with_capacity(tokens.len()))
+    }
+
+    /// A parser that builds with `builder`, reusing what it has interned.
+    pub(crate) fn with_builder(text: &'t str, tokens: &'t Tokens, builder: GreenBuilder) -> Self {
         Parser {
             text,
             tokens,
             pos: 0,
             insert_term: false,
             current: None,
-            builder: GreenBuilder::with_capacity(tokens.len()),
+            builder,
             errors: Vec::new(),
             prev_end: 0.into(),
             prev_kind: None,

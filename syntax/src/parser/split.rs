@@ -1,26 +1,60 @@
-//! Parsing a large file (32 KiB and more) as two halves on two threads.
+//! Parsing a large file (32 KiB and more) in pieces on two threads.
 //!
-//! The halves meet at the start of a line that begins with a name, where a
-//! top-level statement almost always starts; where one that follows a line
-//! that is just `}` (the end of a top-level block) is near, it is taken, so
-//! that no comment sits at the cut (the formatter then uses the halves'
-//! output as it is). Each half is lexed and parsed
-//! on its own; the result is kept only when it is provably what parsing the
-//! whole file gives: the first half must end in a newline token (so no string
-//! or comment runs across the cut) and no construct of it may have run into
-//! the cut. Otherwise the caller parses the file in one piece.
+//! Pieces meet at the start of a line that begins with a name, where a
+//! top-level statement almost always starts; where one follows a line that
+//! is just `}` (the end of a top-level block) within reach, it is taken, so
+//! that no comment sits at the cut. Each piece is lexed and parsed on its
+//! own; the result is kept only when it is provably what parsing the whole
+//! file gives: every piece but the last must end in a newline token (so no
+//! string or comment runs across a cut) and no construct of it may have run
+//! into its end. Otherwise the caller parses the file in one piece.
 
 use rowan::{GreenNode, TextSize};
 
-use super::entry::{join, parse_chunk, Chunk};
+use super::entry::{join, parse_chunk_with, Chunk};
+use super::green::GreenBuilder;
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{lex, Tokens};
 use crate::SyntaxKind::NEWLINE;
 use crate::{Comment, Parse};
 
-/// The first line start at or after `near` whose first character can begin
-/// a name, or a later one before `reach` whose previous line is just `}`.
-pub(crate) fn split_point(text: &str, near: usize, reach: usize) -> Option<usize> {
+/// Where a file is cut (see the module's header): pieces halve in size
+/// from each end towards the middle, where they are about `min_len` long.
+/// The threads take pieces from opposite ends, so they start with large
+/// pieces and meet where the pieces are small: neither waits long for the
+/// other's last piece.
+pub(crate) fn cuts(text: &str, min_len: usize) -> Vec<usize> {
+    let len = text.len();
+    let mut targets = Vec::new();
+    // From the start: a quarter, then halving towards the middle.
+    let (mut at, mut size) = (0, len / 4);
+    while size >= min_len && at + size < len / 2 {
+        at += size;
+        targets.push(at);
+        size /= 2;
+    }
+    // The middle in pieces of about `min_len`, then the mirror image.
+    let middle_end = len - at;
+    let middle = (middle_end - at).div_ceil(min_len.max(1)).max(1);
+    targets.extend((1..middle).map(|i| at + i * (middle_end - at) / middle));
+    let mirrored: Vec<usize> =
+        targets.iter().rev().filter(|&&t| t <= at).map(|&t| len - t).collect();
+    targets.extend(mirrored);
+    let mut cuts: Vec<usize> = Vec::with_capacity(targets.len());
+    for pair in targets.windows(2).map(|w| (w[0], w[1])).chain(targets.last().map(|&t| (t, len))) {
+        let near = pair.0.max(cuts.last().map_or(0, |&c| c + 1));
+        match cut_near(text, near, near + (pair.1 - pair.0) / 4) {
+            Some(cut) if cut < len => cuts.push(cut),
+            _ => break,
+        }
+    }
+    cuts.dedup();
+    cuts
+}
+
+/// The first line start at or after `near` that begins with a name,
+/// preferring one before `reach` whose previous line is just `}`.
+fn cut_near(text: &str, near: usize, reach: usize) -> Option<usize> {
     let first = line_starting_with_name(text, near)?;
     let mut at = first;
     while at < reach {
@@ -33,12 +67,6 @@ pub(crate) fn split_point(text: &str, near: usize, reach: usize) -> Option<usize
         }
     }
     Some(first)
-}
-
-/// Whether `before` ends with a line that is just `}`, then blank lines.
-fn after_block_end(before: &[u8]) -> bool {
-    let end = before.iter().rposition(|&b| b != b'\n').map_or(0, |i| i + 1);
-    before[..end].ends_with(b"\n}") || &before[..end] == b"}"
 }
 
 /// The first line start after `from` whose first character can begin a name.
@@ -56,27 +84,36 @@ fn line_starting_with_name(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// What parsing one half gives.
-struct Half {
+/// Whether `before` ends with a line that is just `}`, then blank lines.
+fn after_block_end(before: &[u8]) -> bool {
+    let end = before.iter().rposition(|&b| b != b'\n').map_or(0, |i| i + 1);
+    before[..end].ends_with(b"\n}") || &before[..end] == b"}"
+}
+
+/// What parsing one piece gives.
+pub(crate) struct Piece {
     lex_errors: Vec<Diagnostic>,
     chunk: Chunk,
     ends_in_newline: bool,
 }
 
-fn parse_half(text: &str) -> Half {
+/// Parses one piece with the thread's builder, if it has one yet.
+fn parse_piece(text: &str, builder: &mut Option<GreenBuilder>) -> Piece {
     let (tokens, lex_errors) = lex(text);
     let ends_in_newline = ends_in_newline(&tokens);
-    let chunk = parse_chunk(text, &tokens);
-    Half { lex_errors, chunk, ends_in_newline }
+    let fresh = || GreenBuilder::with_capacity(tokens.len());
+    let (chunk, used) = parse_chunk_with(text, &tokens, builder.take().unwrap_or_else(fresh));
+    *builder = Some(used);
+    Piece { lex_errors, chunk, ends_in_newline }
 }
 
 fn ends_in_newline(tokens: &Tokens) -> bool {
     !tokens.is_empty() && tokens.kind(tokens.len() - 1) == NEWLINE
 }
 
-impl Half {
-    /// The half as a file of its own. Cheap: the statements are shared.
-    fn as_file(&self) -> Parse {
+impl Piece {
+    /// The piece as a file of its own. Cheap: the statements are shared.
+    pub(crate) fn as_file(&self) -> Parse {
         let c = &self.chunk;
         let tree = join(c.leading.clone(), vec![c.statements.clone()], c.trailing.clone());
         Parse::new(tree, self.lex_errors.clone(), c.errors.clone(), c.comments.clone())
@@ -86,57 +123,71 @@ impl Half {
 /// The joined tree, the lexical errors, the parser errors and the comments.
 pub(crate) type Joined = (GreenNode, Vec<Diagnostic>, Vec<Diagnostic>, Vec<Comment>);
 
-/// Parses `text` as the halves before and after `at` (a line start), or
-/// returns `None` when the halves do not join into the whole file's parse.
-/// Gives the tree, the lexical errors, the parser errors and the comments.
-pub(crate) fn parse_in_two(text: &str, at: usize) -> Option<Joined> {
-    let (first_text, second_text) = text.split_at(at);
-    let (first, second) =
-        crate::beside::join(|| parse_half(first_text), || parse_half(second_text));
-    joined(first, second, at)
-}
-
-/// [`parse_in_two`], also running `each` on each half (its index, text and
-/// parse as a file of its own) on the thread that parsed it. The results of
-/// `each` come back even when the halves do not join.
-pub(crate) fn parse_in_two_with<T: Send>(
+/// Parses `text` as the pieces between `cuts` (line starts, in order), on
+/// two threads, also running `each` on each piece (its index, text and
+/// parse) on the thread that parsed it. Gives the whole file's parse, or
+/// `None` where the pieces do not join into it, and the results of `each`.
+pub(crate) fn parse_in_pieces<T: Send>(
     text: &str,
-    at: usize,
-    each: impl Fn(usize, &str, &Parse) -> T + Sync,
-) -> (Option<Joined>, [T; 2]) {
-    let (first_text, second_text) = text.split_at(at);
-    let visit = |index: usize, half_text: &str| {
-        let half = parse_half(half_text);
-        let result = each(index, half_text, &half.as_file());
-        (half, result)
-    };
-    let ((first, a), (second, b)) =
-        crate::beside::join(|| visit(0, first_text), || visit(1, second_text));
-    (joined(first, second, at), [a, b])
+    cuts: &[usize],
+    each: impl Fn(usize, &str, &Piece) -> T + Sync,
+) -> (Option<Joined>, Vec<T>) {
+    let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().copied()).collect();
+    let ends: Vec<usize> = cuts.iter().copied().chain(std::iter::once(text.len())).collect();
+    // Each thread interns tokens and small nodes once for all its pieces.
+    let done = crate::beside::share(
+        starts.len(),
+        || None,
+        |builder, i| {
+            let piece_text = &text[starts[i]..ends[i]];
+            let piece = parse_piece(piece_text, builder);
+            let result = each(i, piece_text, &piece);
+            (piece, result)
+        },
+    );
+    let (pieces, results): (Vec<Piece>, Vec<T>) = done.into_iter().unzip();
+    (joined(pieces, &starts), results)
 }
 
-fn joined(first: Half, second: Half, at: usize) -> Option<Joined> {
-    if !first.ends_in_newline || first.chunk.ran_off_end {
+fn joined(pieces: Vec<Piece>, starts: &[usize]) -> Option<Joined> {
+    let last = pieces.len() - 1;
+    if pieces[..last].iter().any(|p| !p.ends_in_newline || p.chunk.ran_off_end) {
         return None;
     }
-    let shift = TextSize::from(at as u32);
-    let mut lex_errors = first.lex_errors;
-    lex_errors.extend(second.lex_errors.into_iter().map(|d| shifted(d, shift)));
-    let (a, b) = (first.chunk, second.chunk);
-    let mut errors = a.errors;
+    let (mut lex_errors, mut errors, mut comments) = (Vec::new(), Vec::new(), Vec::new());
+    let mut parts = Vec::with_capacity(2 * pieces.len());
+    let (mut leading, mut trailing) = (Vec::new(), Vec::new());
     // Past the nesting limit the whole file reports nothing more.
-    if !a.too_deep {
-        errors.extend(b.errors.into_iter().map(|d| shifted(d, shift)));
+    let mut silenced = false;
+    let mut code_before = 0;
+    for (i, (piece, &start)) in pieces.into_iter().zip(starts).enumerate() {
+        let shift = TextSize::from(start as u32);
+        let c = piece.chunk;
+        lex_errors.extend(piece.lex_errors.into_iter().map(|d| shifted(d, shift)));
+        if !silenced {
+            errors.extend(c.errors.into_iter().map(|d| shifted(d, shift)));
+        }
+        silenced |= c.too_deep;
+        comments.extend(
+            c.comments.into_iter().map(|c| Comment {
+                range: c.range + shift,
+                code_before: c.code_before + code_before,
+            }),
+        );
+        code_before += c.code_tokens;
+        // The first piece's leading trivia and the last's trailing trivia
+        // stay outside the body; between pieces, trivia is part of it.
+        match i {
+            0 => leading = c.leading,
+            _ => parts.push(c.leading),
+        }
+        parts.push(c.statements);
+        match i == last {
+            true => trailing = c.trailing,
+            false => parts.push(c.trailing),
+        }
     }
-    let mut comments = a.comments;
-    comments.extend(
-        b.comments.into_iter().map(|c| Comment {
-            range: c.range + shift,
-            code_before: c.code_before + a.code_tokens,
-        }),
-    );
-    let tree = join(a.leading, vec![a.statements, a.trailing, b.leading, b.statements], b.trailing);
-    Some((tree, lex_errors, errors, comments))
+    Some((join(leading, parts, trailing), lex_errors, errors, comments))
 }
 
 fn shifted(mut d: Diagnostic, by: TextSize) -> Diagnostic {
