@@ -12,9 +12,9 @@
 //! The pieces are taken one at a time, the caller's from the front and the
 //! helper's from the back, so the two finish close together even when one
 //! core runs slower than the other (on a shared machine one was often a
-//! third slower for a millisecond at a time, which left the faster thread
-//! idle for a third of the work when each had a fixed half) or the helper
-//! starts late. A caller whose helper never starts does every piece itself,
+//! third slower, for seconds at a time, which left the faster thread idle
+//! for a third of the run when each had a fixed half) or the helper starts
+//! late. A caller whose helper never starts does every piece itself,
 //! so two threads never take longer than one by more than the cost of
 //! starting the helper.
 

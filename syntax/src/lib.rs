@@ -129,7 +129,7 @@ pub const PARALLEL_MIN_LEN: usize = 32 << 10;
 /// are where the threads meet. Pieces halve in size from each end of the
 /// file towards its middle, and the threads work inwards from opposite ends:
 /// when one core runs slower than the other (on a shared machine one often
-/// did, by a third, for many milliseconds) the faster thread takes more
+/// did, by a third, for seconds at a time) the faster thread takes more
 /// pieces, and neither waits long for the other's last one. Measured with
 /// `flowfmt` on bench/fmt's 50 KB slice (8 pieces): 2 KiB pieces (10) cost more
 /// than they balanced.

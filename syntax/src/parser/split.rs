@@ -48,7 +48,6 @@ pub(crate) fn cuts(text: &str, min_len: usize) -> Vec<usize> {
             _ => break,
         }
     }
-    cuts.dedup();
     cuts
 }
 
