@@ -214,12 +214,18 @@ pub(super) fn field_value(field: Node) -> Option<Node> {
 /// The text of a string used as a label or key: requoted as the reference
 /// does (`%q` of its content), unless that would change its meaning.
 pub(super) fn requote<'a>(raw: &'a str, content: &str) -> Cow<'a, str> {
-    if content.contains('\\') || go_quote(content).len() == raw.len() {
+    // Text that `%q` leaves alone (most labels and keys) is quoted by adding
+    // the quotes, so the common case is decided without quoting it.
+    let plain = || content.chars().all(|c| c != '"' && !c.is_control());
+    if content.contains('\\') || (plain() && content.len() + 2 == raw.len()) {
         // Requoting escaped text would escape the escapes; plain text
         // requotes to itself.
-        Cow::Borrowed(raw)
-    } else {
-        Cow::Owned(go_quote(content))
+        return Cow::Borrowed(raw);
+    }
+    let quoted = go_quote(content);
+    match quoted.len() == raw.len() {
+        true => Cow::Borrowed(raw),
+        false => Cow::Owned(quoted),
     }
 }
 
