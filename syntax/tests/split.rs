@@ -176,5 +176,14 @@ fn cuts_follow_block_ends_and_pieces_shrink_towards_the_middle() {
             assert!(end.abs_diff(quarter) < quarter / 8, "{sizes:?}");
         }
         assert!(sizes[sizes.len() / 2] < 2 * min, "{sizes:?}");
+        // The same with Windows line ends.
+        let crlf = text.replace('\n', "\r\n");
+        for &at in &river_syntax::cuts(&crlf) {
+            assert!(
+                crlf[..at].trim_end().ends_with("\n}"),
+                "cut at {at}: {:?}",
+                &crlf[at - 20..at]
+            );
+        }
     }
 }

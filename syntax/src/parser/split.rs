@@ -83,9 +83,10 @@ fn line_starting_with_name(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Whether `before` ends with a line that is just `}`, then blank lines.
+/// Whether `before` ends with a line that is just `}`, then blank lines
+/// (with `\n` or `\r\n` line ends).
 fn after_block_end(before: &[u8]) -> bool {
-    let end = before.iter().rposition(|&b| b != b'\n').map_or(0, |i| i + 1);
+    let end = before.iter().rposition(|&b| b != b'\n' && b != b'\r').map_or(0, |i| i + 1);
     before[..end].ends_with(b"\n}") || &before[..end] == b"}"
 }
 
