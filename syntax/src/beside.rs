@@ -72,6 +72,7 @@ pub fn share<S, T: Send>(
     // the thread: the scope ends as soon as the helper's work returns, not
     // after the thread has been torn down.
     let helped = Mutex::new(None);
+    let finished = AtomicBool::new(false);
     let mine = std::thread::scope(|scope| {
         scope.spawn(|| {
             #[cfg(target_os = "linux")]
@@ -79,12 +80,15 @@ pub fn share<S, T: Send>(
             moved.store(true, Ordering::Release);
             let theirs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(true)));
             *helped.lock().unwrap_or_else(PoisonError::into_inner) = Some(theirs);
+            finished.store(true, Ordering::Release);
         });
         // A helper still waiting on this core gets it for a moment, to move.
         if !moved.load(Ordering::Acquire) {
             std::thread::yield_now();
         }
-        run(false)
+        let mine = run(false);
+        await_briefly(&finished);
+        mine
     });
     let theirs = match helped.into_inner().unwrap_or_else(PoisonError::into_inner) {
         Some(Ok(theirs)) => theirs,
@@ -92,6 +96,23 @@ pub fn share<S, T: Send>(
         None => unreachable!("the scope waits for the helper"),
     };
     in_order(n, mine.into_iter().chain(theirs))
+}
+
+/// Waits up to 200 µs for `flag`, without sleeping. The pieces end the two
+/// threads close together, so the helper is usually a piece's time from
+/// done; a caller asleep at the scope's end would take tens of
+/// microseconds to wake (a virtual core that went idle is woken through
+/// the hypervisor), about 2 % of formatting 50 KB.
+fn await_briefly(flag: &AtomicBool) {
+    let start = std::time::Instant::now();
+    while !flag.load(Ordering::Acquire) {
+        for _ in 0..64 {
+            std::hint::spin_loop();
+        }
+        if start.elapsed() > std::time::Duration::from_micros(200) {
+            return;
+        }
+    }
 }
 
 /// The results of pieces `0..n`, each given once with its index, in order.
@@ -183,6 +204,13 @@ mod tests {
         let firsts = seen.iter().filter(|&&taken| taken == 1).count();
         assert!((1..=2).contains(&firsts), "{seen:?}");
         assert_eq!(seen.len(), 9);
+    }
+
+    #[test]
+    fn a_brief_wait_for_a_flag_never_set_gives_up_after_its_time() {
+        let start = std::time::Instant::now();
+        await_briefly(&AtomicBool::new(false));
+        assert!(start.elapsed() >= std::time::Duration::from_micros(200));
     }
 
     /// Pieces 0 and 1 of two: piece 0 waits until piece 1 has started, so
