@@ -3,17 +3,20 @@
 //! The pieces meet where top-level blocks start on a line of their own.
 //! There the whole-file formatter's state is as fresh as at the start of a
 //! file: no indentation, no alignment run, no comment pending. So the output
-//! is the pieces' outputs with one blank line between each two. The pieces
-//! are used only when that is provably so: all parse cleanly, each but the
-//! last ends with its last statement (no comment after it) and each but the
-//! first starts with a block. Otherwise the whole file's parse, joined from
+//! is the pieces' outputs with one blank line between each two. A piece
+//! may also start with the line comments above its first block, when a
+//! blank line separates them from the piece before: the blank line stays
+//! there too. The pieces are used only when that is provably so: all parse
+//! cleanly, each but the last ends with its last statement (no comment
+//! after it) and each but the first starts with a block or with line
+//! comments over one. Otherwise the whole file's parse, joined from
 //! the pieces, is formatted in one piece, or its syntax errors are reported:
 //! the file is never parsed twice. Only where the pieces do not join into
 //! the whole file's parse (a string or bracket running across a cut) does
 //! the caller start again.
 
 use river_syntax::ast::Stmt;
-use river_syntax::{Diagnostic, Parse, TextSize};
+use river_syntax::{Diagnostic, Parse};
 
 /// What formatting in pieces gave: the result, the whole file's syntax
 /// tree, and whether the pieces' outputs were used.
@@ -42,31 +45,55 @@ pub(crate) fn in_pieces(text: &str, cuts: &[usize]) -> Option<Split> {
             piece(i, last, piece_text, parse)
         });
     let tree = whole?;
-    let outputs: Option<Vec<String>> = outputs.into_iter().collect();
-    let (result, pieces_used) = match (tree.ok(), outputs) {
-        (true, Some(outputs)) => (Ok(outputs.join("\n")), true),
+    let outputs: Option<Vec<Formatted>> = outputs.into_iter().collect();
+    let joined = outputs.filter(|outputs| {
+        outputs.windows(2).all(|pair| !pair[1].comment_first || pair[0].blank_after)
+    });
+    let (result, pieces_used) = match (tree.ok(), joined) {
+        (true, Some(outputs)) => {
+            let texts: Vec<String> = outputs.into_iter().map(|f| f.text).collect();
+            (Ok(texts.join("\n")), true)
+        }
         _ => (crate::formatted_or_errors(text, &tree), false),
     };
     Some(Split { result, tree, pieces_used })
 }
 
+/// A piece's output, and what decides whether it joins the one before.
+struct Formatted {
+    text: String,
+    /// The piece starts with line comments (above its first block).
+    comment_first: bool,
+    /// A blank line follows the piece's last statement.
+    blank_after: bool,
+}
+
 /// Formats piece `index` of `0..=last` where its output is provably the
-/// whole file's for that stretch.
-fn piece(index: usize, last: usize, text: &str, parse: &Parse) -> Option<String> {
+/// whole file's for that stretch (given the blank-line rule at its start).
+fn piece(index: usize, last: usize, text: &str, parse: &Parse) -> Option<Formatted> {
     if !parse.ok() {
         return None;
     }
     let body = parse.tree().body()?;
     // Nothing but whitespace after the last statement.
-    let ends_clean = index == last
-        || body
-            .statements()
-            .last()
-            .is_some_and(|s| text[usize::from(s.syntax().text_range().end())..].trim().is_empty());
-    // A block right at the start.
-    let starts_clean = index == 0
-        || body.statements().next().is_some_and(|s| {
-            matches!(s, Stmt::Block(_)) && s.syntax().text_range().start() == TextSize::from(0)
-        });
-    (ends_clean && starts_clean).then(|| crate::format_parse(text, parse))
+    let end = usize::from(body.statements().last()?.syntax().text_range().end());
+    let after = &text[end..];
+    if index != last && !after.trim().is_empty() {
+        return None;
+    }
+    // A block, right at the start or under line comments only.
+    let first = body.statements().next()?;
+    let start = usize::from(first.syntax().text_range().start());
+    let comments_only = text[..start].lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with("//")
+    });
+    if index != 0 && !(matches!(first, Stmt::Block(_)) && comments_only) {
+        return None;
+    }
+    Some(Formatted {
+        text: crate::format_parse(text, parse),
+        comment_first: start > 0,
+        blank_after: after.matches('\n').count() >= 2,
+    })
 }

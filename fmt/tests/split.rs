@@ -5,11 +5,13 @@
 #[path = "../../bench/input.rs"]
 mod input;
 
+/// Every line start that begins with a name or a line comment.
 fn cut_points(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
-    (1..bytes.len())
-        .filter(|&k| bytes[k - 1] == b'\n' && (bytes[k].is_ascii_alphabetic() || bytes[k] == b'_'))
-        .collect()
+    let starts = |k: usize| {
+        bytes[k].is_ascii_alphabetic() || bytes[k] == b'_' || bytes[k..].starts_with(b"//")
+    };
+    (1..bytes.len()).filter(|&k| bytes[k - 1] == b'\n' && starts(k)).collect()
 }
 
 #[track_caller]
@@ -76,6 +78,23 @@ fn the_cuts_of_a_file_with_comments_above_blocks_serve() {
         let text = river_fmt::format(&text).expect("the file is valid River");
         assert!(check(&text, &river_syntax::cuts(&text)), "skewed by {skew}");
     }
+}
+
+#[test]
+fn comments_above_blocks_go_with_them_after_a_blank_line() {
+    // A comment over every block, as many configs have: the cuts fall
+    // before the comments, and the pieces serve.
+    let pair = "// about a\na {\n\tx = 1\n}\n\n// about b\n// more\nb {\n\ty = 2\n}\n\n";
+    let text = pair.repeat((30 << 10) / pair.len());
+    let cuts = river_syntax::cuts(&text);
+    assert!(cuts.iter().all(|&at| text[at..].starts_with("// about")), "{cuts:?}");
+    assert!(check(&text, &cuts));
+    // Without the blank line the comment sits against the block before it;
+    // the output keeps it there, so the piece cannot start with it.
+    let tight = "a {\n}\n// about b\nb {\n}\n";
+    assert!(!check(tight, &[tight.find("// about").unwrap()]));
+    let loose = "a {\n}\n\n// about b\n\nb {\n}\n";
+    assert!(check(loose, &[loose.find("// about").unwrap()]));
 }
 
 /// What formatting in one piece on one thread gives.

@@ -5,12 +5,14 @@
 use proptest::prelude::*;
 use river_syntax::{parse_in_pieces_at, parse_whole};
 
-/// Every line start that begins with a name: where `parse` may cut.
+/// Every line start that begins with a name or a line comment: where
+/// `parse` may cut.
 fn cut_points(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
-    (1..bytes.len())
-        .filter(|&k| bytes[k - 1] == b'\n' && (bytes[k].is_ascii_alphabetic() || bytes[k] == b'_'))
-        .collect()
+    let starts = |k: usize| {
+        bytes[k].is_ascii_alphabetic() || bytes[k] == b'_' || bytes[k..].starts_with(b"//")
+    };
+    (1..bytes.len()).filter(|&k| bytes[k - 1] == b'\n' && starts(k)).collect()
 }
 
 /// Checks the promise for `cuts`; returns whether the pieces were accepted.

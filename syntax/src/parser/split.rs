@@ -5,9 +5,9 @@
 //! is just `}` (the end of a top-level block) within reach, it is taken, so
 //! that no comment sits at the cut. Each piece is lexed and parsed on its
 //! own; the result is kept only when it is provably what parsing the whole
-//! file gives: every piece but the last must end in a newline token (so no
-//! string or comment runs across a cut) and no construct of it may have run
-//! into its end. Otherwise the caller parses the file in one piece.
+//! file gives: every piece must hold a statement, every piece but the last
+//! must end in a newline token (so no string or comment runs across a cut)
+//! and no construct of it may have run into its end. Otherwise the caller parses the file in one piece.
 
 use rowan::{GreenNode, TextSize};
 
@@ -52,15 +52,18 @@ pub(crate) fn cuts(text: &str, min_len: usize) -> Vec<usize> {
 }
 
 /// The first line start at or after `near` that begins with a name,
-/// preferring one before `reach` whose previous line is just `}`.
+/// preferring one before `reach` right after a top-level block.
 fn cut_near(text: &str, near: usize, reach: usize) -> Option<usize> {
-    let first = line_starting_with_name(text, near)?;
+    let bytes = text.as_bytes();
+    let first = next_line(bytes, near, |line| line.first().is_some_and(|&b| begins_name(b)))?;
+    let candidate =
+        |line: &[u8]| line.first().is_some_and(|&b| begins_name(b)) || line.starts_with(b"//");
     let mut at = first;
     while at < reach {
-        if after_block_end(&text.as_bytes()[..at]) {
+        if after_block_end(bytes, at) {
             return Some(at);
         }
-        match line_starting_with_name(text, at) {
+        match next_line(bytes, at, candidate) {
             Some(next) => at = next,
             None => break,
         }
@@ -68,26 +71,36 @@ fn cut_near(text: &str, near: usize, reach: usize) -> Option<usize> {
     Some(first)
 }
 
-/// The first line start after `from` whose first character can begin a name.
-fn line_starting_with_name(text: &str, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
+fn begins_name(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || byte == b'_'
+}
+
+/// The first line start after `from` whose line (from its start on) is `wanted`.
+fn next_line(bytes: &[u8], from: usize, wanted: impl Fn(&[u8]) -> bool) -> Option<usize> {
     let mut from = from.min(bytes.len());
     while let Some(i) = crate::bytes::find(b'\n', &bytes[from..]) {
         let k = from + i + 1;
-        match bytes.get(k) {
-            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => return Some(k),
-            Some(_) => from = k,
-            None => return None,
+        if k == bytes.len() {
+            return None;
         }
+        if wanted(&bytes[k..]) {
+            return Some(k);
+        }
+        from = k;
     }
     None
 }
 
-/// Whether `before` ends with a line that is just `}`, then blank lines
-/// (with `\n` or `\r\n` line ends).
-fn after_block_end(before: &[u8]) -> bool {
+/// Whether the line at `at` follows a line that is just `}` (blank lines
+/// between aside; `\n` or `\r\n` line ends) and starts a statement, or a
+/// line comment after a blank line: a comment above the next block, which
+/// goes into that block's piece.
+fn after_block_end(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
     let end = before.iter().rposition(|&b| b != b'\n' && b != b'\r').map_or(0, |i| i + 1);
-    before[..end].ends_with(b"\n}") || &before[..end] == b"}"
+    let closes = before[..end].ends_with(b"\n}") || &before[..end] == b"}";
+    let blank_line = crate::bytes::count(b'\n', &before[end..]) >= 2;
+    closes && (begins_name(bytes[at]) || (bytes[at..].starts_with(b"//") && blank_line))
 }
 
 /// What parsing one piece gives.
@@ -152,6 +165,11 @@ pub(crate) fn parse_in_pieces<T: Send>(
 fn joined(pieces: Vec<Piece>, starts: &[usize]) -> Option<Joined> {
     let last = pieces.len() - 1;
     if pieces[..last].iter().any(|p| !p.ends_in_newline || p.chunk.ran_off_end) {
+        return None;
+    }
+    // A piece of trivia only (a comment at the end of the file) would put
+    // trivia that belongs around the body into it.
+    if pieces.iter().any(|p| p.chunk.statements.is_empty()) {
         return None;
     }
     let (mut lex_errors, mut errors, mut comments) = (Vec::new(), Vec::new(), Vec::new());
