@@ -8,7 +8,7 @@ each is measured for the same time, one after the other: CPU seconds per
 minute, peak RSS, and samples per second delivered.
 
 Usage: bench/runtime.py [FLOW_BINARY] [--warmup S] [--measure S]
-(by default the release build's flow, 60 s of warm-up, 120 s measured). Needs
+(by default the dist build's flow, 60 s of warm-up, 120 s measured). Needs
 Debian's prometheus.
 """
 
@@ -25,13 +25,15 @@ import time
 import urllib.request
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
-# Built for the target .cargo/config.toml names (or CARGO_BUILD_TARGET).
-DEFAULT_FLOW = os.path.join(
-    os.environ.get("CARGO_TARGET_DIR", "target"),
-    os.environ.get("CARGO_BUILD_TARGET", "x86_64-unknown-linux-gnu"),
-    "release/flow",
-)
-FLOW = os.path.abspath(ARGS[0] if ARGS else DEFAULT_FLOW)
+
+
+def dist_flow():
+    """The binary as it ships (`cargo xtask dist`, xtask/src/dist.rs)."""
+    out = subprocess.run(["cargo", "xtask", "dist"], check=True, stdout=subprocess.PIPE, text=True)
+    return os.path.join(out.stdout.strip(), "flow")
+
+
+FLOW = os.path.abspath(ARGS[0] if ARGS else dist_flow())
 
 
 def option(name, default):

@@ -1,10 +1,10 @@
 //! Link settings for the binaries.
 //!
 //! A short run (`flowfmt` on one file, `flow parse`) is mostly process
-//! start. The workspace's `.cargo/config.toml` links the binaries
-//! statically at a fixed address on x86-64 Linux, so that starting one
-//! loads no shared library and patches no pointers (bench/syntax). Where
-//! that config is not used, `-no-pie` still saves the pointer patching.
+//! start. `cargo xtask dist` links the binaries statically at a fixed
+//! address on x86-64 Linux, so that starting one loads no shared library
+//! and patches no pointers (bench/syntax, xtask/src/dist.rs). In a plain
+//! build, `-no-pie` still saves the pointer patching.
 fn main() {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();

@@ -34,6 +34,28 @@ pub trait Component: Send + Sync + 'static {
 /// its first exports before returning.
 pub type Builder = fn(Ctx, &Args) -> Result<Arc<dyn Component>, String>;
 
+/// A component this build runs, as its family crate declares it beside
+/// its builder; `river-components` lists them all in one table.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration {
+    /// The name a config uses (`prometheus.scrape`).
+    pub name: &'static str,
+    pub build: Builder,
+    /// Settings of its schema that are accepted and change nothing here,
+    /// with why: (setting path, reason); a block's path stands for
+    /// everything in it. Everything else of the schema is read and
+    /// honoured (the components' schema test checks both).
+    pub without_effect: &'static [(&'static str, &'static str)],
+}
+
+/// Every component a build runs.
+pub type Table = &'static [Registration];
+
+/// The registration of component `name` in `table`.
+pub fn find(table: Table, name: &str) -> Option<&'static Registration> {
+    table.iter().find(|r| r.name == name)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HealthKind {
     Unknown,
@@ -88,6 +110,23 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A context outside any controller, for a component's own tests: its
+    /// exports and health go nowhere, and nothing is re-evaluated.
+    pub fn detached(id: &str, data_dir: PathBuf, globals: Arc<Globals>) -> Ctx {
+        Ctx {
+            id: id.to_owned(),
+            data_dir,
+            globals,
+            metrics: Arc::new(Registry::default()),
+            cancel: CancellationToken::new(),
+            state: Arc::new(NodeState {
+                exports: Mutex::new(Value::Null),
+                health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
+            }),
+            changed: mpsc::unbounded_channel().0,
+        }
+    }
+
     /// Publishes new exports; dependents are re-evaluated when they differ
     /// from the last ones.
     pub fn export(&self, exports: Object) {

@@ -10,11 +10,12 @@
 //! given to `prometheus.remote_write` are in its write-ahead log before
 //! anything is sent. This crate logs through `tracing` and never prints.
 
-mod args;
+pub mod args;
 pub mod component;
-pub mod components;
 pub mod controller;
 pub mod globals;
+pub mod http_client;
+pub mod http_server;
 pub mod labels;
 pub mod metrics;
 pub mod native_histogram;
@@ -22,5 +23,6 @@ pub mod relabel;
 pub mod run;
 pub mod series;
 pub mod server;
+pub mod targets;
 
 pub use args::Args;

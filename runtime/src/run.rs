@@ -10,6 +10,7 @@ use std::time::Duration;
 use river_analyzer::lint::Finding;
 use tokio::net::TcpListener;
 
+use crate::component::Table;
 use crate::controller::{plan, Controller, Plan, Source};
 use crate::globals::Globals;
 use crate::server;
@@ -28,6 +29,8 @@ pub struct Options {
     pub listen_addr: String,
     pub memory_addr: String,
     pub storage_path: PathBuf,
+    /// The components this build runs (`river_components::ALL`).
+    pub components: Table,
 }
 
 /// Why `flow run` did not start.
@@ -91,7 +94,7 @@ pub fn load(path: &Path, format: ConfigFormat) -> Result<Vec<Source>, StartError
 /// Reads and plans the config, or says why not.
 pub fn load_plan(options: &Options) -> Result<(Vec<Source>, Plan), StartError> {
     let sources = load(&options.path, options.format)?;
-    match plan(&sources) {
+    match plan(&sources, options.components) {
         Ok(plan) => Ok((sources, plan)),
         Err(findings) => Err(StartError::Refused(sources, findings)),
     }

@@ -24,6 +24,13 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Build the release binaries as they ship (static on x86-64 Linux) and
+    /// print their folder on standard output.
+    Dist {
+        /// The target triple; the host's by default.
+        #[arg(long)]
+        target: Option<String>,
+    },
     /// Regenerate docs/lint/ from the lint rules' docs.
     LintDocs {
         /// Where to write the pages.
@@ -36,6 +43,25 @@ fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Schemas { docs, out, check } => schemas(docs, out, check),
         Task::LintDocs { out } => lint_docs(out),
+        Task::Dist { target } => dist(target),
+    }
+}
+
+fn dist(target: Option<String>) -> ExitCode {
+    let built = match target {
+        Some(target) => Ok(target),
+        None => xtask::dist::host(),
+    }
+    .and_then(|target| xtask::dist::build(&target));
+    match built {
+        Ok(dir) => {
+            println!("{}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -61,6 +61,7 @@ pub fn run(args: &RunArgs) -> ExitStatus {
         listen_addr: args.listen_addr.clone(),
         memory_addr: args.memory_addr.clone(),
         storage_path: args.storage_path.clone(),
+        components: river_components::ALL,
     };
     let (sources, plan) = match run::load_plan(&options) {
         Ok(loaded) => loaded,

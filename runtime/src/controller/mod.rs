@@ -8,8 +8,6 @@
 mod eval;
 pub mod plan;
 mod reload;
-#[cfg(test)]
-mod schema_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -22,7 +20,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
 use crate::component::{Component, Ctx, Health, HealthKind, NodeState};
-use crate::components;
 use crate::globals::Globals;
 use crate::labels::Labels;
 use crate::metrics::Registry;
@@ -111,8 +108,7 @@ impl Controller {
     /// builds its component.
     fn build(&self, planned: PlannedNode, running: &[&Node]) -> Result<Node, Box<Finding>> {
         let args = evaluate_in(&planned, running)?;
-        let builder =
-            components::builder(&planned.name).expect("the plan holds only runnable components");
+        let builder = planned.build.expect("the plan holds only runnable components");
         let state = Arc::new(NodeState {
             exports: Mutex::new(Value::Object(Default::default())),
             health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),

@@ -11,7 +11,7 @@ use river_analyzer::lint::{config_all_findings, config_graph, Finding};
 use river_syntax::ast::AstNode;
 use river_syntax::{GreenNode, Severity, TextRange};
 
-use crate::components;
+use crate::component::{self, Builder, Table};
 
 /// A config as files: its path (as reports name it) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct PlannedNode {
     pub text: String,
     /// Ids of the components it refers to.
     pub deps: Vec<String>,
+    /// Its builder; `None` for a config block.
+    pub build: Option<Builder>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -44,8 +46,9 @@ pub struct Plan {
     pub config_blocks: Vec<PlannedNode>,
 }
 
-/// The plan of `sources`, or every error-level finding.
-pub fn plan(sources: &[Source]) -> Result<Plan, Vec<Finding>> {
+/// The plan of `sources` for the components of `table`, or every
+/// error-level finding.
+pub fn plan(sources: &[Source], table: Table) -> Result<Plan, Vec<Finding>> {
     let db = Database::default();
     let files: Vec<File> =
         sources.iter().map(|s| File::new(&db, s.path.clone(), s.text.clone())).collect();
@@ -70,6 +73,7 @@ pub fn plan(sources: &[Source]) -> Result<Plan, Vec<Finding>> {
             green: syntax.green.clone(),
             text: syntax.block().syntax().text().to_string(),
             deps: targets.iter().map(|t| item_key(&db, *t)).collect(),
+            build: component::find(table, &name).map(|r| r.build),
         };
         if item.label(&db).is_none() {
             if !CONFIG_BLOCKS.contains(&name.as_str()) {
@@ -80,7 +84,7 @@ pub fn plan(sources: &[Source]) -> Result<Plan, Vec<Finding>> {
                 ));
             }
             config_blocks.push(node);
-        } else if components::builder(&name).is_none() {
+        } else if node.build.is_none() {
             let known = river_analyzer::schema::registry().get(&name).is_some();
             if known {
                 errors.push(refusal(

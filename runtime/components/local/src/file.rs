@@ -1,0 +1,91 @@
+//! `local.file`: a file's content as an export, read again when it
+//! changes (checked every `poll_frequency`, or every second with the
+//! default `fsnotify` detector), as a secret when `is_secret` is set.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use river_analyzer::{Object, Value};
+
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+
+struct Settings {
+    path: PathBuf,
+    every: Duration,
+    secret: bool,
+}
+
+struct LocalFile {
+    ctx: Ctx,
+    settings: Arc<Mutex<Settings>>,
+}
+
+fn settings(args: &Args) -> Result<Settings, String> {
+    let detector: String = args.get_or("detector", "fsnotify".to_owned())?;
+    let poll: Duration = args.get_or("poll_frequency", Duration::from_secs(60))?;
+    let every = match detector.as_str() {
+        "fsnotify" => poll.min(Duration::from_secs(1)),
+        "poll" => poll,
+        other => return Err(format!("detector must be \"fsnotify\" or \"poll\", not {other:?}")),
+    };
+    Ok(Settings {
+        path: args.require::<String>("filename")?.into(),
+        every,
+        secret: args.get_or("is_secret", false)?,
+    })
+}
+
+/// `local.file`.
+pub const LOCAL_FILE: Registration =
+    Registration { name: "local.file", build, without_effect: &[] };
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+    let settings = settings(args)?;
+    read(&ctx, &settings)?;
+    let component = LocalFile { ctx: ctx.clone(), settings: Arc::new(Mutex::new(settings)) };
+    let shared = component.settings.clone();
+    ctx.spawn(watch(ctx.clone(), shared));
+    Ok(Arc::new(component))
+}
+
+impl Component for LocalFile {
+    fn update(&self, args: &Args) -> Result<(), String> {
+        let settings = settings(args)?;
+        read(&self.ctx, &settings)?;
+        *self.settings.lock().expect("settings lock") = settings;
+        Ok(())
+    }
+}
+
+/// Reads the file and exports its content.
+fn read(ctx: &Ctx, settings: &Settings) -> Result<(), String> {
+    let content = std::fs::read_to_string(&settings.path)
+        .map_err(|e| format!("cannot read {}: {e}", settings.path.display()))?;
+    let value =
+        if settings.secret { Value::Secret(content.into()) } else { Value::String(content) };
+    ctx.export(Object::from_iter([("content".to_owned(), value)]));
+    ctx.metrics
+        .gauge(
+            "agent_local_file_timestamp_last_accessed_unix_seconds",
+            "When the file was last read, in seconds since the Unix epoch.",
+        )
+        .set(river_runtime::series::now_ms() as f64 / 1000.0);
+    ctx.set_health(HealthKind::Healthy, "read");
+    Ok(())
+}
+
+async fn watch(ctx: Ctx, settings: Arc<Mutex<Settings>>) {
+    loop {
+        let every = settings.lock().expect("settings lock").every;
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let result = read(&ctx, &settings.lock().expect("settings lock"));
+        if let Err(message) = result {
+            ctx.set_health(HealthKind::Unhealthy, message);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! One request to a remote write endpoint: its headers, signing or
+//! tokens, and retries. Server errors, 429 (unless `retry_on_http_429` is
+//! off) and network failures are retried with exponential backoff until
+//! the request goes through or the endpoint stops; other 4xx answers drop
+//! it. Samples and metadata go the same way.
+
+use std::time::Instant;
+
+use reqwest::StatusCode;
+use tokio_util::sync::CancellationToken;
+
+use super::endpoint::Endpoint;
+use river_runtime::metrics::AtomicF64;
+
+/// What sending a request came to.
+pub enum Outcome {
+    Sent,
+    /// Refused for good (a 4xx other than 429): dropped.
+    Dropped,
+    /// Stopped while retrying.
+    Stopped,
+}
+
+/// What a request carries, for the log and the counters.
+pub struct Counters<'a> {
+    /// `samples` or `metadata`.
+    pub what: &'static str,
+    /// How many entries the request holds.
+    pub count: f64,
+    pub retried: &'a AtomicF64,
+    pub failed: &'a AtomicF64,
+    pub duration: &'a AtomicF64,
+}
+
+/// Posts `body` (a snappy-compressed write request), retrying what can
+/// succeed later.
+pub async fn post(
+    endpoint: &Endpoint,
+    body: Vec<u8>,
+    stop: &CancellationToken,
+    counters: Counters<'_>,
+) -> Outcome {
+    let mut backoff = endpoint.min_backoff;
+    loop {
+        let started = Instant::now();
+        let outcome = attempt(endpoint, &body).await;
+        counters.duration.add(started.elapsed().as_secs_f64());
+        let retry = match outcome {
+            Ok(response) if response.status().is_success() => return Outcome::Sent,
+            Ok(response) => {
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                let retryable = status.is_server_error()
+                    || (status == StatusCode::TOO_MANY_REQUESTS && endpoint.retry_on_429);
+                if !retryable {
+                    counters.failed.add(counters.count);
+                    tracing::warn!(endpoint = %endpoint.name, %status, "remote write refused a batch of {} for good, dropping it: {}", counters.what, text.trim());
+                    return Outcome::Dropped;
+                }
+                format!("{status}: {}", text.trim())
+            }
+            Err(e) => e,
+        };
+        counters.retried.add(counters.count);
+        tracing::debug!(endpoint = %endpoint.name, "remote write of {} failed, retrying in {backoff:?}: {retry}", counters.what);
+        tokio::select! {
+            _ = stop.cancelled() => return Outcome::Stopped,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(endpoint.max_backoff);
+    }
+}
+
+/// One try: the request with its headers, signed or authorised as the
+/// endpoint says.
+async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, String> {
+    let mut request = endpoint
+        .client
+        .http
+        .post(&endpoint.url)
+        .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
+        .body(body.to_vec());
+    let mut headers: Vec<(&str, &str)> = vec![
+        ("content-encoding", "snappy"),
+        ("content-type", "application/x-protobuf"),
+        ("x-prometheus-remote-write-version", "0.1.0"),
+    ];
+    headers.extend(endpoint.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    for (name, value) in &headers {
+        request = request.header(*name, *value);
+    }
+    let signed = match (&endpoint.sigv4, &endpoint.azuread, reqwest::Url::parse(&endpoint.url)) {
+        (Some(signer), _, Ok(url)) => signer.headers("POST", &url, &headers, body).await?,
+        (None, Some(azure), _) => vec![("authorization".to_owned(), azure.authorization().await?)],
+        _ => Vec::new(),
+    };
+    for (name, value) in signed {
+        request = request.header(name, value);
+    }
+    let request = endpoint.client.authorize(request).await?;
+    request.send().await.map_err(|e| e.to_string())
+}

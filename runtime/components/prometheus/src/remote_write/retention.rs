@@ -1,0 +1,65 @@
+//! The `wal` block: how long the log keeps segments, and how often it is
+//! cleaned up.
+//!
+//! Segments are removed as soon as every endpoint has delivered them and
+//! their last write is `min_keepalive_time` old (checked as deliveries
+//! move on, which keeps the disk small: this log stores whole label sets,
+//! so it is bulkier than Prometheus's), and at least every
+//! `truncate_frequency`, which is also when segments older than
+//! `max_keepalive_time` go whether delivered or not, and when series with
+//! no sample for `min_keepalive_time` stop counting as active.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use super::wal::Keepalive;
+use super::Shared;
+use river_runtime::args::Args;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub keep: Keepalive,
+    pub truncate_frequency: Duration,
+}
+
+impl Retention {
+    /// The block's settings with the reference's defaults (2 h, 5 min, 8 h).
+    pub fn from_args(args: &Args) -> Result<Retention, String> {
+        let wal = args.block("wal").cloned().unwrap_or_default();
+        let retention = Retention {
+            truncate_frequency: wal.get_or("truncate_frequency", Duration::from_secs(2 * 3600))?,
+            keep: Keepalive {
+                min: wal.get_or("min_keepalive_time", Duration::from_secs(300))?,
+                max: wal.get_or("max_keepalive_time", Duration::from_secs(8 * 3600))?,
+            },
+        };
+        if retention.truncate_frequency.is_zero() {
+            return Err("wal: truncate_frequency must be greater than 0".into());
+        }
+        if retention.keep.max < retention.keep.min {
+            return Err("wal: max_keepalive_time must not be less than min_keepalive_time".into());
+        }
+        Ok(retention)
+    }
+}
+
+/// Cleans the log up every `truncate_frequency` (as it is now) until
+/// `stop`.
+pub async fn run(shared: Arc<Shared>, stop: CancellationToken) {
+    let mut last = Instant::now();
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        let retention = *shared.retention.read().expect("retention lock");
+        if last.elapsed() >= retention.truncate_frequency {
+            shared.truncate();
+            let idle = retention.keep.min.as_millis() as i64;
+            shared.series.clean_up(river_runtime::series::now_ms() - idle);
+            last = Instant::now();
+        }
+    }
+}

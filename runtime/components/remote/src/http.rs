@@ -1,0 +1,118 @@
+//! `remote.http`: polls a URL and exports the body of each 200 answer as
+//! `content` (a secret when `is_secret`). A failed poll marks the component
+//! unhealthy and keeps the last content. The first poll happens while the
+//! config starts, so a URL that cannot be read refuses the config.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use river_analyzer::{Object, Value};
+
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::http_client::HttpClient;
+
+struct Settings {
+    url: String,
+    method: reqwest::Method,
+    headers: Vec<(String, String)>,
+    body: String,
+    every: Duration,
+    secret: bool,
+    client: HttpClient,
+}
+
+fn settings(args: &Args) -> Result<Settings, String> {
+    let method: String = args.get_or("method", "GET".to_owned())?;
+    let headers: indexmap::IndexMap<String, String> = args.get_or("headers", Default::default())?;
+    let timeout = args.get_or("poll_timeout", Duration::from_secs(10))?;
+    Ok(Settings {
+        url: args.require("url")?,
+        method: method.parse().map_err(|_| format!("method: {method:?} is not an HTTP method"))?,
+        headers: headers.into_iter().collect(),
+        body: args.get_or("body", String::new())?,
+        every: args.get_or("poll_frequency", Duration::from_secs(60))?,
+        secret: args.get_or("is_secret", false)?,
+        client: HttpClient::from_args(&args.block("client").cloned().unwrap_or_default(), timeout)?,
+    })
+}
+
+struct RemoteHttp {
+    settings: Arc<RwLock<Arc<Settings>>>,
+}
+
+/// `remote.http`.
+pub const REMOTE_HTTP: Registration =
+    Registration { name: "remote.http", build, without_effect: &[] };
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+    let settings = Arc::new(settings(args)?);
+    // Its own client: connections made in the short-lived runtime of the
+    // first poll must not be pooled for the component's later polls.
+    let first_settings = self::settings(args)?;
+    let first = std::thread::scope(|s| s.spawn(|| block_on_poll(&first_settings)).join())
+        .map_err(|_| "the first poll panicked".to_owned())??;
+    publish(&ctx, &settings, first);
+    let shared = Arc::new(RwLock::new(settings));
+    ctx.spawn(poll_loop(ctx.clone(), shared.clone()));
+    Ok(Arc::new(RemoteHttp { settings: shared }))
+}
+
+impl Component for RemoteHttp {
+    fn update(&self, args: &Args) -> Result<(), String> {
+        *self.settings.write().expect("settings lock") = Arc::new(settings(args)?);
+        Ok(())
+    }
+}
+
+/// The first poll, run to its end before the component counts as built.
+fn block_on_poll(settings: &Settings) -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(poll(settings))
+}
+
+async fn poll(settings: &Settings) -> Result<String, String> {
+    let mut request = settings
+        .client
+        .http
+        .request(settings.method.clone(), &settings.url)
+        .body(settings.body.clone());
+    for (name, value) in &settings.headers {
+        request = request.header(name, value);
+    }
+    let response = settings
+        .client
+        .authorize(request)
+        .await?
+        .send()
+        .await
+        .map_err(|e| format!("{}: {e}", settings.url))?;
+    if response.status() != reqwest::StatusCode::OK {
+        return Err(format!("{} answered {}", settings.url, response.status()));
+    }
+    response.text().await.map_err(|e| e.to_string())
+}
+
+fn publish(ctx: &Ctx, settings: &Settings, body: String) {
+    let value = if settings.secret { Value::Secret(body.into()) } else { Value::String(body) };
+    ctx.export(Object::from_iter([("content".to_owned(), value)]));
+    ctx.set_health(HealthKind::Healthy, "polled");
+}
+
+async fn poll_loop(ctx: Ctx, shared: Arc<RwLock<Arc<Settings>>>) {
+    loop {
+        let settings = shared.read().expect("settings lock").clone();
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            _ = tokio::time::sleep(settings.every) => {}
+        }
+        let settings = shared.read().expect("settings lock").clone();
+        match poll(&settings).await {
+            Ok(body) => publish(&ctx, &settings, body),
+            Err(message) => ctx.set_health(HealthKind::Unhealthy, message),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! The `remote.*` components: values fetched from elsewhere.
+
+pub mod http;

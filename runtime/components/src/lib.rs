@@ -1,0 +1,25 @@
+//! Every component this build of `flow run` runs, in one table. Each
+//! family is a crate beside this one (`prometheus/`, `discovery/`,
+//! `local/`, `remote/`), and each component a module of its family that
+//! declares its `Registration`; adding one is a line here
+//! (docs/dev/components.md).
+
+use river_runtime::component::{Registration, Table};
+
+/// The components this build runs.
+pub const ALL: Table = &[
+    river_discovery::file::DISCOVERY_FILE,
+    river_discovery::relabel::DISCOVERY_RELABEL,
+    river_local::file::LOCAL_FILE,
+    river_remote::http::REMOTE_HTTP,
+    river_prometheus::exporter_self::EXPORTER_SELF,
+    river_prometheus::relabel::RELABEL,
+    river_prometheus::receive_http::RECEIVE_HTTP,
+    river_prometheus::remote_write::REMOTE_WRITE,
+    river_prometheus::scrape::SCRAPE,
+];
+
+/// The registration of component `name`, when this build runs it.
+pub fn get(name: &str) -> Option<&'static Registration> {
+    river_runtime::component::find(ALL, name)
+}

@@ -1,0 +1,212 @@
+//! Each component this build runs reads every setting of its schema and
+//! no other: a config is made from the schema (every argument and block,
+//! with a fitting value), once for each choice its "at most one of" groups
+//! allow, each component is built from it with its reads noted, and the
+//! paths read are compared with the schema's. A setting a component
+//! forgot, or a name it misspells, fails here.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use river_analyzer::schema::{registry, Body, ConstraintKind, SchemaType};
+
+use river_components::ALL;
+use river_runtime::component::Ctx;
+use river_runtime::controller::{evaluate_alone, plan, Source};
+use river_runtime::globals::Globals;
+
+/// What the settings are set to, beyond what their type gives.
+struct Fixture {
+    file: String,
+    tls: std::path::PathBuf,
+    /// Answers every request with an OAuth 2 token (a body that
+    /// `remote.http` takes too).
+    url: String,
+}
+
+impl Fixture {
+    fn new(dir: &Path) -> Fixture {
+        let file = dir.join("setting.txt");
+        std::fs::write(&file, "x").unwrap();
+        Fixture {
+            file: file.display().to_string(),
+            tls: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls"),
+            url: format!("http://127.0.0.1:{}/x", token_server()),
+        }
+    }
+
+    fn pem(&self, name: &str) -> String {
+        std::fs::read_to_string(self.tls.join(name)).unwrap()
+    }
+
+    fn pem_path(&self, name: &str) -> String {
+        self.tls.join(name).display().to_string()
+    }
+
+    /// A River value for setting `name` of type `ty`.
+    fn value(
+        &self,
+        name: &str,
+        ty: &SchemaType,
+        default: Option<&str>,
+        choices: &[String],
+    ) -> String {
+        let quoted = |s: &str| format!("{s:?}");
+        if let Some(first) = choices.first() {
+            return quoted(first);
+        }
+        match name {
+            "ca_pem" => return quoted(&self.pem("ca.pem")),
+            "cert_pem" => return quoted(&self.pem("server.pem")),
+            "key_pem" => return quoted(&self.pem("server.key")),
+            "ca_file" => return quoted(&self.pem_path("ca.pem")),
+            "cert_file" => return quoted(&self.pem_path("server.pem")),
+            "key_file" => return quoted(&self.pem_path("server.key")),
+            "listen_address" => return quoted("127.0.0.1"),
+            "listen_port" => return "0".into(),
+            "client_id" => return quoted("00000000-0000-0000-0000-000000000000"),
+            _ if name.ends_with("url") => return quoted(&self.url),
+            _ if name.ends_with("_file") || name == "filename" => return quoted(&self.file),
+            _ => {}
+        }
+        match (ty, default) {
+            (_, Some(d)) => d.to_owned(),
+            (SchemaType::Bool, None) => "false".into(),
+            (SchemaType::Duration, None) => quoted("1s"),
+            (SchemaType::Number, None) => "1".into(),
+            (SchemaType::List(_), _) => "[]".into(),
+            (SchemaType::Map(_) | SchemaType::Object, _) => "{}".into(),
+            _ => quoted("x"),
+        }
+    }
+}
+
+/// A loopback server answering every request with a token, forever.
+fn token_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let body = r#"{"access_token":"t","token_type":"Bearer","expires_in":3600}"#;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.read(&mut [0u8; 8192]);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// The settings of which a config may set one at most: the schema's
+/// groups, and each value given inline or in a file (`credentials` and
+/// `credentials_file`), which every component refuses together.
+fn exclusive_groups(body: &Body) -> Vec<Vec<&str>> {
+    let mut groups: Vec<Vec<&str>> = body
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::AtMostOne | ConstraintKind::ExactlyOne))
+        .map(|c| c.members.iter().map(String::as_str).collect())
+        .collect();
+    for arg in &body.arguments {
+        let Some(inline) = arg.name.strip_suffix("_file") else { continue };
+        let twin = body.arguments.iter().any(|a| a.name == inline);
+        if twin && !groups.iter().any(|g| g.contains(&inline)) {
+            groups.push(vec![inline, arg.name.as_str()]);
+        }
+    }
+    groups
+}
+
+/// How many configs cover every member of every "at most one of" group.
+fn choices(body: &Body) -> usize {
+    let own = exclusive_groups(body).iter().map(Vec::len).max().unwrap_or(1);
+    body.blocks.iter().map(|b| choices(&b.body)).chain([own]).max().unwrap_or(1)
+}
+
+/// The path of every argument and block of `body`.
+fn schema_paths(body: &Body, prefix: &str, out: &mut BTreeSet<String>) {
+    out.extend(body.arguments.iter().map(|a| format!("{prefix}{}", a.name)));
+    for block in &body.blocks {
+        out.insert(format!("{prefix}{}", block.name));
+        schema_paths(&block.body, &format!("{prefix}{}/", block.name), out);
+    }
+}
+
+/// Writes `body` with the `choice`-th member of each exclusive group.
+fn write_body(out: &mut String, body: &Body, choice: usize, prefix: &str, fixture: &Fixture) {
+    let mut left_out: BTreeSet<&str> = BTreeSet::new();
+    for group in exclusive_groups(body) {
+        let keep = group[choice % group.len()];
+        left_out.extend(group.iter().copied().filter(|m| *m != keep));
+    }
+    let indent = "\t".repeat(prefix.matches('/').count() + 1);
+    for arg in body.arguments.iter().filter(|a| !left_out.contains(a.name.as_str())) {
+        let value = fixture.value(&arg.name, &arg.ty, arg.default.as_deref(), &arg.enum_values);
+        writeln!(out, "{indent}{} = {value}", arg.name).unwrap();
+    }
+    for block in body.blocks.iter().filter(|b| !left_out.contains(b.name.as_str())) {
+        writeln!(out, "{indent}{} {{", block.name).unwrap();
+        let inner = format!("{prefix}{}/", block.name);
+        write_body(out, &block.body, choice, &inner, fixture);
+        writeln!(out, "{indent}}}").unwrap();
+    }
+}
+
+/// Builds `name` from `config` and returns the paths it read.
+async fn reads_of(name: &str, config: String, dir: &Path) -> Result<BTreeSet<String>, String> {
+    let plan = plan(&[Source { path: "full.river".into(), text: config.clone() }], ALL)
+        .map_err(|e| format!("the made-up config is refused: {e:?}\n{config}"))?;
+    let node = &plan.nodes[0];
+    let mut args = evaluate_alone(node).map_err(|e| format!("{}\n{config}", e.message))?;
+    let paths = Arc::new(Mutex::new(BTreeSet::new()));
+    args.track(&paths);
+    let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.into());
+    let ctx = Ctx::detached(&node.id, dir.join(&node.id), globals);
+    let cancel = ctx.cancel.clone();
+    let built = (node.build.expect("runnable"))(ctx, &args);
+    cancel.cancel();
+    built.map_err(|e| format!("{name} refused the made-up config: {e}\n{config}"))?;
+    let read = paths.lock().unwrap().clone();
+    Ok(read)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_component_reads_exactly_the_settings_of_its_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture::new(dir.path());
+    let mut failures = Vec::new();
+    for registration in ALL {
+        let name = registration.name;
+        let schema = registry().get(name).expect("in the registry");
+        let (mut declared, mut read) = (BTreeSet::new(), BTreeSet::new());
+        schema_paths(&schema.body, "", &mut declared);
+        for choice in 0..choices(&schema.body) {
+            let mut config = format!("{name} \"full\" {{\n");
+            write_body(&mut config, &schema.body, choice, "", &fixture);
+            config.push_str("}\n");
+            match reads_of(name, config, dir.path()).await {
+                Ok(paths) => read.extend(paths),
+                Err(e) => failures.push(e),
+            }
+        }
+        let ignored: BTreeSet<String> =
+            registration.without_effect.iter().map(|(path, _)| (*path).to_owned()).collect();
+        let without_effect =
+            |p: &&String| ignored.iter().any(|i| *p == i || p.starts_with(&format!("{i}/")));
+        let unread: Vec<_> = declared.difference(&read).filter(|p| !without_effect(p)).collect();
+        let unknown: Vec<_> = read.difference(&declared).collect();
+        if !unread.is_empty() || !unknown.is_empty() {
+            failures.push(format!(
+                "{name}: never read {unread:?}; read outside its schema {unknown:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

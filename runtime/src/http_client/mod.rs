@@ -1,0 +1,188 @@
+//! The HTTP client settings components share (`prometheus.scrape`, the
+//! endpoints of `prometheus.remote_write`, `remote.http`): authentication
+//! (basic, bearer, `authorization`, OAuth 2), proxy, TLS, redirects and
+//! HTTP/2, as one `reqwest` client and the headers it adds.
+
+pub mod expiring;
+mod oauth2;
+mod tls;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use river_analyzer::value::Secret;
+
+use crate::args::Args;
+use oauth2::OAuth2;
+
+/// A client and the credentials it sends with each request.
+#[derive(Clone)]
+pub struct HttpClient {
+    pub http: reqwest::Client,
+    basic_auth: Option<(String, Option<String>)>,
+    /// The whole `Authorization` header (bearer tokens included).
+    authorization: Option<String>,
+    oauth2: Option<Arc<OAuth2>>,
+}
+
+/// A client builder with the settings of `args` but credentials: what the
+/// main client and the OAuth 2 token client have in common. Redirects and
+/// HTTP/2 are settings of the main client only (`top`); the token client
+/// follows redirects and may use HTTP/2.
+fn client_builder(
+    args: &Args,
+    timeout: Duration,
+    top: bool,
+) -> Result<reqwest::ClientBuilder, String> {
+    let mut builder = reqwest::Client::builder().timeout(timeout);
+    if top && !args.get_or("follow_redirects", true)? {
+        builder = builder.redirect(reqwest::redirect::Policy::none());
+    }
+    let http2 = !top || args.get_or("enable_http2", true)?;
+    if !http2 {
+        builder = builder.http1_only();
+    }
+    builder = proxy(args, builder)?;
+    if let Some(tls) = args.block("tls_config") {
+        builder = tls::apply(tls, builder, http2)?;
+    }
+    Ok(builder)
+}
+
+impl HttpClient {
+    pub fn from_args(args: &Args, timeout: Duration) -> Result<HttpClient, String> {
+        let builder = client_builder(args, timeout, true)?;
+        let oauth2 = match args.block("oauth2") {
+            Some(block) => Some(Arc::new(OAuth2::from_args(block, timeout)?)),
+            None => None,
+        };
+        let basic_auth = match args.block("basic_auth") {
+            Some(auth) => Some((
+                auth.get_or("username", String::new())?,
+                secret_or_file(auth, "password", "password_file")?,
+            )),
+            None => None,
+        };
+        let authorization = match args.block("authorization") {
+            Some(auth) => {
+                let kind = auth.get_or("type", "Bearer".to_owned())?;
+                let credentials =
+                    secret_or_file(auth, "credentials", "credentials_file")?.unwrap_or_default();
+                Some(format!("{kind} {credentials}"))
+            }
+            None => secret_or_file(args, "bearer_token", "bearer_token_file")?
+                .map(|t| format!("Bearer {t}")),
+        };
+        let http = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(HttpClient { http, basic_auth, authorization, oauth2 })
+    }
+
+    /// Adds the credentials to a request (fetching an OAuth 2 token first
+    /// when the current one is about to expire).
+    pub async fn authorize(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, String> {
+        if let Some((user, password)) = &self.basic_auth {
+            request = request.basic_auth(user, password.as_ref());
+        }
+        if let Some(value) = &self.authorization {
+            request = request.header("Authorization", value);
+        }
+        if let Some(oauth2) = &self.oauth2 {
+            request = request.bearer_auth(oauth2.token().await?);
+        }
+        Ok(request)
+    }
+}
+
+/// `proxy_url` with `no_proxy` and `proxy_connect_header`; the
+/// environment's proxy settings only when `proxy_from_environment` is set
+/// (reqwest would read them by default). Both at once is refused, as the
+/// reference refuses it.
+fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+    let from_environment = args.get_or("proxy_from_environment", false)?;
+    if let Some(url) = args.get::<String>("proxy_url")? {
+        if from_environment {
+            return Err("proxy_url and proxy_from_environment cannot both be set".into());
+        }
+        let mut proxy = reqwest::Proxy::all(&url).map_err(|e| format!("proxy_url: {e}"))?;
+        if let Some(hosts) = args.get::<String>("no_proxy")? {
+            proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&hosts));
+        }
+        let connect: indexmap::IndexMap<String, Vec<Secret>> =
+            args.get_or("proxy_connect_header", Default::default())?;
+        if !connect.is_empty() {
+            proxy = proxy.headers(header_map(&connect)?);
+        }
+        return Ok(builder.proxy(proxy));
+    }
+    Ok(if from_environment { builder } else { builder.no_proxy() })
+}
+
+/// Headers with several values each, as `proxy_connect_header` gives them.
+fn header_map(
+    headers: &indexmap::IndexMap<String, Vec<Secret>>,
+) -> Result<reqwest::header::HeaderMap, String> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, values) in headers {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("proxy_connect_header: {name:?} is not a header name"))?;
+        for value in values {
+            let value = reqwest::header::HeaderValue::from_str(&value.0)
+                .map_err(|_| format!("proxy_connect_header: a value of {name} is not valid"))?;
+            map.append(name.clone(), value);
+        }
+    }
+    Ok(map)
+}
+
+/// PEM text given inline or in a file; both at once is refused.
+fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, String> {
+    match (args.get::<String>(pem)?, args.get::<String>(file)?) {
+        (Some(_), Some(_)) => Err(format!("{pem} and {file} cannot both be set")),
+        (Some(text), None) => Ok(Some(text.into_bytes())),
+        (None, Some(f)) => read(&f).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A secret given inline or in a file (trimmed, read now); both at once
+/// is refused, as the reference refuses it.
+fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>, String> {
+    match (args.get::<Secret>(inline)?, args.get::<String>(file)?) {
+        (Some(_), Some(_)) => Err(format!("{inline} and {file} cannot both be set")),
+        (Some(secret), None) => Ok(Some(secret.0.to_string())),
+        (None, Some(f)) => read(&f).map(|b| Some(String::from_utf8_lossy(&b).trim().to_owned())),
+        (None, None) => Ok(None),
+    }
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use river_analyzer::Value;
+
+    fn args(pairs: &[(&str, &str)]) -> Args {
+        let attrs = pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).into())));
+        Args::new(attrs.collect(), Vec::new())
+    }
+
+    #[test]
+    fn a_value_and_its_file_together_are_refused() {
+        let both = args(&[("password", "p"), ("password_file", "/nonexistent")]);
+        let error = secret_or_file(&both, "password", "password_file").unwrap_err();
+        assert_eq!(error, "password and password_file cannot both be set");
+        let inline = args(&[("password", "p")]);
+        assert_eq!(secret_or_file(&inline, "password", "password_file").unwrap().unwrap(), "p");
+        let proxies = args(&[("proxy_url", "http://127.0.0.1:1")]);
+        let mut both = proxies.clone();
+        both.attrs.insert("proxy_from_environment".into(), Value::Bool(true));
+        assert!(proxy(&proxies, reqwest::Client::builder()).is_ok());
+        assert!(proxy(&both, reqwest::Client::builder()).unwrap_err().contains("both"));
+    }
+}
