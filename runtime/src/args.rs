@@ -1,78 +1,165 @@
-//! A component's evaluated arguments: the values of its attributes and,
-//! for each nested block, the arguments of that block, in order. Every
-//! component decodes its settings from here, by name, with the defaults
-//! of its reference page.
+//! A component's evaluated arguments, and the one way components decode
+//! them: through the schema registry.
+//!
+//! `Args` holds the values of a block's attributes and, for each nested
+//! block, that block's `Args`, in order. The controller ties them to the
+//! component's schema (`for_schema`), so that an attribute left out reads
+//! as the registry's default, an attribute with listed values is checked
+//! against them, and a name the schema does not have is a bug reported as
+//! such. No component keeps a default of its own: the registry and the
+//! runtime cannot drift (`runtime/components/tests/defaults.rs`).
 
-use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
+use river_analyzer::schema::{registry, Argument, Body};
 use river_analyzer::value::{DecodeError, FromValue};
-use river_analyzer::{Object, Value};
+use river_analyzer::{EmptyScope, Object, Value};
+
+/// Why an argument could not be decoded: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ArgError {
+    /// The setting's path inside the component (`endpoint/queue_config/max_shards`).
+    pub path: String,
+    pub message: String,
+}
+
+impl From<ArgError> for String {
+    fn from(error: ArgError) -> String {
+        error.to_string()
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Args {
     pub attrs: Object,
     pub blocks: Vec<(String, Args)>,
-    /// Where reads are noted, when a test asks (`track`).
-    reads: Option<Reads>,
+    /// The schema of this body, once tied to one.
+    schema: Option<&'static Body>,
+    /// This body's place in its component (`endpoint/queue_config/`).
+    prefix: String,
+    /// What is read, when a test asks (`track`).
+    tracker: Option<Tracker>,
 }
 
-/// The paths read (`endpoint/queue_config/capacity`), and this body's
-/// place among them.
-#[derive(Debug, Clone)]
-struct Reads {
-    paths: Arc<Mutex<BTreeSet<String>>>,
-    prefix: String,
+/// What a component read from its arguments: every setting's path, and the
+/// registry defaults it was given for settings left out. How tests check
+/// that a component reads every setting of its schema, no other, and takes
+/// its defaults from the registry.
+#[derive(Debug, Clone, Default)]
+pub struct Tracker {
+    pub paths: Arc<Mutex<BTreeSet<String>>>,
+    pub defaults: Arc<Mutex<BTreeMap<String, Value>>>,
 }
 
 impl Args {
-    /// Arguments with these attributes and blocks.
+    /// Arguments with these attributes and blocks, tied to no schema.
     pub fn new(attrs: Object, blocks: Vec<(String, Args)>) -> Args {
-        Args { attrs, blocks, reads: None }
+        Args { attrs, blocks, ..Args::default() }
     }
 
-    /// Notes, from now on, the path of every attribute and block read from
-    /// these arguments or their blocks into `paths`: how a test checks that
-    /// a component reads every setting of its schema and no other.
-    pub fn track(&mut self, paths: &Arc<Mutex<BTreeSet<String>>>) {
-        self.track_under(paths, "");
+    /// Ties these arguments, and their blocks', to the schema at `path` in
+    /// the registry (`prometheus.remote_write`, or a block's path such as
+    /// `prometheus.scrape/tls_config`).
+    pub fn for_schema(mut self, path: &str) -> Args {
+        self.schema = registry().body(path);
+        self.tie_blocks();
+        self
     }
 
-    fn track_under(&mut self, paths: &Arc<Mutex<BTreeSet<String>>>, prefix: &str) {
-        self.reads = Some(Reads { paths: paths.clone(), prefix: prefix.to_owned() });
+    fn tie_blocks(&mut self) {
+        let (schema, prefix) = (self.schema, self.prefix.clone());
         for (name, block) in &mut self.blocks {
-            block.track_under(paths, &format!("{prefix}{name}/"));
+            block.schema = schema.and_then(|body| registry().block_in(body, name)).map(|b| &b.body);
+            block.prefix = format!("{prefix}{name}/");
+            block.tie_blocks();
         }
+    }
+
+    /// Notes, from now on, what is read from these arguments and their
+    /// blocks into `tracker`.
+    pub fn track(&mut self, tracker: &Tracker) {
+        self.tracker = Some(tracker.clone());
+        for (_, block) in &mut self.blocks {
+            block.track(tracker);
+        }
+    }
+
+    fn error(&self, name: &str, message: impl Into<String>) -> ArgError {
+        ArgError { path: format!("{}{name}", self.prefix), message: message.into() }
     }
 
     fn note(&self, name: &str) {
-        if let Some(reads) = &self.reads {
-            let path = format!("{}{name}", reads.prefix);
-            reads.paths.lock().expect("reads lock").insert(path);
+        if let Some(tracker) = &self.tracker {
+            tracker.paths.lock().insert(format!("{}{name}", self.prefix));
         }
     }
 
-    /// The attribute `name`, decoded; `None` when it is absent or null.
-    pub fn get<T: FromValue>(&self, name: &str) -> Result<Option<T>, String> {
+    /// The schema's entry for argument `name`; an error when the schema
+    /// has none (a component reading outside its schema is a bug).
+    fn argument(&self, name: &str) -> Result<Option<&'static Argument>, ArgError> {
+        let Some(body) = self.schema else { return Ok(None) };
+        match body.argument(name) {
+            Some(argument) => Ok(Some(argument)),
+            None if body.free_arguments => Ok(None),
+            None => Err(self.error(name, "read by the component but not in its schema")),
+        }
+    }
+
+    /// The value of `name`: as written, or the registry's default.
+    fn resolve(&self, name: &str) -> Result<Option<Value>, ArgError> {
         self.note(name);
+        let argument = self.argument(name)?;
         match self.attrs.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => value.decode().map(Some).map_err(|e| format!("{name}: {e}")),
+            Some(Value::Null) | None => {}
+            Some(value) => {
+                check_listed(argument, value).map_err(|m| self.error(name, m))?;
+                return Ok(Some(value.clone()));
+            }
+        }
+        let Some(text) = argument.and_then(|a| a.default.as_deref()) else { return Ok(None) };
+        let value = default_value(text).map_err(|m| self.error(name, m))?;
+        if let Some(tracker) = &self.tracker {
+            tracker.defaults.lock().insert(format!("{}{name}", self.prefix), value.clone());
+        }
+        Ok(Some(value))
+    }
+
+    fn decode<T: FromValue>(&self, name: &str, value: &Value) -> Result<T, ArgError> {
+        value.decode().map_err(|e: DecodeError| self.error(name, e.0))
+    }
+
+    /// The attribute `name`, decoded: as written, else the registry's
+    /// default, else (like the reference's Go structs) the type's zero
+    /// value; an error when a required argument is left out.
+    pub fn get<T: FromValue + Default>(&self, name: &str) -> Result<T, ArgError> {
+        match self.resolve(name)? {
+            Some(value) => self.decode(name, &value),
+            None if self.argument(name)?.is_some_and(|a| a.required) => {
+                Err(self.error(name, "missing required argument"))
+            }
+            None => Ok(T::default()),
         }
     }
 
-    pub fn get_or<T: FromValue>(&self, name: &str, default: T) -> Result<T, String> {
-        Ok(self.get(name)?.unwrap_or(default))
+    /// The attribute `name`, decoded: as written, else the registry's
+    /// default; `None` when it has neither (for settings whose absence
+    /// means something of its own).
+    pub fn opt<T: FromValue>(&self, name: &str) -> Result<Option<T>, ArgError> {
+        self.resolve(name)?.map(|value| self.decode(name, &value)).transpose()
     }
 
-    pub fn require<T: FromValue>(&self, name: &str) -> Result<T, String> {
-        self.get(name)?.ok_or_else(|| format!("missing required argument {name:?}"))
+    /// A required attribute, decoded.
+    pub fn require<T: FromValue>(&self, name: &str) -> Result<T, ArgError> {
+        self.opt(name)?.ok_or_else(|| self.error(name, "missing required argument"))
     }
 
-    /// The raw value of an attribute.
-    pub fn value(&self, name: &str) -> Option<&Value> {
-        self.note(name);
-        self.attrs.get(name)
+    /// The raw value of an attribute (its default when left out), for
+    /// values decoded by hand (receivers, targets).
+    pub fn value(&self, name: &str) -> Result<Value, ArgError> {
+        Ok(self.resolve(name)?.unwrap_or(Value::Null))
     }
 
     /// Every nested block called `name`, in order.
@@ -84,6 +171,22 @@ impl Args {
     pub fn block(&self, name: &str) -> Option<&Args> {
         self.note(name);
         self.blocks.iter().find(|(n, _)| n == name).map(|(_, a)| a)
+    }
+
+    /// The block `name` as written, or, when it is left out, an empty one
+    /// that reads as its schema's defaults.
+    pub fn block_or_empty(&self, name: &str) -> Args {
+        if let Some(block) = self.block(name) {
+            return block.clone();
+        }
+        let mut empty = Args { prefix: self.prefix.clone(), ..Args::default() };
+        empty.schema = self.schema;
+        empty.blocks.push((name.to_owned(), Args::default()));
+        empty.tracker = self.tracker.clone();
+        empty.tie_blocks();
+        let (_, mut block) = empty.blocks.pop().expect("pushed above");
+        block.tracker = self.tracker.clone();
+        block
     }
 
     /// As one River object, blocks as nested objects (lists when repeated):
@@ -104,6 +207,25 @@ impl Args {
             }
         }
         Value::Object(out)
+    }
+}
+
+/// Refuses a string outside the values the schema lists for it.
+fn check_listed(argument: Option<&Argument>, value: &Value) -> Result<(), String> {
+    let Some(argument) = argument.filter(|a| !a.enum_values.is_empty()) else { return Ok(()) };
+    let Value::String(text) = value else { return Ok(()) };
+    if argument.enum_values.iter().any(|v| v == text) {
+        return Ok(());
+    }
+    let listed: Vec<String> = argument.enum_values.iter().map(|v| format!("{v:?}")).collect();
+    Err(format!("must be one of {}, not {text:?}", listed.join(", ")))
+}
+
+/// A registry default (River text) as a value.
+fn default_value(text: &str) -> Result<Value, String> {
+    match river_analyzer::eval_text(text, &EmptyScope) {
+        Ok(Ok(value)) => Ok(value),
+        _ => Err(format!("the schema's default {text} is not a River value")),
     }
 }
 

@@ -6,10 +6,11 @@
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use futures_util::FutureExt;
+use parking_lot::Mutex;
 use river_analyzer::{Object, Value};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -131,7 +132,7 @@ impl Ctx {
     /// from the last ones.
     pub fn export(&self, exports: Object) {
         let value = Value::Object(exports);
-        let mut current = self.state.exports.lock().expect("exports lock");
+        let mut current = self.state.exports.lock();
         if *current != value {
             *current = value;
             drop(current);
@@ -140,7 +141,7 @@ impl Ctx {
     }
 
     pub fn set_health(&self, kind: HealthKind, message: impl Into<String>) {
-        *self.state.health.lock().expect("health lock") = Health::new(kind, message);
+        *self.state.health.lock() = Health::new(kind, message);
     }
 
     /// Runs `task`, which must end soon after `cancel` fires (after
@@ -160,6 +161,13 @@ impl Ctx {
             }
         });
     }
+}
+
+/// Runs a component's own code (its builder, `update`, `debug_info`): a
+/// panic in it comes back as its message instead of unwinding into the
+/// controller, the same guard as for its tasks.
+pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| panic_message(&p))
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

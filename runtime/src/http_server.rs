@@ -12,10 +12,11 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use parking_lot::RwLock;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -37,16 +38,16 @@ pub struct ServerSettings {
 
 impl ServerSettings {
     pub fn from_args(args: &Args) -> Result<ServerSettings, String> {
-        let http = args.block("http").cloned().unwrap_or_default();
-        let host: String = http.get_or("listen_address", String::new())?;
-        let port: u64 = http.get_or("listen_port", 8080u64)?;
+        let http = args.block_or_empty("http");
+        let host: String = http.get("listen_address")?;
+        let port: u64 = http.get::<u64>("listen_port")?;
         let host = if host.is_empty() { "0.0.0.0".to_owned() } else { host };
         Ok(ServerSettings {
             address: format!("{host}:{port}"),
-            conn_limit: http.get_or("conn_limit", 0u64)? as usize,
-            idle_timeout: http.get_or("server_idle_timeout", Duration::from_secs(120))?,
-            read_timeout: http.get_or("server_read_timeout", Duration::from_secs(30))?,
-            write_timeout: http.get_or("server_write_timeout", Duration::from_secs(30))?,
+            conn_limit: http.get::<u64>("conn_limit")? as usize,
+            idle_timeout: http.get("server_idle_timeout")?,
+            read_timeout: http.get("server_read_timeout")?,
+            write_timeout: http.get("server_write_timeout")?,
         })
     }
 }
@@ -88,13 +89,13 @@ impl axum::serve::Listener for Listener {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Conn, SocketAddr) {
-        let limit = self.settings.read().expect("server settings lock").conn_limit;
+        let limit = self.settings.read().conn_limit;
         let permit = self.permit(limit).await;
         loop {
             match self.inner.accept().await {
                 Ok((stream, addr)) => {
                     self.open.add(1.0);
-                    let settings = self.settings.read().expect("server settings lock").clone();
+                    let settings = self.settings.read().clone();
                     return (Conn::new(stream, permit, self.open.clone(), &settings), addr);
                 }
                 // Out of file descriptors and the like: wait, retry.

@@ -60,17 +60,17 @@ impl Rule {
     /// A rule from a `rule` block's values, with the reference's defaults
     /// and checks (a `hashmod` needs a modulus, `replace` a target, ...).
     pub fn from_args(block: &Args) -> Result<Rule, String> {
-        let action_name: String = block.get_or("action", "replace".to_owned())?;
+        let action_name: String = block.get("action")?;
         let action = Action::parse(&action_name)
             .ok_or_else(|| format!("unknown relabel action {action_name:?}"))?;
-        let pattern: String = block.get_or("regex", "(.*)".to_owned())?;
+        let pattern: String = block.get("regex")?;
         let rule = Rule {
-            source_labels: block.get_or("source_labels", Vec::new())?,
-            separator: block.get_or("separator", ";".to_owned())?,
+            source_labels: block.get("source_labels")?,
+            separator: block.get("separator")?,
             regex: go_regex(&pattern)?,
-            modulus: block.get_or("modulus", 0u64)?,
-            target_label: block.get_or("target_label", String::new())?,
-            replacement: block.get_or("replacement", "$1".to_owned())?,
+            modulus: block.get::<u64>("modulus")?,
+            target_label: block.get("target_label")?,
+            replacement: block.get("replacement")?,
             action,
         };
         rule.validate()?;

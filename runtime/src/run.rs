@@ -10,6 +10,7 @@ use std::time::Duration;
 use river_analyzer::lint::Finding;
 use tokio::net::TcpListener;
 
+use crate::args::Args;
 use crate::component::Table;
 use crate::controller::{plan, Controller, Plan, Source};
 use crate::globals::Globals;
@@ -195,12 +196,12 @@ impl Running {
     }
 }
 
-/// The `logging` block's `level` and `format` (`info` and `logfmt` by
-/// default).
+/// The `logging` block's `level` and `format`, with the registry's
+/// defaults (`info` and `logfmt`).
 pub fn logging(plan: &Plan) -> (String, String) {
     let block = plan.config_blocks.iter().find(|b| b.name == "logging");
-    let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok()).unwrap_or_default();
-    let level = args.get_or("level", "info".to_owned()).unwrap_or_else(|_| "info".into());
-    let format = args.get_or("format", "logfmt".to_owned()).unwrap_or_else(|_| "logfmt".into());
-    (level, format)
+    let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok());
+    let args = args.unwrap_or_else(|| Args::default().for_schema("logging"));
+    let setting = |name| args.get::<String>(name).unwrap_or_default();
+    (setting("level"), setting("format"))
 }

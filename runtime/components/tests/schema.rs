@@ -1,18 +1,24 @@
 //! Each component this build runs reads every setting of its schema and
-//! no other: a config is made from the schema (every argument and block,
-//! with a fitting value), once for each choice its "at most one of" groups
-//! allow, each component is built from it with its reads noted, and the
-//! paths read are compared with the schema's. A setting a component
-//! forgot, or a name it misspells, fails here.
+//! no other, and takes its defaults from the schema registry.
+//!
+//! Every setting: a config is made from the schema (every argument and
+//! block, with a fitting value), once for each choice its "at most one
+//! of" groups allow, each component is built from it with its reads
+//! noted, and the paths read are compared with the schema's. A setting a
+//! component forgot, or a name it misspells, fails here.
+//!
+//! Defaults: each component is built from its required settings alone;
+//! every setting with a registry default that it reads must have been
+//! given that default, and the value it saw must be the registry's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use river_analyzer::schema::{registry, Body, ConstraintKind, SchemaType};
 
 use river_components::ALL;
+use river_runtime::args::Tracker;
 use river_runtime::component::Ctx;
 use river_runtime::controller::{evaluate_alone, plan, Source};
 use river_runtime::globals::Globals;
@@ -159,22 +165,21 @@ fn write_body(out: &mut String, body: &Body, choice: usize, prefix: &str, fixtur
     }
 }
 
-/// Builds `name` from `config` and returns the paths it read.
-async fn reads_of(name: &str, config: String, dir: &Path) -> Result<BTreeSet<String>, String> {
+/// Builds `name` from `config` and returns what it read.
+async fn reads_of(name: &str, config: String, dir: &Path) -> Result<Tracker, String> {
     let plan = plan(&[Source { path: "full.river".into(), text: config.clone() }], ALL)
         .map_err(|e| format!("the made-up config is refused: {e:?}\n{config}"))?;
     let node = &plan.nodes[0];
     let mut args = evaluate_alone(node).map_err(|e| format!("{}\n{config}", e.message))?;
-    let paths = Arc::new(Mutex::new(BTreeSet::new()));
-    args.track(&paths);
+    let tracker = Tracker::default();
+    args.track(&tracker);
     let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.into());
     let ctx = Ctx::detached(&node.id, dir.join(&node.id), globals);
     let cancel = ctx.cancel.clone();
     let built = (node.build.expect("runnable"))(ctx, &args);
     cancel.cancel();
     built.map_err(|e| format!("{name} refused the made-up config: {e}\n{config}"))?;
-    let read = paths.lock().unwrap().clone();
-    Ok(read)
+    Ok(tracker)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -192,7 +197,7 @@ async fn every_component_reads_exactly_the_settings_of_its_schema() {
             write_body(&mut config, &schema.body, choice, "", &fixture);
             config.push_str("}\n");
             match reads_of(name, config, dir.path()).await {
-                Ok(paths) => read.extend(paths),
+                Ok(tracker) => read.extend(tracker.paths.lock().iter().cloned()),
                 Err(e) => failures.push(e),
             }
         }
@@ -209,4 +214,74 @@ async fn every_component_reads_exactly_the_settings_of_its_schema() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Writes the required arguments and blocks of `body`, nothing else.
+fn write_required(out: &mut String, body: &Body, depth: usize, fixture: &Fixture) {
+    let indent = "\t".repeat(depth + 1);
+    for arg in body.arguments.iter().filter(|a| a.required) {
+        let value = fixture.value(&arg.name, &arg.ty, None, &arg.enum_values);
+        writeln!(out, "{indent}{} = {value}", arg.name).unwrap();
+    }
+    for block in body.blocks.iter().filter(|b| b.required) {
+        writeln!(out, "{indent}{} {{", block.name).unwrap();
+        write_required(out, &block.body, depth + 1, fixture);
+        writeln!(out, "{indent}}}").unwrap();
+    }
+}
+
+/// Every argument with a default in the bodies a required-only config
+/// writes: (path, default text).
+fn defaults_in(body: &Body, prefix: &str, out: &mut BTreeMap<String, String>) {
+    for arg in &body.arguments {
+        if let Some(default) = &arg.default {
+            out.insert(format!("{prefix}{}", arg.name), default.clone());
+        }
+    }
+    for block in body.blocks.iter().filter(|b| b.required) {
+        defaults_in(&block.body, &format!("{prefix}{}/", block.name), out);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_component_takes_its_defaults_from_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture::new(dir.path());
+    let mut failures = Vec::new();
+    for registration in ALL {
+        let name = registration.name;
+        let schema = registry().get(name).expect("in the registry");
+        let mut config = format!("{name} \"required\" {{\n");
+        write_required(&mut config, &schema.body, 0, &fixture);
+        config.push_str("}\n");
+        let tracker = match reads_of(name, config, dir.path()).await {
+            Ok(tracker) => tracker,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
+        let (read, given) = (tracker.paths.lock().clone(), tracker.defaults.lock().clone());
+        let mut declared = BTreeMap::new();
+        defaults_in(&schema.body, "", &mut declared);
+        for (path, text) in &declared {
+            let wanted = river_analyzer::eval_text(text, &river_analyzer::EmptyScope);
+            let wanted = wanted.ok().and_then(Result::ok);
+            match given.get(path) {
+                Some(seen) if Some(seen) == wanted.as_ref() => {}
+                Some(seen) => failures.push(format!("{name}: {path} saw {seen:?}, not {text}")),
+                None if read.contains(path) => {
+                    failures.push(format!("{name}: {path} read without the registry's {text}"))
+                }
+                None => {}
+            }
+        }
+        let unread: Vec<_> = declared.keys().filter(|p| !read.contains(*p)).collect();
+        if !unread.is_empty() {
+            failures.push(format!(
+                "{name}: defaults never read with required settings alone: {unread:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -10,8 +10,9 @@ pub mod plan;
 mod reload;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
 use river_analyzer::lint::Finding;
 use river_analyzer::Value;
 use river_syntax::{Severity, TextRange};
@@ -19,7 +20,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
-use crate::component::{Component, Ctx, Health, HealthKind, NodeState};
+use crate::component::{guard, Component, Ctx, Health, HealthKind, NodeState};
 use crate::globals::Globals;
 use crate::labels::Labels;
 use crate::metrics::Registry;
@@ -29,7 +30,9 @@ pub use plan::{plan, Plan, PlannedNode, Source};
 struct Node {
     planned: PlannedNode,
     state: Arc<NodeState>,
-    component: Arc<dyn Component>,
+    /// `None` when its builder panicked: it stays unhealthy until a
+    /// reload builds it again.
+    component: Option<Arc<dyn Component>>,
     args: Args,
     cancel: CancellationToken,
     /// Kept alive while the component runs; its series go with it.
@@ -87,7 +90,7 @@ impl Controller {
             }
         }
         controller.count_running(nodes.len());
-        *controller.inner.nodes.lock().expect("nodes lock") = nodes;
+        *controller.inner.nodes.lock() = nodes;
         tokio::spawn(controller.clone().propagate(receiver));
         Ok(controller)
     }
@@ -128,11 +131,21 @@ impl Controller {
             state: state.clone(),
             changed: self.inner.changed.clone(),
         };
-        let component = builder(ctx.clone(), &args).map_err(|message| {
-            cancel.cancel();
-            placed_error(&planned, planned.range, format!("{}: {message}", planned.id))
-        })?;
-        let mut health = state.health.lock().expect("health lock");
+        let component = match guard(|| builder(ctx.clone(), &args)) {
+            Ok(Ok(component)) => Some(component),
+            Ok(Err(message)) => {
+                cancel.cancel();
+                let message = format!("{}: {message}", planned.id);
+                return Err(placed_error(&planned, planned.range, message));
+            }
+            Err(panic) => {
+                tracing::error!(component = %planned.id, message = %panic, "component panicked while starting");
+                cancel.cancel();
+                ctx.set_health(HealthKind::Unhealthy, format!("panicked while starting: {panic}"));
+                None
+            }
+        };
+        let mut health = state.health.lock();
         if health.kind == HealthKind::Unknown {
             *health = Health::new(HealthKind::Healthy, "started");
         }
@@ -156,7 +169,7 @@ impl Controller {
     }
 
     fn update_dependents(&self, dirty: &HashSet<String>) {
-        let mut nodes = self.inner.nodes.lock().expect("nodes lock");
+        let mut nodes = self.inner.nodes.lock();
         for i in 0..nodes.len() {
             if !nodes[i].planned.deps.iter().any(|d| dirty.contains(d)) {
                 continue;
@@ -168,7 +181,7 @@ impl Controller {
                     if args.to_value() == node.args.to_value() {
                         continue;
                     }
-                    match node.component.update(&args) {
+                    match node.update(&args) {
                         Ok(()) => node.args = args,
                         Err(message) => set_unhealthy(node, &message),
                     }
@@ -180,16 +193,19 @@ impl Controller {
 
     /// Every component, in dependency order.
     pub fn components(&self) -> Vec<ComponentInfo> {
-        let nodes = self.inner.nodes.lock().expect("nodes lock");
+        let nodes = self.inner.nodes.lock();
         nodes
             .iter()
             .map(|node| ComponentInfo {
                 id: node.planned.id.clone(),
                 name: node.planned.name.clone(),
-                health: node.state.health.lock().expect("health lock").clone(),
+                health: node.state.health.lock().clone(),
                 arguments: node.args.to_value(),
-                exports: node.state.exports.lock().expect("exports lock").clone(),
-                debug_info: node.component.debug_info(),
+                exports: node.state.exports.lock().clone(),
+                debug_info: node
+                    .component
+                    .as_ref()
+                    .and_then(|c| guard(|| c.debug_info()).unwrap_or_else(|p| Some(p.into()))),
                 references: node.planned.deps.clone(),
                 referenced_by: nodes
                     .iter()
@@ -212,8 +228,27 @@ impl Controller {
     }
 }
 
+impl Node {
+    /// Gives the component new arguments, under the guard; a component
+    /// whose builder panicked takes none.
+    fn update(&self, args: &Args) -> Result<(), String> {
+        let Some(component) = &self.component else {
+            return Err("it panicked while starting; a reload builds it again".into());
+        };
+        match guard(|| component.update(args)) {
+            Ok(result) => result,
+            Err(panic) => {
+                let message = format!("panicked while updating: {panic}");
+                tracing::error!(component = %self.planned.id, %message);
+                set_unhealthy(self, &message);
+                Err(message)
+            }
+        }
+    }
+}
+
 fn set_unhealthy(node: &Node, message: &str) {
-    *node.state.health.lock().expect("health lock") = Health::new(HealthKind::Unhealthy, message);
+    *node.state.health.lock() = Health::new(HealthKind::Unhealthy, message);
 }
 
 /// A block that refers to no component (a config block such as `logging`).
@@ -227,11 +262,10 @@ fn evaluate(planned: &PlannedNode, running: &[Node]) -> Result<Args, Box<Finding
 }
 
 fn evaluate_in(planned: &PlannedNode, running: &[&Node]) -> Result<Args, Box<Finding>> {
-    let exports: HashMap<String, Value> = running
-        .iter()
-        .map(|n| (n.planned.id.clone(), n.state.exports.lock().expect("exports lock").clone()))
-        .collect();
+    let exports: HashMap<String, Value> =
+        running.iter().map(|n| (n.planned.id.clone(), n.state.exports.lock().clone())).collect();
     eval::evaluate(&planned.green, planned.range.start(), &eval::Exports(&exports))
+        .map(|args| args.for_schema(&planned.name))
         .map_err(|e| placed_error(planned, e.range, e.message))
 }
 

@@ -30,7 +30,7 @@ type Failure = Box<(Box<Finding>, Option<(Node, usize)>)>;
 impl Controller {
     /// Applies `plan`; on any error the running pipeline is left as it was.
     pub fn reload(&self, plan: Plan) -> Result<(), Vec<Finding>> {
-        let mut nodes = self.inner.nodes.lock().expect("nodes lock");
+        let mut nodes = self.inner.nodes.lock();
         precheck(&plan, &nodes)?;
         let old: HashMap<String, usize> =
             nodes.iter().enumerate().map(|(i, n)| (n.planned.id.clone(), i)).collect();
@@ -40,7 +40,12 @@ impl Controller {
         for planned in plan.nodes {
             let kept = old
                 .get(&planned.id)
-                .filter(|&&i| previous[i].as_ref().is_some_and(|n| n.planned.name == planned.name))
+                .filter(|&&i| {
+                    // A component whose builder panicked is built again.
+                    previous[i]
+                        .as_ref()
+                        .is_some_and(|n| n.planned.name == planned.name && n.component.is_some())
+                })
                 .copied();
             let result = match kept {
                 Some(i) => {
@@ -115,7 +120,7 @@ fn update(
         Ok(args) => args,
         Err(finding) => return Err(Box::new((finding, Some((node, index))))),
     };
-    if let Err(message) = node.component.update(&args) {
+    if let Err(message) = node.update(&args) {
         return Err(Box::new((
             placed_error(&planned, planned.range, message),
             Some((node, index)),
@@ -137,7 +142,7 @@ fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
                 previous[i] = Some(node);
             }
             Step::Updated(i, planned, args) => {
-                if let Err(message) = node.component.update(&args) {
+                if let Err(message) = node.update(&args) {
                     tracing::error!(component = %planned.id, "cannot restore the arguments it had: {message}");
                 }
                 node.planned = planned;

@@ -35,10 +35,10 @@ fn client_builder(
     top: bool,
 ) -> Result<reqwest::ClientBuilder, String> {
     let mut builder = reqwest::Client::builder().timeout(timeout);
-    if top && !args.get_or("follow_redirects", true)? {
+    if top && !args.get("follow_redirects")? {
         builder = builder.redirect(reqwest::redirect::Policy::none());
     }
-    let http2 = !top || args.get_or("enable_http2", true)?;
+    let http2 = !top || args.get("enable_http2")?;
     if !http2 {
         builder = builder.http1_only();
     }
@@ -57,15 +57,16 @@ impl HttpClient {
             None => None,
         };
         let basic_auth = match args.block("basic_auth") {
-            Some(auth) => Some((
-                auth.get_or("username", String::new())?,
-                secret_or_file(auth, "password", "password_file")?,
-            )),
+            Some(auth) => {
+                Some((auth.get("username")?, secret_or_file(auth, "password", "password_file")?))
+            }
             None => None,
         };
         let authorization = match args.block("authorization") {
             Some(auth) => {
-                let kind = auth.get_or("type", "Bearer".to_owned())?;
+                // As the reference's client: an empty type means Bearer.
+                let kind: String = auth.get("type")?;
+                let kind = if kind.is_empty() { "Bearer".to_owned() } else { kind };
                 let credentials =
                     secret_or_file(auth, "credentials", "credentials_file")?.unwrap_or_default();
                 Some(format!("{kind} {credentials}"))
@@ -101,17 +102,16 @@ impl HttpClient {
 /// (reqwest would read them by default). Both at once is refused, as the
 /// reference refuses it.
 fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
-    let from_environment = args.get_or("proxy_from_environment", false)?;
-    if let Some(url) = args.get::<String>("proxy_url")? {
+    let from_environment = args.get("proxy_from_environment")?;
+    if let Some(url) = args.opt::<String>("proxy_url")? {
         if from_environment {
             return Err("proxy_url and proxy_from_environment cannot both be set".into());
         }
         let mut proxy = reqwest::Proxy::all(&url).map_err(|e| format!("proxy_url: {e}"))?;
-        if let Some(hosts) = args.get::<String>("no_proxy")? {
+        if let Some(hosts) = args.opt::<String>("no_proxy")? {
             proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&hosts));
         }
-        let connect: indexmap::IndexMap<String, Vec<Secret>> =
-            args.get_or("proxy_connect_header", Default::default())?;
+        let connect: indexmap::IndexMap<String, Vec<Secret>> = args.get("proxy_connect_header")?;
         if !connect.is_empty() {
             proxy = proxy.headers(header_map(&connect)?);
         }
@@ -139,7 +139,7 @@ fn header_map(
 
 /// PEM text given inline or in a file; both at once is refused.
 fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, String> {
-    match (args.get::<String>(pem)?, args.get::<String>(file)?) {
+    match (args.opt::<String>(pem)?, args.opt::<String>(file)?) {
         (Some(_), Some(_)) => Err(format!("{pem} and {file} cannot both be set")),
         (Some(text), None) => Ok(Some(text.into_bytes())),
         (None, Some(f)) => read(&f).map(Some),
@@ -150,7 +150,7 @@ fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, St
 /// A secret given inline or in a file (trimmed, read now); both at once
 /// is refused, as the reference refuses it.
 fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>, String> {
-    match (args.get::<Secret>(inline)?, args.get::<String>(file)?) {
+    match (args.opt::<Secret>(inline)?, args.opt::<String>(file)?) {
         (Some(_), Some(_)) => Err(format!("{inline} and {file} cannot both be set")),
         (Some(secret), None) => Ok(Some(secret.0.to_string())),
         (None, Some(f)) => read(&f).map(|b| Some(String::from_utf8_lossy(&b).trim().to_owned())),

@@ -27,10 +27,9 @@ const NO_EXPIRY: Duration = Duration::from_secs(3600);
 
 impl OAuth2 {
     pub fn from_args(block: &Args, timeout: Duration) -> Result<OAuth2, String> {
-        let token_url: String = block.get("token_url")?.ok_or("oauth2: token_url is required")?;
-        let scopes: Vec<String> = block.get_or("scopes", Vec::new())?;
-        let params: indexmap::IndexMap<String, String> =
-            block.get_or("endpoint_params", Default::default())?;
+        let token_url: String = block.opt("token_url")?.ok_or("oauth2: token_url is required")?;
+        let scopes: Vec<String> = block.get("scopes")?;
+        let params: indexmap::IndexMap<String, String> = block.get("endpoint_params")?;
         let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
         if !scopes.is_empty() {
             form.push(("scope".to_owned(), scopes.join(" ")));
@@ -42,7 +41,7 @@ impl OAuth2 {
         Ok(OAuth2 {
             http,
             token_url,
-            client_id: block.get_or("client_id", String::new())?,
+            client_id: block.get("client_id")?,
             client_secret: secret_or_file(block, "client_secret", "client_secret_file")?
                 .unwrap_or_default(),
             form,

@@ -36,18 +36,18 @@ fn settings(tls: &Args) -> Result<Settings, String> {
             )
         }
     };
-    let min_version = tls.get::<String>("min_version")?;
+    let min_version = tls.opt::<String>("min_version")?;
     if let Some(v) = &min_version {
         if !matches!(v.as_str(), "TLS10" | "TLS11" | "TLS12" | "TLS13") {
             return Err(format!("tls_config: unknown min_version {v:?}"));
         }
     }
     Ok(Settings {
-        insecure: tls.get_or("insecure_skip_verify", false)?,
+        insecure: tls.get("insecure_skip_verify")?,
         ca: pem_or_file(tls, "ca_pem", "ca_file")?,
         identity,
         min_version,
-        server_name: tls.get::<String>("server_name")?.filter(|n| !n.is_empty()),
+        server_name: tls.opt::<String>("server_name")?.filter(|n| !n.is_empty()),
     })
 }
 

@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 
 use crate::labels::Labels;
+use parking_lot::Mutex;
 
 mod histogram;
 pub mod process;
@@ -75,14 +76,14 @@ impl Family {
     /// zero on first use.
     pub fn with(&self, values: &[&str]) -> Arc<AtomicF64> {
         let key: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
-        let mut series = self.series.lock().expect("metrics lock");
+        let mut series = self.series.lock();
         series.entry(key).or_default().clone()
     }
 
     /// Forgets a series (a target that went away).
     pub fn remove(&self, values: &[&str]) {
         let key: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
-        self.series.lock().expect("metrics lock").remove(&key);
+        self.series.lock().remove(&key);
     }
 }
 
@@ -110,12 +111,12 @@ impl Registry {
     /// A histogram without labels of its own, with these bucket bounds.
     pub fn histogram(&self, name: &str, help: &str, bounds: &[f64]) -> Arc<Histogram> {
         let family = self.family(name, help, Kind::Histogram, &[]);
-        let mut series = family.histograms.lock().expect("metrics lock");
+        let mut series = family.histograms.lock();
         series.entry(Vec::new()).or_insert_with(|| Arc::new(Histogram::new(bounds))).clone()
     }
 
     pub fn family(&self, name: &str, help: &str, kind: Kind, label_names: &[&str]) -> Arc<Family> {
-        let mut families = self.families.lock().expect("metrics lock");
+        let mut families = self.families.lock();
         if let Some(existing) = families.iter().find(|f| f.name == name) {
             return existing.clone();
         }
@@ -141,23 +142,23 @@ pub struct Gatherer {
 
 impl Gatherer {
     pub fn register(&self, registry: &Arc<Registry>) {
-        self.registries.lock().expect("metrics lock").push(Arc::downgrade(registry));
+        self.registries.lock().push(Arc::downgrade(registry));
     }
 
     /// All metrics in the text exposition format.
     pub fn render(&self) -> String {
-        let mut registries = self.registries.lock().expect("metrics lock");
+        let mut registries = self.registries.lock();
         registries.retain(|r| r.strong_count() > 0);
         let live: Vec<Arc<Registry>> = registries.iter().filter_map(Weak::upgrade).collect();
         drop(registries);
         // name -> (help, kind, lines)
         let mut out: BTreeMap<String, (String, Kind, Vec<String>)> = BTreeMap::new();
         for registry in &live {
-            for family in registry.families.lock().expect("metrics lock").iter() {
+            for family in registry.families.lock().iter() {
                 let entry = out
                     .entry(family.name.clone())
                     .or_insert_with(|| (family.help.clone(), family.kind, Vec::new()));
-                for (values, value) in family.series.lock().expect("metrics lock").iter() {
+                for (values, value) in family.series.lock().iter() {
                     let mut labels = registry.const_labels.clone();
                     for (name, value) in family.label_names.iter().zip(values) {
                         labels.set(name, value);
@@ -169,7 +170,7 @@ impl Gatherer {
                         format_value(value.get())
                     ));
                 }
-                for histogram in family.histograms.lock().expect("metrics lock").values() {
+                for histogram in family.histograms.lock().values() {
                     histogram.write(&family.name, &registry.const_labels, &mut entry.2);
                 }
             }

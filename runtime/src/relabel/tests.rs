@@ -118,6 +118,7 @@ fn case_changes() {
 fn rules_are_checked_when_decoded() {
     let block = |pairs: &[(&str, Value)]| {
         Args::new(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(), Vec::new())
+            .for_schema("discovery.relabel/rule")
     };
     let hashmod = block(&[
         ("action", Value::String("hashmod".into())),

@@ -6,9 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use parking_lot::Mutex;
 use river_analyzer::Object;
 use saphyr::{LoadableYamlNode, Yaml};
 
@@ -27,10 +28,7 @@ struct DiscoveryFile {
 }
 
 fn settings(args: &Args) -> Result<Settings, String> {
-    Ok(Settings {
-        patterns: args.require("files")?,
-        refresh: args.get_or("refresh_interval", Duration::from_secs(300))?,
-    })
+    Ok(Settings { patterns: args.require("files")?, refresh: args.get("refresh_interval")? })
 }
 
 /// `discovery.file`.
@@ -40,14 +38,14 @@ pub const DISCOVERY_FILE: Registration =
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
     let settings = Arc::new(Mutex::new(settings(args)?));
     let mut state = State::default();
-    state.refresh(&ctx, &settings.lock().expect("settings lock"));
+    state.refresh(&ctx, &settings.lock());
     ctx.spawn(watch(ctx.clone(), settings.clone(), state));
     Ok(Arc::new(DiscoveryFile { settings }))
 }
 
 impl Component for DiscoveryFile {
     fn update(&self, args: &Args) -> Result<(), String> {
-        *self.settings.lock().expect("settings lock") = settings(args)?;
+        *self.settings.lock() = settings(args)?;
         Ok(())
     }
 }
@@ -100,7 +98,7 @@ async fn watch(ctx: Ctx, settings: Arc<Mutex<Settings>>, mut state: State) {
             _ = ctx.cancel.cancelled() => return,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
-        let settings = settings.lock().expect("settings lock");
+        let settings = settings.lock();
         state.refresh(&ctx, &settings);
     }
 }

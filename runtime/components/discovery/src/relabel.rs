@@ -2,8 +2,9 @@
 //! rules, and exports the result and the rules themselves (which log
 //! sources take as `relabel_rules`).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
 use river_analyzer::{Object, Value};
 
 use river_runtime::args::Args;
@@ -30,7 +31,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 
 impl Component for DiscoveryRelabel {
     fn update(&self, args: &Args) -> Result<(), String> {
-        let input = targets::from_value(args.value("targets").unwrap_or(&Value::Null))?;
+        let input = targets::from_value(&args.value("targets")?)?;
         let rules = relabel::rules_from(&args.blocks("rule").cloned().collect::<Vec<_>>())?;
         let output: Vec<_> = input.iter().filter_map(|t| relabel::process(t, &rules)).collect();
         let mut exports = Object::new();
@@ -44,7 +45,7 @@ impl Component for DiscoveryRelabel {
 impl DiscoveryRelabel {
     fn rules_capsule(&self, args: &Args, rules: Vec<relabel::Rule>) -> Value {
         let source = Value::Array(args.blocks("rule").map(Args::to_value).collect());
-        let mut cached = self.rules.lock().expect("rules lock");
+        let mut cached = self.rules.lock();
         if let Some((previous, capsule)) = cached.as_ref() {
             if *previous == source {
                 return capsule.clone();

@@ -3,9 +3,10 @@
 //! default `fsnotify` detector), as a secret when `is_secret` is set.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use river_analyzer::{Object, Value};
 
 use river_runtime::args::Args;
@@ -23,8 +24,8 @@ struct LocalFile {
 }
 
 fn settings(args: &Args) -> Result<Settings, String> {
-    let detector: String = args.get_or("detector", "fsnotify".to_owned())?;
-    let poll: Duration = args.get_or("poll_frequency", Duration::from_secs(60))?;
+    let detector: String = args.get("detector")?;
+    let poll: Duration = args.get("poll_frequency")?;
     let every = match detector.as_str() {
         "fsnotify" => poll.min(Duration::from_secs(1)),
         "poll" => poll,
@@ -33,7 +34,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
     Ok(Settings {
         path: args.require::<String>("filename")?.into(),
         every,
-        secret: args.get_or("is_secret", false)?,
+        secret: args.get("is_secret")?,
     })
 }
 
@@ -54,7 +55,7 @@ impl Component for LocalFile {
     fn update(&self, args: &Args) -> Result<(), String> {
         let settings = settings(args)?;
         read(&self.ctx, &settings)?;
-        *self.settings.lock().expect("settings lock") = settings;
+        *self.settings.lock() = settings;
         Ok(())
     }
 }
@@ -78,12 +79,12 @@ fn read(ctx: &Ctx, settings: &Settings) -> Result<(), String> {
 
 async fn watch(ctx: Ctx, settings: Arc<Mutex<Settings>>) {
     loop {
-        let every = settings.lock().expect("settings lock").every;
+        let every = settings.lock().every;
         tokio::select! {
             _ = ctx.cancel.cancelled() => return,
             _ = tokio::time::sleep(every) => {}
         }
-        let result = read(&ctx, &settings.lock().expect("settings lock"));
+        let result = read(&ctx, &settings.lock());
         if let Err(message) = result {
             ctx.set_health(HealthKind::Unhealthy, message);
         }

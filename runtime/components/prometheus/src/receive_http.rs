@@ -1,13 +1,14 @@
 //! `prometheus.receive_http`: an HTTP server taking Remote Write requests
 //! at `/api/v1/metrics/write` and forwarding their samples.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use parking_lot::{Mutex, RwLock};
 use river_analyzer::Object;
 use tokio_util::sync::CancellationToken;
 
@@ -82,19 +83,19 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 impl Component for ReceiveHttp {
     fn update(&self, args: &Args) -> Result<(), String> {
         let settings = ServerSettings::from_args(args)?;
-        let mut server = self.server.lock().expect("server lock");
-        *self.inner.read_timeout.write().expect("timeout lock") = settings.read_timeout;
-        let address = server.0.read().expect("server settings lock").address.clone();
+        let mut server = self.server.lock();
+        *self.inner.read_timeout.write() = settings.read_timeout;
+        let address = server.0.read().address.clone();
         if address == settings.address {
             // The same server: new connections get the new settings.
-            *server.0.write().expect("server settings lock") = settings;
+            *server.0.write() = settings;
         } else {
             let settings = Arc::new(RwLock::new(settings));
             let stop = serve(&self.ctx, &self.inner, &settings)?;
             server.1.cancel();
             *server = (settings, stop);
         }
-        *self.inner.forward_to.write().expect("forward lock") = super::forward_to(args)?;
+        *self.inner.forward_to.write() = super::forward_to(args)?;
         Ok(())
     }
 }
@@ -106,7 +107,7 @@ fn serve(
     inner: &Arc<Receiver>,
     settings: &Arc<RwLock<ServerSettings>>,
 ) -> Result<CancellationToken, String> {
-    let address = settings.read().expect("server settings lock").address.clone();
+    let address = settings.read().address.clone();
     let listener = std::net::TcpListener::bind(&address)
         .map_err(|e| format!("cannot listen on {address}: {e}"))?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
@@ -137,7 +138,7 @@ async fn write(State(inner): State<Arc<Receiver>>, body: Body) -> (StatusCode, S
 }
 
 async fn receive(inner: &Receiver, body: Body) -> (StatusCode, String) {
-    let timeout = *inner.read_timeout.read().expect("timeout lock");
+    let timeout = *inner.read_timeout.read();
     let body = match tokio::time::timeout(timeout, axum::body::to_bytes(body, usize::MAX)).await {
         Ok(Ok(body)) => body,
         Ok(Err(e)) => return (StatusCode::BAD_REQUEST, format!("cannot read the request: {e}")),
@@ -147,7 +148,7 @@ async fn receive(inner: &Receiver, body: Body) -> (StatusCode, String) {
     match proto::decode(&body) {
         Ok(samples) => {
             inner.received.add(samples.len() as f64);
-            let forward_to = inner.forward_to.read().expect("forward lock").clone();
+            let forward_to = inner.forward_to.read().clone();
             inner.fanout.send(&forward_to, &samples);
             (StatusCode::NO_CONTENT, String::new())
         }

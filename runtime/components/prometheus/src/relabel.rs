@@ -3,8 +3,9 @@
 //! updates; the rules and destinations behind it are swapped.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
+use parking_lot::{Mutex, RwLock};
 use river_analyzer::Object;
 
 use river_runtime::args::Args;
@@ -41,7 +42,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
     Ok(Settings {
         rules: rules::rules_from(&args.blocks("rule").cloned().collect::<Vec<_>>())?,
         forward_to: super::forward_to(args)?,
-        max_cache_size: args.get_or("max_cache_size", 100_000u64)? as usize,
+        max_cache_size: args.get::<u64>("max_cache_size")? as usize,
     })
 }
 
@@ -82,8 +83,8 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 impl Component for PrometheusRelabel {
     fn update(&self, args: &Args) -> Result<(), String> {
         let new = settings(args)?;
-        *self.inner.settings.write().expect("settings lock") = new;
-        self.inner.cache.lock().expect("cache lock").clear();
+        *self.inner.settings.write() = new;
+        self.inner.cache.lock().clear();
         self.inner.cache_size.set(0.0);
         Ok(())
     }
@@ -91,8 +92,8 @@ impl Component for PrometheusRelabel {
 
 impl Appender for Relabeler {
     fn append(&self, samples: &[Sample]) {
-        let settings = self.settings.read().expect("settings lock");
-        let mut cache = self.cache.lock().expect("cache lock");
+        let settings = self.settings.read();
+        let mut cache = self.cache.lock();
         let mut out = Vec::with_capacity(samples.len());
         let mut hits = 0;
         for sample in samples {
@@ -126,7 +127,7 @@ impl Appender for Relabeler {
     /// Metadata describes metric families, not series: it passes through
     /// unchanged, as the reference's relabel component passes it.
     fn update_metadata(&self, source: MetadataSource, metadata: &Arc<[Metadata]>) {
-        let settings = self.settings.read().expect("settings lock");
+        let settings = self.settings.read();
         self.fanout.send_metadata(&settings.forward_to, source, metadata);
     }
 }

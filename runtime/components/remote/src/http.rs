@@ -3,9 +3,10 @@
 //! unhealthy and keeps the last content. The first poll happens while the
 //! config starts, so a URL that cannot be read refuses the config.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::RwLock;
 use river_analyzer::{Object, Value};
 
 use river_runtime::args::Args;
@@ -23,17 +24,17 @@ struct Settings {
 }
 
 fn settings(args: &Args) -> Result<Settings, String> {
-    let method: String = args.get_or("method", "GET".to_owned())?;
-    let headers: indexmap::IndexMap<String, String> = args.get_or("headers", Default::default())?;
-    let timeout = args.get_or("poll_timeout", Duration::from_secs(10))?;
+    let method: String = args.get("method")?;
+    let headers: indexmap::IndexMap<String, String> = args.get("headers")?;
+    let timeout = args.get("poll_timeout")?;
     Ok(Settings {
         url: args.require("url")?,
         method: method.parse().map_err(|_| format!("method: {method:?} is not an HTTP method"))?,
         headers: headers.into_iter().collect(),
-        body: args.get_or("body", String::new())?,
-        every: args.get_or("poll_frequency", Duration::from_secs(60))?,
-        secret: args.get_or("is_secret", false)?,
-        client: HttpClient::from_args(&args.block("client").cloned().unwrap_or_default(), timeout)?,
+        body: args.get("body")?,
+        every: args.get("poll_frequency")?,
+        secret: args.get("is_secret")?,
+        client: HttpClient::from_args(&args.block_or_empty("client"), timeout)?,
     })
 }
 
@@ -60,7 +61,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 
 impl Component for RemoteHttp {
     fn update(&self, args: &Args) -> Result<(), String> {
-        *self.settings.write().expect("settings lock") = Arc::new(settings(args)?);
+        *self.settings.write() = Arc::new(settings(args)?);
         Ok(())
     }
 }
@@ -104,12 +105,12 @@ fn publish(ctx: &Ctx, settings: &Settings, body: String) {
 
 async fn poll_loop(ctx: Ctx, shared: Arc<RwLock<Arc<Settings>>>) {
     loop {
-        let settings = shared.read().expect("settings lock").clone();
+        let settings = shared.read().clone();
         tokio::select! {
             _ = ctx.cancel.cancelled() => return,
             _ = tokio::time::sleep(settings.every) => {}
         }
-        let settings = shared.read().expect("settings lock").clone();
+        let settings = shared.read().clone();
         match poll(&settings).await {
             Ok(body) => publish(&ctx, &settings, body),
             Err(message) => ctx.set_health(HealthKind::Unhealthy, message),

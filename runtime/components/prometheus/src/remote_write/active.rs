@@ -6,8 +6,9 @@
 //! reference) finds it has had no sample for `min_keepalive_time`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
 use river_runtime::labels::Labels;
 use river_runtime::metrics::{AtomicF64, Registry};
 use river_runtime::series::Sample;
@@ -41,7 +42,7 @@ impl ActiveSeries {
 
     /// Counts the series of samples just written to the log.
     pub fn written(&self, samples: &[Sample]) {
-        let mut newest = self.newest.lock().expect("series lock");
+        let mut newest = self.newest.lock();
         let before = newest.len();
         for sample in samples {
             match newest.get_mut(&sample.labels) {
@@ -57,7 +58,7 @@ impl ActiveSeries {
 
     /// Forgets the series whose newest sample is older than `before_ms`.
     pub fn clean_up(&self, before_ms: i64) {
-        let mut newest = self.newest.lock().expect("series lock");
+        let mut newest = self.newest.lock();
         let before = newest.len();
         newest.retain(|_, at| *at >= before_ms);
         self.removed.add((before - newest.len()) as f64);

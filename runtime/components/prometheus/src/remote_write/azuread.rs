@@ -22,7 +22,7 @@ pub struct AzureAd {
 
 impl AzureAd {
     pub fn from_args(block: &Args) -> Result<AzureAd, String> {
-        let cloud: String = block.get_or("cloud", "AzurePublic".to_owned())?;
+        let cloud: String = block.get("cloud")?;
         let resource = match cloud.as_str() {
             "AzurePublic" => "https://monitor.azure.com",
             "AzureChina" => "https://monitor.azure.cn",

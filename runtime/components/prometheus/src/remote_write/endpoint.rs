@@ -42,34 +42,33 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn from_args(args: &Args) -> Result<Endpoint, String> {
         let url: String = args.require("url")?;
-        let name = match args.get::<String>("name")? {
+        let name = match args.opt::<String>("name")? {
             Some(name) => name,
             None => format!("{:x}", md5::compute(url.as_bytes()))[..6].to_owned(),
         };
-        let queue = args.block("queue_config").cloned().unwrap_or_default();
-        let headers: indexmap::IndexMap<String, String> =
-            args.get_or("headers", Default::default())?;
-        let timeout = args.get_or("remote_timeout", Duration::from_secs(30))?;
+        let queue = args.block_or_empty("queue_config");
+        let headers: indexmap::IndexMap<String, String> = args.get("headers")?;
+        let timeout = args.get("remote_timeout")?;
         Ok(Endpoint {
             name,
             url,
             headers: headers.into_iter().collect(),
             client: HttpClient::from_args(args, timeout)?,
-            sample_age_limit: queue.get_or("sample_age_limit", Duration::ZERO)?,
-            max_samples_per_send: queue.get_or("max_samples_per_send", 2000u64)?.max(1) as usize,
-            min_shards: queue.get_or("min_shards", 1u64)?.max(1) as usize,
-            max_shards: queue.get_or("max_shards", 50u64)?.max(1) as usize,
-            batch_send_deadline: queue.get_or("batch_send_deadline", Duration::from_secs(5))?,
-            min_backoff: queue.get_or("min_backoff", Duration::from_millis(30))?,
-            max_backoff: queue.get_or("max_backoff", Duration::from_secs(5))?,
-            retry_on_429: queue.get_or("retry_on_http_429", true)?,
+            sample_age_limit: queue.get("sample_age_limit")?,
+            max_samples_per_send: queue.get::<u64>("max_samples_per_send")?.max(1) as usize,
+            min_shards: queue.get::<u64>("min_shards")?.max(1) as usize,
+            max_shards: queue.get::<u64>("max_shards")?.max(1) as usize,
+            batch_send_deadline: queue.get("batch_send_deadline")?,
+            min_backoff: queue.get("min_backoff")?,
+            max_backoff: queue.get("max_backoff")?,
+            retry_on_429: queue.get("retry_on_http_429")?,
             write_relabel: relabel::rules_from(
                 &args.blocks("write_relabel_config").cloned().collect::<Vec<_>>(),
             )?,
             sigv4: args.block("sigv4").map(SigV4::from_args).transpose()?.map(Arc::new),
             azuread: args.block("azuread").map(AzureAd::from_args).transpose()?.map(Arc::new),
-            send_native_histograms: args.get_or("send_native_histograms", false)?,
-            send_exemplars: args.get_or("send_exemplars", true)?,
+            send_native_histograms: args.get("send_native_histograms")?,
+            send_exemplars: args.get("send_exemplars")?,
             metadata: MetadataSettings::from_endpoint(args)?,
         })
     }
@@ -95,13 +94,13 @@ pub struct MetadataSettings {
 impl MetadataSettings {
     /// The settings from an `endpoint` block; `None` when sending is off.
     pub fn from_endpoint(args: &Args) -> Result<Option<MetadataSettings>, String> {
-        let config = args.block("metadata_config").cloned().unwrap_or_default();
-        if !config.get_or("send", true)? {
+        let config = args.block_or_empty("metadata_config");
+        if !config.get("send")? {
             return Ok(None);
         }
         Ok(Some(MetadataSettings {
-            send_interval: config.get_or("send_interval", Duration::from_secs(60))?,
-            max_per_send: config.get_or("max_samples_per_send", 2000u64)?.max(1) as usize,
+            send_interval: config.get("send_interval")?,
+            max_per_send: config.get::<u64>("max_samples_per_send")?.max(1) as usize,
         }))
     }
 }

@@ -7,8 +7,9 @@
 //! the next interval sends it all again.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use super::endpoint::{Endpoint, MetadataSettings};
@@ -25,7 +26,7 @@ pub struct MetadataStore(Mutex<HashMap<MetadataSource, Arc<[Metadata]>>>);
 impl MetadataStore {
     /// Replaces what `source` said; empty metadata forgets the source.
     pub fn update(&self, source: MetadataSource, metadata: &Arc<[Metadata]>) {
-        let mut sources = self.0.lock().expect("metadata lock");
+        let mut sources = self.0.lock();
         if metadata.is_empty() {
             sources.remove(&source);
         } else if sources.get(&source).is_none_or(|old| !Arc::ptr_eq(old, metadata)) {
@@ -35,7 +36,7 @@ impl MetadataStore {
 
     /// Every distinct entry, in a stable order.
     pub fn entries(&self) -> Vec<Metadata> {
-        let sources = self.0.lock().expect("metadata lock");
+        let sources = self.0.lock();
         let distinct: BTreeSet<&Metadata> = sources.values().flat_map(|m| m.iter()).collect();
         distinct.into_iter().cloned().collect()
     }

@@ -14,8 +14,9 @@ mod sigv4;
 mod wal;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
+use parking_lot::{Mutex, RwLock};
 use river_analyzer::Object;
 use tokio_util::sync::CancellationToken;
 
@@ -58,7 +59,7 @@ pub struct EndpointMetrics {
 
 impl Shared {
     fn set_position(&self, name: &str, position: Position) {
-        let mut positions = self.positions.lock().expect("positions lock");
+        let mut positions = self.positions.lock();
         let before = positions.insert(name.to_owned(), position);
         drop(positions);
         // Segments can only have become removable when one was finished.
@@ -69,10 +70,10 @@ impl Shared {
 
     /// Removes what the `wal` block lets go (see `retention.rs`).
     fn truncate(&self) {
-        let lowest = self.positions.lock().expect("positions lock").values().min().copied();
+        let lowest = self.positions.lock().values().min().copied();
         // With no endpoint, nothing is ever delivered.
         let delivered = lowest.unwrap_or_default();
-        let keep = self.retention.read().expect("retention lock").keep;
+        let keep = self.retention.read().keep;
         match self.wal.truncate(delivered, &keep) {
             Ok(0) => {}
             Ok(dropped) => tracing::warn!(
@@ -169,8 +170,7 @@ fn settings(args: &Args) -> Result<(Vec<Endpoint>, Labels), String> {
     Retention::from_args(args)?;
     let endpoints =
         args.blocks("endpoint").map(Endpoint::from_args).collect::<Result<Vec<_>, _>>()?;
-    let external: indexmap::IndexMap<String, String> =
-        args.get_or("external_labels", Default::default())?;
+    let external: indexmap::IndexMap<String, String> = args.get("external_labels")?;
     Ok((endpoints, Labels::from_pairs(external)))
 }
 
@@ -215,16 +215,12 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 
 impl RemoteWrite {
     fn start(&self, endpoints: Vec<Endpoint>, external: Labels) {
-        let mut senders = self.senders.lock().expect("senders lock");
+        let mut senders = self.senders.lock();
         for (_, stop) in senders.drain(..) {
             stop.cancel();
         }
         let names: Vec<String> = endpoints.iter().map(|e| e.name.clone()).collect();
-        self.shared
-            .positions
-            .lock()
-            .expect("positions lock")
-            .retain(|name, _| names.contains(name));
+        self.shared.positions.lock().retain(|name, _| names.contains(name));
         for endpoint in endpoints {
             let stop = self.shared.ctx.cancel.child_token();
             senders.push((endpoint.name.clone(), stop.clone()));
@@ -249,13 +245,13 @@ impl RemoteWrite {
 impl Component for RemoteWrite {
     fn update(&self, args: &Args) -> Result<(), String> {
         let (endpoints, external) = settings(args)?;
-        *self.shared.retention.write().expect("retention lock") = Retention::from_args(args)?;
+        *self.shared.retention.write() = Retention::from_args(args)?;
         self.start(endpoints, external);
         Ok(())
     }
 
     fn debug_info(&self) -> Option<serde_json::Value> {
-        let senders = self.senders.lock().expect("senders lock");
+        let senders = self.senders.lock();
         let end = self.shared.wal.end();
         let endpoints: Vec<serde_json::Value> = senders
             .iter()

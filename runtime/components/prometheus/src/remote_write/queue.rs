@@ -223,5 +223,5 @@ async fn send(
 }
 
 pub fn position_of(shared: &Shared, name: &str) -> Option<Position> {
-    shared.positions.lock().expect("positions lock").get(name).copied()
+    shared.positions.lock().get(name).copied()
 }

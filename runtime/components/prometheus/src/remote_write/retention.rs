@@ -27,12 +27,12 @@ pub struct Retention {
 impl Retention {
     /// The block's settings with the reference's defaults (2 h, 5 min, 8 h).
     pub fn from_args(args: &Args) -> Result<Retention, String> {
-        let wal = args.block("wal").cloned().unwrap_or_default();
+        let wal = args.block_or_empty("wal");
         let retention = Retention {
-            truncate_frequency: wal.get_or("truncate_frequency", Duration::from_secs(2 * 3600))?,
+            truncate_frequency: wal.get("truncate_frequency")?,
             keep: Keepalive {
-                min: wal.get_or("min_keepalive_time", Duration::from_secs(300))?,
-                max: wal.get_or("max_keepalive_time", Duration::from_secs(8 * 3600))?,
+                min: wal.get("min_keepalive_time")?,
+                max: wal.get("max_keepalive_time")?,
             },
         };
         if retention.truncate_frequency.is_zero() {
@@ -54,7 +54,7 @@ pub async fn run(shared: Arc<Shared>, stop: CancellationToken) {
             _ = stop.cancelled() => return,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
-        let retention = *shared.retention.read().expect("retention lock");
+        let retention = *shared.retention.read();
         if last.elapsed() >= retention.truncate_frequency {
             shared.truncate();
             let idle = retention.keep.min.as_millis() as i64;

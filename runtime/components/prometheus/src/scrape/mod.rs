@@ -14,8 +14,9 @@ mod target;
 
 use std::collections::HashMap;
 
+use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashSet as HashSet;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use river_analyzer::Object;
@@ -59,36 +60,35 @@ pub struct Settings {
 }
 
 fn settings(ctx: &Ctx, args: &Args) -> Result<Settings, String> {
-    let params: indexmap::IndexMap<String, Vec<String>> =
-        args.get_or("params", Default::default())?;
-    let interval = args.get_or("scrape_interval", Duration::from_secs(60))?;
-    let timeout = args.get_or("scrape_timeout", Duration::from_secs(10))?;
+    let params: indexmap::IndexMap<String, Vec<String>> = args.get("params")?;
+    let interval = args.get("scrape_interval")?;
+    let timeout = args.get("scrape_timeout")?;
     if timeout > interval {
         return Err(format!(
             "scrape_timeout ({timeout:?}) is longer than scrape_interval ({interval:?})"
         ));
     }
     Ok(Settings {
-        job_name: args.get::<String>("job_name")?.unwrap_or_else(|| ctx.id.clone()),
+        job_name: args.opt::<String>("job_name")?.unwrap_or_else(|| ctx.id.clone()),
         interval,
         timeout,
-        honor_labels: args.get_or("honor_labels", false)?,
-        honor_timestamps: args.get_or("honor_timestamps", true)?,
-        scheme: args.get_or("scheme", "http".to_owned())?,
-        metrics_path: args.get_or("metrics_path", "/metrics".to_owned())?,
+        honor_labels: args.get("honor_labels")?,
+        honor_timestamps: args.get("honor_timestamps")?,
+        scheme: args.get("scheme")?,
+        metrics_path: args.get("metrics_path")?,
         params: params.into_iter().collect(),
-        sample_limit: args.get_or("sample_limit", 0u64)? as usize,
-        body_size_limit: args.get_or("body_size_limit", 0u64)? as usize,
-        target_limit: args.get_or("target_limit", 0u64)? as usize,
+        sample_limit: args.get::<u64>("sample_limit")? as usize,
+        body_size_limit: args.get::<u64>("body_size_limit")? as usize,
+        target_limit: args.get::<u64>("target_limit")? as usize,
         label_limits: LabelLimits {
-            count: args.get_or("label_limit", 0u64)? as usize,
-            name_length: args.get_or("label_name_length_limit", 0u64)? as usize,
-            value_length: args.get_or("label_value_length_limit", 0u64)? as usize,
+            count: args.get::<u64>("label_limit")? as usize,
+            name_length: args.get::<u64>("label_name_length_limit")? as usize,
+            value_length: args.get::<u64>("label_value_length_limit")? as usize,
         },
-        extra_metrics: args.get_or("extra_metrics", false)?,
-        track_timestamps_staleness: args.get_or("track_timestamps_staleness", false)?,
-        protobuf: args.get_or("enable_protobuf_negotiation", false)?,
-        classic_histograms: args.get_or("scrape_classic_histograms", false)?,
+        extra_metrics: args.get("extra_metrics")?,
+        track_timestamps_staleness: args.get("track_timestamps_staleness")?,
+        protobuf: args.get("enable_protobuf_negotiation")?,
+        classic_histograms: args.get("scrape_classic_histograms")?,
         forward_to: crate::forward_to(args)?,
         client: fetch::Client::from_args(args, timeout)?,
     })
@@ -156,16 +156,16 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 impl Component for Scrape {
     fn update(&self, args: &Args) -> Result<(), String> {
         let new = settings(&self.ctx, args)?;
-        *self.shared.settings.write().expect("settings lock") = Arc::new(new);
+        *self.shared.settings.write() = Arc::new(new);
         self.set_targets(args)
     }
 
     fn debug_info(&self) -> Option<serde_json::Value> {
-        let loops = self.loops.lock().expect("loops lock");
+        let loops = self.loops.lock();
         let targets: Vec<serde_json::Value> = loops
             .values()
             .map(|(_, status)| {
-                let s = status.lock().expect("status lock");
+                let s = status.lock();
                 serde_json::json!({
                     "url": s.url, "labels": s.labels, "health": if s.up { "up" } else if s.last_scrape_ms == 0 { "unknown" } else { "down" },
                     "last_error": s.last_error, "last_scrape_ms": s.last_scrape_ms, "last_scrape_duration_seconds": s.duration.as_secs_f64(),
@@ -179,9 +179,8 @@ impl Component for Scrape {
 impl Scrape {
     /// Starts loops for new targets and stops those of targets gone.
     fn set_targets(&self, args: &Args) -> Result<(), String> {
-        let discovered =
-            targets::from_value(args.value("targets").unwrap_or(&river_analyzer::Value::Null))?;
-        let settings = self.shared.settings.read().expect("settings lock").clone();
+        let discovered = targets::from_value(&args.value("targets")?)?;
+        let settings = self.shared.settings.read().clone();
         let defaults = Defaults {
             job_name: &settings.job_name,
             scheme: &settings.scheme,
@@ -197,7 +196,7 @@ impl Scrape {
                 Err(e) => tracing::warn!(component = %self.ctx.id, "target dropped: {e}"),
             }
         }
-        *self.shared.forced_error.lock().expect("forced error lock") =
+        *self.shared.forced_error.lock() =
             (settings.target_limit > 0 && wanted.len() > settings.target_limit).then(|| {
                 format!(
                     "target_limit exceeded: {} targets, the limit is {}",
@@ -205,7 +204,7 @@ impl Scrape {
                     settings.target_limit
                 )
             });
-        let mut loops = self.loops.lock().expect("loops lock");
+        let mut loops = self.loops.lock();
         loops.retain(|target, (stop, _)| {
             let keep = wanted.contains(target);
             if !keep {

@@ -4,9 +4,10 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use parking_lot::Mutex;
 use rustc_hash::FxHashSet as HashSet;
 use tokio_util::sync::CancellationToken;
 
@@ -37,7 +38,7 @@ pub(super) async fn run(
     stop: CancellationToken,
     status: Arc<Mutex<Status>>,
 ) {
-    let interval = shared.settings.read().expect("settings lock").interval;
+    let interval = shared.settings.read().interval;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     target.hash(&mut hasher);
     let offset = Duration::from_nanos(hasher.finish() % interval.as_nanos().max(1) as u64);
@@ -52,7 +53,7 @@ pub(super) async fn run(
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep_until(next.into()) => {}
         }
-        let current = shared.settings.read().expect("settings lock").clone();
+        let current = shared.settings.read().clone();
         scrape_once(&ctx, &target, &shared, &current, &mut memory, &status).await;
         next += current.interval;
         let now = Instant::now();
@@ -61,7 +62,7 @@ pub(super) async fn run(
         }
     }
     // The target went away (or the component stops): its series end now.
-    let current = shared.settings.read().expect("settings lock").clone();
+    let current = shared.settings.read().clone();
     let timestamp = now_ms();
     let stale: Vec<Sample> = memory
         .previous
@@ -103,7 +104,7 @@ async fn scrape_once(
     let previous = std::mem::take(&mut memory.previous);
     let timestamp = now_ms();
     let started = Instant::now();
-    let forced = shared.forced_error.lock().expect("forced error lock").clone();
+    let forced = shared.forced_error.lock().clone();
     let fetched = match forced {
         Some(error) => Fetched::failed(error, 0.0),
         None => fetch_samples(ctx, target, settings, timestamp).await,
@@ -160,7 +161,7 @@ async fn scrape_once(
         memory.metadata = Arc::from(metadata);
     }
     shared.fanout.send_metadata(&settings.forward_to, memory.source, &memory.metadata);
-    let mut s = status.lock().expect("status lock");
+    let mut s = status.lock();
     s.up = up;
     s.last_error = error.unwrap_or_default();
     s.last_scrape_ms = timestamp;

@@ -23,12 +23,12 @@ impl SigV4 {
     pub fn from_args(block: &Args) -> Result<SigV4, String> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let region = block
-            .get::<String>("region")?
+            .opt::<String>("region")?
             .or_else(|| env("AWS_REGION"))
             .or_else(|| env("AWS_DEFAULT_REGION"))
             .ok_or("sigv4: no region: set `region` or AWS_REGION")?;
-        let access_key = block.get::<String>("access_key")?;
-        let secret_key = block.get::<Secret>("secret_key")?.map(|s| s.0.to_string());
+        let access_key = block.opt::<String>("access_key")?;
+        let secret_key = block.opt::<Secret>("secret_key")?.map(|s| s.0.to_string());
         let keys = match (access_key, secret_key) {
             (Some(access_key), Some(secret_key)) => {
                 Some(Keys { access_key, secret_key, session_token: None })
@@ -36,7 +36,7 @@ impl SigV4 {
             (None, None) => None,
             _ => return Err("sigv4: access_key and secret_key go together".into()),
         };
-        let source = Credentials::find(keys, block.get("profile")?, block.get("role_arn")?)?;
+        let source = Credentials::find(keys, block.opt("profile")?, block.opt("role_arn")?)?;
         Ok(SigV4 { credentials: Credentials::new(source, region.clone()), region })
     }
 

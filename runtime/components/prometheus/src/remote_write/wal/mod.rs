@@ -11,9 +11,10 @@ use std::collections::VecDeque;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use parking_lot::Mutex;
 use tokio::sync::Notify;
 
 use crate::proto;
@@ -93,7 +94,7 @@ impl Wal {
         if samples.is_empty() {
             return Ok(());
         }
-        let mut writer = self.writer.lock().expect("wal lock");
+        let mut writer = self.writer.lock();
         // One buffer for every record: a fresh 10 MB one per scrape would
         // make the kernel zero its pages each time.
         let mut record = std::mem::take(&mut writer.buffer);
@@ -111,7 +112,7 @@ impl Wal {
         writer.file.write_all(&record)?;
         let at = writer.position;
         writer.position.offset += record.len() as u64;
-        let mut recent = self.recent.lock().expect("wal lock");
+        let mut recent = self.recent.lock();
         if recent.len() == RECENT {
             recent.pop_front();
         }
@@ -141,12 +142,12 @@ impl Wal {
 
     #[cfg(test)]
     fn roll_over(&self) -> io::Result<()> {
-        self.next_segment(&mut self.writer.lock().expect("wal lock"))
+        self.next_segment(&mut self.writer.lock())
     }
 
     /// Where the next record will go.
     pub fn end(&self) -> Position {
-        self.writer.lock().expect("wal lock").position
+        self.writer.lock().position
     }
 
     /// Removes the segments wholly before `delivered` whose last write is
@@ -205,7 +206,7 @@ impl Reader {
     /// this position, or, when the last one read ended its segment, the
     /// first of the next segment (a large record often starts one).
     fn recent_next(&self, wal: &Wal) -> Option<(Position, u64, Arc<Vec<Sample>>)> {
-        let recent = wal.recent.lock().expect("wal lock");
+        let recent = wal.recent.lock();
         let next = recent.iter().position(|r| r.at == self.position).or_else(|| {
             let last = recent.iter().position(|r| {
                 r.at.segment == self.position.segment && r.at.offset + r.len == self.position.offset
