@@ -15,15 +15,17 @@
 //! system calls on a 50 KB file, each holding the lock the other thread's
 //! page faults need. A larger pad makes the new heap big enough at once.
 
+use crate::large;
+
 /// Inputs at least this large get the huge-page hint.
 pub const MIN_INPUT: usize = 4 << 20;
 
 /// Inputs at least this large are parsed on two threads, by `flow parse`
 /// or while formatting, whichever starts at the smaller size.
-const TWO_THREADS_FROM: usize = if river_fmt::PARALLEL_MIN_LEN < river_syntax::PARALLEL_MIN_LEN {
-    river_fmt::PARALLEL_MIN_LEN
+const TWO_THREADS_FROM: usize = if large::FORMAT_IN_PIECES_FROM < large::PARSE_IN_PIECES_FROM {
+    large::FORMAT_IN_PIECES_FROM
 } else {
-    river_syntax::PARALLEL_MIN_LEN
+    large::PARSE_IN_PIECES_FROM
 };
 
 /// Prepares the heap for parsing `input_len` bytes of text.

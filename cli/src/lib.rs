@@ -10,6 +10,7 @@ pub mod commands;
 pub mod entry;
 pub mod exit;
 pub mod heap;
+pub mod large;
 pub mod render;
 pub mod rewrite;
 pub mod source;

@@ -17,6 +17,14 @@ fn main() {
 #[divan::bench(sample_count = 10)]
 fn format_10mb(b: Bencher) {
     let text = big();
+    b.counter(BytesCount::of_str(text))
+        .bench(|| river_fmt::format_in_pieces(divan::black_box(text)).0);
+}
+
+/// On one thread, as the language server formats.
+#[divan::bench(sample_count = 10)]
+fn format_10mb_one_thread(b: Bencher) {
+    let text = big();
     b.counter(BytesCount::of_str(text)).bench(|| river_fmt::format(divan::black_box(text)));
 }
 
@@ -26,5 +34,6 @@ fn format_50kb(b: Bencher) {
     let big = big();
     let end = big[..51_200].rfind("\n}\n").map_or(0, |i| i + 3);
     let text = &big[..end];
-    b.counter(BytesCount::of_str(text)).bench(|| river_fmt::format(divan::black_box(text)));
+    b.counter(BytesCount::of_str(text))
+        .bench(|| river_fmt::format_in_pieces(divan::black_box(text)).0);
 }

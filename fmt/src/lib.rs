@@ -10,7 +10,8 @@
 //!
 //! Invariants: a file with syntax errors is never formatted; formatting
 //! keeps every comment, never changes what the file means, and is
-//! idempotent. This crate never prints.
+//! idempotent. [`format`] starts no thread; only [`format_in_pieces`]
+//! does, and only the command line calls it. This crate never prints.
 
 mod build;
 mod check;
@@ -33,24 +34,22 @@ use river_syntax::{Diagnostic, Parse};
 #[doc(hidden)]
 pub use split::format_in_pieces_at;
 
-/// Files at least this large are formatted in pieces on two threads,
-/// where the process may use two cores. Measured with `flowfmt` on
-/// bench/fmt's input: below about 24 KiB starting the second thread costs
-/// more than it saves.
-pub const PARALLEL_MIN_LEN: usize = 24 << 10;
-
-/// Formats a River file. Syntax errors are returned instead, and nothing is
-/// formatted.
+/// Formats a River file, on this thread. Syntax errors are returned
+/// instead, and nothing is formatted.
 pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
-    format_and_trees(text).0
+    let parse = river_syntax::parse(text);
+    formatted_or_errors(text, &parse)
 }
 
-/// Formats a River file and hands back its syntax trees with the result
+/// Formats a River file in pieces on two threads (this one and a helper),
+/// where the process may use two cores: the same result as [`format`],
+/// sooner for a large file; the caller decides which files are large
+/// (`bench/fmt` measures it). Hands back the syntax trees with the result
 /// (on success and on syntax errors alike), for a caller with a better time
-/// to free them: freeing the trees of a large file costs more than a process
-/// exit does.
-pub fn format_and_trees(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Parse>) {
-    if text.len() >= PARALLEL_MIN_LEN && river_syntax::beside::two_cores() {
+/// to free them: freeing the trees of a large file costs more than a
+/// process exit does.
+pub fn format_in_pieces(text: &str) -> (Result<String, Vec<Diagnostic>>, Vec<Parse>) {
+    if river_syntax::beside::two_cores() {
         if let Some(split) = split::in_pieces(text, &river_syntax::cuts(text)) {
             return (split.result, vec![split.tree]);
         }

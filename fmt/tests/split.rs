@@ -99,7 +99,7 @@ fn comments_above_blocks_go_with_them_after_a_blank_line() {
 
 /// What formatting in one piece on one thread gives.
 fn one_piece(text: &str) -> Result<String, Vec<river_syntax::Diagnostic>> {
-    let parse = river_syntax::parse_whole(text);
+    let parse = river_syntax::parse(text);
     match parse.ok() {
         true => Ok(river_fmt::format_parse(text, &parse)),
         false => Err(parse.errors().to_vec()),

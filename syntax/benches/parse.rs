@@ -21,8 +21,17 @@ fn lex_10mb(b: Bencher) {
     b.counter(BytesCount::of_str(text)).bench(|| river_syntax::lex(divan::black_box(text)));
 }
 
+/// In pieces on two threads, as `flow parse` parses a large file.
 #[divan::bench(sample_count = 10)]
 fn parse_10mb(b: Bencher) {
+    let text = big();
+    b.counter(BytesCount::of_str(text))
+        .bench(|| river_syntax::parse_in_pieces(divan::black_box(text)));
+}
+
+/// On one thread, as the language server and the linter parse.
+#[divan::bench(sample_count = 10)]
+fn parse_10mb_one_thread(b: Bencher) {
     let text = big();
     b.counter(BytesCount::of_str(text)).bench(|| river_syntax::parse(divan::black_box(text)));
 }

@@ -7,6 +7,9 @@
 //! - Blocks and expressions nest at most [`MAX_NESTING`] levels in a tree;
 //!   deeper input is one syntax error, so consumers may recurse freely.
 //! - Every diagnostic range lies inside the input, on character boundaries.
+//! - [`parse`] runs on the caller's thread and starts none; only
+//!   [`parse_in_pieces`] uses a second thread, and only the command line
+//!   calls it, for large inputs.
 //! - This crate knows nothing of values, schemas, salsa or LSP, and never prints.
 
 pub mod ast;
@@ -119,12 +122,6 @@ impl Parse {
     }
 }
 
-/// Files at least this large are parsed in pieces on two threads, where
-/// the process may use two cores. Measured with `flow parse` on
-/// bench/syntax's input: below about 32 KiB starting the second thread
-/// costs more than it saves.
-pub const PARALLEL_MIN_LEN: usize = 32 << 10;
-
 /// About how long the pieces of a file parsed (or formatted) on two threads
 /// are where the threads meet. Pieces halve in size from each end of the
 /// file towards its middle, and the threads work inwards from opposite ends:
@@ -135,26 +132,31 @@ pub const PARALLEL_MIN_LEN: usize = 32 << 10;
 /// than they balanced.
 pub const MIN_PIECE_LEN: usize = 4 << 10;
 
-/// Parses a River file.
+/// Parses a River file, on this thread. Starts no thread: a caller with
+/// threads of its own (the language server, salsa queries) stays in charge.
 pub fn parse(text: &str) -> Parse {
-    if text.len() >= PARALLEL_MIN_LEN && beside::two_cores() {
-        if let Some(parse) = parse_in_pieces_at(text, &cuts(text)) {
-            return parse;
-        }
-    }
-    parse_whole(text)
-}
-
-/// Parses a River file in one piece, on this thread.
-pub fn parse_whole(text: &str) -> Parse {
     let (tokens, lex_errors) = lexer::lex(text);
     let (green, errors, comments) = parser::parse_file(text, &tokens);
     Parse::new(green, lex_errors, errors, comments)
 }
 
+/// Parses a River file in pieces on two threads (this one and a helper),
+/// where the process may use two cores: the same result as [`parse`],
+/// sooner for a large file. Whether a file is large enough to gain is the
+/// caller's call (the command line's, measured in `bench/syntax`); the
+/// helper thread is started here and ended before this returns.
+pub fn parse_in_pieces(text: &str) -> Parse {
+    if beside::two_cores() {
+        if let Some(parse) = parse_in_pieces_at(text, &cuts(text)) {
+            return parse;
+        }
+    }
+    parse(text)
+}
+
 /// Parses `text` as the pieces between `cuts` (line starts, in order) on two
-/// threads, as [`parse`] does for large files; `None` where the pieces would
-/// not give the same result as [`parse_whole`]. Public for tests of that
+/// threads, as [`parse_in_pieces`] does; `None` where the pieces would
+/// not give the same result as [`parse`]. Public for tests of that
 /// promise.
 #[doc(hidden)]
 pub fn parse_in_pieces_at(text: &str, cuts: &[usize]) -> Option<Parse> {

@@ -3,7 +3,7 @@
 //! those of parsing the file in one piece.
 
 use proptest::prelude::*;
-use river_syntax::{parse_in_pieces_at, parse_whole};
+use river_syntax::{parse, parse_in_pieces_at};
 
 /// Every line start that begins with a name or a line comment: where
 /// `parse` may cut.
@@ -20,7 +20,7 @@ fn same_as_whole(text: &str, cuts: &[usize]) -> Result<bool, String> {
     let Some(pieces) = parse_in_pieces_at(text, cuts) else {
         return Ok(false);
     };
-    let whole = parse_whole(text);
+    let whole = parse(text);
     if pieces.debug_tree() != whole.debug_tree() {
         return Err(format!("trees differ when cut at {cuts:?} in {text:?}"));
     }
@@ -66,16 +66,16 @@ fn errors_and_the_nesting_limit_across_the_cut() {
     // Past the limit in the first half, the second half reports nothing.
     let deep = format!("a = {}{}\nb = 1 1\n", "[".repeat(1000), "]".repeat(1000));
     assert!(same_as_whole(&deep, &[deep.find("b =").unwrap()]).unwrap());
-    assert_eq!(parse_whole(&deep).errors().len(), 1);
+    assert_eq!(parse(&deep).errors().len(), 1);
     // Past the limit in the middle piece, the last reports nothing either.
     let deeper = format!("z = 0 0\n{deep}c = 3 3\n");
     let cuts = [deeper.find("a =").unwrap(), deeper.find("c =").unwrap()];
     assert!(same_as_whole(&deeper, &cuts).unwrap());
-    assert_eq!(parse_whole(&deeper).errors().len(), 2);
+    assert_eq!(parse(&deeper).errors().len(), 2);
     let bad = "a = 1 1\nb = 2 2\nc = 3 3\n";
     assert!(same_as_whole(bad, &[bad.find("b =").unwrap()]).unwrap());
     assert!(same_as_whole(bad, &[bad.find("b =").unwrap(), bad.find("c =").unwrap()]).unwrap());
-    assert_eq!(parse_whole(bad).errors().len(), 3);
+    assert_eq!(parse(bad).errors().len(), 3);
     let text = "a = [1,\nb = 2\nc = 3\n";
     for cuts in [vec![text.find("b =").unwrap()], vec![4, text.find("b =").unwrap()]] {
         assert!(!same_as_whole(text, &cuts).unwrap(), "an open list runs into a cut");
@@ -150,7 +150,7 @@ fn each_piece_is_visited_as_a_file_of_its_own() {
     );
     let whole = whole.expect("the pieces join");
     assert_eq!(whole, parse_in_pieces_at(text, &cuts).unwrap());
-    assert_eq!(whole.errors(), parse_whole(text).errors());
+    assert_eq!(whole.errors(), parse(text).errors());
 }
 
 #[test]

@@ -142,7 +142,7 @@ fn one(
             Err(errors) => syntax_errors(err, &src, &errors, color),
         };
     }
-    let (formatted, trees) = river_fmt::format_and_trees(&src.text);
+    let (formatted, trees) = crate::large::format(&src.text);
     // The trees are not needed again; the process frees them faster.
     std::mem::forget(trees);
     let formatted = match formatted {

@@ -45,7 +45,7 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
                 continue;
             }
         };
-        let parse = river_syntax::parse(&src.text);
+        let parse = crate::large::parse(&src.text);
         files += 1;
         if args.tree {
             let _ = writeln!(out, "{}", parse.debug_tree().trim_end());
