@@ -17,6 +17,7 @@
 pub mod db;
 pub mod eval;
 pub mod lint;
+pub mod load;
 pub mod schema;
 pub mod stdlib;
 pub mod value;

@@ -28,7 +28,7 @@ pub fn write_diagnostics(
     };
     let text = &source.text[window.start..window.end];
     let lines = AriadneSource::from(text).with_display_line_offset(window.first_line);
-    let mut cache = (source.name.clone(), lines);
+    let mut cache = (source.path.clone(), lines);
     let mut report = Vec::new();
     for diag in diagnostics {
         report.clear();
@@ -84,7 +84,7 @@ fn build<'a>(source: &Source, window: &Window, diag: &Diagnostic, color: bool) -
         Severity::Warning => (ReportKind::Warning, Color::Yellow),
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
-    let span = |range: TextRange| window.span(&source.name, range, &source.text);
+    let span = |range: TextRange| window.span(&source.path, range, &source.text);
     let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
     let mut report = Report::build(kind, span(diag.range))
         .with_config(config)
@@ -127,7 +127,7 @@ mod tests {
     /// construction, whatever the cost.
     fn from_whole_file(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
         let whole = Window { start: 0, end: source.text.len(), first_line: 0 };
-        let mut cache = (source.name.clone(), AriadneSource::from(source.text.as_str()));
+        let mut cache = (source.path.clone(), AriadneSource::from(source.text.as_str()));
         let mut out = Vec::new();
         for diag in diagnostics {
             build(source, &whole, diag, color).write(&mut cache, &mut out).unwrap();
@@ -149,7 +149,7 @@ mod tests {
                 "{}block {{\n  a = 1\n  b = (\n  c = \"x\n}}\n",
                 "x = 1\n".repeat(lines_before)
             );
-            let source = Source { name: "f.river".into(), text: text.clone() };
+            let source = Source::text("f.river", text.clone());
             let diagnostics = [
                 Diagnostic::error("syntax-error", at(&text, "("), "unclosed parenthesis")
                     .with_label(at(&text, "block {"), "the block opened here")

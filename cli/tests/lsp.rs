@@ -69,6 +69,25 @@ fn a_clean_config_across_files_has_no_diagnostics_and_mistakes_do() {
 }
 
 #[test]
+fn a_config_file_that_is_not_utf8_is_reported_and_the_rest_of_it_still_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut base = b"// caf\xe9\n".to_vec();
+    base.extend_from_slice(WRITE.as_bytes());
+    std::fs::write(dir.path().join("base.river"), base).unwrap();
+    std::fs::write(dir.path().join("main.river"), MAIN).unwrap();
+    let main = format!("file://{}", dir.path().join("main.river").display());
+    let mut client = Client::start(json!({}));
+    client.open(&main, MAIN);
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new(), "the remote_write still resolves");
+    let shown: Vec<&Value> =
+        client.notifications.iter().filter(|m| m["method"] == "window/showMessage").collect();
+    assert_eq!(shown.len(), 1, "{:#?}", client.notifications);
+    let message = shown[0]["params"]["message"].as_str().unwrap();
+    assert!(message.ends_with("base.river:1:7: illegal UTF-8 encoding"), "{message}");
+    assert_eq!(shown[0]["params"]["type"], 2, "a warning");
+}
+
+#[test]
 fn incremental_edits_and_related_places_in_other_files() {
     let (mut client, ws) = workspace(MAIN);
     client.diagnostics(&ws.main);

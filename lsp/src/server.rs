@@ -119,7 +119,14 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        self.edit(|s| s.open(&doc.uri, doc.text, doc.version));
+        let mut problems = Vec::new();
+        self.edit(|s| {
+            s.open(&doc.uri, doc.text, doc.version);
+            problems = s.take_problems();
+        });
+        for problem in problems {
+            self.client.show_message(MessageType::WARNING, problem).await;
+        }
         self.publish(&doc.uri).await;
     }
 

@@ -34,6 +34,9 @@ pub struct State {
     /// Open documents: path and version.
     open: HashMap<String, (PathBuf, i32)>,
     settings: HashMap<PathBuf, std::sync::Arc<Settings>>,
+    /// Files of a config that could not be read as they are, not yet told
+    /// to the user (the server shows them as messages).
+    problems: Vec<String>,
 }
 
 /// The path a URI stands for; documents that are not files (`untitled:`)
@@ -60,7 +63,8 @@ impl State {
     pub fn close(&mut self, uri: &Uri) {
         if let Some((path, _)) = self.open.remove(uri.as_str()) {
             // Back to what the disk says, if the file is there.
-            if let Ok(text) = std::fs::read_to_string(&path) {
+            if path.is_file() {
+                let text = self.read(&path);
                 self.set_text(&path, text);
             }
         }
@@ -107,7 +111,10 @@ impl State {
             }
             return config;
         }
-        let mut paths = river_files(&dir);
+        let mut paths = river_analyzer::load::river_files(&dir).unwrap_or_else(|e| {
+            self.problems.push(e.to_string());
+            Vec::new()
+        });
         if !paths.iter().any(|p| p == path) {
             paths.push(path.to_owned());
         }
@@ -124,10 +131,31 @@ impl State {
         if let Some(file) = self.files.get(path) {
             return *file;
         }
-        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let text = self.read(path);
         let file = File::new(&self.db, path.display().to_string(), text);
         self.files.insert(path.to_owned(), file);
         file
+    }
+
+    /// A config file's text through the one loader. One that is not UTF-8
+    /// is taken with its bad bytes replaced, so that the rest of it still
+    /// resolves, and is reported; one that cannot be read is reported and
+    /// taken as empty.
+    fn read(&mut self, path: &Path) -> String {
+        match river_analyzer::load::read(path) {
+            Ok(source) => source.text,
+            Err(e) => {
+                self.problems.push(e.to_string());
+                std::fs::read(path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// What could not be read since the last call, for showing.
+    pub fn take_problems(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.problems)
     }
 
     /// Everything a request about `uri` needs.
@@ -179,15 +207,4 @@ impl State {
         }
         out
     }
-}
-
-/// A directory's `*.river` files, sorted.
-fn river_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "river"))
-        .collect();
-    out.sort();
-    out
 }

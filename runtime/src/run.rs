@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use river_analyzer::lint::Finding;
+use river_analyzer::load::LoadError;
 use tokio::net::TcpListener;
 
 use crate::args::Args;
@@ -37,7 +38,9 @@ pub struct Options {
 /// Why `flow run` did not start.
 #[derive(Debug)]
 pub enum StartError {
-    /// The config could not be read, or the server could not listen.
+    /// The config could not be read.
+    Load(LoadError),
+    /// The storage folder or the server's address could not be used.
     Io(String),
     /// The config is refused: the sources, for rendering, and the findings.
     Refused(Vec<Source>, Vec<Finding>),
@@ -45,51 +48,24 @@ pub enum StartError {
     NotConverted(Vec<String>),
 }
 
-/// The sources of a config: a file, or the `*.river` files of a directory
-/// (sorted by name); legacy formats are converted first.
+/// The sources of a config, through the one loader: a file, or the
+/// `*.river` files of a directory (sorted by name); legacy formats are
+/// read and converted first.
 pub fn load(path: &Path, format: ConfigFormat) -> Result<Vec<Source>, StartError> {
-    let io = |e: std::io::Error| StartError::Io(format!("cannot read {}: {e}", path.display()));
-    if format != ConfigFormat::River {
-        let text = std::fs::read_to_string(path).map_err(io)?;
-        let source_format = if format == ConfigFormat::Prometheus {
-            river_convert::SourceFormat::Prometheus
-        } else {
-            river_convert::SourceFormat::Promtail
-        };
-        let conversion =
-            river_convert::convert_named(&path.display().to_string(), &text, source_format);
-        let findings: Vec<String> = conversion.findings.iter().map(ToString::to_string).collect();
-        return match conversion.output {
-            Some(output) if !conversion.blocked() => {
-                Ok(vec![Source { path: format!("{} (converted)", path.display()), text: output }])
-            }
-            _ => Err(StartError::NotConverted(findings)),
-        };
-    }
-    if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "river") && p.is_file())
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(StartError::Io(format!("{} has no .river files", path.display())));
+    let source_format = match format {
+        ConfigFormat::River => return river_analyzer::load::config(path).map_err(StartError::Load),
+        ConfigFormat::Prometheus => river_convert::SourceFormat::Prometheus,
+        ConfigFormat::Promtail => river_convert::SourceFormat::Promtail,
+    };
+    let input = river_analyzer::load::read(path).map_err(StartError::Load)?;
+    let conversion = river_convert::convert_named(&input.path, &input.text, source_format);
+    let findings: Vec<String> = conversion.findings.iter().map(ToString::to_string).collect();
+    match conversion.output {
+        Some(output) if !conversion.blocked() => {
+            Ok(vec![Source::text(format!("{} (converted)", input.path), output)])
         }
-        return files
-            .into_iter()
-            .map(|p| {
-                Ok(Source {
-                    text: std::fs::read_to_string(&p).map_err(io)?,
-                    path: p.display().to_string(),
-                })
-            })
-            .collect();
+        _ => Err(StartError::NotConverted(findings)),
     }
-    Ok(vec![Source {
-        path: path.display().to_string(),
-        text: std::fs::read_to_string(path).map_err(io)?,
-    }])
 }
 
 /// Reads and plans the config, or says why not.
@@ -157,6 +133,7 @@ pub fn reloader(controller: Controller, options: Options) -> server::Reload {
 
 fn describe(error: StartError) -> String {
     match error {
+        StartError::Load(error) => error.to_string(),
         StartError::Io(message) => message,
         StartError::Refused(_, findings) => findings_text(&findings),
         StartError::NotConverted(findings) => findings.join("\n"),

@@ -108,16 +108,11 @@ fn read_sources(filename: &str, base: Option<&std::path::Path>) -> Option<Vec<St
         Some(base) if given.is_relative() && !given.exists() => base.join(given),
         _ => given.to_path_buf(),
     };
-    if path.is_dir() {
-        let mut files: Vec<_> = std::fs::read_dir(&path)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "river"))
-            .collect();
-        files.sort();
-        return files.iter().map(|p| std::fs::read_to_string(p).ok()).collect();
+    if path == std::path::Path::new("-") {
+        return None; // not standard input, which the loader reads for `-`
     }
-    std::fs::read_to_string(path).ok().map(|text| vec![text])
+    let files = crate::load::files(&path, crate::load::Walk::Flat).ok()?;
+    files.iter().map(|p| crate::load::read(p).ok().map(|s| s.text)).collect()
 }
 
 /// The scope inside a `declare` body: its own blocks and arguments, and

@@ -41,12 +41,9 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("-"));
     let input = match source::read(&path) {
         Ok(input) => input,
-        Err(source::ReadError::Io { name, message }) => {
-            eprintln!("error: {name}: {message}");
-            return ExitStatus::Failure;
-        }
-        Err(source::ReadError::Encoding { source, .. }) => {
-            eprintln!("error: {}: not UTF-8 text", source.name);
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            crate::commands::parse::report_read_error(&mut err, e, crate::render::stderr_color());
             return ExitStatus::Failure;
         }
     };
@@ -54,7 +51,7 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
         Format::Prometheus => SourceFormat::Prometheus,
         Format::Promtail => SourceFormat::Promtail,
     };
-    let result = convert_named(&input.name, &input.text, format);
+    let result = convert_named(&input.path, &input.text, format);
     let critical = result.findings.iter().any(|f| f.severity == Severity::Critical);
     let errors = result.findings.iter().any(|f| f.severity == Severity::Error);
     let lines: Vec<String> = result.findings.iter().map(|f| f.to_string()).collect();

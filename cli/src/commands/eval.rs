@@ -29,7 +29,7 @@ pub enum Format {
 /// Exit 0 with the value, 1 on an evaluation error, 2 on a syntax error.
 pub fn run(args: &EvalArgs) -> ExitStatus {
     let color = render::stderr_color();
-    let source = Source { name: "<expr>".into(), text: args.expr.clone() };
+    let source = Source::text("<expr>", args.expr.clone());
     let mut err = std::io::stderr().lock();
     match eval_text(&args.expr, &EmptyScope) {
         Err(syntax_errors) => {

@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::render;
+use river_analyzer::load::{self, Walk};
+
 use crate::source::{self, Source};
 use crate::ExitStatus;
 
@@ -93,28 +95,9 @@ fn targets(args: &FmtArgs) -> Result<(Mode, Vec<PathBuf>), String> {
     }
     let mut files = Vec::new();
     for path in &args.paths {
-        if path.is_dir() {
-            files.extend(river_files(path));
-        } else {
-            files.push(path.clone());
-        }
+        files.extend(load::files(path, Walk::Recursive).map_err(|e| e.to_string())?);
     }
     Ok((mode, files))
-}
-
-/// The `*.river` files under `dir`, honouring `.gitignore`, sorted.
-fn river_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
-        .require_git(false)
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(|e| e.into_path())
-        .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
-        .filter(|p| p.extension().is_some_and(|e| e == "river"))
-        .collect();
-    files.sort();
-    files
 }
 
 /// Formats one input; returns its status.
@@ -156,7 +139,7 @@ fn one(
             ExitStatus::Success
         }
         Mode::Check if changed => {
-            let _ = writeln!(out, "{}", src.name);
+            let _ = writeln!(out, "{}", src.path);
             ExitStatus::Findings
         }
         Mode::Diff if changed => {
@@ -166,7 +149,7 @@ fn one(
         Mode::Write if changed => match crate::rewrite::write_atomically(path, &formatted) {
             Ok(()) => ExitStatus::Success,
             Err(e) => {
-                let _ = writeln!(err, "error: cannot write {}: {e}", src.name);
+                let _ = writeln!(err, "error: cannot write {}: {e}", src.path);
                 ExitStatus::Failure
             }
         },
@@ -181,10 +164,10 @@ fn syntax_errors(
     color: bool,
 ) -> ExitStatus {
     let _ = render::write_diagnostics(err, src, errors, color);
-    let _ = writeln!(err, "error: {} was not formatted: it has syntax errors", src.name);
+    let _ = writeln!(err, "error: {} was not formatted: it has syntax errors", src.path);
     ExitStatus::Failure
 }
 
 fn unified_diff(src: &Source, formatted: &str) -> String {
-    crate::rewrite::unified_diff(&src.name, &src.text, formatted)
+    crate::rewrite::unified_diff(&src.path, &src.text, formatted)
 }

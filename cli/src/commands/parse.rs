@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::render;
-use crate::source::{self, ReadError};
+use crate::source::{self, LoadError};
 use crate::ExitStatus;
 
 /// Parse River files and report their syntax errors.
@@ -89,13 +89,13 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Prints why an input could not be read.
-pub fn report_read_error(err: &mut impl Write, e: ReadError, color: bool) {
+pub fn report_read_error(err: &mut impl Write, e: LoadError, color: bool) {
     match e {
-        ReadError::Io { name, message } => {
-            let _ = writeln!(err, "error: cannot read {name}: {message}");
+        LoadError::Encoding { partial, diagnostic } => {
+            let _ = render::write_diagnostics(err, &partial, &[*diagnostic], color);
         }
-        ReadError::Encoding { source, diagnostic } => {
-            let _ = render::write_diagnostics(err, &source, &[*diagnostic], color);
+        other => {
+            let _ = writeln!(err, "error: {other}");
         }
     }
 }

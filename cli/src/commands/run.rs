@@ -11,7 +11,6 @@ use river_runtime::run::{self, ConfigFormat, Options, StartError};
 
 use crate::commands::lint::output;
 use crate::render;
-use crate::source::Source;
 use crate::ExitStatus;
 
 /// Run a config: start its components and serve the HTTP API.
@@ -92,6 +91,10 @@ pub fn run(args: &RunArgs) -> ExitStatus {
 fn report(error: StartError) -> ExitStatus {
     let mut err = std::io::stderr().lock();
     match error {
+        StartError::Load(error) => {
+            crate::commands::parse::report_read_error(&mut err, error, render::stderr_color());
+            ExitStatus::Failure
+        }
         StartError::Io(message) => {
             let _ = writeln!(err, "error: {message}");
             ExitStatus::Failure
@@ -109,10 +112,9 @@ fn report(error: StartError) -> ExitStatus {
                 let Some(source) = sources.iter().find(|s| s.path == finding.file) else {
                     continue;
                 };
-                let source = Source { name: source.path.clone(), text: source.text.clone() };
                 let _ = render::write_diagnostics(
                     &mut err,
-                    &source,
+                    source,
                     &[output::diagnostic(finding)],
                     color,
                 );

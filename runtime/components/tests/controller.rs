@@ -9,7 +9,7 @@ use river_components::ALL;
 use river_runtime::controller::{plan, Controller, Source};
 
 fn source(text: String) -> Vec<Source> {
-    vec![Source { path: "config.river".into(), text }]
+    vec![Source::text("config.river", text)]
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -167,7 +167,7 @@ fn write_body(out: &mut String, body: &Body, choice: usize, prefix: &str, fixtur
 
 /// Builds `name` from `config` and returns what it read.
 async fn reads_of(name: &str, config: String, dir: &Path) -> Result<Tracker, String> {
-    let plan = plan(&[Source { path: "full.river".into(), text: config.clone() }], ALL)
+    let plan = plan(&[Source::text("full.river", config.clone())], ALL)
         .map_err(|e| format!("the made-up config is refused: {e:?}\n{config}"))?;
     let node = &plan.nodes[0];
     let mut args = evaluate_alone(node).map_err(|e| format!("{}\n{config}", e.message))?;

@@ -6,19 +6,13 @@
 
 use std::collections::HashMap;
 
-use river_analyzer::db::{item_key, Config, Database, File};
+use river_analyzer::db::{item_key, Database};
 use river_analyzer::lint::{config_all_findings, config_graph, Finding};
+pub use river_analyzer::load::Source;
 use river_syntax::ast::AstNode;
 use river_syntax::{GreenNode, Severity, TextRange};
 
 use crate::component::{self, Builder, Table};
-
-/// A config as files: its path (as reports name it) and text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    pub path: String,
-    pub text: String,
-}
 
 /// One component of a plan.
 #[derive(Debug, Clone)]
@@ -50,9 +44,7 @@ pub struct Plan {
 /// error-level finding.
 pub fn plan(sources: &[Source], table: Table) -> Result<Plan, Vec<Finding>> {
     let db = Database::default();
-    let files: Vec<File> =
-        sources.iter().map(|s| File::new(&db, s.path.clone(), s.text.clone())).collect();
-    let config = Config::new(&db, files);
+    let config = river_analyzer::load::to_config(&db, sources);
     let mut errors: Vec<Finding> = config_all_findings(&db, config)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)

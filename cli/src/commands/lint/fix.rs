@@ -30,9 +30,9 @@ pub fn apply(
                 continue;
             }
             if args.diff {
-                let diff = crate::rewrite::unified_diff(&source.name, &original[i], &source.text);
+                let diff = crate::rewrite::unified_diff(&source.path, &original[i], &source.text);
                 out.write_all(diff.as_bytes()).map_err(|e| e.to_string())?;
-            } else if let Some(path) = &config.paths[i] {
+            } else if let Some(path) = &source.file {
                 crate::rewrite::write_atomically(path, &source.text)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
             } else {
@@ -49,7 +49,7 @@ fn round(config: &mut LintConfig, args: &LintArgs, settings: &Settings) -> bool 
     let files: Vec<File> = config.config.files(&config.db).clone();
     let mut changed = false;
     for (i, file) in files.iter().enumerate() {
-        let name = config.sources[i].name.clone();
+        let name = config.sources[i].path.clone();
         let edits = chosen_edits(&findings, &name, args.unsafe_fixes);
         if edits.is_empty() {
             continue;

@@ -76,7 +76,7 @@ pub fn run(args: &LintArgs) -> ExitStatus {
 
 fn lint(args: &LintArgs, err: &mut impl Write) -> Result<ExitStatus, String> {
     let settings = river_analyzer::lint::settings::load(args.config.as_deref())?;
-    let mut configs = configs::collect(&args.paths)?;
+    let mut configs = configs::collect(&args.paths).map_err(|e| e.to_string())?;
     if args.fix || args.diff {
         let mut out = std::io::stdout().lock();
         fix::apply(&mut configs, args, &settings, &mut out)?;

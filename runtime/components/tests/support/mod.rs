@@ -37,8 +37,7 @@ pub fn globals(dir: &Path) -> Arc<Globals> {
 
 /// Plans `config` (one file) and starts it.
 pub fn start(config: String, dir: &Path) -> Controller {
-    let plan = plan(&[Source { path: "config.river".into(), text: config }], river_components::ALL)
-        .unwrap();
+    let plan = plan(&[Source::text("config.river", config)], river_components::ALL).unwrap();
     Controller::start(plan, globals(dir)).unwrap()
 }
 
