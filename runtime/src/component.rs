@@ -140,6 +140,16 @@ impl Ctx {
         }
     }
 
+    /// What the component exports now.
+    pub fn exports(&self) -> Value {
+        self.state.exports.lock().clone()
+    }
+
+    /// The component's health now.
+    pub fn health(&self) -> Health {
+        self.state.health.lock().clone()
+    }
+
     pub fn set_health(&self, kind: HealthKind, message: impl Into<String>) {
         *self.state.health.lock() = Health::new(kind, message);
     }

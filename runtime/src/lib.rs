@@ -1,14 +1,18 @@
-//! The runtime behind `flow run`: the component controller, the components
-//! this build runs, and the HTTP server.
+//! The core of `flow run`: the component controller, the component API
+//! (`component`, `args`), the HTTP server, and what components share (the
+//! HTTP client with TLS and auth, the `http` block's listener,
+//! relabelling, labels, series and metrics). The components themselves are
+//! in the family crates under `components/`; the controller gets the table
+//! of them from its caller, so this crate depends on none.
 //!
 //! Invariants: a config runs only after the analyzer has found no error in
 //! it (the same rules as `flowlint`), and every component's first
 //! arguments evaluated and decoded; otherwise nothing starts. Components
-//! decode their arguments with the defaults of their reference pages, and
-//! the receivers they export stay the same while they run. A failing or
-//! panicking component is marked unhealthy; the process goes on. Samples
-//! given to `prometheus.remote_write` are in its write-ahead log before
-//! anything is sent. This crate logs through `tracing` and never prints.
+//! decode their arguments through the schema registry (its defaults, its
+//! listed values, its names), and the receivers they export stay the same
+//! while they run. A failing or panicking component (in its builder, its
+//! update or its tasks) is marked unhealthy; the process goes on. Locks do
+//! not poison. This crate logs through `tracing` and never prints.
 
 pub mod args;
 pub mod component;

@@ -23,14 +23,14 @@ struct LocalFile {
     settings: Arc<Mutex<Settings>>,
 }
 
+/// The arguments, decoded through the schema registry: its defaults fill
+/// what the config leaves out, and `detector` is one of the values it
+/// lists. Changes are noticed by polling: every `poll_frequency` with the
+/// `poll` detector, at least every second with `fsnotify`.
 fn settings(args: &Args) -> Result<Settings, String> {
     let detector: String = args.get("detector")?;
     let poll: Duration = args.get("poll_frequency")?;
-    let every = match detector.as_str() {
-        "fsnotify" => poll.min(Duration::from_secs(1)),
-        "poll" => poll,
-        other => return Err(format!("detector must be \"fsnotify\" or \"poll\", not {other:?}")),
-    };
+    let every = if detector == "poll" { poll } else { poll.min(Duration::from_secs(1)) };
     Ok(Settings {
         path: args.require::<String>("filename")?.into(),
         every,
@@ -38,10 +38,12 @@ fn settings(args: &Args) -> Result<Settings, String> {
     })
 }
 
-/// `local.file`.
+/// `local.file`, as the table of every component lists it.
 pub const LOCAL_FILE: Registration =
     Registration { name: "local.file", build, without_effect: &[] };
 
+/// Reads the file once (an unreadable file refuses the config), then
+/// watches it in a task that ends when the component is cancelled.
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
     let settings = settings(args)?;
     read(&ctx, &settings)?;

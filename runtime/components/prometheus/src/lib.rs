@@ -2,6 +2,9 @@
 //! its write-ahead log), receiving remote writes, and the process's own
 //! metrics as a target. Each component is one module with its
 //! `Registration`.
+//!
+//! Invariant: samples given to `prometheus.remote_write` are in its
+//! write-ahead log before anything is sent.
 
 pub mod exporter_self;
 pub mod histogram_wire;
