@@ -82,9 +82,9 @@ fn configs_with_errors_are_refused_with_their_place() {
     let (code, err) = refused("prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\n\tproxy_url = \"http://127.0.0.1:1\"\n\tproxy_from_environment = true\n}\n");
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("proxy_url and proxy_from_environment cannot both be set")
-            && err.contains("config.river:1"),
-        "{err}"
+        err.contains("proxy_url: cannot be set together with proxy_from_environment")
+            && err.contains("config.river:5"),
+        "the error is placed on the setting: {err}"
     );
 
     let (code, err) = refused("local.file \"x\" {\n\tfilename = \"/no/such/file\"\n}\n");

@@ -87,7 +87,8 @@ impl Args {
         }
     }
 
-    fn error(&self, name: &str, message: impl Into<String>) -> ArgError {
+    /// An error about setting `name` of this body, placed at its path.
+    pub fn invalid(&self, name: &str, message: impl Into<String>) -> ArgError {
         ArgError { path: format!("{}{name}", self.prefix), message: message.into() }
     }
 
@@ -104,7 +105,7 @@ impl Args {
         match body.argument(name) {
             Some(argument) => Ok(Some(argument)),
             None if body.free_arguments => Ok(None),
-            None => Err(self.error(name, "read by the component but not in its schema")),
+            None => Err(self.invalid(name, "read by the component but not in its schema")),
         }
     }
 
@@ -115,12 +116,12 @@ impl Args {
         match self.attrs.get(name) {
             Some(Value::Null) | None => {}
             Some(value) => {
-                check_listed(argument, value).map_err(|m| self.error(name, m))?;
+                check_listed(argument, value).map_err(|m| self.invalid(name, m))?;
                 return Ok(Some(value.clone()));
             }
         }
         let Some(text) = argument.and_then(|a| a.default.as_deref()) else { return Ok(None) };
-        let value = default_value(text).map_err(|m| self.error(name, m))?;
+        let value = default_value(text).map_err(|m| self.invalid(name, m))?;
         if let Some(tracker) = &self.tracker {
             tracker.defaults.lock().insert(format!("{}{name}", self.prefix), value.clone());
         }
@@ -128,7 +129,7 @@ impl Args {
     }
 
     fn decode<T: FromValue>(&self, name: &str, value: &Value) -> Result<T, ArgError> {
-        value.decode().map_err(|e: DecodeError| self.error(name, e.0))
+        value.decode().map_err(|e: DecodeError| self.invalid(name, e.0))
     }
 
     /// The attribute `name`, decoded: as written, else the registry's
@@ -138,7 +139,7 @@ impl Args {
         match self.resolve(name)? {
             Some(value) => self.decode(name, &value),
             None if self.argument(name)?.is_some_and(|a| a.required) => {
-                Err(self.error(name, "missing required argument"))
+                Err(self.invalid(name, "missing required argument"))
             }
             None => Ok(T::default()),
         }
@@ -153,13 +154,23 @@ impl Args {
 
     /// A required attribute, decoded.
     pub fn require<T: FromValue>(&self, name: &str) -> Result<T, ArgError> {
-        self.opt(name)?.ok_or_else(|| self.error(name, "missing required argument"))
+        self.opt(name)?.ok_or_else(|| self.invalid(name, "missing required argument"))
     }
 
     /// The raw value of an attribute (its default when left out), for
     /// values decoded by hand (receivers, targets).
     pub fn value(&self, name: &str) -> Result<Value, ArgError> {
         Ok(self.resolve(name)?.unwrap_or(Value::Null))
+    }
+
+    /// The attribute `name` decoded by `decode` (for types decoded by hand,
+    /// such as targets), its errors placed at the setting.
+    pub fn decode_with<T>(
+        &self,
+        name: &str,
+        decode: impl FnOnce(&Value) -> Result<T, String>,
+    ) -> Result<T, ArgError> {
+        decode(&self.value(name)?).map_err(|message| self.invalid(name, message))
     }
 
     /// Every nested block called `name`, in order.

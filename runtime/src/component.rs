@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
+use crate::error::Error;
 use crate::globals::Globals;
 use crate::metrics::Registry;
 
@@ -23,7 +24,7 @@ use crate::metrics::Registry;
 pub trait Component: Send + Sync + 'static {
     /// New arguments (the first ones went to its builder). An error leaves
     /// the component running with its previous arguments.
-    fn update(&self, args: &Args) -> Result<(), String>;
+    fn update(&self, args: &Args) -> Result<(), Error>;
 
     /// What the API shows beyond arguments and exports.
     fn debug_info(&self) -> Option<serde_json::Value> {
@@ -33,7 +34,7 @@ pub trait Component: Send + Sync + 'static {
 
 /// Builds a component from its context and first arguments; it publishes
 /// its first exports before returning.
-pub type Builder = fn(Ctx, &Args) -> Result<Arc<dyn Component>, String>;
+pub type Builder = fn(Ctx, &Args) -> Result<Arc<dyn Component>, Error>;
 
 /// A component this build runs, as its family crate declares it beside
 /// its builder; `river-components` lists them all in one table.

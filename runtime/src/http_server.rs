@@ -22,7 +22,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
 
-use crate::args::Args;
+use crate::args::{ArgError, Args};
 use crate::metrics::AtomicF64;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +37,7 @@ pub struct ServerSettings {
 }
 
 impl ServerSettings {
-    pub fn from_args(args: &Args) -> Result<ServerSettings, String> {
+    pub fn from_args(args: &Args) -> Result<ServerSettings, ArgError> {
         let http = args.block_or_empty("http");
         let host: String = http.get("listen_address")?;
         let port: u64 = http.get::<u64>("listen_port")?;

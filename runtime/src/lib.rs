@@ -17,6 +17,7 @@
 pub mod args;
 pub mod component;
 pub mod controller;
+pub mod error;
 pub mod globals;
 pub mod http_client;
 pub mod http_server;

@@ -7,7 +7,7 @@ use regex::Regex;
 use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::Value;
 
-use crate::args::{self, Args};
+use crate::args::{self, ArgError, Args};
 use crate::labels::Labels;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,25 +59,27 @@ pub struct Rule {
 impl Rule {
     /// A rule from a `rule` block's values, with the reference's defaults
     /// and checks (a `hashmod` needs a modulus, `replace` a target, ...).
-    pub fn from_args(block: &Args) -> Result<Rule, String> {
+    pub fn from_args(block: &Args) -> Result<Rule, ArgError> {
         let action_name: String = block.get("action")?;
-        let action = Action::parse(&action_name)
-            .ok_or_else(|| format!("unknown relabel action {action_name:?}"))?;
+        let action = Action::parse(&action_name).ok_or_else(|| {
+            block.invalid("action", format!("unknown relabel action {action_name:?}"))
+        })?;
         let pattern: String = block.get("regex")?;
         let rule = Rule {
             source_labels: block.get("source_labels")?,
             separator: block.get("separator")?,
-            regex: go_regex(&pattern)?,
+            regex: go_regex(&pattern).map_err(|m| block.invalid("regex", m))?,
             modulus: block.get::<u64>("modulus")?,
             target_label: block.get("target_label")?,
             replacement: block.get("replacement")?,
             action,
         };
-        rule.validate()?;
+        rule.validate().map_err(|(setting, message)| block.invalid(setting, message))?;
         Ok(rule)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// The reference's checks: which setting is wrong, and why.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
         let needs_target = matches!(
             self.action,
             Action::Replace
@@ -88,17 +90,21 @@ impl Rule {
                 | Action::DropEqual
         );
         if needs_target && self.target_label.is_empty() {
-            return Err(format!("relabel action {:?} needs a target_label", self.action));
+            let message = format!("relabel action {:?} needs a target_label", self.action);
+            return Err(("target_label", message));
         }
         if self.action == Action::HashMod && self.modulus == 0 {
-            return Err("relabel action hashmod needs a modulus greater than 0".into());
+            return Err((
+                "modulus",
+                "relabel action hashmod needs a modulus greater than 0".into(),
+            ));
         }
         Ok(())
     }
 }
 
 /// Rules from a list of `rule` blocks.
-pub fn rules_from(blocks: &[Args]) -> Result<Vec<Rule>, String> {
+pub fn rules_from(blocks: &[Args]) -> Result<Vec<Rule>, ArgError> {
     blocks.iter().map(Rule::from_args).collect()
 }
 

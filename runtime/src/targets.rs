@@ -5,14 +5,13 @@ use river_analyzer::{Object, Value};
 
 use crate::labels::Labels;
 
-/// Decodes `list(map(string))`; values that are not strings are an error.
+/// Decodes `list(map(string))`; values that are not strings are an error
+/// (its message says where in the list).
 pub fn from_value(value: &Value) -> Result<Vec<Labels>, String> {
     let items = match value {
         Value::Array(items) => items,
         Value::Null => return Ok(Vec::new()),
-        other => {
-            return Err(format!("targets: expected a list of objects, got {}", other.ty().name()))
-        }
+        other => return Err(format!("expected a list of objects, got {}", other.ty().name())),
     };
     items
         .iter()
@@ -22,14 +21,13 @@ pub fn from_value(value: &Value) -> Result<Vec<Labels>, String> {
                 .iter()
                 .map(|(k, v)| match v {
                     Value::String(s) => Ok((k.clone(), s.clone())),
-                    other => Err(format!(
-                        "targets[{i}].{k}: expected a string, got {}",
-                        other.ty().name()
-                    )),
+                    other => {
+                        Err(format!("[{i}].{k}: expected a string, got {}", other.ty().name()))
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Labels::from_pairs),
-            other => Err(format!("targets[{i}]: expected an object, got {}", other.ty().name())),
+            other => Err(format!("[{i}]: expected an object, got {}", other.ty().name())),
         })
         .collect()
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use river_analyzer::{Object, Value};
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 use river_runtime::run::{self, ConfigFormat, Options};
 
 /// `local.file` whose `filename` says where it panics: `build`, `update`
@@ -19,7 +20,7 @@ use river_runtime::run::{self, ConfigFormat, Options};
 struct Panicky;
 
 impl Component for Panicky {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let filename: String = args.get("filename")?;
         if filename.starts_with("update") {
             panic!("boom in update");
@@ -28,7 +29,7 @@ impl Component for Panicky {
     }
 }
 
-fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let filename: String = args.get("filename")?;
     match filename.as_str() {
         "build" => panic!("boom in build"),

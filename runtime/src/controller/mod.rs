@@ -6,6 +6,7 @@
 //! component.
 
 mod eval;
+mod place;
 pub mod plan;
 mod reload;
 
@@ -21,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
 use crate::component::{guard, Component, Ctx, Health, HealthKind, NodeState};
+use crate::error::Error;
 use crate::globals::Globals;
 use crate::labels::Labels;
 use crate::metrics::Registry;
@@ -133,10 +135,10 @@ impl Controller {
         };
         let component = match guard(|| builder(ctx.clone(), &args)) {
             Ok(Ok(component)) => Some(component),
-            Ok(Err(message)) => {
+            Ok(Err(error)) => {
                 cancel.cancel();
-                let message = format!("{}: {message}", planned.id);
-                return Err(placed_error(&planned, planned.range, message));
+                let message = format!("{}: {error}", planned.id);
+                return Err(placed_error(&planned, place::range_of(&planned, &error), message));
             }
             Err(panic) => {
                 tracing::error!(component = %planned.id, message = %panic, "component panicked while starting");
@@ -183,7 +185,7 @@ impl Controller {
                     }
                     match node.update(&args) {
                         Ok(()) => node.args = args,
-                        Err(message) => set_unhealthy(node, &message),
+                        Err(error) => set_unhealthy(node, &error.to_string()),
                     }
                 }
                 Err(finding) => set_unhealthy(node, &finding.message),
@@ -231,9 +233,9 @@ impl Controller {
 impl Node {
     /// Gives the component new arguments, under the guard; a component
     /// whose builder panicked takes none.
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let Some(component) = &self.component else {
-            return Err("it panicked while starting; a reload builds it again".into());
+            return Err(Error::invalid("it panicked while starting; a reload builds it again"));
         };
         match guard(|| component.update(args)) {
             Ok(result) => result,
@@ -241,7 +243,7 @@ impl Node {
                 let message = format!("panicked while updating: {panic}");
                 tracing::error!(component = %self.planned.id, %message);
                 set_unhealthy(self, &message);
-                Err(message)
+                Err(Error::invalid(message))
             }
         }
     }

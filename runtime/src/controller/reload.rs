@@ -120,11 +120,10 @@ fn update(
         Ok(args) => args,
         Err(finding) => return Err(Box::new((finding, Some((node, index))))),
     };
-    if let Err(message) = node.update(&args) {
-        return Err(Box::new((
-            placed_error(&planned, planned.range, message),
-            Some((node, index)),
-        )));
+    if let Err(error) = node.update(&args) {
+        let range = super::place::range_of(&planned, &error);
+        let message = format!("{}: {error}", planned.id);
+        return Err(Box::new((placed_error(&planned, range, message), Some((node, index)))));
     }
     let old_planned = std::mem::replace(&mut node.planned, planned);
     let old_args = std::mem::replace(&mut node.args, args);
@@ -142,8 +141,8 @@ fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
                 previous[i] = Some(node);
             }
             Step::Updated(i, planned, args) => {
-                if let Err(message) = node.update(&args) {
-                    tracing::error!(component = %planned.id, "cannot restore the arguments it had: {message}");
+                if let Err(error) = node.update(&args) {
+                    tracing::error!(component = %planned.id, "cannot restore the arguments it had: {error}");
                 }
                 node.planned = planned;
                 node.args = args;

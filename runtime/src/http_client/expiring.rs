@@ -21,10 +21,10 @@ impl<T: Clone> Expiring<T> {
 
     /// The current value, or a new one from `fetch` (the value and how long
     /// it lasts) when there is none or it is about to expire.
-    pub async fn get<F, Fut>(&self, fetch: F) -> Result<T, String>
+    pub async fn get<F, Fut, E>(&self, fetch: F) -> Result<T, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<(T, Duration), String>>,
+        Fut: Future<Output = Result<(T, Duration), E>>,
     {
         let mut current = self.current.lock().await;
         if let Some((value, renew_at)) = current.as_ref() {
@@ -45,13 +45,17 @@ mod tests {
     #[tokio::test]
     async fn a_value_is_kept_until_shortly_before_it_expires() {
         let cache = Expiring::new(Duration::from_secs(10));
-        let long = cache.get(|| async { Ok((1, Duration::from_secs(60))) }).await;
-        let again = cache.get(|| async { Ok((2, Duration::from_secs(60))) }).await;
+        let long = cache.get(|| async { Ok::<_, String>((1, Duration::from_secs(60))) }).await;
+        let again = cache.get(|| async { Ok::<_, String>((2, Duration::from_secs(60))) }).await;
         assert_eq!((long, again), (Ok(1), Ok(1)));
         // Lasting less than the margin, a value is fetched every time.
         let short = Expiring::new(Duration::from_secs(10));
-        let _ = short.get(|| async { Ok((1, Duration::from_secs(5))) }).await;
-        assert_eq!(short.get(|| async { Ok((2, Duration::from_secs(5))) }).await, Ok(2));
+        let first = short.get(|| async { Ok::<_, String>((1, Duration::from_secs(5))) }).await;
+        assert_eq!(first, Ok(1));
+        assert_eq!(
+            short.get(|| async { Ok::<_, String>((2, Duration::from_secs(5))) }).await,
+            Ok(2)
+        );
         let failed = Expiring::<i32>::new(Duration::ZERO);
         assert_eq!(failed.get(|| async { Err("down".to_owned()) }).await, Err("down".to_owned()));
     }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use river_analyzer::value::Secret;
 
 use crate::args::Args;
+use crate::error::{Error, Result};
 use oauth2::OAuth2;
 
 /// A client and the credentials it sends with each request.
@@ -29,11 +30,7 @@ pub struct HttpClient {
 /// main client and the OAuth 2 token client have in common. Redirects and
 /// HTTP/2 are settings of the main client only (`top`); the token client
 /// follows redirects and may use HTTP/2.
-fn client_builder(
-    args: &Args,
-    timeout: Duration,
-    top: bool,
-) -> Result<reqwest::ClientBuilder, String> {
+fn client_builder(args: &Args, timeout: Duration, top: bool) -> Result<reqwest::ClientBuilder> {
     let mut builder = reqwest::Client::builder().timeout(timeout);
     if top && !args.get("follow_redirects")? {
         builder = builder.redirect(reqwest::redirect::Policy::none());
@@ -50,7 +47,7 @@ fn client_builder(
 }
 
 impl HttpClient {
-    pub fn from_args(args: &Args, timeout: Duration) -> Result<HttpClient, String> {
+    pub fn from_args(args: &Args, timeout: Duration) -> Result<HttpClient> {
         let builder = client_builder(args, timeout, true)?;
         let oauth2 = match args.block("oauth2") {
             Some(block) => Some(Arc::new(OAuth2::from_args(block, timeout)?)),
@@ -74,7 +71,9 @@ impl HttpClient {
             None => secret_or_file(args, "bearer_token", "bearer_token_file")?
                 .map(|t| format!("Bearer {t}")),
         };
-        let http = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let http = builder
+            .build()
+            .map_err(|e| Error::invalid(format!("cannot build the HTTP client: {e}")))?;
         Ok(HttpClient { http, basic_auth, authorization, oauth2 })
     }
 
@@ -83,7 +82,7 @@ impl HttpClient {
     pub async fn authorize(
         &self,
         mut request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::RequestBuilder, String> {
+    ) -> Result<reqwest::RequestBuilder> {
         if let Some((user, password)) = &self.basic_auth {
             request = request.basic_auth(user, password.as_ref());
         }
@@ -101,19 +100,23 @@ impl HttpClient {
 /// environment's proxy settings only when `proxy_from_environment` is set
 /// (reqwest would read them by default). Both at once is refused, as the
 /// reference refuses it.
-fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
+fn proxy(args: &Args, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder> {
     let from_environment = args.get("proxy_from_environment")?;
     if let Some(url) = args.opt::<String>("proxy_url")? {
         if from_environment {
-            return Err("proxy_url and proxy_from_environment cannot both be set".into());
+            let message = "cannot be set together with proxy_from_environment";
+            return Err(args.invalid("proxy_url", message).into());
         }
-        let mut proxy = reqwest::Proxy::all(&url).map_err(|e| format!("proxy_url: {e}"))?;
+        let mut proxy =
+            reqwest::Proxy::all(&url).map_err(|e| args.invalid("proxy_url", e.to_string()))?;
         if let Some(hosts) = args.opt::<String>("no_proxy")? {
             proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&hosts));
         }
         let connect: indexmap::IndexMap<String, Vec<Secret>> = args.get("proxy_connect_header")?;
         if !connect.is_empty() {
-            proxy = proxy.headers(header_map(&connect)?);
+            proxy = proxy.headers(
+                header_map(&connect).map_err(|m| args.invalid("proxy_connect_header", m))?,
+            );
         }
         return Ok(builder.proxy(proxy));
     }
@@ -127,10 +130,10 @@ fn header_map(
     let mut map = reqwest::header::HeaderMap::new();
     for (name, values) in headers {
         let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("proxy_connect_header: {name:?} is not a header name"))?;
+            .map_err(|_| format!("{name:?} is not a header name"))?;
         for value in values {
             let value = reqwest::header::HeaderValue::from_str(&value.0)
-                .map_err(|_| format!("proxy_connect_header: a value of {name} is not valid"))?;
+                .map_err(|_| format!("a value of {name} is not valid"))?;
             map.append(name.clone(), value);
         }
     }
@@ -138,9 +141,11 @@ fn header_map(
 }
 
 /// PEM text given inline or in a file; both at once is refused.
-fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, String> {
+fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>> {
     match (args.opt::<String>(pem)?, args.opt::<String>(file)?) {
-        (Some(_), Some(_)) => Err(format!("{pem} and {file} cannot both be set")),
+        (Some(_), Some(_)) => {
+            Err(args.invalid(file, format!("cannot be set together with {pem}")).into())
+        }
         (Some(text), None) => Ok(Some(text.into_bytes())),
         (None, Some(f)) => read(&f).map(Some),
         (None, None) => Ok(None),
@@ -149,17 +154,19 @@ fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>, St
 
 /// A secret given inline or in a file (trimmed, read now); both at once
 /// is refused, as the reference refuses it.
-fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>, String> {
+fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>> {
     match (args.opt::<Secret>(inline)?, args.opt::<String>(file)?) {
-        (Some(_), Some(_)) => Err(format!("{inline} and {file} cannot both be set")),
+        (Some(_), Some(_)) => {
+            Err(args.invalid(file, format!("cannot be set together with {inline}")).into())
+        }
         (Some(secret), None) => Ok(Some(secret.0.to_string())),
         (None, Some(f)) => read(&f).map(|b| Some(String::from_utf8_lossy(&b).trim().to_owned())),
         (None, None) => Ok(None),
     }
 }
 
-fn read(path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+fn read(path: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::file(path, e))
 }
 
 #[cfg(test)]
@@ -176,13 +183,17 @@ mod tests {
     fn a_value_and_its_file_together_are_refused() {
         let both = args(&[("password", "p"), ("password_file", "/nonexistent")]);
         let error = secret_or_file(&both, "password", "password_file").unwrap_err();
-        assert_eq!(error, "password and password_file cannot both be set");
+        assert_eq!(error, Error::setting("password_file", "cannot be set together with password"));
         let inline = args(&[("password", "p")]);
         assert_eq!(secret_or_file(&inline, "password", "password_file").unwrap().unwrap(), "p");
         let proxies = args(&[("proxy_url", "http://127.0.0.1:1")]);
         let mut both = proxies.clone();
         both.attrs.insert("proxy_from_environment".into(), Value::Bool(true));
         assert!(proxy(&proxies, reqwest::Client::builder()).is_ok());
-        assert!(proxy(&both, reqwest::Client::builder()).unwrap_err().contains("both"));
+        let error = proxy(&both, reqwest::Client::builder()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "proxy_url: cannot be set together with proxy_from_environment"
+        );
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::expiring::Expiring;
 use super::{client_builder, secret_or_file};
 use crate::args::Args;
+use crate::error::{Error, Result};
 
 pub struct OAuth2 {
     /// A client with the block's own proxy and TLS settings.
@@ -26,8 +27,11 @@ const EARLY: Duration = Duration::from_secs(10);
 const NO_EXPIRY: Duration = Duration::from_secs(3600);
 
 impl OAuth2 {
-    pub fn from_args(block: &Args, timeout: Duration) -> Result<OAuth2, String> {
-        let token_url: String = block.opt("token_url")?.ok_or("oauth2: token_url is required")?;
+    pub fn from_args(block: &Args, timeout: Duration) -> Result<OAuth2> {
+        let token_url: String = block.get("token_url")?;
+        if token_url.is_empty() {
+            return Err(block.invalid("token_url", "is required").into());
+        }
         let scopes: Vec<String> = block.get("scopes")?;
         let params: indexmap::IndexMap<String, String> = block.get("endpoint_params")?;
         let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
@@ -37,7 +41,7 @@ impl OAuth2 {
         form.extend(params);
         let http = client_builder(block, timeout, false)?
             .build()
-            .map_err(|e| format!("oauth2: cannot build the HTTP client: {e}"))?;
+            .map_err(|e| Error::invalid(format!("oauth2: cannot build the HTTP client: {e}")))?;
         Ok(OAuth2 {
             http,
             token_url,
@@ -51,11 +55,11 @@ impl OAuth2 {
 
     /// A valid access token, fetched when there is none or it is about to
     /// expire.
-    pub async fn token(&self) -> Result<String, String> {
+    pub async fn token(&self) -> Result<String> {
         self.token.get(|| self.fetch()).await
     }
 
-    async fn fetch(&self) -> Result<(String, Duration), String> {
+    async fn fetch(&self) -> Result<(String, Duration)> {
         // Encoded before any await: the serializer is not `Send`.
         let body =
             form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.form).finish();
@@ -67,24 +71,27 @@ impl OAuth2 {
             .body(body)
             .send()
             .await
-            .map_err(|e| format!("oauth2: cannot reach {}: {e}", self.token_url))?;
+            .map_err(|e| Error::remote(&self.token_url, format!("cannot reach it: {e}")))?;
         let status = response.status();
-        let body = response.text().await.map_err(|e| format!("oauth2: {e}"))?;
+        let body = response.text().await.map_err(|e| Error::remote(&self.token_url, e))?;
         if !status.is_success() {
-            return Err(format!("oauth2: {} answered {status}: {}", self.token_url, body.trim()));
+            return Err(Error::remote(
+                &self.token_url,
+                format!("answered {status}: {}", body.trim()),
+            ));
         }
-        parse_token(&body)
+        parse_token(&body).map_err(|message| Error::remote(&self.token_url, message))
     }
 }
 
 /// `access_token` and its lifetime from a token response.
-fn parse_token(body: &str) -> Result<(String, Duration), String> {
+fn parse_token(body: &str) -> std::result::Result<(String, Duration), String> {
     let json: serde_json::Value =
-        serde_json::from_str(body).map_err(|e| format!("oauth2: the token response: {e}"))?;
+        serde_json::from_str(body).map_err(|e| format!("the token response: {e}"))?;
     let token = json["access_token"]
         .as_str()
         .filter(|t| !t.is_empty())
-        .ok_or("oauth2: the token response has no access_token")?;
+        .ok_or("the token response has no access_token")?;
     let lifetime = json["expires_in"].as_u64().map_or(NO_EXPIRY, Duration::from_secs);
     Ok((token.to_owned(), lifetime))
 }

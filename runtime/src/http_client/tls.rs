@@ -13,6 +13,7 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use super::pem_or_file;
 use crate::args::Args;
+use crate::error::{Error, Result};
 
 /// What the block says, read once.
 struct Settings {
@@ -24,24 +25,21 @@ struct Settings {
     server_name: Option<String>,
 }
 
-fn settings(tls: &Args) -> Result<Settings, String> {
+fn settings(tls: &Args) -> Result<Settings> {
     let cert = pem_or_file(tls, "cert_pem", "cert_file")?;
     let key = super::secret_or_file(tls, "key_pem", "key_file")?.map(String::into_bytes);
     let identity = match (cert, key) {
         (Some(cert), Some(key)) => Some((cert, key)),
         (None, None) => None,
-        _ => {
-            return Err(
-                "tls_config: a client certificate needs both a certificate and its key".into()
-            )
+        (Some(_), None) => {
+            return Err(tls.invalid("cert_pem", "a client certificate needs its key").into())
+        }
+        (None, Some(_)) => {
+            return Err(tls.invalid("key_pem", "a client key needs its certificate").into())
         }
     };
+    // The schema lists the versions: Args refuses any other.
     let min_version = tls.opt::<String>("min_version")?;
-    if let Some(v) = &min_version {
-        if !matches!(v.as_str(), "TLS10" | "TLS11" | "TLS12" | "TLS13") {
-            return Err(format!("tls_config: unknown min_version {v:?}"));
-        }
-    }
     Ok(Settings {
         insecure: tls.get("insecure_skip_verify")?,
         ca: pem_or_file(tls, "ca_pem", "ca_file")?,
@@ -56,27 +54,33 @@ pub fn apply(
     tls: &Args,
     builder: reqwest::ClientBuilder,
     http2: bool,
-) -> Result<reqwest::ClientBuilder, String> {
+) -> Result<reqwest::ClientBuilder> {
     let settings = settings(tls)?;
     match &settings.server_name {
         // Skipping verification makes the name moot.
         Some(name) if !settings.insecure => {
-            Ok(builder.tls_backend_preconfigured(rustls_config(&settings, name, http2)?))
+            let config = rustls_config(&settings, name, http2)
+                .map_err(|(setting, message)| tls.invalid(setting, message))?;
+            Ok(builder.tls_backend_preconfigured(config))
         }
-        _ => reqwest_settings(&settings, builder),
+        _ => reqwest_settings(&settings, builder)
+            .map_err(|(setting, message)| Error::from(tls.invalid(setting, message))),
     }
 }
+
+/// A setting's name and what is wrong with it.
+type SettingError = (&'static str, String);
 
 fn reqwest_settings(
     settings: &Settings,
     mut builder: reqwest::ClientBuilder,
-) -> Result<reqwest::ClientBuilder, String> {
+) -> Result<reqwest::ClientBuilder, SettingError> {
     if settings.insecure {
         builder = builder.danger_accept_invalid_certs(true);
     }
     if let Some(ca) = &settings.ca {
-        let certs = reqwest::Certificate::from_pem_bundle(ca)
-            .map_err(|e| format!("tls_config: the CA: {e}"))?;
+        let certs =
+            reqwest::Certificate::from_pem_bundle(ca).map_err(|e| ("ca_pem", e.to_string()))?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
         }
@@ -85,8 +89,8 @@ fn reqwest_settings(
         let mut pem = cert.clone();
         pem.push(b'\n');
         pem.extend_from_slice(key);
-        let identity = reqwest::Identity::from_pem(&pem)
-            .map_err(|e| format!("tls_config: the client certificate: {e}"))?;
+        let identity =
+            reqwest::Identity::from_pem(&pem).map_err(|e| ("cert_pem", e.to_string()))?;
         builder = builder.identity(identity);
     }
     if let Some(version) = &settings.min_version {
@@ -104,16 +108,16 @@ fn rustls_config(
     settings: &Settings,
     name: &str,
     http2: bool,
-) -> Result<rustls::ClientConfig, String> {
+) -> Result<rustls::ClientConfig, SettingError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let roots = match &settings.ca {
-        Some(ca) => certificates(ca).map_err(|e| format!("tls_config: the CA: {e}"))?,
+        Some(ca) => certificates(ca).map_err(|e| ("ca_pem", e))?,
         None => Vec::new(),
     };
     let base = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
-        .map_err(|e| format!("tls_config: cannot load the system's roots: {e}"))?;
+        .map_err(|e| ("ca_pem", format!("cannot load the system's roots: {e}")))?;
     let name = ServerName::try_from(name.to_owned())
-        .map_err(|_| format!("tls_config: server_name {name:?} is not a host name"))?;
+        .map_err(|_| ("server_name", format!("{name:?} is not a host name")))?;
     let verifier = Arc::new(ForName { name, inner: Arc::new(base) });
     // rustls speaks TLS 1.2 and 1.3 only; older minimums allow both.
     let versions: &[&rustls::SupportedProtocolVersion] =
@@ -124,16 +128,14 @@ fn rustls_config(
         };
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)
-        .map_err(|e| format!("tls_config: {e}"))?
+        .map_err(|e| ("min_version", e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier);
     let mut config = match &settings.identity {
         Some((cert, key)) => {
-            let certs =
-                certificates(cert).map_err(|e| format!("tls_config: the certificate: {e}"))?;
-            let key = PrivateKeyDer::from_pem_slice(key)
-                .map_err(|e| format!("tls_config: the key: {e}"))?;
-            builder.with_client_auth_cert(certs, key).map_err(|e| format!("tls_config: {e}"))?
+            let certs = certificates(cert).map_err(|e| ("cert_pem", e))?;
+            let key = PrivateKeyDer::from_pem_slice(key).map_err(|e| ("key_pem", e.to_string()))?;
+            builder.with_client_auth_cert(certs, key).map_err(|e| ("cert_pem", e.to_string()))?
         }
         None => builder.with_no_client_auth(),
     };

@@ -124,10 +124,14 @@ fn rules_are_checked_when_decoded() {
         ("action", Value::String("hashmod".into())),
         ("target_label", Value::String("x".into())),
     ]);
-    assert!(Rule::from_args(&hashmod).unwrap_err().contains("modulus"));
+    assert_eq!(Rule::from_args(&hashmod).unwrap_err().path, "modulus");
     let unknown = block(&[("action", Value::String("frobnicate".into()))]);
-    assert!(Rule::from_args(&unknown).unwrap_err().contains("frobnicate"));
+    let error = Rule::from_args(&unknown).unwrap_err();
+    assert_eq!(error.path, "action");
+    assert!(error.message.contains("frobnicate"), "{error}");
     let bad_regex =
         block(&[("regex", Value::String("(".into())), ("action", Value::String("keep".into()))]);
-    assert!(Rule::from_args(&bad_regex).unwrap_err().contains("invalid regex"));
+    let error = Rule::from_args(&bad_regex).unwrap_err();
+    assert_eq!(error.path, "regex");
+    assert!(error.message.contains("invalid regex"), "{error}");
 }

@@ -15,6 +15,7 @@ use saphyr::{LoadableYamlNode, Yaml};
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 use river_runtime::targets;
 
@@ -27,7 +28,7 @@ struct DiscoveryFile {
     settings: Arc<Mutex<Settings>>,
 }
 
-fn settings(args: &Args) -> Result<Settings, String> {
+fn settings(args: &Args) -> Result<Settings, Error> {
     Ok(Settings { patterns: args.require("files")?, refresh: args.get("refresh_interval")? })
 }
 
@@ -35,7 +36,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
 pub const DISCOVERY_FILE: Registration =
     Registration { name: "discovery.file", build, without_effect: &[] };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = Arc::new(Mutex::new(settings(args)?));
     let mut state = State::default();
     state.refresh(&ctx, &settings.lock());
@@ -44,7 +45,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 }
 
 impl Component for DiscoveryFile {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         *self.settings.lock() = settings(args)?;
         Ok(())
     }
@@ -76,7 +77,7 @@ impl State {
                 Ok(targets) => {
                     self.files.insert(path, (modified, targets));
                 }
-                Err(e) => errors.push(format!("{}: {e}", path.display())),
+                Err(e) => errors.push(Error::file(path.display(), e).to_string()),
             }
         }
         if full {

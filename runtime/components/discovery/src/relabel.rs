@@ -9,6 +9,7 @@ use river_analyzer::{Object, Value};
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
+use river_runtime::error::Error;
 use river_runtime::relabel::{self, RelabelRules};
 use river_runtime::targets;
 
@@ -23,15 +24,15 @@ struct DiscoveryRelabel {
 pub const DISCOVERY_RELABEL: Registration =
     Registration { name: "discovery.relabel", build, without_effect: &[] };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let component = DiscoveryRelabel { ctx, rules: Mutex::new(None) };
     component.update(args)?;
     Ok(Arc::new(component))
 }
 
 impl Component for DiscoveryRelabel {
-    fn update(&self, args: &Args) -> Result<(), String> {
-        let input = targets::from_value(&args.value("targets")?)?;
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        let input = args.decode_with("targets", targets::from_value)?;
         let rules = relabel::rules_from(&args.blocks("rule").cloned().collect::<Vec<_>>())?;
         let output: Vec<_> = input.iter().filter_map(|t| relabel::process(t, &rules)).collect();
         let mut exports = Object::new();

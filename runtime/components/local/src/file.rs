@@ -11,6 +11,7 @@ use river_analyzer::{Object, Value};
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 
 struct Settings {
     path: PathBuf,
@@ -27,7 +28,7 @@ struct LocalFile {
 /// what the config leaves out, and `detector` is one of the values it
 /// lists. Changes are noticed by polling: every `poll_frequency` with the
 /// `poll` detector, at least every second with `fsnotify`.
-fn settings(args: &Args) -> Result<Settings, String> {
+fn settings(args: &Args) -> Result<Settings, Error> {
     let detector: String = args.get("detector")?;
     let poll: Duration = args.get("poll_frequency")?;
     let every = if detector == "poll" { poll } else { poll.min(Duration::from_secs(1)) };
@@ -44,7 +45,7 @@ pub const LOCAL_FILE: Registration =
 
 /// Reads the file once (an unreadable file refuses the config), then
 /// watches it in a task that ends when the component is cancelled.
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = settings(args)?;
     read(&ctx, &settings)?;
     let component = LocalFile { ctx: ctx.clone(), settings: Arc::new(Mutex::new(settings)) };
@@ -54,7 +55,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 }
 
 impl Component for LocalFile {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let settings = settings(args)?;
         read(&self.ctx, &settings)?;
         *self.settings.lock() = settings;
@@ -63,9 +64,9 @@ impl Component for LocalFile {
 }
 
 /// Reads the file and exports its content.
-fn read(ctx: &Ctx, settings: &Settings) -> Result<(), String> {
+fn read(ctx: &Ctx, settings: &Settings) -> Result<(), Error> {
     let content = std::fs::read_to_string(&settings.path)
-        .map_err(|e| format!("cannot read {}: {e}", settings.path.display()))?;
+        .map_err(|e| Error::file(settings.path.display(), e))?;
     let value =
         if settings.secret { Value::Secret(content.into()) } else { Value::String(content) };
     ctx.export(Object::from_iter([("content".to_owned(), value)]));
@@ -87,8 +88,8 @@ async fn watch(ctx: Ctx, settings: Arc<Mutex<Settings>>) {
             _ = tokio::time::sleep(every) => {}
         }
         let result = read(&ctx, &settings.lock());
-        if let Err(message) = result {
-            ctx.set_health(HealthKind::Unhealthy, message);
+        if let Err(error) = result {
+            ctx.set_health(HealthKind::Unhealthy, error.to_string());
         }
     }
 }

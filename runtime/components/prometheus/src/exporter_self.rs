@@ -8,12 +8,13 @@ use river_analyzer::Object;
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
+use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 
 struct ExporterSelf;
 
 impl Component for ExporterSelf {
-    fn update(&self, _: &Args) -> Result<(), String> {
+    fn update(&self, _: &Args) -> Result<(), Error> {
         Ok(())
     }
 }
@@ -22,7 +23,7 @@ impl Component for ExporterSelf {
 pub const EXPORTER_SELF: Registration =
     Registration { name: "prometheus.exporter.self", build, without_effect: &[] };
 
-pub fn build(ctx: Ctx, _: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, _: &Args) -> Result<Arc<dyn Component>, Error> {
     let target = Labels::from_pairs([
         ("__address__", ctx.globals.memory_addr.clone()),
         ("__metrics_path__", format!("/api/v0/component/{}/metrics", ctx.id)),

@@ -14,10 +14,10 @@ pub mod relabel;
 pub mod remote_write;
 pub mod scrape;
 
-use river_runtime::args::Args;
+use river_runtime::args::{ArgError, Args};
 use river_runtime::series::MetricsReceiver;
 
 /// The `forward_to` list of a component.
-pub(crate) fn forward_to(args: &Args) -> Result<Vec<MetricsReceiver>, String> {
-    Ok(args.get("forward_to")?)
+pub(crate) fn forward_to(args: &Args) -> Result<Vec<MetricsReceiver>, ArgError> {
+    args.get("forward_to")
 }

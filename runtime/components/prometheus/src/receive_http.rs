@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::proto;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 use river_runtime::http_server::{Listener, ServerSettings};
 use river_runtime::metrics::{AtomicF64, Histogram, LATENCY_BUCKETS, SIZE_BUCKETS};
 use river_runtime::series::{Fanout, MetricsReceiver};
@@ -43,7 +44,7 @@ struct ReceiveHttp {
 pub const RECEIVE_HTTP: Registration =
     Registration { name: "prometheus.receive_http", build, without_effect: &[] };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = ServerSettings::from_args(args)?;
     let m = &ctx.metrics;
     let inner = Arc::new(Receiver {
@@ -81,7 +82,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 }
 
 impl Component for ReceiveHttp {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let settings = ServerSettings::from_args(args)?;
         let mut server = self.server.lock();
         *self.inner.read_timeout.write() = settings.read_timeout;
@@ -106,12 +107,14 @@ fn serve(
     ctx: &Ctx,
     inner: &Arc<Receiver>,
     settings: &Arc<RwLock<ServerSettings>>,
-) -> Result<CancellationToken, String> {
+) -> Result<CancellationToken, Error> {
     let address = settings.read().address.clone();
-    let listener = std::net::TcpListener::bind(&address)
-        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+    let cannot = |e: std::io::Error| {
+        Error::setting("http/listen_address", format!("cannot listen on {address}: {e}"))
+    };
+    let listener = std::net::TcpListener::bind(&address).map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(cannot)?;
     let listener = Listener::new(listener, settings.clone(), inner.connections.clone());
     let app =
         axum::Router::new().route("/api/v1/metrics/write", post(write)).with_state(inner.clone());

@@ -10,6 +10,7 @@ use river_analyzer::Object;
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
+use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 use river_runtime::metrics::AtomicF64;
 use river_runtime::relabel::{self as rules, Rule};
@@ -38,7 +39,7 @@ struct PrometheusRelabel {
     inner: Arc<Relabeler>,
 }
 
-fn settings(args: &Args) -> Result<Settings, String> {
+fn settings(args: &Args) -> Result<Settings, Error> {
     Ok(Settings {
         rules: rules::rules_from(&args.blocks("rule").cloned().collect::<Vec<_>>())?,
         forward_to: super::forward_to(args)?,
@@ -50,7 +51,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
 pub const RELABEL: Registration =
     Registration { name: "prometheus.relabel", build, without_effect: &[] };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let inner = Arc::new(Relabeler {
         settings: RwLock::new(settings(args)?),
         cache: Mutex::default(),
@@ -81,7 +82,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 }
 
 impl Component for PrometheusRelabel {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let new = settings(args)?;
         *self.inner.settings.write() = new;
         self.inner.cache.lock().clear();

@@ -11,6 +11,7 @@ use river_analyzer::{Object, Value};
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 use river_runtime::http_client::HttpClient;
 
 struct Settings {
@@ -23,13 +24,15 @@ struct Settings {
     client: HttpClient,
 }
 
-fn settings(args: &Args) -> Result<Settings, String> {
+fn settings(args: &Args) -> Result<Settings, Error> {
     let method: String = args.get("method")?;
     let headers: indexmap::IndexMap<String, String> = args.get("headers")?;
     let timeout = args.get("poll_timeout")?;
     Ok(Settings {
         url: args.require("url")?,
-        method: method.parse().map_err(|_| format!("method: {method:?} is not an HTTP method"))?,
+        method: method
+            .parse()
+            .map_err(|_| args.invalid("method", format!("{method:?} is not an HTTP method")))?,
         headers: headers.into_iter().collect(),
         body: args.get("body")?,
         every: args.get("poll_frequency")?,
@@ -46,13 +49,14 @@ struct RemoteHttp {
 pub const REMOTE_HTTP: Registration =
     Registration { name: "remote.http", build, without_effect: &[] };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = Arc::new(settings(args)?);
     // Its own client: connections made in the short-lived runtime of the
     // first poll must not be pooled for the component's later polls.
     let first_settings = self::settings(args)?;
+    // A panic in the first poll goes on to the controller's guard.
     let first = std::thread::scope(|s| s.spawn(|| block_on_poll(&first_settings)).join())
-        .map_err(|_| "the first poll panicked".to_owned())??;
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     publish(&ctx, &settings, first);
     let shared = Arc::new(RwLock::new(settings));
     ctx.spawn(poll_loop(ctx.clone(), shared.clone()));
@@ -60,22 +64,22 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 }
 
 impl Component for RemoteHttp {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         *self.settings.write() = Arc::new(settings(args)?);
         Ok(())
     }
 }
 
 /// The first poll, run to its end before the component counts as built.
-fn block_on_poll(settings: &Settings) -> Result<String, String> {
+fn block_on_poll(settings: &Settings) -> Result<String, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Error::invalid(format!("cannot start the first poll: {e}")))?;
     runtime.block_on(poll(settings))
 }
 
-async fn poll(settings: &Settings) -> Result<String, String> {
+async fn poll(settings: &Settings) -> Result<String, Error> {
     let mut request = settings
         .client
         .http
@@ -90,11 +94,11 @@ async fn poll(settings: &Settings) -> Result<String, String> {
         .await?
         .send()
         .await
-        .map_err(|e| format!("{}: {e}", settings.url))?;
+        .map_err(|e| Error::remote(&settings.url, e))?;
     if response.status() != reqwest::StatusCode::OK {
-        return Err(format!("{} answered {}", settings.url, response.status()));
+        return Err(Error::remote(&settings.url, format!("answered {}", response.status())));
     }
-    response.text().await.map_err(|e| e.to_string())
+    response.text().await.map_err(|e| Error::remote(&settings.url, e))
 }
 
 fn publish(ctx: &Ctx, settings: &Settings, body: String) {
@@ -113,7 +117,7 @@ async fn poll_loop(ctx: Ctx, shared: Arc<RwLock<Arc<Settings>>>) {
         let settings = shared.read().clone();
         match poll(&settings).await {
             Ok(body) => publish(&ctx, &settings, body),
-            Err(message) => ctx.set_health(HealthKind::Unhealthy, message),
+            Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
         }
     }
 }

@@ -7,6 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use river_runtime::args::Args;
+use river_runtime::error::Error;
 use river_runtime::http_client::expiring::Expiring;
 
 const IMDS: &str = "http://169.254.169.254";
@@ -21,32 +22,35 @@ pub struct AzureAd {
 }
 
 impl AzureAd {
-    pub fn from_args(block: &Args) -> Result<AzureAd, String> {
+    pub fn from_args(block: &Args) -> Result<AzureAd, Error> {
         let cloud: String = block.get("cloud")?;
         let resource = match cloud.as_str() {
             "AzurePublic" => "https://monitor.azure.com",
             "AzureChina" => "https://monitor.azure.cn",
             "AzureGovernment" => "https://monitor.azure.us",
-            other => return Err(format!("azuread: unknown cloud {other:?}")),
+            other => return Err(block.invalid("cloud", format!("unknown cloud {other:?}")).into()),
         };
-        let identity =
-            block.block("managed_identity").ok_or("azuread: managed_identity is required")?;
+        let identity = block
+            .block("managed_identity")
+            .ok_or_else(|| block.invalid("managed_identity", "is required"))?;
         let client_id: String = identity.require("client_id")?;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .no_proxy()
             .build()
-            .map_err(|e| format!("azuread: {e}"))?;
+            .map_err(|e| {
+            Error::invalid(format!("azuread: cannot build the HTTP client: {e}"))
+        })?;
         Ok(AzureAd { client_id, resource, http, token: Expiring::new(EARLY) })
     }
 
     /// The `Authorization` header's value now.
-    pub async fn authorization(&self) -> Result<String, String> {
+    pub async fn authorization(&self) -> Result<String, Error> {
         let token = self.token.get(|| self.fetch()).await?;
         Ok(format!("Bearer {token}"))
     }
 
-    async fn fetch(&self) -> Result<(String, Duration), String> {
+    async fn fetch(&self) -> Result<(String, Duration), Error> {
         let host = std::env::var("AZURE_POD_IDENTITY_AUTHORITY_HOST")
             .ok()
             .filter(|h| !h.is_empty())
@@ -59,22 +63,18 @@ impl AzureAd {
             ])
             .finish();
         let url = format!("{}/metadata/identity/oauth2/token?{query}", host.trim_end_matches('/'));
-        let response = self
-            .http
-            .get(&url)
-            .header("Metadata", "true")
-            .send()
-            .await
-            .map_err(|e| format!("azuread: cannot reach the instance metadata service: {e}"))?;
+        let response =
+            self.http.get(&url).header("Metadata", "true").send().await.map_err(|e| {
+                Error::remote(&host, format!("cannot reach the instance metadata service: {e}"))
+            })?;
         let status = response.status();
-        let body = response.text().await.map_err(|e| format!("azuread: {e}"))?;
+        let body = response.text().await.map_err(|e| Error::remote(&host, e))?;
         if !status.is_success() {
-            return Err(format!(
-                "azuread: the instance metadata service answered {status}: {}",
-                body.trim()
-            ));
+            let message =
+                format!("the instance metadata service answered {status}: {}", body.trim());
+            return Err(Error::remote(&host, message));
         }
-        parse_token(&body)
+        parse_token(&body).map_err(|message| Error::remote(&host, message))
     }
 }
 
@@ -82,8 +82,8 @@ impl AzureAd {
 /// (`expires_on` is in seconds since the epoch, as a string or number).
 fn parse_token(body: &str) -> Result<(String, Duration), String> {
     let json: serde_json::Value =
-        serde_json::from_str(body).map_err(|e| format!("azuread: the token answer: {e}"))?;
-    let token = json["access_token"].as_str().ok_or("azuread: the answer has no access_token")?;
+        serde_json::from_str(body).map_err(|e| format!("the token answer: {e}"))?;
+    let token = json["access_token"].as_str().ok_or("the answer has no access_token")?;
     let expires_on = match &json["expires_on"] {
         serde_json::Value::String(s) => s.parse::<u64>().ok(),
         other => other.as_u64(),

@@ -8,7 +8,8 @@ use std::time::Duration;
 use super::azuread::AzureAd;
 use super::sigv4::SigV4;
 use super::wal::Wal;
-use river_runtime::args::Args;
+use river_runtime::args::{ArgError, Args};
+use river_runtime::error::Error;
 use river_runtime::http_client::HttpClient;
 use river_runtime::relabel::{self, Rule};
 
@@ -40,7 +41,7 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn from_args(args: &Args) -> Result<Endpoint, String> {
+    pub fn from_args(args: &Args) -> Result<Endpoint, Error> {
         let url: String = args.require("url")?;
         let name = match args.opt::<String>("name")? {
             Some(name) => name,
@@ -93,7 +94,7 @@ pub struct MetadataSettings {
 
 impl MetadataSettings {
     /// The settings from an `endpoint` block; `None` when sending is off.
-    pub fn from_endpoint(args: &Args) -> Result<Option<MetadataSettings>, String> {
+    pub fn from_endpoint(args: &Args) -> Result<Option<MetadataSettings>, ArgError> {
         let config = args.block_or_empty("metadata_config");
         if !config.get("send")? {
             return Ok(None);

@@ -26,6 +26,7 @@ use metadata::MetadataStore;
 use retention::Retention;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 use river_runtime::metrics::{AtomicF64, Kind};
 use river_runtime::series::{Appender, Metadata, MetadataSource, MetricsReceiver, Sample};
@@ -166,7 +167,7 @@ struct RemoteWrite {
     senders: Mutex<Vec<(String, CancellationToken)>>,
 }
 
-fn settings(args: &Args) -> Result<(Vec<Endpoint>, Labels), String> {
+fn settings(args: &Args) -> Result<(Vec<Endpoint>, Labels), Error> {
     Retention::from_args(args)?;
     let endpoints =
         args.blocks("endpoint").map(Endpoint::from_args).collect::<Result<Vec<_>, _>>()?;
@@ -184,10 +185,11 @@ pub const REMOTE_WRITE: Registration = Registration {
     )],
 };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let (endpoints, external) = settings(args)?;
-    let wal = Wal::open(&ctx.data_dir.join("wal"))
-        .map_err(|e| format!("cannot open the WAL in {}: {e}", ctx.data_dir.display()))?;
+    let wal = Wal::open(&ctx.data_dir.join("wal")).map_err(|e| {
+        Error::file(ctx.data_dir.join("wal").display(), format!("cannot open the WAL: {e}"))
+    })?;
     let shared = Arc::new(Shared {
         wal,
         positions: Mutex::default(),
@@ -243,7 +245,7 @@ impl RemoteWrite {
 }
 
 impl Component for RemoteWrite {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let (endpoints, external) = settings(args)?;
         *self.shared.retention.write() = Retention::from_args(args)?;
         self.start(endpoints, external);

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
 use super::endpoint::Endpoint;
+use river_runtime::error::Error;
 use river_runtime::metrics::AtomicF64;
 
 /// What sending a request came to.
@@ -59,7 +60,7 @@ pub async fn post(
                 }
                 format!("{status}: {}", text.trim())
             }
-            Err(e) => e,
+            Err(e) => e.to_string(),
         };
         counters.retried.add(counters.count);
         tracing::debug!(endpoint = %endpoint.name, "remote write of {} failed, retrying in {backoff:?}: {retry}", counters.what);
@@ -73,7 +74,7 @@ pub async fn post(
 
 /// One try: the request with its headers, signed or authorised as the
 /// endpoint says.
-async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, String> {
+async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, Error> {
     let mut request = endpoint
         .client
         .http
@@ -98,5 +99,5 @@ async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, 
         request = request.header(name, value);
     }
     let request = endpoint.client.authorize(request).await?;
-    request.send().await.map_err(|e| e.to_string())
+    request.send().await.map_err(|e| Error::remote(&endpoint.url, e))
 }

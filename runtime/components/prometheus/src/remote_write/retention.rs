@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::wal::Keepalive;
 use super::Shared;
-use river_runtime::args::Args;
+use river_runtime::args::{ArgError, Args};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
@@ -26,7 +26,7 @@ pub struct Retention {
 
 impl Retention {
     /// The block's settings with the reference's defaults (2 h, 5 min, 8 h).
-    pub fn from_args(args: &Args) -> Result<Retention, String> {
+    pub fn from_args(args: &Args) -> Result<Retention, ArgError> {
         let wal = args.block_or_empty("wal");
         let retention = Retention {
             truncate_frequency: wal.get("truncate_frequency")?,
@@ -36,10 +36,11 @@ impl Retention {
             },
         };
         if retention.truncate_frequency.is_zero() {
-            return Err("wal: truncate_frequency must be greater than 0".into());
+            return Err(wal.invalid("truncate_frequency", "must be greater than 0"));
         }
         if retention.keep.max < retention.keep.min {
-            return Err("wal: max_keepalive_time must not be less than min_keepalive_time".into());
+            let message = "must not be less than min_keepalive_time";
+            return Err(wal.invalid("max_keepalive_time", message));
         }
         Ok(retention)
     }

@@ -10,6 +10,7 @@ use super::target::Target;
 use super::Settings;
 use river_runtime::args::Args;
 use river_runtime::component::Ctx;
+use river_runtime::error::Error;
 use river_runtime::http_client::HttpClient;
 
 const ACCEPT: &str =
@@ -49,11 +50,12 @@ pub const BODY_LIMIT_EXCEEDED: &str = "body_size_limit exceeded";
 pub struct Client(HttpClient);
 
 impl Client {
-    pub fn from_args(args: &Args, timeout: Duration) -> Result<Client, String> {
+    pub fn from_args(args: &Args, timeout: Duration) -> Result<Client, Error> {
         HttpClient::from_args(args, timeout).map(Client)
     }
 
-    /// The body and its format.
+    /// The body and its format; an error is the target's last error, in
+    /// the words Prometheus uses (the target is its place).
     pub async fn fetch(
         &self,
         ctx: &Ctx,
@@ -71,7 +73,8 @@ impl Client {
             .header("Accept", if settings.protobuf { ACCEPT_PROTOBUF } else { ACCEPT })
             .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
             .header("X-Prometheus-Scrape-Timeout-Seconds", &timeout_header);
-        let response = self.0.authorize(request).await?.send().await.map_err(|e| describe(&e))?;
+        let request = self.0.authorize(request).await.map_err(|e| e.to_string())?;
+        let response = request.send().await.map_err(|e| describe(&e))?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("server returned HTTP status {status}"));

@@ -25,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use limits::LabelLimits;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
 use river_runtime::metrics::AtomicF64;
 use river_runtime::series::{Fanout, MetricsReceiver};
 use river_runtime::targets;
@@ -59,14 +60,13 @@ pub struct Settings {
     pub client: fetch::Client,
 }
 
-fn settings(ctx: &Ctx, args: &Args) -> Result<Settings, String> {
+fn settings(ctx: &Ctx, args: &Args) -> Result<Settings, Error> {
     let params: indexmap::IndexMap<String, Vec<String>> = args.get("params")?;
     let interval = args.get("scrape_interval")?;
     let timeout = args.get("scrape_timeout")?;
     if timeout > interval {
-        return Err(format!(
-            "scrape_timeout ({timeout:?}) is longer than scrape_interval ({interval:?})"
-        ));
+        let message = format!("{timeout:?} is longer than scrape_interval ({interval:?})");
+        return Err(args.invalid("scrape_timeout", message).into());
     }
     Ok(Settings {
         job_name: args.opt::<String>("job_name")?.unwrap_or_else(|| ctx.id.clone()),
@@ -134,7 +134,7 @@ pub const SCRAPE: Registration = Registration {
     )],
 };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let shared = Shared {
         settings: RwLock::new(Arc::new(settings(&ctx, args)?)),
         forced_error: Mutex::default(),
@@ -154,7 +154,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, String> {
 }
 
 impl Component for Scrape {
-    fn update(&self, args: &Args) -> Result<(), String> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
         let new = settings(&self.ctx, args)?;
         *self.shared.settings.write() = Arc::new(new);
         self.set_targets(args)
@@ -178,8 +178,8 @@ impl Component for Scrape {
 
 impl Scrape {
     /// Starts loops for new targets and stops those of targets gone.
-    fn set_targets(&self, args: &Args) -> Result<(), String> {
-        let discovered = targets::from_value(&args.value("targets")?)?;
+    fn set_targets(&self, args: &Args) -> Result<(), Error> {
+        let discovered = args.decode_with("targets", targets::from_value)?;
         let settings = self.shared.settings.read().clone();
         let defaults = Defaults {
             job_name: &settings.job_name,

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use super::sign::{sign, Keys, Scope};
+use river_runtime::error::Error;
 use river_runtime::http_client::expiring::Expiring;
 
 /// How long temporary keys are asked for, and used for a bit less.
@@ -57,23 +58,19 @@ impl Credentials {
     }
 
     /// Keys to sign with now.
-    pub async fn keys(&self) -> Result<Keys, String> {
+    pub async fn keys(&self) -> Result<Keys, Error> {
         if let Source::Fixed(keys) = &self.source {
             return Ok(keys.clone());
         }
         self.cached.get(|| async { Ok((Box::pin(self.fetch(&self.source)).await?, SESSION)) }).await
     }
 
-    async fn fetch(&self, source: &Source) -> Result<Keys, String> {
+    async fn fetch(&self, source: &Source) -> Result<Keys, Error> {
         match source {
             Source::Fixed(keys) => Ok(keys.clone()),
             Source::WebIdentity { role_arn, token_file } => {
-                let token = std::fs::read_to_string(token_file).map_err(|e| {
-                    format!(
-                        "sigv4: cannot read the web identity token {}: {e}",
-                        token_file.display()
-                    )
-                })?;
+                let token = std::fs::read_to_string(token_file)
+                    .map_err(|e| Error::file(token_file.display(), e))?;
                 let form = [
                     ("Action", "AssumeRoleWithWebIdentity"),
                     ("Version", "2011-06-15"),
@@ -99,10 +96,11 @@ impl Credentials {
     }
 
     /// One STS action (signed with `keys` when given); its credentials.
-    async fn call_sts(&self, form: &[(&str, &str)], keys: Option<&Keys>) -> Result<Keys, String> {
+    async fn call_sts(&self, form: &[(&str, &str)], keys: Option<&Keys>) -> Result<Keys, Error> {
         let endpoint = env("AWS_ENDPOINT_URL_STS")
             .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com/", self.region));
-        let url = reqwest::Url::parse(&endpoint).map_err(|e| format!("sigv4: STS address: {e}"))?;
+        let url = reqwest::Url::parse(&endpoint)
+            .map_err(|e| Error::remote(&endpoint, format!("not an STS address: {e}")))?;
         let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
         let mut request =
@@ -116,22 +114,20 @@ impl Credentials {
                 request = request.header(name, value);
             }
         }
-        let response = request.send().await.map_err(|e| format!("sigv4: STS: {e}"))?;
+        let response = request.send().await.map_err(|e| Error::remote(&endpoint, e))?;
         let status = response.status();
-        let text = response.text().await.map_err(|e| format!("sigv4: STS: {e}"))?;
+        let text = response.text().await.map_err(|e| Error::remote(&endpoint, e))?;
         if !status.is_success() {
-            return Err(format!(
-                "sigv4: STS answered {status}: {}",
-                element(&text, "Message").unwrap_or(&text)
-            ));
+            let message = element(&text, "Message").unwrap_or(&text);
+            return Err(Error::remote(&endpoint, format!("STS answered {status}: {message}")));
         }
+        let field = |name: &str| {
+            element(&text, name)
+                .ok_or_else(|| Error::remote(&endpoint, format!("STS gave no {name}")))
+        };
         Ok(Keys {
-            access_key: element(&text, "AccessKeyId")
-                .ok_or("sigv4: STS gave no AccessKeyId")?
-                .into(),
-            secret_key: element(&text, "SecretAccessKey")
-                .ok_or("sigv4: STS gave no SecretAccessKey")?
-                .into(),
+            access_key: field("AccessKeyId")?.into(),
+            secret_key: field("SecretAccessKey")?.into(),
             session_token: element(&text, "SessionToken").map(str::to_owned),
         })
     }
