@@ -5,6 +5,7 @@
 use std::io::{IsTerminal, Write};
 
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source as AriadneSource};
+use river_analyzer::lint::Finding;
 use river_syntax::{bytes, Diagnostic, Severity, TextRange};
 
 use crate::source::Source;
@@ -15,6 +16,24 @@ pub fn stderr_color() -> bool {
 }
 
 mod margin;
+
+/// Renders findings (lint's, or `flow run`'s refusals) against the
+/// sources they are about, through the one conversion
+/// (`Finding::to_diagnostic`); a finding about a file not among `sources`
+/// is skipped.
+pub fn write_findings(
+    out: &mut impl Write,
+    sources: &[Source],
+    findings: &[Finding],
+    color: bool,
+) -> std::io::Result<()> {
+    let text_of = |path: &str| sources.iter().find(|s| s.path == path).map(|s| s.text.as_str());
+    for finding in findings {
+        let Some(source) = sources.iter().find(|s| s.path == finding.file) else { continue };
+        write_diagnostics(out, source, &[finding.to_diagnostic(text_of)], color)?;
+    }
+    Ok(())
+}
 
 /// Writes every diagnostic of `source` to `out`.
 pub fn write_diagnostics(

@@ -97,6 +97,36 @@ fn configs_with_errors_are_refused_with_their_place() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `flow run` and `flowlint` show a refused config's findings the same way:
+/// one rendering of findings for both.
+#[test]
+fn refusals_read_as_flowlint_reports_them() {
+    let config = "prometheus.scrape \"x\" {\n\ttargets = []\n\tforward_to = []\n\tscrape_intervall = \"1s\"\n}\n";
+    let (code, run_err) = refused(config);
+    assert_eq!(code, 1, "{run_err}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.river"), config).unwrap();
+    let lint = Command::new(get_cargo_bin("flowlint"))
+        .arg("config.river")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let lint_err = String::from_utf8(lint.stderr).unwrap();
+    let report = lint_err.split("\n1 error").next().unwrap();
+    let run_report = run_err.split("error: the config was refused").next().unwrap();
+    let run_report = run_report.split_once("[unknown-argument]").map(|(_, r)| r).unwrap();
+    let report = report.split_once("[unknown-argument]").map(|(_, r)| r).unwrap();
+    // The same but for the file's name: flow run was given a full path.
+    let strip = |text: &str| {
+        text.lines()
+            .map(|l| l.split_once("config.river").map_or(l.to_owned(), |(_, rest)| rest.to_owned()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(run_report), strip(report), "flow run:\n{run_err}\nflowlint:\n{lint_err}");
+}
+
 struct Running(Child);
 
 impl Drop for Running {

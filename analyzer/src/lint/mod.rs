@@ -10,6 +10,7 @@
 //! `// flowlint:ignore` comments).
 
 mod context;
+mod diagnostic;
 mod finding;
 mod fold;
 mod graph;

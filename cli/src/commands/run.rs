@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use river_runtime::run::{self, ConfigFormat, Options, StartError};
 
-use crate::commands::lint::output;
 use crate::render;
 use crate::ExitStatus;
 
@@ -107,18 +106,7 @@ fn report(error: StartError) -> ExitStatus {
             ExitStatus::Findings
         }
         StartError::Refused(sources, findings) => {
-            let color = render::stderr_color();
-            for finding in &findings {
-                let Some(source) = sources.iter().find(|s| s.path == finding.file) else {
-                    continue;
-                };
-                let _ = render::write_diagnostics(
-                    &mut err,
-                    source,
-                    &[output::diagnostic(finding)],
-                    color,
-                );
-            }
+            let _ = render::write_findings(&mut err, &sources, &findings, render::stderr_color());
             let count = findings.len();
             let _ = writeln!(
                 err,

@@ -2,7 +2,7 @@
 
 mod configs;
 mod fix;
-pub mod output;
+mod output;
 
 use std::io::Write;
 use std::path::PathBuf;

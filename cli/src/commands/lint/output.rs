@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use river_analyzer::lint::{rule, Finding, RULES};
-use river_syntax::{ColumnUnit, Diagnostic, Label, LineIndex, Severity, TextRange};
+use river_syntax::{ColumnUnit, LineIndex, Severity, TextRange};
 use serde_json::{json, Value};
 
 use super::LintConfig;
@@ -50,24 +50,9 @@ pub fn human(
     found: &[Found],
     color: bool,
 ) -> std::io::Result<()> {
-    let mut places = Places::new(configs);
     for (config, finding) in found {
-        let Some(source) = configs[*config].source(&finding.file) else { continue };
-        let mut diagnostic = diagnostic(finding);
-        for related in &finding.related {
-            if related.file != finding.file {
-                let place = places.of(*config, &related.file, related.range);
-                let (line, col) = place.start;
-                diagnostic
-                    .notes
-                    .push(format!("{}: {}:{line}:{col}", related.message, related.file));
-            }
-        }
-        if let Some(fix) = &finding.fix {
-            let how = if fix.safe { "--fix" } else { "--fix --unsafe-fixes" };
-            diagnostic.notes.push(format!("fix available ({how}): {}", fix.title));
-        }
-        render::write_diagnostics(out, source, &[diagnostic], color)?;
+        let sources = &configs[*config].sources;
+        render::write_findings(out, sources, std::slice::from_ref(finding), color)?;
     }
     let errors = found.iter().filter(|(_, f)| f.severity == Severity::Error).count();
     let warnings = found.iter().filter(|(_, f)| f.severity == Severity::Warning).count();
@@ -78,23 +63,6 @@ pub fn human(
         writeln!(out, "{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings))?;
     }
     Ok(())
-}
-
-/// A finding as a diagnostic to render, with its places in the same file.
-pub fn diagnostic(finding: &Finding) -> Diagnostic {
-    Diagnostic {
-        code: finding.rule,
-        severity: finding.severity,
-        range: finding.range,
-        message: finding.message.clone(),
-        labels: finding
-            .related
-            .iter()
-            .filter(|r| r.file == finding.file)
-            .map(|r| Label { range: r.range, message: r.message.clone() })
-            .collect(),
-        notes: finding.help.iter().map(|h| h.to_string()).collect(),
-    }
 }
 
 fn plural(n: usize) -> &'static str {
