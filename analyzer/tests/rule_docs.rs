@@ -1,7 +1,7 @@
 //! Every rule's own examples: the invalid one gets a finding of that rule,
 //! the valid one gets no finding at all.
 
-use river_analyzer::lint::{lint_sources, RULES};
+use river_analyzer::lint::{lint_sources, rule, RULES};
 
 #[test]
 fn every_rule_example_does_what_its_docs_say() {
@@ -21,6 +21,17 @@ fn every_rule_example_does_what_its_docs_say() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every finding of every example names a registered rule (a rule cannot
+/// report another's id: its `Report` is bound to it).
+#[test]
+fn findings_name_registered_rules() {
+    for example in RULES.iter().flat_map(|r| [r.invalid, r.valid]) {
+        for finding in lint_sources(&[("example.river", example)]) {
+            assert!(rule(finding.rule).is_some(), "{}: {}", finding.rule, finding.message);
+        }
+    }
 }
 
 fn summary(findings: &[river_analyzer::lint::Finding]) -> Vec<String> {
