@@ -51,6 +51,9 @@ pub enum Check {
     Attribute(fn(&AttributeCx<'_>, &mut Report<'_>)),
     /// Once per config, on its names and reference graph.
     Config(fn(&dyn salsa::Database, Config, &mut Report<'_>)),
+    /// Not run by the linter: `flow run` reports it with what only the
+    /// runtime knows.
+    Runtime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

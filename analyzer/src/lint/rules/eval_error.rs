@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     id: "eval-error",
     severity: Severity::Error,
     summary: "An expression fails when it is evaluated.",
-    explanation: "Expressions made only of literals and standard-library calls are evaluated before the config runs, so mistakes such as adding a number to a string or decoding broken JSON are found now. The message is the evaluator's.",
+    explanation: "Expressions made only of literals and standard-library calls are evaluated before the config runs, so mistakes such as adding a number to a string or decoding broken JSON are found now. The message is the evaluator's. `flow run` reports the same rule for an expression that fails once the components it refers to give their values.",
     invalid: r#"logging {
 	level = "in" + 1
 }

@@ -13,6 +13,7 @@ pub mod invalid_value;
 pub mod missing_label;
 pub mod missing_required;
 pub mod mutually_exclusive;
+pub mod not_runnable;
 pub mod repeated_block;
 pub mod syntax_error;
 pub mod type_mismatch;
@@ -42,6 +43,7 @@ pub static RULES: &[&Rule] = &[
     &missing_label::RULE,
     &missing_required::RULE,
     &mutually_exclusive::RULE,
+    &not_runnable::RULE,
     &repeated_block::RULE,
     &syntax_error::RULE,
     &type_mismatch::RULE,
