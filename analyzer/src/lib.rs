@@ -11,7 +11,8 @@
 //! Status: values (numbers with the reference's int/uint/float kinds,
 //! secrets), every expression form, the standard library, Go durations and
 //! decoding into Rust types, the schemas of every component and config
-//! block (`schema`), the database (`db`) and 24 lint rules (`lint`) are in.
+//! block (`schema`), the database (`db`) and 25 lint rules (`lint`; one of
+//! them, `not-runnable`, is reported by `flow run` only) are in.
 //! Analysis is incremental: an edit inside one block re-checks that block.
 
 pub mod db;

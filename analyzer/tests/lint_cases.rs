@@ -1,14 +1,19 @@
 //! Data-driven lint tests: every `.river` file under `test_data/lint/RULE/`
 //! is one test, with its findings in a snapshot beside it. A case must
 //! report its folder's rule, unless its name starts with `ok_`, where it
-//! must not. (`suppression/` holds cases of ignore comments.)
+//! must not. Every finding names a rule the linter runs. (`suppression/`
+//! holds cases of ignore comments.)
 
 use datatest_stable::Utf8Path;
-use river_analyzer::lint::{lint_sources, rule};
+use river_analyzer::lint::{lint_sources, rule, Check};
 use river_syntax::LineIndex;
 
 fn lint_case(path: &Utf8Path, text: String) -> datatest_stable::Result<()> {
     let findings = lint_sources(&[(path.file_name().unwrap(), &text)]);
+    for f in &findings {
+        let by_linter = rule(f.rule).is_some_and(|r| !matches!(r.check, Check::Runtime));
+        assert!(by_linter, "{path}: `{}` is no rule the linter runs", f.rule);
+    }
     let index = LineIndex::new(&text);
     let mut snapshot = String::new();
     for f in &findings {

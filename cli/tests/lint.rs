@@ -84,6 +84,11 @@ fn sarif_is_valid_against_the_schema() {
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), river_analyzer::lint::RULES.len());
+    for (rule, documented) in rules.iter().zip(river_analyzer::lint::RULES) {
+        assert_eq!(rule["help"]["text"], documented.explanation);
+        assert_eq!(rule.get("helpUri"), None, "the docs have no address to link");
+    }
+    assert_eq!(run["tool"]["driver"].get("informationUri"), None);
     for result in run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);

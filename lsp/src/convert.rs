@@ -5,8 +5,8 @@
 use river_analyzer::lint::Finding;
 use river_syntax::{ColumnUnit, LineCol, LineIndex, TextRange, TextSize};
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Position, Range,
 };
 
 /// A text with its line index and the negotiated column unit.
@@ -60,11 +60,10 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Where the rule's docs are published.
-pub const RULE_DOCS: &str = "https://example.invalid/river-toolchain/docs/lint/";
-
 /// A finding as the protocol shows it. `locate` turns a related place
-/// (file and range) into a location, for places in other files.
+/// (file and range) into a location, for places in other files. The
+/// rule's docs have no address to link; hovering the place shows them
+/// (`features/hover.rs`).
 pub fn diagnostic(
     finding: &Finding,
     lines: &Lines,
@@ -88,12 +87,11 @@ pub fn diagnostic(
             Some(DiagnosticRelatedInformation { location, message: r.message.clone() })
         })
         .collect();
-    let href = format!("{RULE_DOCS}{}.md", finding.rule).parse::<Uri>().ok();
     Diagnostic {
         range: lines.range(finding.range),
         severity: Some(severity),
         code: Some(NumberOrString::String(finding.rule.to_owned())),
-        code_description: href.map(|href| CodeDescription { href }),
+        code_description: None,
         source: Some("flowlint".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),

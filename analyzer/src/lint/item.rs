@@ -1,6 +1,5 @@
 //! The per-item query: one item checked against the config's scope.
 
-use super::context::Cx;
 use super::finding::Finding;
 use super::scope::config_scope;
 use super::walk;
@@ -16,8 +15,7 @@ pub fn item_findings<'db>(
     config: Config,
     item: Item<'db>,
 ) -> Vec<Finding> {
-    let scope = config_scope(db, config);
-    let mut cx = Cx { registry: registry(), scope, out: Vec::new() };
-    walk::item(&mut cx, &item.syntax(db).block());
-    cx.out
+    let mut out = Vec::new();
+    walk::item(registry(), config_scope(db, config), &item.syntax(db).block(), &mut out);
+    out
 }

@@ -4,9 +4,11 @@
 //! places, fix); the binaries and the language server render them. Each
 //! rule lives in `rules/`, one file with its metadata (id, default
 //! severity, docs with an invalid and a valid example, which the tests
-//! run) and its check. Checks run as salsa queries: per item
-//! (`item_findings`), per config (`config_findings`), per file
-//! (`file_findings`, which adds syntax errors and applies
+//! run) and one hook, whose kind says where it runs (`rule::Check`: per
+//! file, item, block, attribute or config). The walk computes each
+//! context once and runs every rule of its kind, as salsa queries: per
+//! item (`item_findings`), per config (`config_findings`), per file
+//! (`file_findings`, which adds the file rules and applies
 //! `// flowlint:ignore` comments).
 
 mod context;
@@ -18,6 +20,7 @@ mod item;
 pub mod navigation;
 mod read;
 mod refs;
+mod report;
 pub mod rule;
 pub mod rules;
 mod scope;
@@ -26,13 +29,16 @@ mod suppress;
 mod types;
 mod walk;
 
-use river_syntax::TextRange;
+use river_syntax::{TextRange, TextSize};
 
 use crate::db::{file_items, parse_file, Config, File};
 
+pub use context::{AttributeCx, BlockCx, FileCx, ItemCx};
 pub use finding::{Edit, Finding, Fix, Related};
 pub use graph::{config_graph, ConfigGraph};
 pub use item::item_findings;
+pub use report::Report;
+pub use rule::Check;
 pub use rules::{rule, Rule, RULES};
 pub use scope::{Custom, Scope};
 
@@ -47,22 +53,12 @@ pub fn scope_of(db: &dyn salsa::Database, config: Config) -> &Scope {
 #[salsa::tracked(returns(ref))]
 pub fn file_findings(db: &dyn salsa::Database, config: Config, file: File) -> Vec<Finding> {
     let path = file.path(db);
-    let mut out: Vec<Finding> = parse_file(db, file)
-        .errors
-        .iter()
-        .map(|d| {
-            let mut f = Finding::new(&rules::syntax_error::RULE, d.range, d.message.clone());
-            f.file = path.clone();
-            f.help = d.notes.clone();
-            f.related = d
-                .labels
-                .iter()
-                .map(|l| Related { file: path.clone(), range: l.range, message: l.message.clone() })
-                .collect();
-            f
-        })
-        .collect();
-    let broken: Vec<TextRange> = out.iter().map(|f| f.range).collect();
+    let parsed = parse_file(db, file);
+    let mut found = Vec::new();
+    report::file(&FileCx { parsed }, &mut found);
+    let mut out: Vec<Finding> =
+        found.into_iter().map(|f| f.shifted(TextSize::from(0), path)).collect();
+    let broken: Vec<TextRange> = parsed.errors.iter().map(|e| e.range).collect();
     for item in file_items(db, file) {
         // A block with a syntax error is not checked further: its broken
         // tree would only give findings that follow from the error.
@@ -85,9 +81,7 @@ pub fn file_findings(db: &dyn salsa::Database, config: Config, file: File) -> Ve
 #[salsa::tracked(returns(ref))]
 pub fn config_findings(db: &dyn salsa::Database, config: Config) -> Vec<Finding> {
     let mut out = Vec::new();
-    rules::duplicate_label::check(db, config, &mut out);
-    rules::dependency_cycle::check(db, config, &mut out);
-    rules::unused_component::check(db, config, &mut out);
+    report::config(db, config, &mut out);
     out
 }
 

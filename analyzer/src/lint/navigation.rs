@@ -25,7 +25,7 @@ pub fn item_at(db: &dyn salsa::Database, file: File, offset: TextSize) -> Option
 /// The label (or name) of an item: what a definition points at and what
 /// a rename changes.
 pub fn label_location(db: &dyn salsa::Database, item: Item<'_>) -> Location {
-    Location { file: *item.file(db), range: super::rules::duplicate_label::label_range(db, item) }
+    Location { file: *item.file(db), range: super::read::label_range(db, item) }
 }
 
 /// The component a reference at `offset` names, if the offset is on one.

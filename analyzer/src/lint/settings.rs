@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::finding::Finding;
+use super::rule::Check;
 use super::rules::{rule, RULES};
 use river_syntax::Severity;
 
@@ -52,11 +53,19 @@ pub fn parse(text: &str) -> Result<Settings, String> {
     let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut settings = Settings::default();
     for (id, level) in file.rules {
-        if rule(&id).is_none() {
-            let hint = crate::schema::closest(&id, RULES.iter().map(|r| r.id))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
-            return Err(format!("unknown rule `{id}`{hint}"));
+        match rule(&id) {
+            None => {
+                let hint = crate::schema::closest(&id, RULES.iter().map(|r| r.id))
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err(format!("unknown rule `{id}`{hint}"));
+            }
+            // `flow run` reports it and reads no settings: a level would
+            // change nothing.
+            Some(r) if matches!(r.check, Check::Runtime) => {
+                return Err(format!("`{id}` is reported by `flow run`, not by the linter"));
+            }
+            Some(_) => {}
         }
         let severity = match level.as_str() {
             "off" => None,
@@ -88,5 +97,20 @@ impl Settings {
                 None => Some(f),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn levels_are_read_and_unknown_or_runtime_rules_refused() {
+        let settings = parse("[rules]\nunused-component = \"off\"\n").unwrap();
+        assert_eq!(settings.rules.get("unused-component"), Some(&None));
+        let unknown = parse("[rules]\nunused-componnt = \"off\"\n").unwrap_err();
+        assert!(unknown.contains("did you mean `unused-component`?"), "{unknown}");
+        let runtime = parse("[rules]\nnot-runnable = \"off\"\n").unwrap_err();
+        assert!(runtime.contains("reported by `flow run`"), "{runtime}");
     }
 }

@@ -1,11 +1,14 @@
-//! Hover: what a component, block or argument is (type, default, whether
+//! Hover: for a place with findings, each finding's rule (its id, summary
+//! and explanation: the rule docs, which have no address to link to);
+//! what a component, block or argument is (type, default, whether
 //! required, the reference link); for a reference, the export's type and
 //! where its component is; for a function, its signature.
 
 use river_analyzer::lint::navigation as nav;
+use river_analyzer::lint::{file_findings, rule};
 use river_analyzer::schema::{registry, Argument, Block, Component};
 use river_analyzer::stdlib::signature;
-use river_syntax::{SyntaxKind, SyntaxToken};
+use river_syntax::{SyntaxKind, SyntaxToken, TextRange, TextSize};
 use tower_lsp_server::ls_types::*;
 
 use super::place::enclosing;
@@ -14,6 +17,40 @@ use crate::state::Snapshot;
 pub fn hover(s: &Snapshot, position: Position) -> Option<Hover> {
     let lines = s.lines();
     let offset = lines.offset(position);
+    let (text, range) = match (rules_at(s, offset), about_token(s, offset)) {
+        (Some((rules, _)), Some((about, range))) => (format!("{rules}\n\n---\n\n{about}"), range),
+        (Some(found), None) | (None, Some(found)) => found,
+        (None, None) => return None,
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }),
+        range: Some(lines.range(range)),
+    })
+}
+
+/// The rules of the findings shown at `offset` (as the diagnostics show
+/// them, with `flowlint.toml` applied), each once, and the range of the
+/// first finding.
+fn rules_at(s: &Snapshot, offset: TextSize) -> Option<(String, TextRange)> {
+    let all = file_findings(&s.db, s.config, s.file).iter();
+    let here =
+        s.settings.apply(all.filter(|f| f.range.contains_inclusive(offset)).cloned().collect());
+    let mut ids: Vec<&str> = Vec::new();
+    for finding in &here {
+        if !ids.contains(&finding.rule) {
+            ids.push(finding.rule);
+        }
+    }
+    let texts: Vec<String> = ids
+        .iter()
+        .filter_map(|id| rule(id))
+        .map(|r| format!("**{}**: {}\n\n{}", r.id, r.summary, r.explanation))
+        .collect();
+    (!texts.is_empty()).then(|| (texts.join("\n\n---\n\n"), here[0].range))
+}
+
+/// What the token at `offset` is, and its range.
+fn about_token(s: &Snapshot, offset: TextSize) -> Option<(String, TextRange)> {
     let root = s.root();
     let token = root
         .token_at_offset(offset)
@@ -31,10 +68,7 @@ pub fn hover(s: &Snapshot, position: Position) -> Option<Hover> {
         SyntaxKind::NAME_REF | SyntaxKind::ACCESS_EXPR => reference_text(s, &token)?,
         _ => return None,
     };
-    Some(Hover {
-        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }),
-        range: Some(lines.range(token.text_range())),
-    })
+    Some((text, token.text_range()))
 }
 
 /// A component (at the top level) or a block (inside one).

@@ -130,6 +130,16 @@ fn native_histogram_settings_are_runnable() {
     assert!(plan(&source(config.to_owned()), ALL).is_ok());
 }
 
+/// The documented examples of `not-runnable`, the rule only `flow run`
+/// reports: the invalid one is refused by it alone, the valid one runs.
+#[test]
+fn the_not_runnable_examples_do_what_its_docs_say() {
+    let rule = &river_analyzer::lint::rules::not_runnable::RULE;
+    let errors = plan(&source(rule.invalid.to_owned()), ALL).unwrap_err();
+    assert!(!errors.is_empty() && errors.iter().all(|f| f.rule == rule.id), "{errors:?}");
+    assert!(plan(&source(rule.valid.to_owned()), ALL).is_ok());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reload_that_fails_midway_leaves_the_old_pipeline_running() {
     let dir = tempfile::tempdir().unwrap();

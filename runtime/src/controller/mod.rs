@@ -16,7 +16,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use river_analyzer::lint::Finding;
 use river_analyzer::Value;
-use river_syntax::{Severity, TextRange};
+use river_syntax::TextRange;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -271,10 +271,14 @@ fn evaluate_in(planned: &PlannedNode, running: &[&Node]) -> Result<Args, Box<Fin
         .map_err(|e| placed_error(planned, e.range, e.message))
 }
 
+/// A finding of the analyzer's `eval-error` rule: what the linter finds
+/// in constant expressions, found here with the running components'
+/// exports.
 fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box<Finding> {
+    let rule = &river_analyzer::lint::rules::eval_error::RULE;
     Box::new(Finding {
-        rule: "evaluation-error",
-        severity: Severity::Error,
+        rule: rule.id,
+        severity: rule.severity,
         file: planned.file.clone(),
         range,
         message,

@@ -101,10 +101,13 @@ pub fn plan(sources: &[Source], table: Table) -> Result<Plan, Vec<Finding>> {
 /// The config blocks `flow run` reads.
 const CONFIG_BLOCKS: [&str; 1] = ["logging"];
 
+/// A finding of the analyzer's `not-runnable` rule, which only `flow run`
+/// reports.
 fn refusal(file: &str, range: TextRange, message: String) -> Finding {
+    let rule = &river_analyzer::lint::rules::not_runnable::RULE;
     Finding {
-        rule: "not-runnable",
-        severity: Severity::Error,
+        rule: rule.id,
+        severity: rule.severity,
         file: file.to_owned(),
         range,
         message,

@@ -2,11 +2,11 @@
 
 use river_syntax::Severity;
 
-use super::duplicate_label::label_range;
 use crate::db::Config;
-use crate::lint::finding::Finding;
 use crate::lint::graph::config_graph;
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::read::label_range;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "dependency-cycle",
@@ -35,9 +35,10 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Config(check),
 };
 
-pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Finding>) {
+fn check(db: &dyn salsa::Database, config: Config, report: &mut Report) {
     for cycle in config_graph(db, config).cycles() {
         let names: Vec<String> = cycle.iter().map(|i| i.display(db)).collect();
         for (i, item) in cycle.iter().enumerate() {
@@ -46,16 +47,15 @@ pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Find
             } else {
                 format!("`{}` is part of a dependency cycle: {}", names[i], names.join(" -> "))
             };
-            let mut finding = Finding::new(&RULE, label_range(db, *item), message);
+            let mut finding = report.at(label_range(db, *item), message);
+            finding.in_file(item.file(db).path(db));
             for other in cycle.iter().filter(|o| *o != item) {
-                finding = finding.related(
+                finding.related(
                     other.file(db).path(db),
                     label_range(db, *other),
                     "also in the cycle",
                 );
             }
-            finding.file = item.file(db).path(db).clone();
-            out.push(finding);
         }
     }
 }

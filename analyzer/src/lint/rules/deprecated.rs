@@ -1,13 +1,11 @@
 //! `deprecated`: a deprecated component or argument is used.
 
-use river_syntax::ast::{self, AstNode};
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
+use crate::lint::context::BlockCx;
 use crate::lint::read::block_name;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::{Argument, Component};
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "deprecated",
@@ -23,20 +21,19 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Block(check),
 };
 
-pub(crate) fn check_component(cx: &mut Cx, block: &ast::Block, component: &Component) {
-    if component.deprecated {
-        let (_, range) = block_name(block);
-        let finding = Finding::new(&RULE, range, format!("`{}` is deprecated", component.name))
+/// The component of a top-level body, and each argument set in a body.
+fn check(cx: &BlockCx, report: &mut Report) {
+    if let Some(component) = cx.component.filter(|c| c.deprecated) {
+        let (_, range) = block_name(cx.owner);
+        report
+            .at(range, format!("`{}` is deprecated", component.name))
             .help(format!("see {}", component.doc));
-        cx.push(finding);
     }
-}
-
-pub(crate) fn check_argument(cx: &mut Cx, argument: &Argument, attribute: &ast::Attribute) {
-    if argument.deprecated {
-        let range = attribute.name().map_or(attribute.syntax().text_range(), |t| t.text_range());
-        cx.push(Finding::new(&RULE, range, format!("`{}` is deprecated", argument.name)));
+    for attribute in cx.attributes.iter().filter(|a| a.earlier.is_none()) {
+        let Some(argument) = attribute.argument.filter(|a| a.deprecated) else { continue };
+        report.at(attribute.name_range, format!("`{}` is deprecated", argument.name));
     }
 }

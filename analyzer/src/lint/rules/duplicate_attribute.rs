@@ -3,9 +3,10 @@
 use river_syntax::ast::{self, AstNode};
 use river_syntax::{Severity, SyntaxKind, TextRange};
 
-use crate::lint::context::Cx;
-use crate::lint::finding::{Edit, Finding};
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::context::{BlockCx, Shape};
+use crate::lint::finding::Edit;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-attribute",
@@ -22,25 +23,25 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::Safe,
+    check: Check::Block(check),
 };
 
-pub(crate) fn report(cx: &mut Cx, first: &ast::Attribute, second: &ast::Attribute, name: &str) {
-    let range = second.name().map_or(second.syntax().text_range(), |t| t.text_range());
-    let first_range = first.name().map_or(first.syntax().text_range(), |t| t.text_range());
-    let mut finding = Finding::new(&RULE, range, format!("`{name}` is set twice")).related(
-        "",
-        first_range,
-        "first set here",
-    );
-    let same = |a: &ast::Attribute| a.value().map(|v| v.syntax().text().to_string());
-    if same(first) == same(second) {
-        finding = finding.fix(
-            "remove the duplicate",
-            vec![Edit { range: line_of(second), text: String::new() }],
-            true,
-        );
+/// Each attribute of a schema's body that sets a name set before.
+fn check(cx: &BlockCx, report: &mut Report) {
+    if !matches!(cx.shape, Shape::Schema(_)) {
+        return;
     }
-    cx.push(finding);
+    for second in &cx.attributes {
+        let Some(first) = &second.earlier else { continue };
+        let first_range = first.name().map_or(first.syntax().text_range(), |t| t.text_range());
+        let mut finding = report.at(second.name_range, format!("`{}` is set twice", second.name));
+        finding.related("", first_range, "first set here");
+        let same = |a: &ast::Attribute| a.value().map(|v| v.syntax().text().to_string());
+        if same(first) == same(&second.node) {
+            let edit = Edit { range: line_of(&second.node), text: String::new() };
+            finding.fix("remove the duplicate", vec![edit], true);
+        }
+    }
 }
 
 /// The attribute with the newline before it, so that removing it leaves

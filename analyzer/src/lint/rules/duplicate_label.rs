@@ -1,11 +1,11 @@
 //! `duplicate-label`: two components have the same name and label.
 
-use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
 use crate::db::{config_names, Config, Item};
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::read::label_range;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-label",
@@ -33,9 +33,10 @@ prometheus.scrape "other" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Config(check),
 };
 
-pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Finding>) {
+fn check(db: &dyn salsa::Database, config: Config, report: &mut Report) {
     // Blocks of unknown names without labels are fragments, not
     // components: leave them to `unknown-component`.
     let counted = |item: &Item| {
@@ -47,29 +48,10 @@ pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Find
         }
         let first = items[0];
         for item in &items[1..] {
-            let mut finding = Finding::new(
-                &RULE,
-                label_range(db, *item),
-                format!("`{}` is declared twice", item.display(db)),
-            )
-            .related(
-                first.file(db).path(db),
-                label_range(db, first),
-                "first declared here",
-            );
-            finding.file = item.file(db).path(db).clone();
-            out.push(finding);
+            report
+                .at(label_range(db, *item), format!("`{}` is declared twice", item.display(db)))
+                .in_file(item.file(db).path(db))
+                .related(first.file(db).path(db), label_range(db, first), "first declared here");
         }
     }
-}
-
-/// The label (or name) of an item, in its file.
-pub(crate) fn label_range(db: &dyn salsa::Database, item: Item<'_>) -> river_syntax::TextRange {
-    let block = item.syntax(db).block();
-    let range = match (block.label(), block.name()) {
-        (Some(label), _) => label.syntax().text_range(),
-        (None, Some(name)) => name.syntax().text_range(),
-        (None, None) => block.syntax().text_range(),
-    };
-    range + item.offset(db)
 }

@@ -2,16 +2,15 @@
 
 use river_syntax::Severity;
 
-use crate::eval::EvalError;
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::context::AttributeCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "eval-error",
     severity: Severity::Error,
     summary: "An expression fails when it is evaluated.",
-    explanation: "Expressions made only of literals and standard-library calls are evaluated before the config runs, so mistakes such as adding a number to a string or decoding broken JSON are found now. The message is the evaluator's.",
+    explanation: "Expressions made only of literals and standard-library calls are evaluated before the config runs, so mistakes such as adding a number to a string or decoding broken JSON are found now. The message is the evaluator's. `flow run` reports the same rule for an expression that fails once the components it refers to give their values.",
     invalid: r#"logging {
 	level = "in" + 1
 }
@@ -21,8 +20,12 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Attribute(check),
 };
 
-pub(crate) fn report(cx: &mut Cx, error: &EvalError) {
-    cx.push(Finding::new(&RULE, error.range, error.message.clone()));
+/// A value whose type fits but whose evaluation fails.
+fn check(cx: &AttributeCx, report: &mut Report) {
+    if let Some(error) = cx.eval_error() {
+        report.at(error.range, error.message.clone());
+    }
 }

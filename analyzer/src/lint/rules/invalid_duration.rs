@@ -1,12 +1,12 @@
 //! `invalid-duration`: a duration argument holds text that is not a duration.
 
-use river_syntax::ast::{AstNode, Expr};
+use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::{Argument, SchemaType};
+use crate::lint::context::AttributeCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
+use crate::schema::SchemaType;
 use crate::value::{parse_duration, Value};
 
 pub static RULE: Rule = Rule {
@@ -27,11 +27,14 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Attribute(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Value) {
-    let (SchemaType::Duration, Value::String(text)) = (&argument.ty, folded) else { return };
+fn check(cx: &AttributeCx, report: &mut Report) {
+    let (SchemaType::Duration, Some(Value::String(text))) = (&cx.argument.ty, cx.known()) else {
+        return;
+    };
     if let Err(message) = parse_duration(text) {
-        cx.push(Finding::new(&RULE, value.syntax().text_range(), message));
+        report.at(cx.value.syntax().text_range(), message);
     }
 }

@@ -1,12 +1,11 @@
 //! `invalid-label-name`: a Prometheus label name has characters a label name may not have.
 
-use river_syntax::ast::{AstNode, Expr};
+use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::Argument;
+use crate::lint::context::AttributeCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -45,6 +44,7 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Attribute(check),
 };
 
 fn valid(name: &str) -> bool {
@@ -54,8 +54,9 @@ fn valid(name: &str) -> bool {
 }
 
 /// Label names in `external_labels`, `target_label` and `source_labels`.
-pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Value) {
-    let names: Vec<String> = match (argument.name.as_str(), folded) {
+fn check(cx: &AttributeCx, report: &mut Report) {
+    let Some(folded) = cx.known() else { return };
+    let names: Vec<String> = match (cx.argument.name.as_str(), folded) {
         ("external_labels", Value::Object(fields)) => fields.keys().cloned().collect(),
         // A target label may hold `$1`-style references, resolved later.
         ("target_label", Value::String(name)) if !name.contains('$') => vec![name.clone()],
@@ -67,9 +68,8 @@ pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Val
     };
     for name in names.iter().filter(|n| !valid(n)) {
         let message = format!("{name:?} is not a valid label name");
-        cx.push(
-            Finding::new(&RULE, value.syntax().text_range(), message)
-                .help("use letters, digits and underscores, not starting with a digit"),
-        );
+        report
+            .at(cx.value.syntax().text_range(), message)
+            .help("use letters, digits and underscores, not starting with a digit");
     }
 }

@@ -1,12 +1,11 @@
 //! `invalid-regex`: a regular expression does not compile.
 
-use river_syntax::ast::{AstNode, Expr};
+use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::Argument;
+use crate::lint::context::AttributeCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -45,6 +44,7 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Attribute(check),
 };
 
 /// The arguments that hold regular expressions.
@@ -56,18 +56,18 @@ fn is_regex(argument: &str, path: &str) -> bool {
         || (argument == "firstline" && stage("stage.multiline"))
 }
 
-pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Value, path: &str) {
-    let Value::String(pattern) = folded else { return };
-    if !is_regex(&argument.name, path) {
+fn check(cx: &AttributeCx, report: &mut Report) {
+    let Some(Value::String(pattern)) = cx.known() else { return };
+    if !is_regex(&cx.argument.name, cx.path) {
         return;
     }
     if let Err(error) = regex_syntax::Parser::new().parse(pattern) {
         let detail = error.to_string().lines().last().unwrap_or_default().trim().to_owned();
         let message = format!(
             "`{}` is not a valid regular expression: {}",
-            argument.name,
+            cx.argument.name,
             detail.trim_start_matches("error: ")
         );
-        cx.push(Finding::new(&RULE, value.syntax().text_range(), message));
+        report.at(cx.value.syntax().text_range(), message);
     }
 }

@@ -1,12 +1,12 @@
 //! `invalid-value`: an argument holds a value outside the fixed set it accepts.
 
-use river_syntax::ast::{AstNode, Expr};
+use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::Argument;
+use crate::lint::context::AttributeCx;
+use crate::lint::finding::Written;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -33,25 +33,18 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Attribute(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, folded: &Value) {
-    let Value::String(text) = folded else { return };
+fn check(cx: &AttributeCx, report: &mut Report) {
+    let (argument, Some(Value::String(text))) = (cx.argument, cx.known()) else { return };
     if argument.enum_values.is_empty() || argument.enum_values.iter().any(|v| v == text) {
         return;
     }
-    let range = value.syntax().text_range();
+    let range = cx.value.syntax().text_range();
     let allowed =
         argument.enum_values.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ");
     let message = format!("`{}` must be one of {allowed}", argument.name);
-    let mut finding = Finding::new(&RULE, range, message);
     let names = argument.enum_values.iter().map(String::as_str);
-    crate::lint::finding::suggest(
-        &mut finding,
-        range,
-        text,
-        names,
-        crate::lint::finding::Written::String,
-    );
-    cx.push(finding);
+    report.at(range, message).suggest(range, text, names, Written::String);
 }

@@ -2,13 +2,14 @@
 
 use std::collections::HashSet;
 
-use river_syntax::ast;
 use river_syntax::{Severity, TextRange};
 
-use crate::lint::context::Cx;
-use crate::lint::finding::{Edit, Finding};
+use crate::lint::context::{BlockCx, Shape};
+use crate::lint::finding::Edit;
 use crate::lint::read::{block_name, members};
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::scope::Custom;
 use crate::schema::{Body, SchemaType};
 
 pub static RULE: Rule = Rule {
@@ -40,11 +41,22 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Block(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::Block, path: &str) {
-    let present: HashSet<String> = members(body).into_iter().map(|(name, _)| name).collect();
-    let (_, range) = block_name(owner);
+fn check(cx: &BlockCx, report: &mut Report) {
+    match cx.shape {
+        Shape::Schema(schema) => in_schema(cx, schema, report),
+        Shape::Custom(custom) => in_custom(cx, custom, report),
+        Shape::Declare | Shape::Unknown => {}
+    }
+}
+
+/// One finding for all that a schema's body lacks, with a fix that adds
+/// the arguments.
+fn in_schema(cx: &BlockCx, schema: &Body, report: &mut Report) {
+    let present: HashSet<String> = members(cx.body).into_iter().map(|(name, _)| name).collect();
+    let (_, range) = block_name(cx.owner);
     let missing_args: Vec<_> =
         schema.arguments.iter().filter(|a| a.required && !present.contains(&a.name)).collect();
     let missing_blocks: Vec<_> =
@@ -55,15 +67,25 @@ pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::B
     let mut names: Vec<String> =
         missing_args.iter().map(|a| format!("argument `{}`", a.name)).collect();
     names.extend(missing_blocks.iter().map(|b| format!("block `{}`", b.name)));
-    let message = format!("`{path}` is missing the required {}", names.join(", "));
-    let mut finding = Finding::new(&RULE, range, message);
-    if let (Some(brace), false) = (owner.r_curly(), missing_args.is_empty()) {
+    let message = format!("`{}` is missing the required {}", cx.path, names.join(", "));
+    let mut finding = report.at(range, message);
+    if let (Some(brace), false) = (cx.owner.r_curly(), missing_args.is_empty()) {
         let text: String =
             missing_args.iter().map(|a| format!("{} = {}\n", a.name, placeholder(&a.ty))).collect();
         let edit = Edit { range: TextRange::empty(brace.text_range().start()), text };
-        finding = finding.fix("add the missing arguments", vec![edit], false);
+        finding.fix("add the missing arguments", vec![edit], false);
     }
-    cx.push(finding);
+}
+
+/// One finding per required argument (an `argument` block without
+/// `optional = true`) that a custom component's body does not set.
+fn in_custom(cx: &BlockCx, custom: &Custom, report: &mut Report) {
+    let (name, range) = block_name(cx.owner);
+    for (argument, required) in &custom.arguments {
+        if *required && !cx.attributes.iter().any(|a| &a.name == argument) {
+            report.at(range, format!("`{name}` is missing the required argument `{argument}`"));
+        }
+    }
 }
 
 /// An empty value of a type, for the user to fill in.

@@ -1,5 +1,5 @@
 //! Every lint rule: one file each, holding its metadata, its docs (with an
-//! invalid and a valid example that the tests run) and its check.
+//! invalid and a valid example that the tests run) and its hook.
 
 pub mod dependency_cycle;
 pub mod deprecated;
@@ -13,6 +13,7 @@ pub mod invalid_value;
 pub mod missing_label;
 pub mod missing_required;
 pub mod mutually_exclusive;
+pub mod not_runnable;
 pub mod repeated_block;
 pub mod syntax_error;
 pub mod type_mismatch;
@@ -26,11 +27,7 @@ pub mod unknown_function;
 pub mod unused_component;
 pub mod wrong_arity;
 
-use river_syntax::ast::{self, AstNode};
-
-use super::context::Cx;
-pub use super::rule::{FixKind, Rule};
-use crate::schema::Argument;
+pub use super::rule::{Check, FixKind, Rule};
 
 /// Every rule, in id order.
 pub static RULES: &[&Rule] = &[
@@ -46,6 +43,7 @@ pub static RULES: &[&Rule] = &[
     &missing_label::RULE,
     &missing_required::RULE,
     &mutually_exclusive::RULE,
+    &not_runnable::RULE,
     &repeated_block::RULE,
     &syntax_error::RULE,
     &type_mismatch::RULE,
@@ -63,30 +61,4 @@ pub static RULES: &[&Rule] = &[
 /// A rule by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
-}
-
-/// The checks on one attribute's value against its argument's schema:
-/// its type, then, where the value is known before running, what it holds.
-pub(crate) fn value_checks(
-    cx: &mut Cx,
-    argument: &Argument,
-    attribute: &ast::Attribute,
-    path: &str,
-) {
-    deprecated::check_argument(cx, argument, attribute);
-    let Some(value) = attribute.value() else { return };
-    if !type_mismatch::check(cx, argument, &value, path) {
-        return;
-    }
-    match super::fold::fold(&value) {
-        Some(Ok(folded)) => {
-            invalid_duration::check(cx, argument, &value, &folded);
-            invalid_value::check(cx, argument, &value, &folded);
-            invalid_regex::check(cx, argument, &value, &folded, path);
-            invalid_label_name::check(cx, argument, &value, &folded);
-        }
-        Some(Err(error)) => eval_error::report(cx, &error),
-        None => {}
-    }
-    let _ = value.syntax();
 }

@@ -1,13 +1,12 @@
 //! `mutually-exclusive`: arguments or blocks that exclude each other are set together, or none of a required choice is.
 
-use river_syntax::ast::{self, AstNode};
 use river_syntax::{Severity, TextRange};
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
+use crate::lint::context::{BlockCx, Shape};
 use crate::lint::read::{block_name, members};
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::{Body, ConstraintKind};
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
+use crate::schema::ConstraintKind;
 
 pub static RULE: Rule = Rule {
     id: "mutually-exclusive",
@@ -40,10 +39,12 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Block(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::Block, path: &str) {
-    let present = members(body);
+fn check(cx: &BlockCx, report: &mut Report) {
+    let Shape::Schema(schema) = cx.shape else { return };
+    let present = members(cx.body);
     for constraint in &schema.constraints {
         let set: Vec<&(String, TextRange)> =
             present.iter().filter(|(n, _)| constraint.members.contains(n)).collect();
@@ -52,18 +53,17 @@ pub(crate) fn check(cx: &mut Cx, schema: &Body, body: &ast::Body, owner: &ast::B
         match (constraint.kind, set.as_slice()) {
             (_, [first, second, ..]) => {
                 let message =
-                    format!("`{}` and `{}` cannot both be set in `{path}`", first.0, second.0);
-                let finding = Finding::new(&RULE, second.1, message)
+                    format!("`{}` and `{}` cannot both be set in `{}`", first.0, second.0, cx.path);
+                report
+                    .at(second.1, message)
                     .related("", first.1, "the other one")
                     .help(format!("set at most one of {members}"));
-                cx.push(finding);
             }
             (ConstraintKind::ExactlyOne, []) => {
-                let message = format!("`{path}` needs one of {members}");
-                cx.push(Finding::new(&RULE, block_name(owner).1, message));
+                let message = format!("`{}` needs one of {members}", cx.path);
+                report.at(block_name(cx.owner).1, message);
             }
             _ => {}
         }
     }
-    let _ = owner.syntax();
 }

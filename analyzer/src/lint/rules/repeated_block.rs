@@ -1,12 +1,12 @@
 //! `repeated-block`: a block that may appear once is repeated.
 
-use river_syntax::ast::{self, AstNode};
-use river_syntax::Severity;
+use std::collections::HashMap;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::read::block_name;
-use crate::lint::rule::{FixKind, Rule};
+use river_syntax::{Severity, TextRange};
+
+use crate::lint::context::BlockCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "repeated-block",
@@ -49,13 +49,21 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Block(check),
 };
 
-pub(crate) fn report(cx: &mut Cx, body: &ast::Body, block: &ast::Block, name: &str, path: &str) {
-    let (_, range) = block_name(block);
-    let first = body.blocks().find(|b| block_name(b).0 == name).expect("the block was seen before");
-    let finding = Finding::new(&RULE, range, format!("`{name}` may appear only once in `{path}`"))
-        .related("", block_name(&first).1, "first given here");
-    cx.push(finding);
-    let _ = block.syntax();
+/// Every block after the first of a name its schema does not let repeat.
+fn check(cx: &BlockCx, report: &mut Report) {
+    let mut first: HashMap<&str, TextRange> = HashMap::new();
+    for nested in &cx.blocks {
+        let Some(schema) = nested.schema else { continue };
+        let Some(first_range) = first.get(nested.name.as_str()) else {
+            first.insert(&nested.name, nested.name_range);
+            continue;
+        };
+        if !schema.repeatable {
+            let message = format!("`{}` may appear only once in `{}`", nested.name, cx.path);
+            report.at(nested.name_range, message).related("", *first_range, "first given here");
+        }
+    }
 }

@@ -1,7 +1,10 @@
 //! `syntax-error`: the file does not parse as River.
 
-use crate::lint::rule::{FixKind, Rule};
 use river_syntax::Severity;
+
+use crate::lint::context::FileCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "syntax-error",
@@ -17,4 +20,18 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::None,
+    check: Check::File(check),
 };
+
+/// Each error of the parse, with its notes and labelled places.
+fn check(cx: &FileCx, report: &mut Report) {
+    for error in &cx.parsed.errors {
+        let mut finding = report.at(error.range, error.message.clone());
+        for note in &error.notes {
+            finding.help(note.clone());
+        }
+        for label in &error.labels {
+            finding.related("", label.range, label.message.clone());
+        }
+    }
+}

@@ -1,14 +1,11 @@
 //! `type-mismatch`: a value's type is not the type its argument takes.
 
-use river_syntax::ast::{AstNode, Expr};
+use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::lint::types::{fits, infer};
-use crate::schema::{Argument, SchemaType};
-use crate::value::Value;
+use crate::lint::context::AttributeCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "type-mismatch",
@@ -38,24 +35,16 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Attribute(check),
 };
 
-/// Reports a mismatch; `false` when there was one, so that checks of the
-/// value's contents are skipped.
-pub(crate) fn check(cx: &mut Cx, argument: &Argument, value: &Expr, path: &str) -> bool {
-    let Some(found) = infer(value, cx.scope, cx.registry) else { return true };
-    if fits(&found, &argument.ty) || numeric_string(value, &found, &argument.ty) {
-        return true;
-    }
-    let message = format!("`{}` of `{path}` takes {}, not {found}", argument.name, argument.ty);
-    cx.push(Finding::new(&RULE, value.syntax().text_range(), message));
-    false
-}
-
-/// A string holding a number is accepted where a number is wanted.
-fn numeric_string(value: &Expr, found: &SchemaType, want: &SchemaType) -> bool {
-    if !(found == &SchemaType::String && want == &SchemaType::Number) {
-        return false;
-    }
-    matches!(crate::lint::fold::fold(value), Some(Ok(Value::String(s))) if s.trim().parse::<f64>().is_ok())
+/// A value of a known type that does not fit; the walk decides the fit
+/// (`AttributeCx::type_fits`), so that checks of what the value holds are
+/// skipped too.
+fn check(cx: &AttributeCx, report: &mut Report) {
+    let (false, Some(found)) = (cx.type_fits, &cx.found) else { return };
+    let argument = cx.argument;
+    let message =
+        format!("`{}` of `{}` takes {}, not {found}", argument.name, cx.path, argument.ty);
+    report.at(cx.value.syntax().text_range(), message);
 }

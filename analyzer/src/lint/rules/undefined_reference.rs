@@ -1,11 +1,12 @@
 //! `undefined-reference`: an expression refers to a component or name that does not exist.
 
-use river_syntax::{Severity, SyntaxNode, TextRange};
+use river_syntax::{Severity, TextRange};
 
-use crate::lint::context::Cx;
-use crate::lint::finding::{Edit, Finding};
-use crate::lint::refs::{paths, PathRef, Resolved};
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::context::ItemCx;
+use crate::lint::finding::Edit;
+use crate::lint::refs::{PathRef, Resolved};
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "undefined-reference",
@@ -31,27 +32,22 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Item(check),
 };
 
-/// Resolves every reference under `node`; exports are checked by
-/// `unknown-export`, calls by `unknown-function`.
-pub(crate) fn check(cx: &mut Cx, node: &SyntaxNode) {
-    for path in paths(node) {
-        let registry = cx.registry;
-        match cx.scope.resolve(registry, &path) {
-            Resolved::Undefined if path.called && path.segments.len() == 1 => {}
-            Resolved::Undefined => report(cx, &path),
-            Resolved::Component { target, export: Some(at), .. } => {
-                super::unknown_export::check(cx, &target, &path, at);
-            }
-            _ => {}
+/// Every reference that resolves to nothing; a lone called name is a
+/// function, for `unknown-function`, and exports are `unknown-export`'s.
+fn check(cx: &ItemCx, report: &mut Report) {
+    for (path, resolved) in &cx.references {
+        if matches!(resolved, Resolved::Undefined) && !(path.called && path.segments.len() == 1) {
+            undefined(cx, path, report);
         }
     }
 }
 
-fn report(cx: &mut Cx, path: &PathRef) {
+fn undefined(cx: &ItemCx, path: &PathRef, report: &mut Report) {
     let written = path.segments.join(".");
-    let mut finding = Finding::new(&RULE, path.range, format!("`{written}` does not exist"));
+    let mut finding = report.at(path.range, format!("`{written}` does not exist"));
     // The closest component key among the same number of leading segments.
     let keys = cx.scope.keys.keys().map(String::as_str);
     let best = (2..=path.segments.len()).rev().find_map(|len| {
@@ -59,22 +55,21 @@ fn report(cx: &mut Cx, path: &PathRef) {
     });
     if let Some((len, key)) = best {
         let range = TextRange::new(path.ranges[0].start(), path.ranges[len - 1].end());
-        finding = finding.help(format!("did you mean `{key}`?")).fix(
+        finding.help(format!("did you mean `{key}`?")).fix(
             format!("refer to `{key}`"),
             vec![Edit { range, text: key.to_owned() }],
             false,
         );
     } else if let Some((name, label)) = component_named(cx, path) {
-        finding = finding.help(format!("there is no `{name}` labelled {label:?} in this config"));
+        finding.help(format!("there is no `{name}` labelled {label:?} in this config"));
     } else if path.segments.len() > 1 {
-        finding = finding.help("a reference names a component as `name.label.export`");
+        finding.help("a reference names a component as `name.label.export`");
     }
-    cx.push(finding);
 }
 
 /// The component name and label a path spells, when its leading segments
 /// name a known component.
-fn component_named(cx: &Cx, path: &PathRef) -> Option<(String, String)> {
+fn component_named(cx: &ItemCx, path: &PathRef) -> Option<(String, String)> {
     (2..path.segments.len()).rev().find_map(|len| {
         let name = path.segments[..len].join(".");
         cx.registry.get(&name).map(|_| (name, path.segments[len].clone()))

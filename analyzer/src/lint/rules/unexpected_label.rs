@@ -1,12 +1,13 @@
 //! `unexpected-label`: a config block that takes no label has one.
 
-use river_syntax::ast::{self, AstNode};
+use river_syntax::ast::AstNode;
 use river_syntax::{Severity, TextRange};
 
-use crate::lint::context::Cx;
-use crate::lint::finding::{Edit, Finding};
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::Component;
+use crate::lint::context::{ItemCx, ItemKind};
+use crate::lint::finding::Edit;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
+use crate::schema::Label;
 
 pub static RULE: Rule = Rule {
     id: "unexpected-label",
@@ -22,9 +23,13 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::Safe,
+    check: Check::Item(check),
 };
 
-pub(crate) fn report(cx: &mut Cx, label: &ast::BlockLabel, component: &Component) {
+/// A label on a block whose schema forbids one.
+fn check(cx: &ItemCx, report: &mut Report) {
+    let ItemKind::Builtin(component) = cx.kind else { return };
+    let (Label::Forbidden, Some(label)) = (component.label, cx.block.label()) else { return };
     let range = label.syntax().text_range();
     // Remove the label and the space before it.
     let start = label
@@ -33,10 +38,9 @@ pub(crate) fn report(cx: &mut Cx, label: &ast::BlockLabel, component: &Component
         .filter(|t| t.kind() == river_syntax::SyntaxKind::WHITESPACE);
     let remove =
         TextRange::new(start.map_or(range.start(), |t| t.text_range().start()), range.end());
-    let finding = Finding::new(&RULE, range, format!("`{}` takes no label", component.name)).fix(
+    report.at(range, format!("`{}` takes no label", component.name)).fix(
         "remove the label",
         vec![Edit { range: remove, text: String::new() }],
         true,
     );
-    cx.push(finding);
 }

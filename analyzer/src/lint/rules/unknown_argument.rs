@@ -1,12 +1,12 @@
 //! `unknown-argument`: an attribute names no argument of its component or block.
 
-use river_syntax::ast::{self, AstNode};
-use river_syntax::{Severity, TextRange};
+use river_syntax::ast::AstNode;
+use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::Body;
+use crate::lint::context::{BlockCx, NamedAttribute, Shape};
+use crate::lint::finding::Written;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-argument",
@@ -26,41 +26,48 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Block(check),
 };
 
-pub(crate) fn report(
-    cx: &mut Cx,
-    schema: &Body,
-    attribute: &ast::Attribute,
-    name: &str,
-    path: &str,
-) {
-    let Some(token) = attribute.name() else { return };
-    let names = schema.arguments.iter().map(|a| a.name.as_str());
-    report_named(cx, token.text_range(), name, path, names);
+fn check(cx: &BlockCx, report: &mut Report) {
+    match cx.shape {
+        // A name set twice is `duplicate-attribute`'s finding.
+        Shape::Schema(schema) if !schema.free_arguments => {
+            let names = || schema.arguments.iter().map(|a| a.name.as_str());
+            for attribute in cx.attributes.iter().filter(|a| a.earlier.is_none()) {
+                if attribute.argument.is_none() {
+                    unknown(cx, attribute, names(), report);
+                }
+            }
+        }
+        // A custom component's arguments are its `argument` blocks.
+        Shape::Custom(custom) => {
+            let names = || custom.arguments.iter().map(|(a, _)| a.as_str());
+            for attribute in &cx.attributes {
+                if !names().any(|a| a == attribute.name) {
+                    unknown(cx, attribute, names(), report);
+                }
+            }
+        }
+        // Only blocks belong directly in a `declare`.
+        Shape::Declare => {
+            for attribute in cx.body.attributes() {
+                let name = attribute.name().map(|t| t.text().to_owned()).unwrap_or_default();
+                let range = attribute.syntax().text_range();
+                report.at(range, format!("`{name}` is set outside any block"));
+            }
+        }
+        Shape::Schema(_) | Shape::Unknown => {}
+    }
 }
 
-pub(crate) fn report_named<'a>(
-    cx: &mut Cx,
-    range: TextRange,
-    name: &str,
-    path: &str,
+fn unknown<'a>(
+    cx: &BlockCx,
+    attribute: &NamedAttribute,
     names: impl Iterator<Item = &'a str>,
+    report: &mut Report,
 ) {
-    let mut finding = Finding::new(&RULE, range, format!("`{path}` has no argument `{name}`"));
-    crate::lint::finding::suggest(
-        &mut finding,
-        range,
-        name,
-        names,
-        crate::lint::finding::Written::Name,
-    );
-    cx.push(finding);
-}
-
-/// An attribute directly in a `declare` body, where only blocks belong.
-pub(crate) fn report_outside_block(cx: &mut Cx, attribute: &ast::Attribute) {
-    let name = attribute.name().map(|t| t.text().to_owned()).unwrap_or_default();
-    let range = attribute.syntax().text_range();
-    cx.push(Finding::new(&RULE, range, format!("`{name}` is set outside any block")));
+    let (name, range) = (&attribute.name, attribute.name_range);
+    let message = format!("`{}` has no argument `{name}`", cx.path);
+    report.at(range, message).suggest(range, name, names, Written::Name);
 }

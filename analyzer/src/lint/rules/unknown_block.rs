@@ -1,13 +1,11 @@
 //! `unknown-block`: a block names no block its component or parent block accepts.
 
-use river_syntax::ast;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::read::block_name;
-use crate::lint::rule::{FixKind, Rule};
-use crate::schema::{Body, Registry};
+use crate::lint::context::{BlockCx, Shape};
+use crate::lint::finding::Written;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-block",
@@ -37,28 +35,19 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Block(check),
 };
 
-pub(crate) fn report(
-    cx: &mut Cx,
-    registry: &Registry,
-    schema: &Body,
-    block: &ast::Block,
-    name: &str,
-    path: &str,
-) {
-    let (_, range) = block_name(block);
-    let mut finding = Finding::new(&RULE, range, format!("`{path}` has no block `{name}`"));
-    let names = registry.blocks_of(schema).map(|b| b.name.as_str());
-    let suggested = crate::lint::finding::suggest(
-        &mut finding,
-        range,
-        name,
-        names,
-        crate::lint::finding::Written::Name,
-    );
-    if !suggested && schema.argument(name).is_some() {
-        finding.help.push(format!("`{name}` is an argument: write `{name} = ...`"));
+/// Each block a schema's body does not accept.
+fn check(cx: &BlockCx, report: &mut Report) {
+    let Shape::Schema(schema) = cx.shape else { return };
+    for nested in cx.blocks.iter().filter(|b| b.schema.is_none()) {
+        let (name, range) = (&nested.name, nested.name_range);
+        let mut finding = report.at(range, format!("`{}` has no block `{name}`", cx.path));
+        let names = cx.registry.blocks_of(schema).map(|b| b.name.as_str());
+        let suggested = finding.suggest(range, name, names, Written::Name);
+        if !suggested && schema.argument(name).is_some() {
+            finding.help(format!("`{name}` is an argument: write `{name} = ...`"));
+        }
     }
-    cx.push(finding);
 }

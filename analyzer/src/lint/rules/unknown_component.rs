@@ -1,12 +1,12 @@
 //! `unknown-component`: a block names no known component or config block.
 
-use river_syntax::ast;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::read::block_name;
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::context::{ItemCx, ItemKind};
+use crate::lint::finding::Written;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
+use crate::schema::{Body, Registry};
 
 pub static RULE: Rule = Rule {
     id: "unknown-component",
@@ -24,34 +24,29 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Item(check),
 };
 
-pub(crate) fn report(cx: &mut Cx, block: &ast::Block, name: &str) {
-    let (_, range) = block_name(block);
-    let mut finding = Finding::new(&RULE, range, format!("unknown component `{name}`"));
+fn check(cx: &ItemCx, report: &mut Report) {
+    let ItemKind::Unknown = cx.kind else { return };
+    let (name, range) = (&cx.name, cx.name_range);
+    let mut finding = report.at(range, format!("unknown component `{name}`"));
     let known = cx.registry.iter().map(|c| c.name.as_str());
     let known = known.chain(cx.scope.declares.keys().map(String::as_str));
-    if !crate::lint::finding::suggest(
-        &mut finding,
-        range,
-        name,
-        known,
-        crate::lint::finding::Written::Name,
-    ) {
-        finding.help.push(match owner_of_block(cx, name) {
+    if !finding.suggest(range, name, known, Written::Name) {
+        finding.help(match owner_of_block(cx.registry, name) {
             Some(owner) => {
                 format!("`{name}` is a block of `{owner}`, not a component: it belongs inside one")
             }
             None => "`flow schema` lists every component".into(),
         });
     }
-    cx.push(finding);
 }
 
 /// A component that has a block called `name`, for a block shown alone.
-fn owner_of_block<'a>(cx: &Cx<'a>, name: &str) -> Option<&'a str> {
-    fn has(body: &crate::schema::Body, name: &str, depth: usize) -> bool {
+fn owner_of_block<'a>(registry: &'a Registry, name: &str) -> Option<&'a str> {
+    fn has(body: &Body, name: &str, depth: usize) -> bool {
         depth < 6 && body.blocks.iter().any(|b| b.name == name || has(&b.body, name, depth + 1))
     }
-    cx.registry.components().find(|c| has(&c.body, name, 0)).map(|c| c.name.as_str())
+    registry.components().find(|c| has(&c.body, name, 0)).map(|c| c.name.as_str())
 }

@@ -2,10 +2,11 @@
 
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::refs::{PathRef, Target};
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::context::ItemCx;
+use crate::lint::finding::Written;
+use crate::lint::refs::{PathRef, Resolved, Target};
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-export",
@@ -35,9 +36,19 @@ prometheus.scrape "default" {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Item(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, target: &Target, path: &PathRef, at: usize) {
+/// Every reference to a component that goes on to name an export.
+fn check(cx: &ItemCx, report: &mut Report) {
+    for (path, resolved) in &cx.references {
+        if let Resolved::Component { target, export: Some(at), .. } = resolved {
+            export(target, path, *at, report);
+        }
+    }
+}
+
+fn export(target: &Target, path: &PathRef, at: usize, report: &mut Report) {
     let export = &path.segments[at];
     let (owner, names): (String, Vec<&str>) = match target {
         Target::Builtin(component) => {
@@ -57,17 +68,9 @@ pub(crate) fn check(cx: &mut Cx, target: &Target, path: &PathRef, at: usize) {
     } else {
         format!("`{owner}` has no export `{export}`")
     };
-    let mut finding = Finding::new(&RULE, range, message);
-    let candidates = names.iter().copied();
-    let suggested = crate::lint::finding::suggest(
-        &mut finding,
-        range,
-        export,
-        candidates,
-        crate::lint::finding::Written::Name,
-    );
+    let mut finding = report.at(range, message);
+    let suggested = finding.suggest(range, export, names.iter().copied(), Written::Name);
     if !suggested && !names.is_empty() {
-        finding.help.push(format!("its exports: {}", names.join(", ")));
+        finding.help(format!("its exports: {}", names.join(", ")));
     }
-    cx.push(finding);
 }

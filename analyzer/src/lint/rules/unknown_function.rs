@@ -1,11 +1,12 @@
 //! `unknown-function`: a call names no function of the standard library.
 
-use river_syntax::ast::{AstNode, Expr};
+use river_syntax::ast::Expr;
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::context::ItemCx;
+use crate::lint::finding::Written;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-function",
@@ -21,29 +22,29 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::Unsafe,
+    check: Check::Item(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, call: &Expr) {
-    let Some(callee @ Expr::NameRef(_)) = call.operand() else { return };
-    let Some(token) = callee.name() else { return };
-    let name = token.text();
-    if let Some(signature) = crate::stdlib::signature(name) {
-        super::wrong_arity::check(cx, call, signature);
-        return;
+/// Every call of a name that is no function: not of the standard library
+/// (whose calls `wrong-arity` counts), nor the first segment of a
+/// component key.
+fn check(cx: &ItemCx, report: &mut Report) {
+    for call in &cx.calls {
+        let Some(callee @ Expr::NameRef(_)) = call.operand() else { continue };
+        let Some(token) = callee.name() else { continue };
+        let name = token.text();
+        if crate::stdlib::signature(name).is_some()
+            || cx.scope.keys.keys().any(|k| k.split('.').next() == Some(name))
+        {
+            continue;
+        }
+        let range = token.text_range();
+        let names = crate::stdlib::SIGNATURES.iter().map(|s| s.name);
+        report.at(range, format!("there is no function `{name}`")).suggest(
+            range,
+            name,
+            names,
+            Written::Name,
+        );
     }
-    if cx.scope.keys.keys().any(|k| k.split('.').next() == Some(name)) {
-        return;
-    }
-    let range = token.text_range();
-    let mut finding = Finding::new(&RULE, range, format!("there is no function `{name}`"));
-    let names = crate::stdlib::SIGNATURES.iter().map(|s| s.name);
-    crate::lint::finding::suggest(
-        &mut finding,
-        range,
-        name,
-        names,
-        crate::lint::finding::Written::Name,
-    );
-    cx.push(finding);
-    let _ = call.syntax();
 }

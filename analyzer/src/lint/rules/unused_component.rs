@@ -2,11 +2,11 @@
 
 use river_syntax::Severity;
 
-use super::duplicate_label::label_range;
 use crate::db::Config;
-use crate::lint::finding::Finding;
 use crate::lint::graph::config_graph;
-use crate::lint::rule::{FixKind, Rule};
+use crate::lint::read::label_range;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 use crate::lint::scope::config_scope;
 use crate::schema::{registry, Kind};
 
@@ -29,9 +29,10 @@ prometheus.scrape "pods" {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Config(check),
 };
 
-pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Finding>) {
+fn check(db: &dyn salsa::Database, config: Config, report: &mut Report) {
     let graph = config_graph(db, config);
     let referenced = graph.referenced();
     let scope = config_scope(db, config);
@@ -47,14 +48,10 @@ pub(crate) fn check(db: &dyn salsa::Database, config: Config, out: &mut Vec<Find
             names.by_key.get(&crate::db::item_key(db, *item)).and_then(|items| items.first())
                 == Some(item);
         if exports && first && item.label(db).is_some() && !referenced.contains(item) {
-            let mut finding = Finding::new(
-                &RULE,
-                label_range(db, *item),
-                format!("`{}` is never used", item.display(db)),
-            )
-            .help("nothing refers to its exports");
-            finding.file = item.file(db).path(db).clone();
-            out.push(finding);
+            report
+                .at(label_range(db, *item), format!("`{}` is never used", item.display(db)))
+                .in_file(item.file(db).path(db))
+                .help("nothing refers to its exports");
         }
     }
 }

@@ -3,10 +3,9 @@
 use river_syntax::ast::{AstNode, Expr};
 use river_syntax::Severity;
 
-use crate::lint::context::Cx;
-use crate::lint::finding::Finding;
-use crate::lint::rule::{FixKind, Rule};
-use crate::stdlib::Signature;
+use crate::lint::context::ItemCx;
+use crate::lint::report::Report;
+use crate::lint::rule::{Check, FixKind, Rule};
 
 pub static RULE: Rule = Rule {
     id: "wrong-arity",
@@ -22,25 +21,32 @@ pub static RULE: Rule = Rule {
 }
 "#,
     fix: FixKind::None,
+    check: Check::Item(check),
 };
 
-pub(crate) fn check(cx: &mut Cx, call: &Expr, signature: &Signature) {
-    let count = call.arg_list().map_or(0, |list| list.args().count());
-    let fits = count >= signature.min && signature.max.is_none_or(|max| count <= max);
-    if fits {
-        return;
+/// Every call of a standard-library function, against its signature.
+fn check(cx: &ItemCx, report: &mut Report) {
+    for call in &cx.calls {
+        let Some(callee @ Expr::NameRef(_)) = call.operand() else { continue };
+        let Some(token) = callee.name() else { continue };
+        let Some(signature) = crate::stdlib::signature(token.text()) else { continue };
+        let count = call.arg_list().map_or(0, |list| list.args().count());
+        let fits = count >= signature.min && signature.max.is_none_or(|max| count <= max);
+        if fits {
+            continue;
+        }
+        let wanted = match signature.max {
+            Some(max) if max == signature.min => format!("{max}"),
+            Some(max) => format!("{} to {max}", signature.min),
+            None => format!("at least {}", signature.min),
+        };
+        let message = format!(
+            "`{}` takes {wanted} argument{}, not {count}",
+            signature.name,
+            if wanted == "1" { "" } else { "s" }
+        );
+        let help =
+            format!("{}({}) returns {}", signature.name, signature.params, signature.returns);
+        report.at(call.syntax().text_range(), message).help(help);
     }
-    let wanted = match signature.max {
-        Some(max) if max == signature.min => format!("{max}"),
-        Some(max) => format!("{} to {max}", signature.min),
-        None => format!("at least {}", signature.min),
-    };
-    let message = format!(
-        "`{}` takes {wanted} argument{}, not {count}",
-        signature.name,
-        if wanted == "1" { "" } else { "s" }
-    );
-    let finding = Finding::new(&RULE, call.syntax().text_range(), message)
-        .help(format!("{}({}) returns {}", signature.name, signature.params, signature.returns));
-    cx.push(finding);
 }

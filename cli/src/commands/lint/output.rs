@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use river_analyzer::lint::{rule, Finding, RULES};
+use river_analyzer::lint::{Finding, RULES};
 use river_syntax::{ColumnUnit, LineIndex, Severity, TextRange};
 use serde_json::{json, Value};
 
@@ -154,7 +154,8 @@ pub fn sarif(out: &mut impl Write, configs: &[LintConfig], found: &[Found]) -> s
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.explanation},
                 "defaultConfiguration": {"level": level(r.severity)},
-                "helpUri": format!("https://example.invalid/river-toolchain/docs/lint/{}.md", r.id),
+                // The docs have no public address: the help is the text itself.
+                "help": {"text": r.explanation},
             })
         })
         .collect();
@@ -202,14 +203,12 @@ pub fn sarif(out: &mut impl Write, configs: &[LintConfig], found: &[Found]) -> s
             "tool": {"driver": {
                 "name": "flowlint",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/river-toolchain",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
-    let _ = rule;
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
