@@ -20,9 +20,9 @@ mod item;
 pub mod navigation;
 mod read;
 mod refs;
-mod report;
 pub mod rule;
 pub mod rules;
+mod run;
 mod scope;
 pub mod settings;
 mod suppress;
@@ -37,8 +37,8 @@ pub use context::{AttributeCx, BlockCx, FileCx, ItemCx};
 pub use finding::{Edit, Finding, Fix, Related};
 pub use graph::{config_graph, ConfigGraph};
 pub use item::item_findings;
-pub use report::Report;
 pub use rule::Check;
+pub use rule::Report;
 pub use rules::{rule, Rule, RULES};
 pub use scope::{Custom, Scope};
 
@@ -55,7 +55,7 @@ pub fn file_findings(db: &dyn salsa::Database, config: Config, file: File) -> Ve
     let path = file.path(db);
     let parsed = parse_file(db, file);
     let mut found = Vec::new();
-    report::file(&FileCx { parsed }, &mut found);
+    run::file(&FileCx { parsed }, &mut found);
     let mut out: Vec<Finding> =
         found.into_iter().map(|f| f.shifted(TextSize::from(0), path)).collect();
     let broken: Vec<TextRange> = parsed.errors.iter().map(|e| e.range).collect();
@@ -81,7 +81,7 @@ pub fn file_findings(db: &dyn salsa::Database, config: Config, file: File) -> Ve
 #[salsa::tracked(returns(ref))]
 pub fn config_findings(db: &dyn salsa::Database, config: Config) -> Vec<Finding> {
     let mut out = Vec::new();
-    report::config(db, config, &mut out);
+    run::config(db, config, &mut out);
     out
 }
 

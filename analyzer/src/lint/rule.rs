@@ -1,17 +1,18 @@
-//! What a rule is: its id, severity, docs, and where it runs.
+//! What a rule is: its id, severity, docs, where it runs, and how it
+//! reports.
 //!
 //! A rule's hook is handed the context of the place it runs and a
 //! [`Report`] bound to the rule: the report makes every finding with the
-//! rule's own id and default severity, and a hook can only add help,
-//! related places and a fix to it. So a rule cannot report another rule's
+//! rule's own id and default severity (findings are made only here), and
+//! a hook can only add help, related places and a fix to it. So a rule cannot report another rule's
 //! findings; where one check used to gate another, the gate is a fact in
 //! the context that the walk computes once (`AttributeCx::type_fits`,
 //! `BlockCx::shape`).
 
-use river_syntax::Severity;
+use river_syntax::{Severity, TextRange};
 
 use super::context::{AttributeCx, BlockCx, FileCx, ItemCx};
-use super::report::Report;
+use super::finding::{Edit, Finding, Fix, Related, Written};
 use crate::db::Config;
 
 /// A rule's identity, docs and hook.
@@ -63,4 +64,93 @@ pub enum FixKind {
     Safe,
     /// Needs a look; `--unsafe-fixes` applies it.
     Unsafe,
+}
+
+/// What a hook reports to: every finding it makes is of its rule, at the
+/// rule's default severity.
+pub struct Report<'a> {
+    rule: &'static Rule,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> Report<'a> {
+    pub(super) fn new(rule: &'static Rule, out: &'a mut Vec<Finding>) -> Report<'a> {
+        Report { rule, out }
+    }
+
+    /// A finding at `range` (in the context's coordinates: item-relative
+    /// for items, blocks and attributes; the file's for files and
+    /// configs), to which the returned draft adds the rest.
+    pub(crate) fn at(&mut self, range: TextRange, message: impl Into<String>) -> Draft<'_> {
+        self.out.push(Finding {
+            rule: self.rule.id,
+            severity: self.rule.severity,
+            file: String::new(),
+            range,
+            message: message.into(),
+            help: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        });
+        Draft(self.out.last_mut().expect("just pushed"))
+    }
+}
+
+/// A finding being made: help, related places and a fix can be added, its
+/// rule and severity cannot change.
+pub(crate) struct Draft<'a>(&'a mut Finding);
+
+impl Draft<'_> {
+    pub(crate) fn help(&mut self, line: impl Into<String>) -> &mut Self {
+        self.0.help.push(line.into());
+        self
+    }
+
+    /// A related place; an empty `file` means the finding's own file.
+    pub(crate) fn related(
+        &mut self,
+        file: &str,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        self.0.related.push(Related { file: file.to_owned(), range, message: message.into() });
+        self
+    }
+
+    pub(crate) fn fix(
+        &mut self,
+        title: impl Into<String>,
+        edits: Vec<Edit>,
+        safe: bool,
+    ) -> &mut Self {
+        self.0.fix = Some(Fix { title: title.into(), edits, safe });
+        self
+    }
+
+    /// The file the finding is in, for config-wide rules (the walk sets it
+    /// for the others).
+    pub(crate) fn in_file(&mut self, path: &str) -> &mut Self {
+        self.0.file = path.to_owned();
+        self
+    }
+
+    /// Adds "did you mean" help and an unsafe fix writing the suggestion
+    /// over `range`, when one of `candidates` is close to `name`; `false`
+    /// when none is.
+    pub(crate) fn suggest<'c>(
+        &mut self,
+        range: TextRange,
+        name: &str,
+        candidates: impl Iterator<Item = &'c str>,
+        written: Written,
+    ) -> bool {
+        let Some(suggestion) = crate::schema::closest(name, candidates) else { return false };
+        let (text, shown) = match written {
+            Written::Name => (suggestion.to_owned(), format!("`{suggestion}`")),
+            Written::String => (format!("{suggestion:?}"), format!("{suggestion:?}")),
+        };
+        self.help(format!("did you mean {shown}?"));
+        self.fix(format!("change it to {shown}"), vec![Edit { range, text }], false);
+        true
+    }
 }

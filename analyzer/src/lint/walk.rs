@@ -1,13 +1,13 @@
 //! The walk over one item: the item itself, then its body and every block
 //! in it, then each attribute that has a schema argument. It computes each
 //! context once (`context.rs`) and runs every rule of that kind on it
-//! (`report.rs`); it calls no rule by name.
+//! (`run.rs`); it calls no rule by name.
 
 use river_syntax::ast;
 
 use super::context::{AttributeCx, BlockCx, ItemCx, ItemKind, Shape};
 use super::finding::Finding;
-use super::report;
+use super::run;
 use super::scope::{nested_scope, Scope};
 use crate::schema::Registry;
 
@@ -18,7 +18,7 @@ pub(crate) fn item(registry: &Registry, scope: &Scope, block: &ast::Block, out: 
         return;
     }
     let cx = ItemCx::new(registry, scope, block);
-    report::item(&cx, out);
+    run::item(&cx, out);
     let Some(body) = block.body() else { return };
     let (shape, component) = match cx.kind {
         ItemKind::Builtin(c) if c.body.open => (Shape::Unknown, Some(c)),
@@ -42,19 +42,19 @@ fn declare(registry: &Registry, scope: &Scope, block: &ast::Block, out: &mut Vec
         item(registry, &inner, &inner_block, out);
     }
     let path = "declare".to_owned();
-    report::block(&BlockCx::new(registry, &inner, block, &body, path, Shape::Declare, None), out);
+    run::block(&BlockCx::new(registry, &inner, block, &body, path, Shape::Declare, None), out);
 }
 
 /// One body: its rules, then each attribute that has an argument (set for
 /// the first time), then each nested block the schema accepts.
 fn body(cx: BlockCx, out: &mut Vec<Finding>) {
-    report::block(&cx, out);
+    run::block(&cx, out);
     for attribute in cx.attributes.iter().filter(|a| a.earlier.is_none()) {
         let (Some(argument), Some(value)) = (attribute.argument, attribute.node.value()) else {
             continue;
         };
         let acx = AttributeCx::new(cx.registry, cx.scope, argument, value, &cx.path);
-        report::attribute(&acx, out);
+        run::attribute(&acx, out);
     }
     for nested in &cx.blocks {
         let (Some(schema), Some(inner)) = (nested.schema, nested.node.body()) else { continue };

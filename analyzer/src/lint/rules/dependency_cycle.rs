@@ -5,8 +5,7 @@ use river_syntax::Severity;
 use crate::db::Config;
 use crate::lint::graph::config_graph;
 use crate::lint::read::label_range;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "dependency-cycle",

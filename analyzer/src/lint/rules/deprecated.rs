@@ -4,8 +4,7 @@ use river_syntax::Severity;
 
 use crate::lint::context::BlockCx;
 use crate::lint::read::block_name;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "deprecated",

@@ -5,8 +5,7 @@ use river_syntax::{Severity, SyntaxKind, TextRange};
 
 use crate::lint::context::{BlockCx, Shape};
 use crate::lint::finding::Edit;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-attribute",

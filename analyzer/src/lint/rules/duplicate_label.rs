@@ -4,8 +4,7 @@ use river_syntax::Severity;
 
 use crate::db::{config_names, Config, Item};
 use crate::lint::read::label_range;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "duplicate-label",

@@ -7,8 +7,7 @@ use river_syntax::{Severity, TextRange};
 use crate::lint::context::{BlockCx, Shape};
 use crate::lint::finding::Edit;
 use crate::lint::read::{block_name, members};
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 use crate::lint::scope::Custom;
 use crate::schema::{Body, SchemaType};
 

@@ -4,8 +4,7 @@ use river_syntax::{Severity, TextRange};
 
 use crate::lint::context::{BlockCx, Shape};
 use crate::lint::read::{block_name, members};
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 use crate::schema::ConstraintKind;
 
 pub static RULE: Rule = Rule {

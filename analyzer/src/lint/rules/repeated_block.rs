@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use river_syntax::{Severity, TextRange};
 
 use crate::lint::context::BlockCx;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "repeated-block",

@@ -3,8 +3,7 @@
 use river_syntax::Severity;
 
 use crate::lint::context::FileCx;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "syntax-error",

@@ -4,8 +4,7 @@ use river_syntax::ast::AstNode;
 use river_syntax::Severity;
 
 use crate::lint::context::AttributeCx;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "type-mismatch",

@@ -5,8 +5,7 @@ use river_syntax::{Severity, TextRange};
 
 use crate::lint::context::{ItemCx, ItemKind};
 use crate::lint::finding::Edit;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 use crate::schema::Label;
 
 pub static RULE: Rule = Rule {

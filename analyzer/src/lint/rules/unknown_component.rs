@@ -4,8 +4,7 @@ use river_syntax::Severity;
 
 use crate::lint::context::{ItemCx, ItemKind};
 use crate::lint::finding::Written;
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 use crate::schema::{Body, Registry};
 
 pub static RULE: Rule = Rule {

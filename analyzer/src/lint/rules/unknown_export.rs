@@ -5,8 +5,7 @@ use river_syntax::Severity;
 use crate::lint::context::ItemCx;
 use crate::lint::finding::Written;
 use crate::lint::refs::{PathRef, Resolved, Target};
-use crate::lint::report::Report;
-use crate::lint::rule::{Check, FixKind, Rule};
+use crate::lint::rule::{Check, FixKind, Report, Rule};
 
 pub static RULE: Rule = Rule {
     id: "unknown-export",
