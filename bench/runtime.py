@@ -24,7 +24,11 @@ import threading
 import time
 import urllib.request
 
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+OPTIONS = ("--warmup", "--measure")
+# The binary is the one argument that is neither an option nor its value.
+ARGS = [
+    a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--") and sys.argv[i] not in OPTIONS
+]
 
 
 def dist_flow():
