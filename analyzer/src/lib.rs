@@ -11,8 +11,9 @@
 //! Status: values (numbers with the reference's int/uint/float kinds,
 //! secrets), every expression form, the standard library, Go durations and
 //! decoding into Rust types, the schemas of every component and config
-//! block (`schema`), the database (`db`) and 25 lint rules (`lint`; one of
-//! them, `not-runnable`, is reported by `flow run` only) are in.
+//! block (`schema`), the database (`db`) and 26 lint rules (`lint`; two
+//! of them, `not-runnable` and `component-refused`, are reported by
+//! `flow run` only) are in.
 //! Analysis is incremental: an edit inside one block re-checks that block.
 
 pub mod db;

@@ -140,6 +140,26 @@ fn the_not_runnable_examples_do_what_its_docs_say() {
     assert!(plan(&source(rule.valid.to_owned()), ALL).is_ok());
 }
 
+/// The documented examples of `component-refused`: the invalid one is
+/// refused when its component is built, on the setting at fault; the valid
+/// one starts.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_component_refused_examples_do_what_its_docs_say() {
+    let rule = &river_analyzer::lint::rules::component_refused::RULE;
+    let dir = tempfile::tempdir().unwrap();
+    let invalid = plan(&source(rule.invalid.to_owned()), ALL).unwrap();
+    let Err(errors) = Controller::start(invalid, support::globals(dir.path())) else {
+        panic!("the invalid example started")
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].rule, rule.id);
+    let at = usize::from(errors[0].range.start());
+    assert!(rule.invalid[at..].starts_with("scrape_timeout"), "{:?}", errors[0]);
+    let valid = plan(&source(rule.valid.to_owned()), ALL).unwrap();
+    let controller = Controller::start(valid, support::globals(dir.path())).unwrap();
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reload_that_fails_midway_leaves_the_old_pipeline_running() {
     let dir = tempfile::tempdir().unwrap();

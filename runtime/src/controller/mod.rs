@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use river_analyzer::lint::Finding;
+use river_analyzer::lint::{Finding, Rule};
 use river_analyzer::Value;
 use river_syntax::TextRange;
 use tokio::sync::mpsc;
@@ -137,8 +137,7 @@ impl Controller {
             Ok(Ok(component)) => Some(component),
             Ok(Err(error)) => {
                 cancel.cancel();
-                let message = format!("{}: {error}", planned.id);
-                return Err(placed_error(&planned, place::range_of(&planned, &error), message));
+                return Err(refused(&planned, &error));
             }
             Err(panic) => {
                 tracing::error!(component = %planned.id, message = %panic, "component panicked while starting");
@@ -275,7 +274,18 @@ fn evaluate_in(planned: &PlannedNode, running: &[&Node]) -> Result<Args, Box<Fin
 /// in constant expressions, found here with the running components'
 /// exports.
 fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box<Finding> {
-    let rule = &river_analyzer::lint::rules::eval_error::RULE;
+    finding(&river_analyzer::lint::rules::eval_error::RULE, planned, range, message)
+}
+
+/// A finding of the `component-refused` rule: the component's builder or
+/// `update` refused its arguments, placed on the setting it names.
+fn refused(planned: &PlannedNode, error: &Error) -> Box<Finding> {
+    let rule = &river_analyzer::lint::rules::component_refused::RULE;
+    let message = format!("{}: {error}", planned.id);
+    finding(rule, planned, place::range_of(planned, error), message)
+}
+
+fn finding(rule: &Rule, planned: &PlannedNode, range: TextRange, message: String) -> Box<Finding> {
     Box::new(Finding {
         rule: rule.id,
         severity: rule.severity,

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use river_analyzer::lint::Finding;
 
-use super::{evaluate, evaluate_in, placed_error, Controller, Node, Plan, PlannedNode};
+use super::{evaluate, evaluate_in, refused, Controller, Node, Plan, PlannedNode};
 use crate::args::Args;
 
 /// How a node of the new graph came to be, for undoing it.
@@ -121,9 +121,7 @@ fn update(
         Err(finding) => return Err(Box::new((finding, Some((node, index))))),
     };
     if let Err(error) = node.update(&args) {
-        let range = super::place::range_of(&planned, &error);
-        let message = format!("{}: {error}", planned.id);
-        return Err(Box::new((placed_error(&planned, range, message), Some((node, index)))));
+        return Err(Box::new((refused(&planned, &error), Some((node, index)))));
     }
     let old_planned = std::mem::replace(&mut node.planned, planned);
     let old_args = std::mem::replace(&mut node.args, args);

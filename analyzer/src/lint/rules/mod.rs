@@ -1,6 +1,7 @@
 //! Every lint rule: one file each, holding its metadata, its docs (with an
 //! invalid and a valid example that the tests run) and its hook.
 
+pub mod component_refused;
 pub mod dependency_cycle;
 pub mod deprecated;
 pub mod duplicate_attribute;
@@ -31,6 +32,7 @@ pub use super::rule::{Check, FixKind, Rule};
 
 /// Every rule, in id order.
 pub static RULES: &[&Rule] = &[
+    &component_refused::RULE,
     &dependency_cycle::RULE,
     &deprecated::RULE,
     &duplicate_attribute::RULE,
