@@ -226,17 +226,42 @@ pub fn encode(samples: &[Sample]) -> Vec<u8> {
         .expect("snappy compresses any input")
 }
 
+/// Why a write request's body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("not snappy: {0}")]
+    NotSnappy(String),
+    #[error("a malformed varint")]
+    Varint,
+    #[error("truncated write request")]
+    Truncated,
+    #[error("a label is not UTF-8")]
+    NotUtf8,
+    #[error("unknown wire type {0}")]
+    WireType(u64),
+    /// A nested message (an exemplar, a histogram) did not decode.
+    #[error("{0}")]
+    Message(String),
+}
+
+impl WireError {
+    fn message(error: prost::DecodeError) -> WireError {
+        WireError::Message(error.to_string())
+    }
+}
+
 /// The samples of a write request's body.
-pub fn decode(body: &[u8]) -> Result<Vec<Sample>, String> {
-    let bytes =
-        snap::raw::Decoder::new().decompress_vec(body).map_err(|e| format!("not snappy: {e}"))?;
+pub fn decode(body: &[u8]) -> Result<Vec<Sample>, WireError> {
+    let bytes = snap::raw::Decoder::new()
+        .decompress_vec(body)
+        .map_err(|e| WireError::NotSnappy(e.to_string()))?;
     decode_request(&bytes)
 }
 
 /// The samples of a write request in protobuf, read straight into label
 /// sets (each built once, its text borrowed from the bytes until then).
 /// Metadata is skipped.
-pub fn decode_request(mut bytes: &[u8]) -> Result<Vec<Sample>, String> {
+pub fn decode_request(mut bytes: &[u8]) -> Result<Vec<Sample>, WireError> {
     let mut out = Vec::new();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut points: Vec<(f64, i64)> = Vec::new();
@@ -259,10 +284,10 @@ pub fn decode_request(mut bytes: &[u8]) -> Result<Vec<Sample>, String> {
                 (1, 2) => pairs.push(label(delimited(&mut series)?)?),
                 (2, 2) => points.push(point(delimited(&mut series)?)?),
                 (3, 2) => exemplars.push(
-                    ProtoExemplar::decode(delimited(&mut series)?).map_err(|e| e.to_string())?,
+                    ProtoExemplar::decode(delimited(&mut series)?).map_err(WireError::message)?,
                 ),
                 (4, 2) => histograms
-                    .push(Histogram::decode(delimited(&mut series)?).map_err(|e| e.to_string())?),
+                    .push(Histogram::decode(delimited(&mut series)?).map_err(WireError::message)?),
                 _ => skip(&mut series, wire)?,
             }
         }
@@ -290,7 +315,7 @@ fn histogram_sample(labels: Labels, h: &Histogram) -> Sample {
     }
 }
 
-fn label(mut bytes: &[u8]) -> Result<(&str, &str), String> {
+fn label(mut bytes: &[u8]) -> Result<(&str, &str), WireError> {
     let (mut name, mut value) = ("", "");
     while !bytes.is_empty() {
         let (tag, wire) = key(&mut bytes)?;
@@ -303,7 +328,7 @@ fn label(mut bytes: &[u8]) -> Result<(&str, &str), String> {
     Ok((name, value))
 }
 
-fn point(mut bytes: &[u8]) -> Result<(f64, i64), String> {
+fn point(mut bytes: &[u8]) -> Result<(f64, i64), WireError> {
     let (mut value, mut timestamp) = (0.0, 0);
     while !bytes.is_empty() {
         let (tag, wire) = key(&mut bytes)?;
@@ -318,40 +343,40 @@ fn point(mut bytes: &[u8]) -> Result<(f64, i64), String> {
     Ok((value, timestamp))
 }
 
-fn varint(bytes: &mut &[u8]) -> Result<u64, String> {
-    prost::encoding::decode_varint(bytes).map_err(|e| e.to_string())
+fn varint(bytes: &mut &[u8]) -> Result<u64, WireError> {
+    prost::encoding::decode_varint(bytes).map_err(|_| WireError::Varint)
 }
 
-fn key(bytes: &mut &[u8]) -> Result<(u64, u64), String> {
+fn key(bytes: &mut &[u8]) -> Result<(u64, u64), WireError> {
     let key = varint(bytes)?;
     Ok((key >> 3, key & 7))
 }
 
-fn take<'a>(bytes: &mut &'a [u8], len: usize) -> Result<&'a [u8], String> {
+fn take<'a>(bytes: &mut &'a [u8], len: usize) -> Result<&'a [u8], WireError> {
     if bytes.len() < len {
-        return Err("truncated write request".into());
+        return Err(WireError::Truncated);
     }
     let (head, rest) = bytes.split_at(len);
     *bytes = rest;
     Ok(head)
 }
 
-fn delimited<'a>(bytes: &mut &'a [u8]) -> Result<&'a [u8], String> {
+fn delimited<'a>(bytes: &mut &'a [u8]) -> Result<&'a [u8], WireError> {
     let len = varint(bytes)? as usize;
     take(bytes, len)
 }
 
-fn text(bytes: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(bytes).map_err(|_| "a label is not UTF-8".to_owned())
+fn text(bytes: &[u8]) -> Result<&str, WireError> {
+    std::str::from_utf8(bytes).map_err(|_| WireError::NotUtf8)
 }
 
-fn skip(bytes: &mut &[u8], wire: u64) -> Result<(), String> {
+fn skip(bytes: &mut &[u8], wire: u64) -> Result<(), WireError> {
     match wire {
         0 => varint(bytes).map(drop),
         1 => take(bytes, 8).map(drop),
         2 => delimited(bytes).map(drop),
         5 => take(bytes, 4).map(drop),
-        other => Err(format!("unknown wire type {other}")),
+        other => Err(WireError::WireType(other)),
     }
 }
 

@@ -155,6 +155,6 @@ async fn receive(inner: &Receiver, body: Body) -> (StatusCode, String) {
             inner.fanout.send(&forward_to, &samples);
             (StatusCode::NO_CONTENT, String::new())
         }
-        Err(message) => (StatusCode::BAD_REQUEST, message),
+        Err(error) => (StatusCode::BAD_REQUEST, error.to_string()),
     }
 }
