@@ -6,6 +6,7 @@ use std::time::Duration;
 use axum::body::Body;
 use tower::ServiceExt;
 
+use super::error::ScrapeError;
 use super::target::Target;
 use super::Settings;
 use river_runtime::args::Args;
@@ -44,9 +45,6 @@ impl Format {
     }
 }
 
-/// How a scrape failed for being over `body_size_limit` begins.
-pub const BODY_LIMIT_EXCEEDED: &str = "body_size_limit exceeded";
-
 pub struct Client(HttpClient);
 
 impl Client {
@@ -54,14 +52,13 @@ impl Client {
         HttpClient::from_args(args, timeout).map(Client)
     }
 
-    /// The body and its format; an error is the target's last error, in
-    /// the words Prometheus uses (the target is its place).
+    /// The body and its format.
     pub async fn fetch(
         &self,
         ctx: &Ctx,
         target: &Target,
         settings: &Settings,
-    ) -> Result<(Vec<u8>, Format), String> {
+    ) -> Result<(Vec<u8>, Format), ScrapeError> {
         let timeout_header = format!("{}", settings.timeout.as_secs_f64());
         if target.address == ctx.globals.memory_addr {
             return in_process(ctx, target, settings, &timeout_header).await;
@@ -73,11 +70,11 @@ impl Client {
             .header("Accept", if settings.protobuf { ACCEPT_PROTOBUF } else { ACCEPT })
             .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
             .header("X-Prometheus-Scrape-Timeout-Seconds", &timeout_header);
-        let request = self.0.authorize(request).await.map_err(|e| e.to_string())?;
+        let request = self.0.authorize(request).await.map_err(fetch_error)?;
         let response = request.send().await.map_err(|e| describe(&e))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(format!("server returned HTTP status {status}"));
+            return Err(fetch_error(format!("server returned HTTP status {status}")));
         }
         let format = Format::of(response.headers().get("content-type"));
         let bytes = response.bytes().await.map_err(|e| describe(&e))?;
@@ -93,42 +90,44 @@ async fn in_process(
     target: &Target,
     settings: &Settings,
     timeout_header: &str,
-) -> Result<(Vec<u8>, Format), String> {
-    let router = ctx.globals.router.get().ok_or("the HTTP server is not ready yet")?.clone();
+) -> Result<(Vec<u8>, Format), ScrapeError> {
+    let router =
+        ctx.globals.router.get().ok_or_else(|| fetch_error("the HTTP server is not ready yet"))?;
     let request = axum::http::Request::get(&target.path_and_query)
         .header("X-Prometheus-Scrape-Timeout-Seconds", timeout_header)
         .body(Body::empty())
-        .map_err(|e| e.to_string())?;
-    let response = tokio::time::timeout(settings.timeout, router.oneshot(request))
+        .map_err(fetch_error)?;
+    let response = tokio::time::timeout(settings.timeout, router.clone().oneshot(request))
         .await
-        .map_err(|_| "the scrape timed out".to_owned())?
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| fetch_error("the scrape timed out"))?
+        .map_err(fetch_error)?;
     if !response.status().is_success() {
-        return Err(format!("server returned HTTP status {}", response.status()));
+        return Err(fetch_error(format!("server returned HTTP status {}", response.status())));
     }
     let format = Format::of(response.headers().get("content-type"));
     let bytes =
-        axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| e.to_string())?;
+        axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(fetch_error)?;
     check_size(bytes.len(), settings)?;
     Ok((Vec::from(bytes), format))
 }
 
-fn check_size(len: usize, settings: &Settings) -> Result<(), String> {
+fn check_size(len: usize, settings: &Settings) -> Result<(), ScrapeError> {
     if settings.body_size_limit > 0 && len > settings.body_size_limit {
-        return Err(format!(
-            "{BODY_LIMIT_EXCEEDED}: the response has {len} bytes, the limit is {}",
-            settings.body_size_limit
-        ));
+        return Err(ScrapeError::BodyTooLarge { len, limit: settings.body_size_limit });
     }
     Ok(())
 }
 
-fn describe(error: &reqwest::Error) -> String {
+fn fetch_error(error: impl std::fmt::Display) -> ScrapeError {
+    ScrapeError::Fetch(error.to_string())
+}
+
+fn describe(error: &reqwest::Error) -> ScrapeError {
     if error.is_timeout() {
-        "the scrape timed out".into()
+        fetch_error("the scrape timed out")
     } else if error.is_connect() {
-        format!("cannot connect: {error}")
+        fetch_error(format!("cannot connect: {error}"))
     } else {
-        error.to_string()
+        fetch_error(error)
     }
 }

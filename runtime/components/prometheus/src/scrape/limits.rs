@@ -4,6 +4,7 @@
 //! target that suddenly explodes shows as down instead of flooding the
 //! pipeline.
 
+use super::error::ScrapeError;
 use river_runtime::series::Sample;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,11 +21,11 @@ impl LabelLimits {
     }
 
     /// The first series over a limit, described.
-    pub fn check(&self, samples: &[Sample]) -> Result<(), String> {
+    pub fn check(&self, samples: &[Sample]) -> Result<(), ScrapeError> {
         if !self.any() {
             return Ok(());
         }
-        samples.iter().try_for_each(|sample| self.check_one(sample))
+        samples.iter().try_for_each(|sample| self.check_one(sample)).map_err(ScrapeError::Limit)
     }
 
     fn check_one(&self, sample: &Sample) -> Result<(), String> {
@@ -72,10 +73,10 @@ mod tests {
         let ok = LabelLimits { count: 3, name_length: 9, value_length: 6 };
         assert_eq!(ok.check(&s), Ok(()));
         let count = LabelLimits { count: 2, ..ok }.check(&s).unwrap_err();
-        assert_eq!(count, "label_limit exceeded: m has 3 labels, the limit is 2");
-        let name = LabelLimits { name_length: 8, ..ok }.check(&s).unwrap_err();
+        assert_eq!(count.to_string(), "label_limit exceeded: m has 3 labels, the limit is 2");
+        let name = LabelLimits { name_length: 8, ..ok }.check(&s).unwrap_err().to_string();
         assert!(name.starts_with("label_name_length_limit exceeded: m "), "{name}");
-        let value = LabelLimits { value_length: 5, ..ok }.check(&s).unwrap_err();
+        let value = LabelLimits { value_length: 5, ..ok }.check(&s).unwrap_err().to_string();
         assert!(value.contains("6 bytes for long_name, the limit is 5"), "{value}");
         assert_eq!(LabelLimits::default().check(&s), Ok(()));
     }

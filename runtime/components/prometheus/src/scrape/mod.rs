@@ -5,6 +5,7 @@
 //! kept across an update keeps its loop and its state; targets at the
 //! memory address are served in process.
 
+mod error;
 mod fetch;
 mod limits;
 mod parse;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use river_analyzer::Object;
 use tokio_util::sync::CancellationToken;
 
+use error::ScrapeError;
 use limits::LabelLimits;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
@@ -113,7 +115,7 @@ struct Shared {
     settings: RwLock<Arc<Settings>>,
     /// Set while there are more targets than `target_limit`: every scrape
     /// fails with it until there are fewer again.
-    forced_error: Mutex<Option<String>>,
+    forced_error: Mutex<Option<ScrapeError>>,
     fanout: Fanout,
 }
 
@@ -198,11 +200,11 @@ impl Scrape {
         }
         *self.shared.forced_error.lock() =
             (settings.target_limit > 0 && wanted.len() > settings.target_limit).then(|| {
-                format!(
+                ScrapeError::Limit(format!(
                     "target_limit exceeded: {} targets, the limit is {}",
                     wanted.len(),
                     settings.target_limit
-                )
+                ))
             });
         let mut loops = self.loops.lock();
         loops.retain(|target, (stop, _)| {

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::error::ScrapeError;
 use river_runtime::labels::Labels;
 use river_runtime::native_histogram::NativeHistogram;
 use river_runtime::series::{Metadata, MetricType};
@@ -38,7 +39,7 @@ pub fn parse(
     openmetrics: bool,
     mut make: impl FnMut(&Pairs) -> Labels,
     metadata: &mut Vec<Metadata>,
-) -> Result<Vec<Exposed>, String> {
+) -> Result<Vec<Exposed>, ScrapeError> {
     let mut out = Vec::new();
     let mut pairs: Pairs = Vec::new();
     let mut families: HashMap<&str, usize> = HashMap::new();
@@ -55,8 +56,12 @@ pub fn parse(
             continue;
         }
         pairs.clear();
-        let (value, timestamp, exemplar) = parse_line(line, openmetrics, &mut pairs)
-            .map_err(|e| format!("line {}: {e}: {line:?}", number + 1))?;
+        let (value, timestamp, exemplar) =
+            parse_line(line, openmetrics, &mut pairs).map_err(|message| ScrapeError::Line {
+                line: number + 1,
+                message,
+                text: line.to_owned(),
+            })?;
         out.push(Exposed { labels: make(&pairs), value, timestamp, histogram: None, exemplar });
     }
     Ok(out)
@@ -270,7 +275,8 @@ mod tests {
         assert_eq!(samples[0].exemplar, Some((trace, 1.0, None)));
         assert_eq!(samples[1].exemplar, Some((Labels::default(), 0.25, Some(1_700_000_001_000))));
         let broken = "a_total 3 # trace_id=\"x\" 1\n";
-        assert!(parse(broken, true, plain, &mut Vec::new()).unwrap_err().contains("exemplar"));
+        let error = parse(broken, true, plain, &mut Vec::new()).unwrap_err().to_string();
+        assert!(error.contains("exemplar"), "{error}");
     }
 
     #[test]
@@ -301,15 +307,19 @@ mod tests {
     fn malformed_lines_name_their_place() {
         assert!(parse("x{a=\"b\" 1\n", false, plain, &mut Vec::new())
             .unwrap_err()
+            .to_string()
             .starts_with("line 1"));
         assert!(parse("ok 1\nbad\n", false, plain, &mut Vec::new())
             .unwrap_err()
+            .to_string()
             .starts_with("line 2"));
         assert!(parse("x{a=\"1\",a=\"2\"} 1\n", false, plain, &mut Vec::new())
             .unwrap_err()
+            .to_string()
             .contains("twice"));
         assert!(parse("x one\n", false, plain, &mut Vec::new())
             .unwrap_err()
+            .to_string()
             .contains("not a number"));
     }
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use prost::Message;
 
+use super::error::ScrapeError;
 use super::parse::{Exposed, Pairs};
 use crate::histogram_wire::BucketSpan;
 use crate::proto::Label;
@@ -26,13 +27,13 @@ pub fn parse(
     classic_histograms: bool,
     mut make: impl FnMut(&Pairs) -> Labels,
     metadata: &mut Vec<Metadata>,
-) -> Result<Vec<Exposed>, String> {
+) -> Result<Vec<Exposed>, ScrapeError> {
     let mut out = Vec::new();
     while !body.is_empty() {
         let family = MetricFamily::decode_length_delimited(&mut body)
-            .map_err(|e| format!("not a protobuf metric family: {e}"))?;
+            .map_err(|e| ScrapeError::Body(format!("not a protobuf metric family: {e}")))?;
         if family.name.is_empty() {
-            return Err("a metric family without a name".into());
+            return Err(ScrapeError::Body("a metric family without a name".into()));
         }
         metadata.push(Metadata {
             family: family.name.clone(),

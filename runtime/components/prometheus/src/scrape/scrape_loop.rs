@@ -11,7 +11,8 @@ use parking_lot::Mutex;
 use rustc_hash::FxHashSet as HashSet;
 use tokio_util::sync::CancellationToken;
 
-use super::fetch::{self, Format};
+use super::error::ScrapeError;
+use super::fetch::Format;
 use super::target::Target;
 use super::{parse, protobuf, Settings, Shared, Status};
 use river_runtime::component::Ctx;
@@ -75,7 +76,7 @@ pub(super) async fn run(
 
 /// What one fetch gave: samples, or why the scrape failed.
 struct Fetched {
-    samples: Result<Vec<Sample>, String>,
+    samples: Result<Vec<Sample>, ScrapeError>,
     /// The body's size; -1 when it was over `body_size_limit`.
     body_size: f64,
     /// Series that carried their own timestamp (no staleness for them
@@ -86,7 +87,7 @@ struct Fetched {
 }
 
 impl Fetched {
-    fn failed(error: String, body_size: f64) -> Fetched {
+    fn failed(error: ScrapeError, body_size: f64) -> Fetched {
         Fetched { samples: Err(error), body_size, timestamped: HashSet::default(), metadata: None }
     }
 }
@@ -163,7 +164,7 @@ async fn scrape_once(
     shared.fanout.send_metadata(&settings.forward_to, memory.source, &memory.metadata);
     let mut s = status.lock();
     s.up = up;
-    s.last_error = error.unwrap_or_default();
+    s.last_error = error.map(|e| e.to_string()).unwrap_or_default();
     s.last_scrape_ms = timestamp;
     s.duration = duration;
     memory.previous = current;
@@ -174,7 +175,7 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
     let (body, format) = match settings.client.fetch(ctx, target, settings).await {
         Ok(fetched) => fetched,
         Err(e) => {
-            let body_size = if e.starts_with(fetch::BODY_LIMIT_EXCEEDED) { -1.0 } else { 0.0 };
+            let body_size = if matches!(e, ScrapeError::BodyTooLarge { .. }) { -1.0 } else { 0.0 };
             return Fetched::failed(e, body_size);
         }
     };
@@ -187,7 +188,7 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
         }
         Format::Text | Format::OpenMetrics => match String::from_utf8(body) {
             Ok(text) => parse::parse(&text, format == Format::OpenMetrics, make, &mut metadata),
-            Err(_) => Err("the response is not UTF-8".to_owned()),
+            Err(_) => Err(ScrapeError::Body("the response is not UTF-8".to_owned())),
         },
     };
     let exposed = match exposed {
@@ -214,13 +215,13 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
     Fetched { samples: checked, body_size, timestamped, metadata: Some(metadata) }
 }
 
-fn check_limits(samples: Vec<Sample>, settings: &Settings) -> Result<Vec<Sample>, String> {
+fn check_limits(samples: Vec<Sample>, settings: &Settings) -> Result<Vec<Sample>, ScrapeError> {
     if settings.sample_limit > 0 && samples.len() > settings.sample_limit {
-        return Err(format!(
+        return Err(ScrapeError::Limit(format!(
             "sample_limit exceeded: {} samples, the limit is {}",
             samples.len(),
             settings.sample_limit
-        ));
+        )));
     }
     settings.label_limits.check(&samples)?;
     Ok(samples)
