@@ -168,9 +168,9 @@ impl Args {
     pub fn decode_with<T>(
         &self,
         name: &str,
-        decode: impl FnOnce(&Value) -> Result<T, String>,
+        decode: impl FnOnce(&Value) -> Result<T, DecodeError>,
     ) -> Result<T, ArgError> {
-        decode(&self.value(name)?).map_err(|message| self.invalid(name, message))
+        decode(&self.value(name)?).map_err(|error| self.invalid(name, error.0))
     }
 
     /// Every nested block called `name`, in order.

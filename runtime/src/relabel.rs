@@ -68,7 +68,8 @@ impl Rule {
         let rule = Rule {
             source_labels: block.get("source_labels")?,
             separator: block.get("separator")?,
-            regex: go_regex(&pattern).map_err(|m| block.invalid("regex", m))?,
+            regex: go_regex(&pattern)
+                .map_err(|e| block.invalid("regex", format!("invalid regex {pattern:?}: {e}")))?,
             modulus: block.get::<u64>("modulus")?,
             target_label: block.get("target_label")?,
             replacement: block.get("replacement")?,
@@ -128,9 +129,8 @@ impl FromValue for RelabelRules {
 
 /// Compiles a Go (RE2) pattern as Prometheus does: anchored at both ends,
 /// with the ASCII meaning of the Perl classes.
-pub fn go_regex(pattern: &str) -> Result<Regex, String> {
+pub fn go_regex(pattern: &str) -> Result<Regex, regex::Error> {
     Regex::new(&format!("^(?:{})$", ascii_classes(pattern)))
-        .map_err(|e| format!("invalid regex {pattern:?}: {e}"))
 }
 
 /// Rewrites `\d \D \w \W \s \S \b \B` to their ASCII forms, which is what
