@@ -95,7 +95,11 @@ fn targets(args: &FmtArgs) -> Result<(Mode, Vec<PathBuf>), String> {
     }
     let mut files = Vec::new();
     for path in &args.paths {
-        files.extend(load::files(path, Walk::Recursive).map_err(|e| e.to_string())?);
+        // One list in path order under each argument, as `flowfmt` has
+        // always listed them (the loader gives a directory's own first).
+        let mut found = load::files(path, Walk::Recursive).map_err(|e| e.to_string())?;
+        found.sort();
+        files.extend(found);
     }
     Ok((mode, files))
 }
