@@ -70,12 +70,21 @@ impl Args {
     }
 
     fn tie_blocks(&mut self) {
-        let (schema, prefix) = (self.schema, self.prefix.clone());
-        for (name, block) in &mut self.blocks {
-            block.schema = schema.and_then(|body| registry().block_in(body, name)).map(|b| &b.body);
-            block.prefix = format!("{prefix}{name}/");
-            block.tie_blocks();
-        }
+        let blocks = std::mem::take(&mut self.blocks);
+        self.blocks = blocks
+            .into_iter()
+            .map(|(name, mut block)| {
+                block.schema = self.child_schema(&name);
+                block.prefix = format!("{}{name}/", self.prefix);
+                block.tie_blocks();
+                (name, block)
+            })
+            .collect();
+    }
+
+    /// The schema of block `name` in this body, own or borrowed.
+    fn child_schema(&self, name: &str) -> Option<&'static Body> {
+        self.schema.and_then(|body| registry().block_in(body, name)).map(|b| &b.body)
     }
 
     /// Notes, from now on, what is read from these arguments and their
@@ -109,23 +118,52 @@ impl Args {
         }
     }
 
-    /// The value of `name`: as written, or the registry's default.
-    fn resolve(&self, name: &str) -> Result<Option<Value>, ArgError> {
+    /// The value of `name` (as written, or the registry's default) and
+    /// its schema entry.
+    fn resolve(&self, name: &str) -> Result<(Option<Value>, Option<&'static Argument>), ArgError> {
         self.note(name);
         let argument = self.argument(name)?;
         match self.attrs.get(name) {
             Some(Value::Null) | None => {}
             Some(value) => {
-                check_listed(argument, value).map_err(|m| self.invalid(name, m))?;
-                return Ok(Some(value.clone()));
+                self.check_listed(name, argument, value)?;
+                return Ok((Some(value.clone()), argument));
             }
         }
-        let Some(text) = argument.and_then(|a| a.default.as_deref()) else { return Ok(None) };
-        let value = default_value(text).map_err(|m| self.invalid(name, m))?;
+        let Some(text) = argument.and_then(|a| a.default.as_deref()) else {
+            return Ok((None, argument));
+        };
+        let value = self.default_value(name, text)?;
         if let Some(tracker) = &self.tracker {
             tracker.defaults.lock().insert(format!("{}{name}", self.prefix), value.clone());
         }
-        Ok(Some(value))
+        Ok((Some(value), argument))
+    }
+
+    /// Refuses a string outside the values the schema lists for `name`.
+    fn check_listed(
+        &self,
+        name: &str,
+        argument: Option<&Argument>,
+        value: &Value,
+    ) -> Result<(), ArgError> {
+        let Some(argument) = argument.filter(|a| !a.enum_values.is_empty()) else { return Ok(()) };
+        let Value::String(text) = value else { return Ok(()) };
+        if argument.enum_values.iter().any(|v| v == text) {
+            return Ok(());
+        }
+        let listed: Vec<String> = argument.enum_values.iter().map(|v| format!("{v:?}")).collect();
+        Err(self.invalid(name, format!("must be one of {}, not {text:?}", listed.join(", "))))
+    }
+
+    /// The registry's default for `name` (River text) as a value.
+    fn default_value(&self, name: &str, text: &str) -> Result<Value, ArgError> {
+        match river_analyzer::eval_text(text, &EmptyScope) {
+            Ok(Ok(value)) => Ok(value),
+            _ => {
+                Err(self.invalid(name, format!("the schema's default {text} is not a River value")))
+            }
+        }
     }
 
     fn decode<T: FromValue>(&self, name: &str, value: &Value) -> Result<T, ArgError> {
@@ -137,11 +175,11 @@ impl Args {
     /// value; an error when a required argument is left out.
     pub fn get<T: FromValue + Default>(&self, name: &str) -> Result<T, ArgError> {
         match self.resolve(name)? {
-            Some(value) => self.decode(name, &value),
-            None if self.argument(name)?.is_some_and(|a| a.required) => {
+            (Some(value), _) => self.decode(name, &value),
+            (None, Some(argument)) if argument.required => {
                 Err(self.invalid(name, "missing required argument"))
             }
-            None => Ok(T::default()),
+            (None, _) => Ok(T::default()),
         }
     }
 
@@ -149,7 +187,7 @@ impl Args {
     /// default; `None` when it has neither (for settings whose absence
     /// means something of its own).
     pub fn opt<T: FromValue>(&self, name: &str) -> Result<Option<T>, ArgError> {
-        self.resolve(name)?.map(|value| self.decode(name, &value)).transpose()
+        self.resolve(name)?.0.map(|value| self.decode(name, &value)).transpose()
     }
 
     /// A required attribute, decoded.
@@ -160,7 +198,7 @@ impl Args {
     /// The raw value of an attribute (its default when left out), for
     /// values decoded by hand (receivers, targets).
     pub fn value(&self, name: &str) -> Result<Value, ArgError> {
-        Ok(self.resolve(name)?.unwrap_or(Value::Null))
+        Ok(self.resolve(name)?.0.unwrap_or(Value::Null))
     }
 
     /// The attribute `name` decoded by `decode` (for types decoded by hand,
@@ -190,14 +228,12 @@ impl Args {
         if let Some(block) = self.block(name) {
             return block.clone();
         }
-        let mut empty = Args { prefix: self.prefix.clone(), ..Args::default() };
-        empty.schema = self.schema;
-        empty.blocks.push((name.to_owned(), Args::default()));
-        empty.tracker = self.tracker.clone();
-        empty.tie_blocks();
-        let (_, mut block) = empty.blocks.pop().expect("pushed above");
-        block.tracker = self.tracker.clone();
-        block
+        Args {
+            schema: self.child_schema(name),
+            prefix: format!("{}{name}/", self.prefix),
+            tracker: self.tracker.clone(),
+            ..Args::default()
+        }
     }
 
     /// As one River object, blocks as nested objects (lists when repeated):
@@ -218,25 +254,6 @@ impl Args {
             }
         }
         Value::Object(out)
-    }
-}
-
-/// Refuses a string outside the values the schema lists for it.
-fn check_listed(argument: Option<&Argument>, value: &Value) -> Result<(), String> {
-    let Some(argument) = argument.filter(|a| !a.enum_values.is_empty()) else { return Ok(()) };
-    let Value::String(text) = value else { return Ok(()) };
-    if argument.enum_values.iter().any(|v| v == text) {
-        return Ok(());
-    }
-    let listed: Vec<String> = argument.enum_values.iter().map(|v| format!("{v:?}")).collect();
-    Err(format!("must be one of {}, not {text:?}", listed.join(", ")))
-}
-
-/// A registry default (River text) as a value.
-fn default_value(text: &str) -> Result<Value, String> {
-    match river_analyzer::eval_text(text, &EmptyScope) {
-        Ok(Ok(value)) => Ok(value),
-        _ => Err(format!("the schema's default {text} is not a River value")),
     }
 }
 

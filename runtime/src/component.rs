@@ -96,6 +96,16 @@ pub(crate) struct NodeState {
     pub health: Mutex<Health>,
 }
 
+impl NodeState {
+    /// No exports yet, health unknown until the builder returns.
+    pub(crate) fn starting() -> NodeState {
+        NodeState {
+            exports: Mutex::new(Value::Object(Object::new())),
+            health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
+        }
+    }
+}
+
 /// A component's window onto the controller.
 #[derive(Clone)]
 pub struct Ctx {
@@ -121,10 +131,7 @@ impl Ctx {
             globals,
             metrics: Arc::new(Registry::default()),
             cancel: CancellationToken::new(),
-            state: Arc::new(NodeState {
-                exports: Mutex::new(Value::Null),
-                health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
-            }),
+            state: Arc::new(NodeState::starting()),
             changed: mpsc::unbounded_channel().0,
         }
     }
@@ -177,9 +184,14 @@ impl Ctx {
 /// Runs a component's own code (its builder, `update`, `debug_info`): a
 /// panic in it comes back as its message instead of unwinding into the
 /// controller, the same guard as for its tasks.
-pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| panic_message(&p))
+pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| Panic(panic_message(&p)))
 }
+
+/// A panic caught by the guard: its message.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct Panic(String);
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic

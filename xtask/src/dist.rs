@@ -24,20 +24,45 @@ pub fn rustflags(target: &str) -> Option<&'static str> {
         .then_some("-C target-feature=+crt-static -C relocation-model=static")
 }
 
+/// Why dist could not build.
+#[derive(Debug)]
+pub enum DistError {
+    /// A program (rustc, cargo) could not be started.
+    Run { program: String, error: std::io::Error },
+    /// `rustc -vV` named no host.
+    NoHost { rustc: String },
+    /// The build failed.
+    Build { target: String, status: std::process::ExitStatus },
+}
+
+impl std::fmt::Display for DistError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DistError::Run { program, error } => write!(f, "cannot run {program}: {error}"),
+            DistError::NoHost { rustc } => write!(f, "{rustc} -vV names no host"),
+            DistError::Build { target, status } => {
+                write!(f, "cargo build for {target} failed ({status})")
+            }
+        }
+    }
+}
+
 /// The host's target triple, as rustc names it.
-pub fn host() -> Result<String, String> {
+pub fn host() -> Result<String, DistError> {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let out =
-        Command::new(&rustc).arg("-vV").output().map_err(|e| format!("cannot run {rustc}: {e}"))?;
+    let out = Command::new(&rustc)
+        .arg("-vV")
+        .output()
+        .map_err(|error| DistError::Run { program: rustc.clone(), error })?;
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|line| line.strip_prefix("host: "))
         .map(str::to_owned)
-        .ok_or_else(|| format!("{rustc} -vV names no host"))
+        .ok_or(DistError::NoHost { rustc })
 }
 
 /// Builds the release binaries for `target` and returns their folder.
-pub fn build(target: &str) -> Result<PathBuf, String> {
+pub fn build(target: &str) -> Result<PathBuf, DistError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(&cargo);
     command.args(["build", "--release", "--locked", "--package", "river-cli", "--bins"]);
@@ -45,9 +70,9 @@ pub fn build(target: &str) -> Result<PathBuf, String> {
     // RUSTFLAGS wins over every other source of flags: set it always, so
     // that one from the caller's shell does not slip into a dist build.
     command.env("RUSTFLAGS", rustflags(target).unwrap_or(""));
-    let status = command.status().map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    let status = command.status().map_err(|error| DistError::Run { program: cargo, error })?;
     if !status.success() {
-        return Err(format!("cargo build for {target} failed ({status})"));
+        return Err(DistError::Build { target: target.to_owned(), status });
     }
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);

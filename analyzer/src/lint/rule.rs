@@ -73,6 +73,24 @@ pub struct Report<'a> {
     out: &'a mut Vec<Finding>,
 }
 
+impl Rule {
+    /// A finding of this rule in `file`, at its default severity: how
+    /// `Report` makes every finding, and how `flow run` reports the
+    /// runtime-only rules.
+    pub fn finding(&self, file: &str, range: TextRange, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: self.id,
+            severity: self.severity,
+            file: file.to_owned(),
+            range,
+            message: message.into(),
+            help: Vec::new(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+}
+
 impl<'a> Report<'a> {
     pub(super) fn new(rule: &'static Rule, out: &'a mut Vec<Finding>) -> Report<'a> {
         Report { rule, out }
@@ -82,16 +100,7 @@ impl<'a> Report<'a> {
     /// for items, blocks and attributes; the file's for files and
     /// configs), to which the returned draft adds the rest.
     pub(crate) fn at(&mut self, range: TextRange, message: impl Into<String>) -> Draft<'_> {
-        self.out.push(Finding {
-            rule: self.rule.id,
-            severity: self.rule.severity,
-            file: String::new(),
-            range,
-            message: message.into(),
-            help: Vec::new(),
-            related: Vec::new(),
-            fix: None,
-        });
+        self.out.push(self.rule.finding("", range, message));
         Draft(self.out.last_mut().expect("just pushed"))
     }
 }

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use river_analyzer::lint::{Finding, Rule};
+use river_analyzer::lint::Finding;
 use river_analyzer::Value;
 use river_syntax::TextRange;
 use tokio::sync::mpsc;
@@ -114,10 +114,7 @@ impl Controller {
     fn build(&self, planned: PlannedNode, running: &[&Node]) -> Result<Node, Box<Finding>> {
         let args = evaluate_in(&planned, running)?;
         let builder = planned.build.expect("the plan holds only runnable components");
-        let state = Arc::new(NodeState {
-            exports: Mutex::new(Value::Object(Default::default())),
-            health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
-        });
+        let state = Arc::new(NodeState::starting());
         let cancel = self.inner.cancel.child_token();
         let metrics = Arc::new(Registry::with_labels(Labels::from_pairs([(
             "component_id",
@@ -203,10 +200,9 @@ impl Controller {
                 health: node.state.health.lock().clone(),
                 arguments: node.args.to_value(),
                 exports: node.state.exports.lock().clone(),
-                debug_info: node
-                    .component
-                    .as_ref()
-                    .and_then(|c| guard(|| c.debug_info()).unwrap_or_else(|p| Some(p.into()))),
+                debug_info: node.component.as_ref().and_then(|c| {
+                    guard(|| c.debug_info()).unwrap_or_else(|p| Some(p.to_string().into()))
+                }),
                 references: node.planned.deps.clone(),
                 referenced_by: nodes
                     .iter()
@@ -274,7 +270,8 @@ fn evaluate_in(planned: &PlannedNode, running: &[&Node]) -> Result<Args, Box<Fin
 /// in constant expressions, found here with the running components'
 /// exports.
 fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box<Finding> {
-    finding(&river_analyzer::lint::rules::eval_error::RULE, planned, range, message)
+    let rule = &river_analyzer::lint::rules::eval_error::RULE;
+    Box::new(rule.finding(&planned.file, range, message))
 }
 
 /// A finding of the `component-refused` rule: the component's builder or
@@ -282,18 +279,5 @@ fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box
 fn refused(planned: &PlannedNode, error: &Error) -> Box<Finding> {
     let rule = &river_analyzer::lint::rules::component_refused::RULE;
     let message = format!("{}: {error}", planned.id);
-    finding(rule, planned, place::range_of(planned, error), message)
-}
-
-fn finding(rule: &Rule, planned: &PlannedNode, range: TextRange, message: String) -> Box<Finding> {
-    Box::new(Finding {
-        rule: rule.id,
-        severity: rule.severity,
-        file: planned.file.clone(),
-        range,
-        message,
-        help: Vec::new(),
-        related: Vec::new(),
-        fix: None,
-    })
+    Box::new(rule.finding(&planned.file, place::range_of(planned, error), message))
 }

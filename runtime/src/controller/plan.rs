@@ -104,17 +104,7 @@ const CONFIG_BLOCKS: [&str; 1] = ["logging"];
 /// A finding of the analyzer's `not-runnable` rule, which only `flow run`
 /// reports.
 fn refusal(file: &str, range: TextRange, message: String) -> Finding {
-    let rule = &river_analyzer::lint::rules::not_runnable::RULE;
-    Finding {
-        rule: rule.id,
-        severity: rule.severity,
-        file: file.to_owned(),
-        range,
-        message,
-        help: Vec::new(),
-        related: Vec::new(),
-        fix: None,
-    }
+    river_analyzer::lint::rules::not_runnable::RULE.finding(file, range, message)
 }
 
 /// Orders nodes so that each follows its dependencies (the analyzer has
