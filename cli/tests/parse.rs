@@ -93,6 +93,24 @@ fn eval_prints_values_and_reports_errors() {
 }
 
 #[test]
+fn eval_takes_expressions_that_start_with_a_minus() {
+    for (args, want) in [
+        (&["eval", "-1"][..], "-1\n"),
+        (&["eval", "-2.5 * 2"], "-5\n"),
+        (&["eval", "-(1 + 2)"], "-3\n"),
+        (&["eval", "--format", "json", "-1"], "-1\n"),
+        (&["eval", "-1", "--format=json"], "-1\n"),
+    ] {
+        let out = flow().args(args).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{args:?}");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // An option it does not know is still refused as one, not evaluated.
+    let out = flow().args(["eval", "--frmat", "json", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn large_files_parse_with_the_heap_hint() {
     // Over `heap::MIN_INPUT` (4 MiB): the heap is grown with huge pages
     // before parsing, and the result must not change. A mistake at the

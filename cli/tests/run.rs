@@ -187,6 +187,14 @@ fn received(api: u16) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// `2026-12-06T09:49:56.12Z` or `...+01:00`: Go's `time.Time` in JSON.
+fn is_rfc3339(text: &str) -> bool {
+    let shape: String = text.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect();
+    let (date_time, rest) = shape.split_at(shape.len().min(19));
+    let rest = rest.strip_prefix('.').map_or(rest, |r| r.trim_start_matches('9'));
+    date_time == "9999-99-99T99:99:99" && (rest == "Z" || rest.len() == 6 && rest[3..] == *":99")
+}
+
 fn component(api: u16, id: &str) -> serde_json::Value {
     let (_, body) = http("GET", api, &format!("/api/v0/web/components/{id}")).unwrap();
     serde_json::from_str(&body).unwrap()
@@ -198,8 +206,11 @@ fn a_pipeline_runs_reloads_and_stops() {
     let config = dir.path().join("config.river");
     let (api, receiver) = (free_port(), free_port());
     std::fs::write(&config, pipeline(api, receiver, "one")).unwrap();
+    // `flow` is the reference's name for the River format.
     let child = flow()
-        .args(["run", "--server.http.listen-addr", &format!("127.0.0.1:{api}"), "--storage.path"])
+        .args(["run", "--config.format=flow", "--server.http.listen-addr"])
+        .arg(format!("127.0.0.1:{api}"))
+        .arg("--storage.path")
         .arg(dir.path().join("data"))
         .arg(&config)
         .stderr(Stdio::null())
@@ -211,6 +222,8 @@ fn a_pipeline_runs_reloads_and_stops() {
     assert_eq!(http("GET", api, "/-/healthy").map(|r| r.0), Some(200));
     let scrape_before = component(api, "prometheus.scrape.self");
     assert_eq!(scrape_before["health"]["state"], "healthy");
+    let updated = scrape_before["health"]["updatedTime"].as_str().unwrap();
+    assert!(is_rfc3339(updated), "updatedTime {updated:?} is not RFC 3339 as Go writes it");
     assert_eq!(component(api, "prometheus.relabel.tag")["arguments"]["rule"]["replacement"], "one");
 
     // A valid change applies; the components it does not touch keep running.

@@ -29,5 +29,6 @@ pub mod run;
 pub mod series;
 pub mod server;
 pub mod targets;
+pub mod timestamp;
 
 pub use args::Args;

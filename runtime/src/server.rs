@@ -103,8 +103,6 @@ async fn component_metrics(State(state): State<AppState>, Path(id): Path<String>
 }
 
 fn summary(component: &ComponentInfo) -> serde_json::Value {
-    let updated =
-        component.health.updated.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     serde_json::json!({
         "id": component.id,
         "name": component.name,
@@ -112,7 +110,7 @@ fn summary(component: &ComponentInfo) -> serde_json::Value {
         "health": {
             "state": component.health.kind.as_str(),
             "message": component.health.message,
-            "updatedTime": format!("{}.{:03}", updated.as_secs(), updated.subsec_millis()),
+            "updatedTime": crate::timestamp::rfc3339(component.health.updated),
         },
         "referencesTo": component.references,
         "referencedBy": component.referenced_by,

@@ -16,7 +16,8 @@ pub struct EvalArgs {
     #[arg(long, value_enum, default_value_t = Format::River)]
     pub format: Format,
     /// The expression, such as `concat([1], [2])` or `env("HOME")`.
-    #[arg(value_name = "EXPR")]
+    /// It may start with `-` (`-1`, `-x`): only `--format` is an option.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
     pub expr: String,
 }
 

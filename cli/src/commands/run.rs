@@ -43,6 +43,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// River; `flow` is the reference's name for it.
+    #[value(alias = "flow")]
     River,
     Prometheus,
     Promtail,
