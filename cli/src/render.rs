@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source as AriadneSource};
 use river_analyzer::lint::Finding;
-use river_syntax::{bytes, Diagnostic, Severity, TextRange};
+use river_syntax::{ColumnUnit, Diagnostic, LineCol, LineIndex, Severity, TextRange, TextSize};
 
 use crate::source::Source;
 
@@ -15,95 +15,170 @@ pub fn stderr_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+mod excerpt;
 mod margin;
+
+use excerpt::Excerpt;
+
+/// How reports are shown: in colour or not, and how many per file.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// Reports shown per file; the rest are counted in one line. `0`: all.
+    pub max_per_file: usize,
+}
+
+impl Style {
+    /// For standard error, with the default bound.
+    pub fn stderr() -> Style {
+        Style { color: stderr_color(), max_per_file: Bound::DEFAULT }
+    }
+}
+
+/// The `--max-reports` flag of the commands that report per file.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Bound {
+    /// Show at most N reports per file in human output (0: all); the rest
+    /// are counted.
+    #[arg(long = "max-reports", value_name = "N", default_value_t = Bound::DEFAULT)]
+    pub max_reports: usize,
+}
+
+impl Bound {
+    pub const DEFAULT: usize = 50;
+
+    /// Standard error's style with this bound.
+    pub fn style(self) -> Style {
+        Style { max_per_file: self.max_reports, ..Style::stderr() }
+    }
+}
 
 /// Renders findings (lint's, or `flow run`'s refusals) against the
 /// sources they are about, through the one conversion
-/// (`Finding::to_diagnostic`); a finding about a file not among `sources`
-/// is skipped.
+/// (`Finding::to_diagnostic`), at most `style.max_per_file` per file; a
+/// finding about a file not among `sources` is skipped.
 pub fn write_findings(
     out: &mut impl Write,
     sources: &[Source],
     findings: &[Finding],
-    color: bool,
+    style: Style,
 ) -> std::io::Result<()> {
     let text_of = |path: &str| sources.iter().find(|s| s.path == path).map(|s| s.text.as_str());
+    let mut shown: Vec<(&str, usize, LineIndex)> = Vec::new();
     for finding in findings {
         let Some(source) = sources.iter().find(|s| s.path == finding.file) else { continue };
-        write_diagnostics(out, source, &[finding.to_diagnostic(text_of)], color)?;
+        let i = match shown.iter().position(|(path, ..)| *path == source.path) {
+            Some(i) => i,
+            None => {
+                shown.push((&source.path, 0, LineIndex::new(&source.text)));
+                shown.len() - 1
+            }
+        };
+        let (_, count, index) = &mut shown[i];
+        *count += 1;
+        if style.max_per_file == 0 || *count <= style.max_per_file {
+            write_one(out, source, index, &finding.to_diagnostic(text_of), style.color)?;
+        }
+    }
+    for (path, count, _) in shown {
+        write_more(out, path, count, style)?;
     }
     Ok(())
 }
 
-/// Writes every diagnostic of `source` to `out`.
+/// Writes the diagnostics of `source` to `out`, at most
+/// `style.max_per_file` of them.
 pub fn write_diagnostics(
     out: &mut impl Write,
     source: &Source,
     diagnostics: &[Diagnostic],
+    style: Style,
+) -> std::io::Result<()> {
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    let index = LineIndex::new(&source.text);
+    let bound = if style.max_per_file == 0 { usize::MAX } else { style.max_per_file };
+    for diag in diagnostics.iter().take(bound) {
+        write_one(out, source, &index, diag, style.color)?;
+    }
+    write_more(out, &source.path, diagnostics.len(), style)
+}
+
+/// The line that counts the reports of a file past the bound.
+fn write_more(out: &mut impl Write, path: &str, count: usize, style: Style) -> std::io::Result<()> {
+    if style.max_per_file == 0 || count <= style.max_per_file {
+        return Ok(());
+    }
+    let more = count - style.max_per_file;
+    let s = if more == 1 { "" } else { "s" };
+    writeln!(out, "{path}: and {more} more report{s} (`--max-reports 0` shows all)")
+}
+
+/// One report, rendered from an excerpt of the file around what it shows.
+fn write_one(
+    out: &mut impl Write,
+    source: &Source,
+    index: &LineIndex,
+    diag: &Diagnostic,
     color: bool,
 ) -> std::io::Result<()> {
-    let Some(window) = Window::around(&source.text, diagnostics) else {
-        return Ok(());
-    };
-    let text = &source.text[window.start..window.end];
-    let lines = AriadneSource::from(text).with_display_line_offset(window.first_line);
-    let mut cache = (source.path.clone(), lines);
+    let ranges = || std::iter::once(diag.range).chain(diag.labels.iter().map(|l| l.range));
+    let points: Vec<usize> = ranges()
+        .map(|r| visible(r, &source.text))
+        .flat_map(|r| [r.start, r.end, r.end.saturating_sub(1).max(r.start)])
+        .collect();
+    let excerpt = Excerpt::new(&source.text, index, &points);
+    let mut cache = (source.path.clone(), AriadneSource::from(excerpt.text.as_str()));
     let mut report = Vec::new();
-    for diag in diagnostics {
-        report.clear();
-        build(source, &window, diag, color).write(&mut cache, &mut report)?;
-        let report = String::from_utf8_lossy(&report);
-        out.write_all(margin::renumber(&report, window.first_line).as_bytes())?;
-    }
-    Ok(())
+    build(source, &excerpt, diag, color).write(&mut cache, &mut report)?;
+    let report = String::from_utf8_lossy(&report);
+    let report = margin::renumber(&report, &excerpt.lines);
+    // Where the caret is: an empty range at the end is shown on the last
+    // character, and the header says so.
+    let start = visible(diag.range, &source.text).start;
+    let at = index.line_col_in(TextSize::from(start as u32), ColumnUnit::Char);
+    out.write_all(relocate(&report, &source.path, at).as_bytes())
 }
 
-/// The whole lines of a text that some diagnostics touch: only these are
-/// given to ariadne, which measures every line of the text it gets.
-struct Window {
-    /// Byte range of the lines in the whole text.
-    start: usize,
-    end: usize,
-    /// How many lines come before them.
-    first_line: usize,
-}
-
-impl Window {
-    fn around(text: &str, diagnostics: &[Diagnostic]) -> Option<Window> {
-        let ranges = diagnostics
-            .iter()
-            .flat_map(|d| std::iter::once(d.range).chain(d.labels.iter().map(|l| l.range)));
-        let (mut lo, mut hi) = (text.len(), 0);
-        for range in ranges.map(|r| visible(r, text)) {
-            lo = lo.min(range.start);
-            hi = hi.max(range.end);
+/// Puts the file's own line and column in a report's headers, where
+/// ariadne wrote the excerpt's: `╭─[ path:line:col ]` (and `├─[` for each
+/// further group of labels, which ariadne places at the report's start too).
+fn relocate(report: &str, path: &str, at: LineCol) -> String {
+    let needle = format!(" {path}:");
+    let mut out = String::with_capacity(report.len() + 16);
+    for (i, line) in report.split_inclusive('\n').enumerate() {
+        let found = line.find(&needle).map(|i| i + needle.len());
+        let end = found.and_then(|start| Some(start + line[start..].find(' ')?));
+        match (found, end) {
+            (Some(start), Some(end)) if i > 0 && margin::is_header(line) => {
+                out.push_str(&line[..start]);
+                out.push_str(&format!("{}:{}", at.line + 1, at.col + 1));
+                out.push_str(&line[end..]);
+            }
+            _ => out.push_str(line),
         }
-        if diagnostics.is_empty() {
-            return None;
-        }
-        let lo = lo.min(hi);
-        let start = bytes::rfind(b'\n', &text.as_bytes()[..lo]).map_or(0, |i| i + 1);
-        let end = bytes::find(b'\n', &text.as_bytes()[hi..]).map_or(text.len(), |i| hi + i);
-        let first_line = bytes::count(b'\n', &text.as_bytes()[..start]);
-        Some(Window { start, end, first_line })
     }
-
-    /// A range of the whole text as a range of the window.
-    fn span(&self, name: &str, range: TextRange, whole: &str) -> Span {
-        let r = visible(range, whole);
-        (name.to_string(), r.start - self.start..r.end - self.start)
-    }
+    out
 }
 
 type Span = (String, std::ops::Range<usize>);
 
-fn build<'a>(source: &Source, window: &Window, diag: &Diagnostic, color: bool) -> Report<'a, Span> {
+fn build<'a>(
+    source: &Source,
+    excerpt: &Excerpt,
+    diag: &Diagnostic,
+    color: bool,
+) -> Report<'a, Span> {
     let (kind, paint) = match diag.severity {
         Severity::Error => (ReportKind::Error, Color::Red),
         Severity::Warning => (ReportKind::Warning, Color::Yellow),
         Severity::Info => (ReportKind::Advice, Color::Blue),
     };
-    let span = |range: TextRange| window.span(&source.path, range, &source.text);
+    let span = |range: TextRange| {
+        let r = visible(range, &source.text);
+        (source.path.clone(), excerpt.map(r.start)..excerpt.map(r.end))
+    };
     let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
     let mut report = Report::build(kind, span(diag.range))
         .with_config(config)
@@ -140,12 +215,11 @@ fn visible(range: TextRange, text: &str) -> std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use river_syntax::TextSize;
 
     /// What ariadne prints given the whole file: the numbers are right by
     /// construction, whatever the cost.
     fn from_whole_file(source: &Source, diagnostics: &[Diagnostic], color: bool) -> String {
-        let whole = Window { start: 0, end: source.text.len(), first_line: 0 };
+        let whole = Excerpt::whole(&source.text);
         let mut cache = (source.path.clone(), AriadneSource::from(source.text.as_str()));
         let mut out = Vec::new();
         for diag in diagnostics {
@@ -177,10 +251,70 @@ mod tests {
             ];
             for color in [false, true] {
                 let mut out = Vec::new();
-                write_diagnostics(&mut out, &source, &diagnostics, color).unwrap();
+                let style = Style { color, max_per_file: 0 };
+                write_diagnostics(&mut out, &source, &diagnostics, style).unwrap();
                 let expected = from_whole_file(&source, &diagnostics, color);
                 assert_eq!(String::from_utf8(out).unwrap(), expected, "{lines_before} {color}");
             }
         }
+    }
+
+    #[test]
+    fn reports_with_far_labels_and_long_spans_match_the_whole_file() {
+        // A label 5,000 lines above its error, and a span over 300 lines.
+        let text =
+            format!("block {{\n{}  b = (\n{}}}\n", "x = 1\n".repeat(5_000), "y\n".repeat(300));
+        let source = Source::text("f.river", text.clone());
+        let open = at(&text, "(");
+        let long = TextRange::new(open.start(), TextSize::from(text.len() as u32 - 2));
+        let diagnostics = [
+            Diagnostic::error("syntax-error", open, "unclosed parenthesis")
+                .with_label(at(&text, "block {"), "the block opened here"),
+            Diagnostic::error("syntax-error", long, "this spans lines"),
+        ];
+        let mut out = Vec::new();
+        write_diagnostics(&mut out, &source, &diagnostics, Style { color: false, max_per_file: 0 })
+            .unwrap();
+        let expected = from_whole_file(&source, &diagnostics, false);
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_long_line_shows_a_window_around_each_report() {
+        let text = format!("{}?{}\n", "(".repeat(50_000), ")".repeat(50_000));
+        let source = Source::text("f.river", text.clone());
+        let diagnostics = [Diagnostic::error("illegal-character", at(&text, "?"), "illegal")];
+        let mut out = Vec::new();
+        write_diagnostics(&mut out, &source, &diagnostics, Style { color: false, max_per_file: 0 })
+            .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.len() < 1_000, "{out}");
+        assert!(out.contains("[ f.river:1:50001 ]"), "{out}");
+        assert!(out.contains("…((((") && out.contains("?))))") && out.contains("))…"), "{out}");
+        // The caret is under the `?`.
+        let line = out.lines().find(|l| l.contains('?')).unwrap();
+        let caret = out.lines().find(|l| l.contains('┬')).unwrap();
+        let column = |l: &str, c: char| l.chars().position(|x| x == c).unwrap();
+        assert_eq!(column(line, '?'), column(caret, '┬'));
+    }
+
+    #[test]
+    fn reports_past_the_bound_are_counted() {
+        let text = "a\n".repeat(10);
+        let source = Source::text("f.river", text.clone());
+        let one =
+            |i: u32| Diagnostic::error("x", TextRange::at(TextSize::from(2 * i), 1.into()), "bad");
+        let diagnostics: Vec<Diagnostic> = (0..10).map(one).collect();
+        let render = |max| {
+            let mut out = Vec::new();
+            let style = Style { color: false, max_per_file: max };
+            write_diagnostics(&mut out, &source, &diagnostics, style).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let bounded = render(3);
+        assert_eq!(bounded.matches("Error: bad").count(), 3);
+        assert!(bounded.ends_with("f.river: and 7 more reports (`--max-reports 0` shows all)\n"));
+        assert_eq!(render(0).matches("Error: bad").count(), 10);
+        assert_eq!(render(10), render(0));
     }
 }

@@ -128,3 +128,42 @@ fn large_files_parse_with_the_heap_hint() {
     assert!(err.contains(&format!("big.river:{}:", lines + 1)), "{err}");
     assert!(err.contains("parsed 1 file: 1 syntax error"), "{err}");
 }
+
+/// Reports stay linear in the input: a long line of punctuation has an
+/// error every few bytes, and each report shows a window of the line, not
+/// all of it. Human output shows a bounded number per file; the bound can
+/// be lifted, and then each report still costs the same.
+#[test]
+fn reports_stay_linear_in_the_input() {
+    // 90 KB on one line: illegal characters and stray brackets.
+    let mut seed = 7u32;
+    let text: String = (0..90_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            b"?;:~`$(){}"[(seed >> 16) as usize % 10] as char
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("punct.river");
+    std::fs::write(&path, &text).unwrap();
+    let run = |bin: &str, args: &[&str]| {
+        let out =
+            Command::new(get_cargo_bin(bin)).args(args).arg(&path).env("NO_COLOR", "1").output();
+        let out = out.unwrap();
+        let code = if bin == "flowlint" { 1 } else { 2 };
+        assert_eq!(out.status.code(), Some(code), "{bin} {args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    for (bin, args) in [("flow", &["parse"][..]), ("flowfmt", &["--check"]), ("flowlint", &[])] {
+        let bounded = run(bin, args);
+        assert_eq!(bounded.matches("] Error:").count(), 50, "{bin}");
+        assert!(bounded.contains("more reports (`--max-reports 0` shows all)"), "{bin}");
+        assert!(bounded.len() < text.len(), "{bin}: {} bytes", bounded.len());
+        let all = run(bin, &[args, &["--max-reports", "0"]].concat());
+        let reports = all.matches("] Error:").count();
+        assert!(reports > 1_000, "{bin}: {reports} reports");
+        // Each report is a few short lines, whatever the length of the line.
+        assert!(all.len() < reports * 1_000, "{bin}: {} bytes for {reports}", all.len());
+        assert!(all.lines().all(|l| l.chars().count() < 300), "{bin}: a long line was printed");
+    }
+}

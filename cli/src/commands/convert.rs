@@ -43,7 +43,7 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
         Ok(input) => input,
         Err(e) => {
             let mut err = std::io::stderr().lock();
-            crate::commands::parse::report_read_error(&mut err, e, crate::render::stderr_color());
+            crate::commands::parse::report_read_error(&mut err, e, crate::render::Style::stderr());
             return ExitStatus::Failure;
         }
     };

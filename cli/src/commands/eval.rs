@@ -29,17 +29,17 @@ pub enum Format {
 
 /// Exit 0 with the value, 1 on an evaluation error, 2 on a syntax error.
 pub fn run(args: &EvalArgs) -> ExitStatus {
-    let color = render::stderr_color();
+    let style = render::Style::stderr();
     let source = Source::text("<expr>", args.expr.clone());
     let mut err = std::io::stderr().lock();
     match eval_text(&args.expr, &EmptyScope) {
         Err(syntax_errors) => {
-            let _ = render::write_diagnostics(&mut err, &source, &syntax_errors, color);
+            let _ = render::write_diagnostics(&mut err, &source, &syntax_errors, style);
             ExitStatus::Failure
         }
         Ok(Err(e)) => {
             let diag = Diagnostic::error("eval-error", e.range, e.message);
-            let _ = render::write_diagnostics(&mut err, &source, &[diag], color);
+            let _ = render::write_diagnostics(&mut err, &source, &[diag], style);
             ExitStatus::Findings
         }
         Ok(Ok(value)) => {

@@ -29,6 +29,8 @@ pub struct FmtArgs {
     /// Print the formatting IR (for debugging the formatter).
     #[arg(long, hide = true)]
     pub print_ir: bool,
+    #[command(flatten)]
+    pub bound: render::Bound,
     /// Files or directories to format; `-` or none reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -45,14 +47,14 @@ enum Mode {
 
 /// Formats the inputs; see [`ExitStatus`] for the codes.
 pub fn run(args: &FmtArgs) -> ExitStatus {
-    let color = render::stderr_color();
+    let style = args.bound.style();
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let status = match targets(args) {
         Ok((mode, paths)) => {
             let mut status = ExitStatus::Success;
             for path in &paths {
-                status = status.max(one(args, mode, path, &mut out, &mut err, color));
+                status = status.max(one(args, mode, path, &mut out, &mut err, style));
             }
             status
         }
@@ -111,12 +113,12 @@ fn one(
     path: &Path,
     out: &mut impl Write,
     err: &mut impl Write,
-    color: bool,
+    style: render::Style,
 ) -> ExitStatus {
     let src = match source::read(path) {
         Ok(src) => src,
         Err(e) => {
-            crate::commands::parse::report_read_error(err, e, color);
+            crate::commands::parse::report_read_error(err, e, style);
             return ExitStatus::Failure;
         }
     };
@@ -126,7 +128,7 @@ fn one(
                 let _ = out.write_all(ir.as_bytes());
                 ExitStatus::Success
             }
-            Err(errors) => syntax_errors(err, &src, &errors, color),
+            Err(errors) => syntax_errors(err, &src, &errors, style),
         };
     }
     let (formatted, trees) = crate::large::format(&src.text);
@@ -134,7 +136,7 @@ fn one(
     std::mem::forget(trees);
     let formatted = match formatted {
         Ok(text) => text,
-        Err(errors) => return syntax_errors(err, &src, &errors, color),
+        Err(errors) => return syntax_errors(err, &src, &errors, style),
     };
     let changed = formatted != src.text;
     match mode {
@@ -165,9 +167,9 @@ fn syntax_errors(
     err: &mut impl Write,
     src: &Source,
     errors: &[river_syntax::Diagnostic],
-    color: bool,
+    style: render::Style,
 ) -> ExitStatus {
-    let _ = render::write_diagnostics(err, src, errors, color);
+    let _ = render::write_diagnostics(err, src, errors, style);
     let _ = writeln!(err, "error: {} was not formatted: it has syntax errors", src.path);
     ExitStatus::Failure
 }

@@ -14,6 +14,8 @@ pub struct ParseArgs {
     /// Print the syntax tree of each file.
     #[arg(long)]
     pub tree: bool,
+    #[command(flatten)]
+    pub bound: render::Bound,
     /// Files or directories (their `*.river` files) to parse; `-` or none
     /// reads standard input.
     #[arg(value_name = "PATH")]
@@ -22,7 +24,7 @@ pub struct ParseArgs {
 
 /// Parses every input; exit 2 on any syntax or read error, 0 otherwise.
 pub fn run(args: &ParseArgs) -> ExitStatus {
-    let color = render::stderr_color();
+    let style = args.bound.style();
     // Reports are written in many small pieces: buffer them.
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let stdout = std::io::stdout();
@@ -30,7 +32,7 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
     let paths = match source::expand_paths(&args.paths) {
         Ok(paths) => paths,
         Err(e) => {
-            report_read_error(&mut err, e, color);
+            report_read_error(&mut err, e, style);
             return ExitStatus::Failure;
         }
     };
@@ -39,7 +41,7 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
         let src = match source::read(path) {
             Ok(src) => src,
             Err(e) => {
-                report_read_error(&mut err, e, color);
+                report_read_error(&mut err, e, style);
                 status = ExitStatus::Failure;
                 unread += 1;
                 continue;
@@ -53,7 +55,7 @@ pub fn run(args: &ParseArgs) -> ExitStatus {
         if !parse.ok() {
             errors += parse.errors().len();
             status = ExitStatus::Failure;
-            let _ = render::write_diagnostics(&mut err, &src, parse.errors(), color);
+            let _ = render::write_diagnostics(&mut err, &src, parse.errors(), style);
         }
         // The tree is not needed past this point; freeing a large one costs
         // more than the process exit does.
@@ -89,10 +91,10 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Prints why an input could not be read.
-pub fn report_read_error(err: &mut impl Write, e: LoadError, color: bool) {
+pub fn report_read_error(err: &mut impl Write, e: LoadError, style: render::Style) {
     match e {
         LoadError::Encoding { partial, diagnostic } => {
-            let _ = render::write_diagnostics(err, &partial, &[*diagnostic], color);
+            let _ = render::write_diagnostics(err, &partial, &[*diagnostic], style);
         }
         other => {
             let _ = writeln!(err, "error: {other}");

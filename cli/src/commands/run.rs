@@ -93,7 +93,7 @@ fn report(error: StartError) -> ExitStatus {
     let mut err = std::io::stderr().lock();
     match error {
         StartError::Load(error) => {
-            crate::commands::parse::report_read_error(&mut err, error, render::stderr_color());
+            crate::commands::parse::report_read_error(&mut err, error, render::Style::stderr());
             ExitStatus::Failure
         }
         StartError::Io(message) => {
@@ -108,7 +108,7 @@ fn report(error: StartError) -> ExitStatus {
             ExitStatus::Findings
         }
         StartError::Refused(sources, findings) => {
-            let _ = render::write_findings(&mut err, &sources, &findings, render::stderr_color());
+            let _ = render::write_findings(&mut err, &sources, &findings, render::Style::stderr());
             let count = findings.len();
             let _ = writeln!(
                 err,

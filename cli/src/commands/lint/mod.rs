@@ -38,6 +38,8 @@ pub struct LintArgs {
     /// Print the fixes as a unified diff instead of writing them.
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
+    #[command(flatten)]
+    pub bound: render::Bound,
     /// Settings file (default: the nearest `flowlint.toml` above the
     /// current directory).
     #[arg(long, value_name = "FILE")]
@@ -87,7 +89,7 @@ fn lint(args: &LintArgs, err: &mut impl Write) -> Result<ExitStatus, String> {
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match args.format {
-        Format::Human => output::human(&mut *err, &configs, &all, render::stderr_color()),
+        Format::Human => output::human(&mut *err, &configs, &all, args.bound.style()),
         Format::Json => output::json(&mut out, &configs, &all),
         Format::Sarif => output::sarif(&mut out, &configs, &all),
         Format::Github => output::github(&mut out, &configs, &all),

@@ -48,11 +48,13 @@ pub fn human(
     out: &mut impl Write,
     configs: &[LintConfig],
     found: &[Found],
-    color: bool,
+    style: render::Style,
 ) -> std::io::Result<()> {
-    for (config, finding) in found {
-        let sources = &configs[*config].sources;
-        render::write_findings(out, sources, std::slice::from_ref(finding), color)?;
+    // Findings come config by config; each run of one config is rendered
+    // together, so its files' bounds count all their findings.
+    for run in found.chunk_by(|a, b| a.0 == b.0) {
+        let findings: Vec<Finding> = run.iter().map(|(_, f)| f.clone()).collect();
+        render::write_findings(out, &configs[run[0].0].sources, &findings, style)?;
     }
     let errors = found.iter().filter(|(_, f)| f.severity == Severity::Error).count();
     let warnings = found.iter().filter(|(_, f)| f.severity == Severity::Warning).count();
