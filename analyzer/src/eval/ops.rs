@@ -1,6 +1,6 @@
 //! Operators, field access and indexing, with the reference's typing rules.
 
-use river_syntax::ast::{BinaryOp, Expr, UnaryOp};
+use river_syntax::ast::{AstNode, BinaryOp, Expr, UnaryOp};
 
 use super::{eval, operand, EvalError, Result, Scope};
 use crate::value::{Number, Type, Value};
@@ -100,10 +100,11 @@ pub(super) fn access(expr: &Expr, scope: &dyn Scope) -> Result<Value> {
     let value = eval(&operand(expr)?, scope)?;
     let name = expr.name().map(|t| t.text().to_string()).unwrap_or_default();
     match value {
-        Value::Object(fields) => fields
-            .get(&name)
-            .cloned()
-            .ok_or_else(|| EvalError::at(expr, format!("field {name:?} does not exist"))),
+        Value::Object(fields) => fields.get(&name).cloned().ok_or_else(|| {
+            // At the name, as the reference places it.
+            let range = expr.name().map_or(expr.syntax().text_range(), |t| t.text_range());
+            EvalError { range, message: format!("field {name:?} does not exist") }
+        }),
         other => {
             Err(EvalError::at(expr, format!("cannot access field {name:?} of a {}", other.ty())))
         }

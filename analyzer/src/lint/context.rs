@@ -38,6 +38,8 @@ pub struct ItemCx<'a> {
     pub(crate) references: Vec<(PathRef, Resolved<'a>)>,
     /// Every call in the item; empty likewise.
     pub(crate) calls: Vec<Expr>,
+    /// Every field access (`value.name`) in the item; empty likewise.
+    pub(crate) accesses: Vec<Expr>,
 }
 
 /// What an item's name names.
@@ -63,8 +65,8 @@ impl<'a> ItemCx<'a> {
         };
         // A body that is a config of its own holds items of its own.
         let open = matches!(kind, ItemKind::Builtin(c) if c.body.open && block.body().is_some());
-        let (references, calls) = if open {
-            (Vec::new(), Vec::new())
+        let (references, calls, accesses) = if open {
+            (Vec::new(), Vec::new(), Vec::new())
         } else {
             let node = block.syntax();
             let references = paths(node)
@@ -74,10 +76,12 @@ impl<'a> ItemCx<'a> {
                     (path, resolved)
                 })
                 .collect();
-            let calls = node.descendants().filter_map(Expr::cast);
-            (references, calls.filter(|e| matches!(e, Expr::Call(_))).collect())
+            let exprs: Vec<Expr> = node.descendants().filter_map(Expr::cast).collect();
+            let of = |keep: fn(&Expr) -> bool| exprs.iter().filter(|e| keep(e)).cloned().collect();
+            let calls = of(|e| matches!(e, Expr::Call(_)));
+            (references, calls, of(|e| matches!(e, Expr::Access(_))))
         };
-        ItemCx { registry, scope, block, name, name_range, kind, references, calls }
+        ItemCx { registry, scope, block, name, name_range, kind, references, calls, accesses }
     }
 }
 

@@ -22,9 +22,13 @@ pub static RULE: Rule = Rule {
     check: Check::Attribute(check),
 };
 
-/// A value whose type fits but whose evaluation fails.
+/// A value whose type fits but whose evaluation fails, unless on a field
+/// that `unknown-field` reports.
 fn check(cx: &AttributeCx, report: &mut Report) {
     if let Some(error) = cx.eval_error() {
+        if super::unknown_field::reports(&cx.value, error.range) {
+            return;
+        }
         report.at(error.range, error.message.clone());
     }
 }

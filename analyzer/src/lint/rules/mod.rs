@@ -24,6 +24,7 @@ pub mod unknown_argument;
 pub mod unknown_block;
 pub mod unknown_component;
 pub mod unknown_export;
+pub mod unknown_field;
 pub mod unknown_function;
 pub mod unused_component;
 pub mod wrong_arity;
@@ -55,6 +56,7 @@ pub static RULES: &[&Rule] = &[
     &unknown_block::RULE,
     &unknown_component::RULE,
     &unknown_export::RULE,
+    &unknown_field::RULE,
     &unknown_function::RULE,
     &unused_component::RULE,
     &wrong_arity::RULE,
