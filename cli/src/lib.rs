@@ -11,6 +11,7 @@ pub mod entry;
 pub mod exit;
 pub mod heap;
 pub mod large;
+pub mod log;
 pub mod render;
 pub mod rewrite;
 pub mod source;

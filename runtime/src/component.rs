@@ -94,15 +94,23 @@ impl Health {
 pub(crate) struct NodeState {
     pub exports: Mutex<Value>,
     pub health: Mutex<Health>,
+    /// What its code runs in, so that its log lines name it.
+    pub span: tracing::Span,
 }
 
 impl NodeState {
     /// No exports yet, health unknown until the builder returns.
-    pub(crate) fn starting() -> NodeState {
+    pub(crate) fn starting(id: &str) -> NodeState {
         NodeState {
             exports: Mutex::new(Value::Object(Object::new())),
             health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
+            span: crate::logging::component_span(id),
         }
+    }
+
+    /// Runs the component's own code in its span, under the guard.
+    pub(crate) fn guard<T>(&self, f: impl FnOnce() -> T) -> Result<T, Panic> {
+        self.span.in_scope(|| guard(f))
     }
 }
 
@@ -131,7 +139,7 @@ impl Ctx {
             globals,
             metrics: Arc::new(Registry::default()),
             cancel: CancellationToken::new(),
-            state: Arc::new(NodeState::starting()),
+            state: Arc::new(NodeState::starting(id)),
             changed: mpsc::unbounded_channel().0,
         }
     }
@@ -171,13 +179,15 @@ impl Ctx {
         F: Future<Output = ()> + Send + 'static,
     {
         let ctx = self.clone();
-        self.globals.tasks.spawn(async move {
+        let span = self.state.span.clone();
+        let task = async move {
             if let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await {
                 let message = panic_message(&panic);
-                tracing::error!(component = %ctx.id, %message, "component task panicked");
+                tracing::error!(%message, "component task panicked");
                 ctx.set_health(HealthKind::Unhealthy, format!("a task panicked: {message}"));
             }
-        });
+        };
+        self.globals.tasks.spawn(tracing::Instrument::instrument(task, span));
     }
 }
 

@@ -22,6 +22,7 @@ pub mod globals;
 pub mod http_client;
 pub mod http_server;
 pub mod labels;
+pub mod logging;
 pub mod metrics;
 pub mod native_histogram;
 pub mod relabel;

@@ -11,7 +11,6 @@ use river_analyzer::lint::Finding;
 use river_analyzer::load::LoadError;
 use tokio::net::TcpListener;
 
-use crate::args::Args;
 use crate::component::Table;
 use crate::controller::{plan, Controller, Plan, Source};
 use crate::globals::Globals;
@@ -125,7 +124,9 @@ pub async fn start(
 pub fn reloader(controller: Controller, options: Options) -> server::Reload {
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
+        let logging = crate::logging::from_plan(&plan);
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
+        crate::logging::apply(logging);
         tracing::info!("config reloaded");
         Ok(())
     })
@@ -171,14 +172,4 @@ impl Running {
         self.controller.shutdown(grace).await;
         self.server_stop.cancel();
     }
-}
-
-/// The `logging` block's `level` and `format`, with the registry's
-/// defaults (`info` and `logfmt`).
-pub fn logging(plan: &Plan) -> (String, String) {
-    let block = plan.config_blocks.iter().find(|b| b.name == "logging");
-    let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok());
-    let args = args.unwrap_or_else(|| Args::default().for_schema("logging"));
-    let setting = |name| args.get::<String>(name).unwrap_or_default();
-    (setting("level"), setting("format"))
 }

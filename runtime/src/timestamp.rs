@@ -11,6 +11,11 @@ pub fn rfc3339(time: SystemTime) -> String {
     rfc3339_in(time, &TimeZone::system())
 }
 
+/// The same in UTC, as the reference's log writes `ts`.
+pub fn rfc3339_utc(time: SystemTime) -> String {
+    rfc3339_in(time, &TimeZone::UTC)
+}
+
 fn rfc3339_in(time: SystemTime, zone: &TimeZone) -> String {
     let Ok(instant) = Timestamp::try_from(time) else {
         return String::new();

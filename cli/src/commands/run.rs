@@ -67,8 +67,8 @@ pub fn run(args: &RunArgs) -> ExitStatus {
         Ok(loaded) => loaded,
         Err(error) => return report(error),
     };
-    let (level, format) = run::logging(&plan);
-    init_logging(&level, &format);
+    river_runtime::logging::apply(river_runtime::logging::from_plan(&plan));
+    crate::log::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -117,20 +117,5 @@ fn report(error: StartError) -> ExitStatus {
             );
             ExitStatus::Findings
         }
-    }
-}
-
-/// Logs to standard error at `level`, as logfmt-like text or JSON.
-fn init_logging(level: &str, format: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(render::stderr_color());
-    if format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
     }
 }

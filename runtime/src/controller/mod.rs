@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
-use crate::component::{guard, Component, Ctx, Health, HealthKind, NodeState};
+use crate::component::{Component, Ctx, Health, HealthKind, NodeState};
 use crate::error::Error;
 use crate::globals::Globals;
 use crate::labels::Labels;
@@ -114,7 +114,7 @@ impl Controller {
     fn build(&self, planned: PlannedNode, running: &[&Node]) -> Result<Node, Box<Finding>> {
         let args = evaluate_in(&planned, running)?;
         let builder = planned.build.expect("the plan holds only runnable components");
-        let state = Arc::new(NodeState::starting());
+        let state = Arc::new(NodeState::starting(&planned.id));
         let cancel = self.inner.cancel.child_token();
         let metrics = Arc::new(Registry::with_labels(Labels::from_pairs([(
             "component_id",
@@ -130,14 +130,15 @@ impl Controller {
             state: state.clone(),
             changed: self.inner.changed.clone(),
         };
-        let component = match guard(|| builder(ctx.clone(), &args)) {
+        let component = match state.guard(|| builder(ctx.clone(), &args)) {
             Ok(Ok(component)) => Some(component),
             Ok(Err(error)) => {
                 cancel.cancel();
                 return Err(refused(&planned, &error));
             }
             Err(panic) => {
-                tracing::error!(component = %planned.id, message = %panic, "component panicked while starting");
+                let _in = state.span.enter();
+                tracing::error!(message = %panic, "component panicked while starting");
                 cancel.cancel();
                 ctx.set_health(HealthKind::Unhealthy, format!("panicked while starting: {panic}"));
                 None
@@ -201,7 +202,9 @@ impl Controller {
                 arguments: node.args.to_value(),
                 exports: node.state.exports.lock().clone(),
                 debug_info: node.component.as_ref().and_then(|c| {
-                    guard(|| c.debug_info()).unwrap_or_else(|p| Some(p.to_string().into()))
+                    node.state
+                        .guard(|| c.debug_info())
+                        .unwrap_or_else(|p| Some(p.to_string().into()))
                 }),
                 references: node.planned.deps.clone(),
                 referenced_by: nodes
@@ -232,11 +235,11 @@ impl Node {
         let Some(component) = &self.component else {
             return Err(Error::invalid("it panicked while starting; a reload builds it again"));
         };
-        match guard(|| component.update(args)) {
+        match self.state.guard(|| component.update(args)) {
             Ok(result) => result,
             Err(panic) => {
                 let message = format!("panicked while updating: {panic}");
-                tracing::error!(component = %self.planned.id, %message);
+                self.state.span.in_scope(|| tracing::error!("{message}"));
                 set_unhealthy(self, &message);
                 Err(Error::invalid(message))
             }

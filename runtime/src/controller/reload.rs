@@ -140,7 +140,8 @@ fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
             }
             Step::Updated(i, planned, args) => {
                 if let Err(error) = node.update(&args) {
-                    tracing::error!(component = %planned.id, "cannot restore the arguments it had: {error}");
+                    let _in = node.state.span.enter();
+                    tracing::error!("cannot restore the arguments it had: {error}");
                 }
                 node.planned = planned;
                 node.args = args;

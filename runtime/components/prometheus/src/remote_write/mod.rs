@@ -78,11 +78,10 @@ impl Shared {
         match self.wal.truncate(delivered, &keep) {
             Ok(0) => {}
             Ok(dropped) => tracing::warn!(
-                component = %self.ctx.id,
                 "removed {dropped} WAL segments not yet delivered: older than max_keepalive_time"
             ),
             Err(e) => {
-                tracing::warn!(component = %self.ctx.id, "cannot remove old WAL segments: {e}")
+                tracing::warn!("cannot remove old WAL segments: {e}")
             }
         }
     }
@@ -148,7 +147,8 @@ impl Appender for WalAppender {
                 self.0.series.written(samples);
             }
             Err(e) => {
-                tracing::error!(component = %self.0.ctx.id, "cannot write to the WAL: {e}");
+                // Called from the sending component's code: name this one.
+                tracing::error!(component_id = %self.0.ctx.id, "cannot write to the WAL: {e}");
                 self.0
                     .ctx
                     .set_health(HealthKind::Unhealthy, format!("cannot write to the WAL: {e}"));

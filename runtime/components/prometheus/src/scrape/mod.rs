@@ -195,7 +195,7 @@ impl Scrape {
                 Ok(target) => {
                     wanted.insert(target);
                 }
-                Err(e) => tracing::warn!(component = %self.ctx.id, "target dropped: {e}"),
+                Err(e) => tracing::warn!("target dropped: {e}"),
             }
         }
         *self.shared.forced_error.lock() =
