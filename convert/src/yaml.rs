@@ -111,6 +111,11 @@ pub fn is_sequence(node: &Node) -> bool {
     matches!(node.data, YamlDataOwned::Sequence(_))
 }
 
+/// Whether the node is YAML's null (`null`, `~`, or nothing at all).
+pub fn is_null(node: &Node) -> bool {
+    matches!(node.data, YamlDataOwned::Value(ScalarOwned::Null))
+}
+
 pub fn is_mapping(node: &Node) -> bool {
     matches!(node.data, YamlDataOwned::Mapping(_))
 }

@@ -8,9 +8,21 @@ fn findings(source: &str) -> Vec<String> {
     convert(source, SourceFormat::Prometheus).findings.iter().map(|f| f.to_string()).collect()
 }
 
+/// Prometheus loads a file without settings as its defaults, so the
+/// reference converts it to nothing, without a finding.
 #[test]
-fn empty_and_non_yaml_inputs_are_critical() {
-    for source in ["", "   \n", "# only a comment\n", "- a\n- b\n", "just a string", "42"] {
+fn a_config_without_settings_converts_to_empty_output() {
+    let cases = ["", "   \n", "# only a comment\n", "null\n", "---\n", "{}\n", "global: {}\n"];
+    for source in cases {
+        let result = convert(source, SourceFormat::Prometheus);
+        assert_eq!(result.output.as_deref(), Some(""), "{source:?}");
+        assert!(result.findings.is_empty(), "{source:?}: {:?}", result.findings);
+    }
+}
+
+#[test]
+fn non_mapping_inputs_are_critical() {
+    for source in ["- a\n- b\n", "just a string", "42"] {
         let result = convert(source, SourceFormat::Prometheus);
         assert!(result.output.is_none(), "{source:?}");
         assert_eq!(result.findings.len(), 1, "{source:?}: {:?}", result.findings);

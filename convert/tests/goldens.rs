@@ -148,6 +148,10 @@ fn outputs_round_trip_and_lint_clean() {
         let source = std::fs::read_to_string(&path).unwrap();
         let format = if path.to_string_lossy().contains("promtail") { "promtail/" } else { "" };
         let Some(output) = convert(&source, format_of(format)).output else { continue };
+        if output.is_empty() {
+            // A config without settings: nothing to format or lint.
+            continue;
+        }
         let name = path.display();
         assert_eq!(
             river_fmt::format(&output).as_deref(),

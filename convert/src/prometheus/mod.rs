@@ -35,7 +35,13 @@ const TOP_LEVEL: [&str; 9] = [
 pub(crate) fn convert(name: &str, source: &str) -> Conversion {
     let root = match yaml::parse(name, source, "Prometheus") {
         Ok(Some(root)) if yaml::is_mapping(&root) => root,
-        Ok(_) => return nothing("the Prometheus config is empty or not a mapping of settings"),
+        // Prometheus loads a file with no settings (empty, only comments,
+        // `null`) as all defaults, which convert to nothing: empty output.
+        Ok(None) => return Conversion { output: Some(String::new()), findings: Vec::new() },
+        Ok(Some(root)) if yaml::is_null(&root) => {
+            return Conversion { output: Some(String::new()), findings: Vec::new() }
+        }
+        Ok(_) => return nothing("the Prometheus config is not a mapping of settings"),
         Err(finding) => return Conversion { output: None, findings: vec![finding] },
     };
     let mut findings = Vec::new();
@@ -69,8 +75,9 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
     .into_iter()
     .flatten()
     .collect();
-    let output = (!all.is_empty()).then(|| river::print(&all));
-    Conversion { output, findings }
+    // Settings that give no component (`global` alone, `{}`) give empty
+    // output, as in the reference.
+    Conversion { output: Some(river::print(&all)), findings }
 }
 
 fn nothing(message: &str) -> Conversion {
