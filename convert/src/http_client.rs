@@ -72,7 +72,9 @@ const TLS_KEYS: [&str; 9] = [
 fn authorization(config: &Node) -> Option<Block> {
     let Some(auth) = yaml::get(config, "authorization") else { return bearer(config) };
     let mut block = Block::new("authorization", None);
-    block.attr("type", Value::Str(yaml::str_at(auth, "type").unwrap_or_else(|| "Bearer".into())));
+    // Prometheus trims the type, and an empty one is `Bearer`.
+    let kind = yaml::str_at(auth, "type").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    block.attr("type", Value::Str(kind.unwrap_or_else(|| "Bearer".into())));
     block.attr_str("credentials", yaml::str_at(auth, "credentials"));
     block.attr_str("credentials_file", yaml::str_at(auth, "credentials_file"));
     Some(block)
@@ -141,7 +143,7 @@ pub(crate) fn proxy(config: &Node, block: &mut Block) {
         block.attr("proxy_from_environment", Value::Bool(true));
     }
     if let Some(headers) = yaml::get(config, "proxy_connect_header") {
-        let fields = yaml::entries(headers)
+        let mut fields: Vec<(String, Value)> = yaml::entries(headers)
             .into_iter()
             .map(|(k, v)| {
                 let values =
@@ -149,6 +151,8 @@ pub(crate) fn proxy(config: &Node, block: &mut Block) {
                 (k, Value::List(values.collect()))
             })
             .collect();
+        // Names sorted, as Go writes a map.
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
         block.attr("proxy_connect_header", Value::Object(fields));
     }
 }

@@ -36,9 +36,12 @@ fn non_mapping_inputs_are_critical() {
 fn unknown_and_misplaced_fields_are_named() {
     let found = findings("scrape_configz:\n  - job_name: x\n");
     assert_eq!(found, ["(Critical) `scrape_configz` is not a Prometheus setting"]);
-    let found = findings("scrape_configs:\n  - job_name: x\n    frobnicate: 1\n");
-    assert_eq!(found.len(), 1);
-    assert!(found[0].contains("scrape_configs[x].frobnicate"), "{found:?}");
+    // Prometheus refuses a file with a setting it does not know.
+    let found = findings(
+        "scrape_configs:\n  - job_name: x\n    frobnicate: 1\nremote_write: [{url: 'http://r/'}]\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("(Critical) `scrape_configs[x].frobnicate`"), "{found:?}");
     let found = findings("scrape_configs:\n  - static_configs: []\n");
     assert_eq!(found, ["(Critical) a scrape config has no `job_name`"]);
 }
@@ -64,7 +67,7 @@ fn wrong_types_are_findings() {
 
 #[test]
 fn a_huge_file_converts_in_one_piece() {
-    let mut source = String::from("scrape_configs:\n");
+    let mut source = String::from("remote_write: [{url: 'http://r/'}]\nscrape_configs:\n");
     for i in 0..20_000 {
         source.push_str(&format!(
             "  - job_name: job{i}\n    static_configs:\n      - targets: [\"host{i}:9100\"]\n"
