@@ -54,6 +54,7 @@ fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Bl
         }
     }
     let at = format!("remote_write[{index}]");
+    findings.extend(http_client::refused(node, &at));
     http_client::client(node, &at, &mut endpoint, findings);
     endpoint.block(tuning(node, "queue_config", QUEUE, findings));
     endpoint.block(tuning(node, "metadata_config", METADATA, findings));

@@ -7,7 +7,7 @@ use super::global::{limit, settle_timeout, Global, LIMITS};
 use super::{targets, Blocks};
 use crate::defaults;
 use crate::finding::{Finding, Severity};
-use crate::http_client::{client, CLIENT_KEYS};
+use crate::http_client::{client, refused, CLIENT_KEYS};
 use crate::relabel;
 use crate::river::{self, Block, Value};
 use crate::yaml::{self, duration, Node};
@@ -145,6 +145,7 @@ fn settings(
     for (key, value) in LIMITS.iter().zip(limits).take(6).filter(|(_, v)| *v != 0) {
         scrape.attr(key, Value::Num(value.to_string()));
     }
+    findings.extend(refused(job, path));
     client(job, path, scrape, findings);
     not_carried(job, path, limits[6], findings);
 }

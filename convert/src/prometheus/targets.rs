@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::Blocks;
 use crate::discovery::discovery;
 use crate::finding::{Finding, Severity};
+use crate::http_client;
 use crate::river::Value;
 use crate::yaml::{self, Node};
 
@@ -88,6 +89,7 @@ fn discoveries(
             *count += 1;
             let label = if *count == 1 { label.to_owned() } else { format!("{label}_{count}") };
             let at = format!("{path}.{key}[{i}]");
+            findings.extend(http_client::refused(config, &at));
             match discovery(kind, config, &label, &at, findings) {
                 Some(block) => {
                     exports.push(Value::Ref(format!("{}.{label}.targets", block.name)));
