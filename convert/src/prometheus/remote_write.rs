@@ -40,8 +40,9 @@ fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Bl
     let mut endpoint = Block::new("endpoint", None);
     endpoint.attr_str("name", yaml::str_at(node, "name"));
     endpoint.attr_str("url", yaml::str_at(node, "url"));
+    let at = format!("remote_write[{index}]");
     if let Some(timeout) = yaml::get(node, "remote_timeout") {
-        let timeout = duration(timeout, "remote_write.remote_timeout", findings);
+        let timeout = duration(timeout, &format!("{at}.remote_timeout"), findings);
         let value = Value::Str(river::go_duration(timeout));
         defaults::put(&mut endpoint, ENDPOINT, "remote_timeout", value);
     }
@@ -53,11 +54,10 @@ fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Bl
             defaults::put(&mut endpoint, ENDPOINT, flag, Value::Bool(value));
         }
     }
-    let at = format!("remote_write[{index}]");
     findings.extend(http_client::refused(node, &at));
     http_client::client(node, &at, &mut endpoint, findings);
-    endpoint.block(tuning(node, "queue_config", QUEUE, findings));
-    endpoint.block(tuning(node, "metadata_config", METADATA, findings));
+    endpoint.block(tuning(node, &at, "queue_config", QUEUE, findings));
+    endpoint.block(tuning(node, &at, "metadata_config", METADATA, findings));
     for rule in relabel::rules(
         yaml::items(yaml::get(node, "write_relabel_configs")),
         "write_relabel_config",
@@ -86,7 +86,7 @@ fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Bl
         if !ENDPOINT_KEYS.contains(&key.as_str())
             && !http_client::CLIENT_KEYS.contains(&key.as_str())
         {
-            findings.push(Finding::not_yet(&format!("remote_write[{index}].{key}")));
+            findings.push(Finding::not_yet(&format!("{at}.{key}")));
         }
     }
     endpoint
@@ -127,9 +127,11 @@ const METADATA: &[(&str, &str, bool)] = &[
 ];
 
 /// `queue_config` or `metadata_config`: always written (Flow writes the
-/// block), holding what differs from Flow's defaults.
+/// block), holding what differs from Flow's defaults; `at` is the
+/// endpoint's place in the source, for findings.
 fn tuning(
     node: &Node,
+    at: &str,
     key: &str,
     settings: &[(&str, &str, bool)],
     findings: &mut Vec<Finding>,
@@ -141,21 +143,18 @@ fn tuning(
         let Some(value) = yaml::get(config, from) else { continue };
         let text = yaml::str_of(value).unwrap_or_default();
         let value = if *is_duration {
-            Value::Str(river::go_duration(duration(
-                value,
-                &format!("remote_write.{key}.{from}"),
-                findings,
-            )))
+            Value::Str(river::go_duration(duration(value, &format!("{at}.{key}.{from}"), findings)))
         } else if text == "true" || text == "false" {
             Value::Bool(text == "true")
         } else {
-            Value::Num(text)
+            let count = yaml::uint(value, &format!("{at}.{key}.{from}"), findings);
+            Value::Num(count.to_string())
         };
         defaults::put(&mut block, &path, to, value);
     }
     for other in yaml::keys(config) {
         if !settings.iter().any(|(from, _, _)| *from == other) {
-            findings.push(Finding::unsupported(&format!("remote_write.{key}.{other}")));
+            findings.push(Finding::unsupported(&format!("{at}.{key}.{other}")));
         }
     }
     block
