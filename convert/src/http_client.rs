@@ -3,7 +3,7 @@
 //! `http_client_config`. Prometheus jobs, discoveries, Promtail clients and
 //! Docker targets all share these.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::river::{Block, Value};
 use crate::yaml::{self, Node};
 
@@ -72,7 +72,9 @@ const TLS_KEYS: [&str; 9] = [
 fn authorization(config: &Node) -> Option<Block> {
     let Some(auth) = yaml::get(config, "authorization") else { return bearer(config) };
     let mut block = Block::new("authorization", None);
-    block.attr("type", Value::Str(yaml::str_at(auth, "type").unwrap_or_else(|| "Bearer".into())));
+    // Prometheus trims the type, and an empty one is `Bearer`.
+    let kind = yaml::str_at(auth, "type").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    block.attr("type", Value::Str(kind.unwrap_or_else(|| "Bearer".into())));
     block.attr_str("credentials", yaml::str_at(auth, "credentials"));
     block.attr_str("credentials_file", yaml::str_at(auth, "credentials_file"));
     Some(block)
@@ -141,7 +143,7 @@ pub(crate) fn proxy(config: &Node, block: &mut Block) {
         block.attr("proxy_from_environment", Value::Bool(true));
     }
     if let Some(headers) = yaml::get(config, "proxy_connect_header") {
-        let fields = yaml::entries(headers)
+        let mut fields: Vec<(String, Value)> = yaml::entries(headers)
             .into_iter()
             .map(|(k, v)| {
                 let values =
@@ -149,6 +151,8 @@ pub(crate) fn proxy(config: &Node, block: &mut Block) {
                 (k, Value::List(values.collect()))
             })
             .collect();
+        // Names sorted, as Go writes a map.
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
         block.attr("proxy_connect_header", Value::Object(fields));
     }
 }
@@ -174,4 +178,65 @@ pub(crate) fn basic_auth(auth: &Node) -> Block {
     block.attr_str("password", yaml::str_at(auth, "password"));
     block.attr_str("password_file", yaml::str_at(auth, "password_file"));
     block
+}
+
+/// The combinations Prometheus refuses in an HTTP client (it will not load
+/// the file, so the reference stops with a Critical finding): two kinds of
+/// credentials at once, a value and its file both, an OAuth2 without
+/// client or token URL, and proxy settings that contradict each other.
+pub(crate) fn refused(config: &Node, at: &str) -> Vec<Finding> {
+    let set = |node: &Node, key: &str| yaml::str_at(node, key).is_some_and(|v| !v.is_empty());
+    let given = |key: &str| yaml::get(config, key).is_some();
+    let mut problems: Vec<String> = Vec::new();
+    let bearer = set(config, "bearer_token") || set(config, "bearer_token_file");
+    if set(config, "bearer_token") && set(config, "bearer_token_file") {
+        problems.push("both `bearer_token` and `bearer_token_file`".into());
+    }
+    let kinds = ["basic_auth", "oauth2", "authorization"].into_iter().filter(|k| given(k));
+    if kinds.count() + usize::from(bearer) > 1 {
+        problems.push("more than one kind of credentials".into());
+    }
+    for (block, value, file) in [
+        ("basic_auth", "username", "username_file"),
+        ("basic_auth", "password", "password_file"),
+        ("authorization", "credentials", "credentials_file"),
+        ("oauth2", "client_secret", "client_secret_file"),
+    ] {
+        if yaml::get(config, block).is_some_and(|b| set(b, value) && set(b, file)) {
+            problems.push(format!("both `{block}.{value}` and `{block}.{file}`"));
+        }
+    }
+    let kind = yaml::get(config, "authorization").and_then(|a| yaml::str_at(a, "type"));
+    if kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("basic")) {
+        problems.push("`authorization.type` basic, which must be `basic_auth`".into());
+    }
+    if let Some(oauth2) = yaml::get(config, "oauth2") {
+        for key in ["client_id", "token_url"].into_iter().filter(|k| !set(oauth2, k)) {
+            problems.push(format!("an `oauth2` without `{key}`"));
+        }
+    }
+    problems.extend(proxy_refused(config).map(str::to_owned));
+    let refused = |problem| {
+        Finding::new(Severity::Critical, format!("`{at}` has {problem}; Prometheus refuses it"))
+    };
+    problems.into_iter().map(refused).collect()
+}
+
+fn proxy_refused(config: &Node) -> Option<&'static str> {
+    let url = yaml::str_at(config, "proxy_url").is_some();
+    let from_env = yaml::bool_at(config, "proxy_from_environment") == Some(true);
+    let no_proxy = yaml::str_at(config, "no_proxy").is_some_and(|v| !v.is_empty());
+    let headers =
+        yaml::get(config, "proxy_connect_header").is_some_and(|h| !yaml::keys(h).is_empty());
+    if headers && !from_env && !url {
+        Some("a `proxy_connect_header` without `proxy_url` or `proxy_from_environment`")
+    } else if from_env && url {
+        Some("both `proxy_from_environment` and `proxy_url`")
+    } else if from_env && no_proxy {
+        Some("both `proxy_from_environment` and `no_proxy`")
+    } else if no_proxy && !url {
+        Some("a `no_proxy` without `proxy_url`")
+    } else {
+        None
+    }
 }

@@ -64,6 +64,10 @@ impl Block {
 /// Prints top-level blocks as a canonical River file.
 pub fn print(blocks: &[Block]) -> String {
     let mut out = String::new();
+    if blocks.is_empty() {
+        // Not even the newline the formatter ends a file with.
+        return out;
+    }
     for (i, block) in blocks.iter().enumerate() {
         if i > 0 {
             out.push('\n');

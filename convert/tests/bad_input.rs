@@ -8,9 +8,21 @@ fn findings(source: &str) -> Vec<String> {
     convert(source, SourceFormat::Prometheus).findings.iter().map(|f| f.to_string()).collect()
 }
 
+/// Prometheus loads a file without settings as its defaults, so the
+/// reference converts it to nothing, without a finding.
 #[test]
-fn empty_and_non_yaml_inputs_are_critical() {
-    for source in ["", "   \n", "# only a comment\n", "- a\n- b\n", "just a string", "42"] {
+fn a_config_without_settings_converts_to_empty_output() {
+    let cases = ["", "   \n", "# only a comment\n", "null\n", "---\n", "{}\n", "global: {}\n"];
+    for source in cases {
+        let result = convert(source, SourceFormat::Prometheus);
+        assert_eq!(result.output.as_deref(), Some(""), "{source:?}");
+        assert!(result.findings.is_empty(), "{source:?}: {:?}", result.findings);
+    }
+}
+
+#[test]
+fn non_mapping_inputs_are_critical() {
+    for source in ["- a\n- b\n", "just a string", "42"] {
         let result = convert(source, SourceFormat::Prometheus);
         assert!(result.output.is_none(), "{source:?}");
         assert_eq!(result.findings.len(), 1, "{source:?}: {:?}", result.findings);
@@ -24,9 +36,12 @@ fn empty_and_non_yaml_inputs_are_critical() {
 fn unknown_and_misplaced_fields_are_named() {
     let found = findings("scrape_configz:\n  - job_name: x\n");
     assert_eq!(found, ["(Critical) `scrape_configz` is not a Prometheus setting"]);
-    let found = findings("scrape_configs:\n  - job_name: x\n    frobnicate: 1\n");
-    assert_eq!(found.len(), 1);
-    assert!(found[0].contains("scrape_configs[x].frobnicate"), "{found:?}");
+    // Prometheus refuses a file with a setting it does not know.
+    let found = findings(
+        "scrape_configs:\n  - job_name: x\n    frobnicate: 1\nremote_write: [{url: 'http://r/'}]\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("(Critical) `scrape_configs[x].frobnicate`"), "{found:?}");
     let found = findings("scrape_configs:\n  - static_configs: []\n");
     assert_eq!(found, ["(Critical) a scrape config has no `job_name`"]);
 }
@@ -52,7 +67,7 @@ fn wrong_types_are_findings() {
 
 #[test]
 fn a_huge_file_converts_in_one_piece() {
-    let mut source = String::from("scrape_configs:\n");
+    let mut source = String::from("remote_write: [{url: 'http://r/'}]\nscrape_configs:\n");
     for i in 0..20_000 {
         source.push_str(&format!(
             "  - job_name: job{i}\n    static_configs:\n      - targets: [\"host{i}:9100\"]\n"

@@ -13,11 +13,14 @@ use crate::yaml::{self, Node};
 use tables::*;
 pub(crate) use tables::{simple, CONSULAGENT};
 
-/// The discovery component of one `*_sd_config`, for the kinds converted.
+/// The discovery component of one `*_sd_config`, for the kinds converted;
+/// `at` is the entry's place in the source (`scrape_configs[job].file_sd_configs[0]`),
+/// which findings name.
 pub(crate) fn discovery(
     kind: &str,
     config: &Node,
     label: &str,
+    at: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<Block> {
     match kind {
@@ -26,7 +29,7 @@ pub(crate) fn discovery(
             let files = yaml::strings_at(config, "files").into_iter().map(Value::Str).collect();
             block.attr("files", Value::List(files));
             if let Some(refresh) = yaml::get(config, "refresh_interval") {
-                let refresh = duration(refresh, "file_sd_configs.refresh_interval", findings);
+                let refresh = duration(refresh, &format!("{at}.refresh_interval"), findings);
                 if refresh != 300 * SECOND {
                     block.attr("refresh_interval", Value::Str(river::go_duration(refresh)));
                 }
@@ -38,7 +41,7 @@ pub(crate) fn discovery(
             block.attr_str("api_server", yaml::str_at(config, "api_server"));
             block.attr_str("role", yaml::str_at(config, "role"));
             block.attr_str("kubeconfig_file", yaml::str_at(config, "kubeconfig_file"));
-            crate::http_client::client(config, "kubernetes_sd_configs", &mut block, findings);
+            crate::http_client::client(config, at, &mut block, findings);
             if let Some(namespaces) = yaml::get(config, "namespaces") {
                 let mut inner = Block::new("namespaces", None);
                 if yaml::bool_at(namespaces, "own_namespace") == Some(true) {
@@ -53,28 +56,36 @@ pub(crate) fn discovery(
             }
             Some(block)
         }
-        "docker" => Some(simple(config, "discovery.docker", label, DOCKER, &[], findings)),
-        "consul" => Some(consul(config, label, findings)),
-        "linode" => Some(simple(config, "discovery.linode", label, LINODE, &[], findings)),
-        "nerve" => Some(simple(config, "discovery.nerve", label, NERVE, &[], findings)),
-        "triton" => Some(simple(config, "discovery.triton", label, TRITON, &[], findings)),
-        "ionos" => Some(simple(config, "discovery.ionos", label, IONOS, &[], findings)),
-        "azure" => Some(azure(config, label, findings)),
-        "kuma" => Some(simple(config, "discovery.kuma", label, KUMA, &[], findings)),
-        "ec2" => Some(simple(config, "discovery.ec2", label, AWS, &[], findings)),
-        "lightsail" => Some(simple(config, "discovery.lightsail", label, AWS, &[], findings)),
-        "http" => Some(http(config, label, findings)),
+        "docker" => Some(simple(config, "discovery.docker", label, DOCKER, &[], at, findings)),
+        "consul" => Some(consul(config, label, at, findings)),
+        "linode" => Some(simple(config, "discovery.linode", label, LINODE, &[], at, findings)),
+        "nerve" => Some(simple(config, "discovery.nerve", label, NERVE, &[], at, findings)),
+        "triton" => Some(simple(config, "discovery.triton", label, TRITON, &[], at, findings)),
+        "ionos" => Some(simple(config, "discovery.ionos", label, IONOS, &[], at, findings)),
+        "azure" => Some(azure(config, label, at, findings)),
+        "kuma" => Some(simple(config, "discovery.kuma", label, KUMA, &[], at, findings)),
+        "ec2" => Some(simple(config, "discovery.ec2", label, AWS, &[], at, findings)),
+        "lightsail" => Some(simple(config, "discovery.lightsail", label, AWS, &[], at, findings)),
+        "http" => Some(http(config, label, at, findings)),
         "dockerswarm" => {
-            Some(simple(config, "discovery.dockerswarm", label, DOCKERSWARM, &[], findings))
+            Some(simple(config, "discovery.dockerswarm", label, DOCKERSWARM, &[], at, findings))
         }
-        "dns" => Some(simple(config, "discovery.dns", label, DNS, &[], findings)),
-        "marathon" => Some(simple(config, "discovery.marathon", label, MARATHON, &[], findings)),
-        "gce" => Some(simple(config, "discovery.gce", label, GCE, &[], findings)),
-        "serverset" => Some(simple(config, "discovery.serverset", label, SERVERSET, &[], findings)),
-        "scaleway" => Some(simple(config, "discovery.scaleway", label, SCALEWAY, &[], findings)),
-        "ovhcloud" => Some(simple(config, "discovery.ovhcloud", label, OVHCLOUD, &[], findings)),
-        "digitalocean" => Some(digitalocean(config, label, findings)),
-        "openstack" => Some(openstack(config, label, findings)),
+        "dns" => Some(simple(config, "discovery.dns", label, DNS, &[], at, findings)),
+        "marathon" => {
+            Some(simple(config, "discovery.marathon", label, MARATHON, &[], at, findings))
+        }
+        "gce" => Some(simple(config, "discovery.gce", label, GCE, &[], at, findings)),
+        "serverset" => {
+            Some(simple(config, "discovery.serverset", label, SERVERSET, &[], at, findings))
+        }
+        "scaleway" => {
+            Some(simple(config, "discovery.scaleway", label, SCALEWAY, &[], at, findings))
+        }
+        "ovhcloud" => {
+            Some(simple(config, "discovery.ovhcloud", label, OVHCLOUD, &[], at, findings))
+        }
+        "digitalocean" => Some(digitalocean(config, label, at, findings)),
+        "openstack" => Some(openstack(config, label, at, findings)),
         _ => None,
     }
 }
@@ -83,7 +94,7 @@ pub(crate) fn discovery(
 /// `managed_identity` block with the same client id, as the reference
 /// writes them (its own validation then refuses having both: see
 /// `tests/data/lint-corpus-expected.txt`).
-fn azure(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+fn azure(config: &Node, label: &str, at: &str, findings: &mut Vec<Finding>) -> Block {
     let mut block = Block::new("discovery.azure", Some(label));
     let str_at = |key: &str| yaml::str_at(config, key);
     block.attr_str("environment", str_at("environment").filter(|e| e != "AzurePublicCloud"));
@@ -100,7 +111,7 @@ fn azure(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
     identity.attr_str("client_id", str_at("client_id"));
     block.block(identity);
     if let Some(refresh) = yaml::get(config, "refresh_interval") {
-        let nanos = duration(refresh, "azure_sd_configs.refresh_interval", findings);
+        let nanos = duration(refresh, &format!("{at}.refresh_interval"), findings);
         if nanos != 300 * SECOND {
             block.attr("refresh_interval", Value::Str(river::go_duration(nanos)));
         }
@@ -130,7 +141,7 @@ fn azure(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
     ];
     for key in yaml::keys(config) {
         if !read.contains(&key.as_str()) {
-            findings.push(Finding::not_yet(&format!("discovery.azure setting {key}")));
+            findings.push(Finding::not_yet(&format!("{at}.{key}")));
         }
     }
     block
@@ -138,9 +149,10 @@ fn azure(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
 
 /// `discovery.openstack`: its settings, its TLS block, then `availability`,
 /// in Flow's order.
-fn openstack(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+fn openstack(config: &Node, label: &str, at: &str, findings: &mut Vec<Finding>) -> Block {
     let read_here = ["tls_config", "availability"];
-    let mut block = simple(config, "discovery.openstack", label, OPENSTACK, &read_here, findings);
+    let name = "discovery.openstack";
+    let mut block = simple(config, name, label, OPENSTACK, &read_here, at, findings);
     if let Some(tls) = yaml::get(config, "tls_config") {
         block.block(tls_config(tls));
     }
@@ -150,7 +162,7 @@ fn openstack(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
 
 /// `discovery.http`: its HTTP client first (the reference writes
 /// `follow_redirects` and `enable_http2` out), then refresh and URL.
-fn http(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
+fn http(config: &Node, label: &str, at: &str, findings: &mut Vec<Finding>) -> Block {
     let mut block = Block::new("discovery.http", Some(label));
     if let Some(auth) = yaml::get(config, "authorization") {
         let mut inner = Block::new("authorization", None);
@@ -169,7 +181,7 @@ fn http(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
         block.attr(flag, Value::Bool(yaml::bool_at(config, flag).unwrap_or(true)));
     }
     if let Some(refresh) = yaml::get(config, "refresh_interval") {
-        let nanos = duration(refresh, "http_sd_configs.refresh_interval", findings);
+        let nanos = duration(refresh, &format!("{at}.refresh_interval"), findings);
         if nanos != 60 * SECOND {
             block.attr("refresh_interval", Value::Str(river::go_duration(nanos)));
         }
@@ -185,25 +197,30 @@ fn http(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
     ];
     for key in yaml::keys(config) {
         if !read.contains(&key.as_str()) {
-            findings.push(Finding::not_yet(&format!("discovery.http setting {key}")));
+            findings.push(Finding::not_yet(&format!("{at}.{key}")));
         }
     }
     block
 }
 
 /// `discovery.digitalocean` takes no basic, authorization or OAuth2
-/// credentials: each one given is a finding.
-fn digitalocean(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
-    let mut block = simple(config, "discovery.digitalocean", label, DIGITALOCEAN, &[], findings);
-    for key in ["basic_auth", "authorization", "oauth2"] {
-        if yaml::get(config, key).is_some() {
-            block.body.retain(|item| !matches!(item, Item::Block(b) if b.name == key));
-            findings.push(Finding::unsupported(&format!("digitalocean_sd_configs.{key}")));
+/// credentials and no TLS settings: each one given is a finding, as in
+/// the reference, and is left out.
+fn digitalocean(config: &Node, label: &str, at: &str, findings: &mut Vec<Finding>) -> Block {
+    let name = "discovery.digitalocean";
+    let mut block = simple(config, name, label, DIGITALOCEAN, &[], at, findings);
+    for key in ["basic_auth", "authorization", "oauth2", "tls_config"] {
+        let given = yaml::get(config, key).is_some_and(|node| {
+            // An empty `tls_config` is Prometheus's default, not a setting.
+            key != "tls_config" || !yaml::keys(node).is_empty()
+        });
+        block.body.retain(|item| !matches!(item, Item::Block(b) if b.name == key));
+        if given {
+            findings.push(Finding::unsupported(&format!("{at}.{key}")));
         }
     }
     // Its bearer token is an argument of its own, not an `authorization` block.
     if crate::http_client::bearer(config).is_some() {
-        block.body.retain(|item| !matches!(item, Item::Block(b) if b.name == "authorization"));
         block.attr_str("bearer_token", yaml::str_at(config, "bearer_token"));
         block.attr_str("bearer_token_file", yaml::str_at(config, "bearer_token_file"));
     }
@@ -212,8 +229,8 @@ fn digitalocean(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Bloc
 
 /// `discovery.consul`: Prometheus turns a username and password into basic
 /// authentication as well, and the reference writes both.
-fn consul(config: &Node, label: &str, findings: &mut Vec<Finding>) -> Block {
-    let mut block = simple(config, "discovery.consul", label, CONSUL, &[], findings);
+fn consul(config: &Node, label: &str, at: &str, findings: &mut Vec<Finding>) -> Block {
+    let mut block = simple(config, "discovery.consul", label, CONSUL, &[], at, findings);
     let username = yaml::str_at(config, "username");
     let password = yaml::str_at(config, "password");
     if yaml::get(config, "basic_auth").is_none() && (username.is_some() || password.is_some()) {

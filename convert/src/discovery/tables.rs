@@ -189,6 +189,7 @@ pub(crate) fn simple(
     label: &str,
     settings: &[Setting],
     read_elsewhere: &[&str],
+    at: &str,
     findings: &mut Vec<Finding>,
 ) -> Block {
     let mut block = Block::new(name, Some(label));
@@ -221,7 +222,7 @@ pub(crate) fn simple(
                 (!list.is_empty()).then(|| Value::List(list.into_iter().map(Value::Str).collect()))
             }
             Kind::Duration => {
-                let nanos = duration(node, &format!("{name}.{key}"), findings);
+                let nanos = duration(node, &format!("{at}.{key}"), findings);
                 let default = river::prometheus_duration(default).unwrap_or(0);
                 (nanos != default).then(|| Value::Str(river::go_duration(nanos)))
             }
@@ -237,13 +238,13 @@ pub(crate) fn simple(
     }
     let http = !read_elsewhere.contains(&"tls_config");
     if http {
-        client(config, name, &mut block, findings);
+        client(config, at, &mut block, findings);
     }
     for key in yaml::keys(config) {
         let known =
             (http && CLIENT_KEYS.contains(&key.as_str())) || read_elsewhere.contains(&key.as_str());
         if !known && !settings.iter().any(|(k, _, _)| *k == key) {
-            findings.push(Finding::not_yet(&format!("{name} setting {key}")));
+            findings.push(Finding::not_yet(&format!("{at}.{key}")));
         }
     }
     block

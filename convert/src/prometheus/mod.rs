@@ -1,14 +1,20 @@
-//! Prometheus 2.45 configuration to River: discoveries, relabelling,
-//! `prometheus.scrape` per job, and one `prometheus.remote_write`, in the
-//! reference's order (discoveries, discovery relabels, scrapes, metric
-//! relabels, remote write).
+//! Prometheus configuration (as the reference reads it: Prometheus 2.49)
+//! to River: discoveries, relabelling, `prometheus.scrape` per job, and
+//! one `prometheus.remote_write`, in the reference's order (discoveries,
+//! discovery relabels, scrapes, metric relabels, remote write).
 
+mod global;
+mod remote_write;
 mod scrape;
+mod targets;
+
+use std::collections::HashSet;
 
 use crate::finding::{Finding, Severity};
-use crate::river::{self, Block, Value, SECOND};
-use crate::yaml::{self, duration, Node};
-use crate::{defaults, http_client, relabel, Conversion};
+use crate::river::{self, Block};
+use crate::yaml::{self, Node};
+use crate::Conversion;
+use global::Global;
 
 /// The blocks, grouped as the reference writes them.
 #[derive(Default)]
@@ -18,6 +24,15 @@ pub(crate) struct Blocks {
     pub scrape: Vec<Block>,
     pub relabel: Vec<Block>,
     pub remote_write: Vec<Block>,
+}
+
+impl Blocks {
+    fn in_order(self) -> Vec<Block> {
+        [self.discovery, self.discovery_relabel, self.scrape, self.relabel, self.remote_write]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 const TOP_LEVEL: [&str; 9] = [
@@ -33,234 +48,132 @@ const TOP_LEVEL: [&str; 9] = [
 ];
 
 pub(crate) fn convert(name: &str, source: &str) -> Conversion {
-    let root = match yaml::parse(name, source, "Prometheus") {
-        Ok(Some(root)) if yaml::is_mapping(&root) => root,
-        Ok(_) => return nothing("the Prometheus config is empty or not a mapping of settings"),
-        Err(finding) => return Conversion { output: None, findings: vec![finding] },
+    let root = match settings(name, source) {
+        Ok(root) => root,
+        Err(done) => return done,
     };
     let mut findings = Vec::new();
-    for key in yaml::keys(&root) {
-        if !TOP_LEVEL.contains(&key.as_str()) {
-            findings.push(Finding::new(
-                Severity::Critical,
-                format!("`{key}` is not a Prometheus setting"),
-            ));
-        } else if !matches!(key.as_str(), "global" | "scrape_configs" | "remote_write") {
-            findings.push(Finding::unsupported(&key));
-        }
+    unconverted(&root, &mut findings);
+    let global = Global::read(yaml::get(&root, "global"), &mut findings);
+    let mut blocks = Blocks::default();
+    let receiver = remote_write::remote_write(&root, &global, &mut blocks, &mut findings);
+    let jobs = yaml::items(yaml::get(&root, "scrape_configs"));
+    for job in &jobs {
+        scrape::convert_job(job, &global, &receiver, &mut blocks, &mut findings);
     }
-    findings.extend(yaml::misshapen(&root, &["scrape_configs", "remote_write"], &["global"]));
+    let dangling = !blocks.scrape.is_empty() && blocks.remote_write.is_empty();
+    let all = blocks.in_order();
+    findings.extend(same_names(&jobs, &all));
     if findings.iter().any(|f| f.severity == Severity::Critical) {
         return Conversion { output: None, findings };
     }
-    let global = Global::read(yaml::get(&root, "global"), &mut findings);
-    let mut blocks = Blocks::default();
-    let receiver = remote_write(&root, &global, &mut blocks, &mut findings);
-    for job in yaml::items(yaml::get(&root, "scrape_configs")) {
-        scrape::convert_job(job, &global, &receiver, &mut blocks, &mut findings);
+    if dangling {
+        // The reference has the jobs send there all the same.
+        let message = format!(
+            "there is no `remote_write`: the scrape jobs send to `{receiver}`, which the output \
+             does not define; add it"
+        );
+        findings.push(Finding::new(Severity::Warning, message));
     }
-    let all: Vec<Block> = [
-        blocks.discovery,
-        blocks.discovery_relabel,
-        blocks.scrape,
-        blocks.relabel,
-        blocks.remote_write,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let output = (!all.is_empty()).then(|| river::print(&all));
-    Conversion { output, findings }
+    // Settings that give no component (`global` alone, `{}`) give empty
+    // output, as in the reference.
+    Conversion { output: Some(river::print(&all)), findings }
+}
+
+/// The mapping of settings, or the conversion already done: empty for a
+/// file without settings, nothing with a Critical finding for one
+/// Prometheus would not load.
+fn settings(name: &str, source: &str) -> Result<Node, Conversion> {
+    let root = match yaml::parse(name, source, "Prometheus") {
+        Ok(Some(root)) if yaml::is_mapping(&root) => root,
+        // Prometheus loads a file with no settings (empty, only comments,
+        // `null`) as all defaults, which convert to nothing.
+        Ok(None) => return Err(Conversion { output: Some(String::new()), findings: Vec::new() }),
+        Ok(Some(root)) if yaml::is_null(&root) => {
+            return Err(Conversion { output: Some(String::new()), findings: Vec::new() })
+        }
+        Ok(_) => return Err(nothing("the Prometheus config is not a mapping of settings")),
+        Err(finding) => return Err(Conversion { output: None, findings: vec![finding] }),
+    };
+    let mut findings: Vec<Finding> = yaml::keys(&root)
+        .into_iter()
+        .filter(|key| !TOP_LEVEL.contains(&key.as_str()))
+        .map(|key| Finding::new(Severity::Critical, format!("`{key}` is not a Prometheus setting")))
+        .collect();
+    findings.extend(yaml::misshapen(&root, &["scrape_configs", "remote_write"], &["global"]));
+    if findings.is_empty() {
+        Ok(root)
+    } else {
+        Err(Conversion { output: None, findings })
+    }
 }
 
 fn nothing(message: &str) -> Conversion {
     Conversion { output: None, findings: vec![Finding::new(Severity::Critical, message)] }
 }
 
-/// The `global` settings the jobs inherit.
-pub(crate) struct Global {
-    pub scrape_interval: u64,
-    pub scrape_timeout: u64,
-    pub external_labels: Vec<(String, String)>,
-}
-
-impl Global {
-    fn read(node: Option<&Node>, findings: &mut Vec<Finding>) -> Global {
-        let mut global = Global {
-            scrape_interval: 60 * SECOND,
-            scrape_timeout: 10 * SECOND,
-            external_labels: Vec::new(),
-        };
-        let Some(node) = node else { return global };
-        for (key, value) in yaml::entries(node) {
-            match key.as_str() {
-                "scrape_interval" => {
-                    global.scrape_interval = duration(value, "global.scrape_interval", findings)
-                }
-                "scrape_timeout" => {
-                    global.scrape_timeout = duration(value, "global.scrape_timeout", findings)
-                }
-                "external_labels" => {
-                    global.external_labels = yaml::entries(value)
-                        .into_iter()
-                        .filter_map(|(k, v)| Some((k, yaml::str_of(v)?)))
-                        .collect();
-                }
-                other => findings.push(Finding::unsupported(&format!("global.{other}"))),
-            }
+/// The top-level settings Flow has no place for, each a finding when it
+/// holds something: as in the reference, an empty `alerting`, `storage`
+/// or list is no setting. Prometheus refuses `tracing` without an
+/// endpoint.
+fn unconverted(root: &Node, findings: &mut Vec<Finding>) {
+    // Whether the list at `key`, or one of the lists in the mapping there,
+    // has an item.
+    let has = |key: &str, lists: &[&str]| {
+        let Some(node) = yaml::get(root, key) else { return false };
+        match lists {
+            [] => !yaml::items(Some(node)).is_empty(),
+            _ => lists.iter().any(|list| !yaml::items(yaml::get(node, list)).is_empty()),
         }
-        global
+    };
+    if has("alerting", &["alertmanagers", "alert_relabel_configs"]) {
+        findings.push(Finding::unsupported("alerting"));
     }
-}
-
-/// `prometheus.remote_write "default"`, when there is any remote write;
-/// the reference to its receiver either way.
-fn remote_write(
-    root: &Node,
-    global: &Global,
-    blocks: &mut Blocks,
-    findings: &mut Vec<Finding>,
-) -> String {
-    let endpoints = yaml::items(yaml::get(root, "remote_write"));
-    if !endpoints.is_empty() {
-        let mut block = Block::new("prometheus.remote_write", Some("default"));
-        if !global.external_labels.is_empty() {
-            let labels = global
-                .external_labels
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
-                .collect();
-            block.attr("external_labels", Value::Object(labels));
-        }
-        for (i, endpoint) in endpoints.into_iter().enumerate() {
-            block.block(remote_endpoint(endpoint, i, findings));
-        }
-        blocks.remote_write.push(block);
+    if has("rule_files", &[]) {
+        findings.push(Finding::unsupported("rule_files"));
     }
-    "prometheus.remote_write.default.receiver".into()
-}
-
-const ENDPOINT: &str = "prometheus.remote_write/endpoint";
-
-fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Block {
-    let mut endpoint = Block::new("endpoint", None);
-    endpoint.attr_str("name", yaml::str_at(node, "name"));
-    endpoint.attr_str("url", yaml::str_at(node, "url"));
-    if let Some(timeout) = yaml::get(node, "remote_timeout") {
-        let timeout = duration(timeout, "remote_write.remote_timeout", findings);
-        let value = Value::Str(river::go_duration(timeout));
-        defaults::put(&mut endpoint, ENDPOINT, "remote_timeout", value);
+    // Prometheus keeps even an empty `tsdb: {}` or `exemplars: {}` as set.
+    let storage = yaml::get(root, "storage");
+    if ["tsdb", "exemplars"].iter().any(|k| storage.and_then(|s| yaml::get(s, k)).is_some()) {
+        findings.push(Finding::unsupported("storage"));
     }
-    if let Some(headers) = yaml::get(node, "headers") {
-        endpoint.attr("headers", http_client::string_map(headers));
-    }
-    for flag in ["send_exemplars", "send_native_histograms"] {
-        if let Some(value) = yaml::bool_at(node, flag) {
-            defaults::put(&mut endpoint, ENDPOINT, flag, Value::Bool(value));
-        }
-    }
-    http_client::client(node, &format!("remote_write[{index}]"), &mut endpoint, findings);
-    endpoint.block(tuning(node, "queue_config", QUEUE, findings));
-    endpoint.block(tuning(node, "metadata_config", METADATA, findings));
-    for rule in relabel::rules(
-        yaml::items(yaml::get(node, "write_relabel_configs")),
-        "write_relabel_config",
-    ) {
-        endpoint.block(rule);
-    }
-    if let Some(sigv4) = yaml::get(node, "sigv4") {
-        let mut block = Block::new("sigv4", None);
-        for key in ["region", "access_key", "secret_key", "profile", "role_arn"] {
-            block.attr_str(key, yaml::str_at(sigv4, key).filter(|v| !v.is_empty()));
-        }
-        endpoint.block(block);
-    }
-    if let Some(azure) = yaml::get(node, "azuread") {
-        let mut block = Block::new("azuread", None);
-        let mut identity = Block::new("managed_identity", None);
-        let client =
-            yaml::get(azure, "managed_identity").and_then(|m| yaml::str_at(m, "client_id"));
-        identity.attr_str("client_id", client);
-        block.block(identity);
-        let cloud = yaml::str_at(azure, "cloud").unwrap_or_else(|| "AzurePublic".into());
-        defaults::put(&mut block, &format!("{ENDPOINT}/azuread"), "cloud", Value::Str(cloud));
-        endpoint.block(block);
-    }
-    for key in yaml::keys(node) {
-        if !ENDPOINT_KEYS.contains(&key.as_str())
-            && !http_client::CLIENT_KEYS.contains(&key.as_str())
-        {
-            findings.push(Finding::not_yet(&format!("remote_write[{index}].{key}")));
-        }
-    }
-    endpoint
-}
-
-/// The endpoint settings read above, besides the HTTP client's.
-const ENDPOINT_KEYS: [&str; 11] = [
-    "name",
-    "url",
-    "remote_timeout",
-    "headers",
-    "send_exemplars",
-    "send_native_histograms",
-    "queue_config",
-    "metadata_config",
-    "write_relabel_configs",
-    "sigv4",
-    "azuread",
-];
-
-/// Queue settings: Prometheus's key, Flow's name, whether it is a duration.
-const QUEUE: &[(&str, &str, bool)] = &[
-    ("capacity", "capacity", false),
-    ("max_shards", "max_shards", false),
-    ("min_shards", "min_shards", false),
-    ("max_samples_per_send", "max_samples_per_send", false),
-    ("batch_send_deadline", "batch_send_deadline", true),
-    ("min_backoff", "min_backoff", true),
-    ("max_backoff", "max_backoff", true),
-    ("retry_on_http_429", "retry_on_http_429", false),
-    ("sample_age_limit", "sample_age_limit", true),
-];
-
-const METADATA: &[(&str, &str, bool)] = &[
-    ("send", "send", false),
-    ("send_interval", "send_interval", true),
-    ("max_samples_per_send", "max_samples_per_send", false),
-];
-
-/// `queue_config` or `metadata_config`: always written (Flow writes the
-/// block), holding what differs from Flow's defaults.
-fn tuning(
-    node: &Node,
-    key: &str,
-    settings: &[(&str, &str, bool)],
-    findings: &mut Vec<Finding>,
-) -> Block {
-    let mut block = Block::new(key, None);
-    let Some(config) = yaml::get(node, key) else { return block };
-    let path = format!("{ENDPOINT}/{key}");
-    for (from, to, is_duration) in settings {
-        let Some(value) = yaml::get(config, from) else { continue };
-        let text = yaml::str_of(value).unwrap_or_default();
-        let value = if *is_duration {
-            Value::Str(river::go_duration(duration(
-                value,
-                &format!("remote_write.{key}.{from}"),
-                findings,
-            )))
-        } else if text == "true" || text == "false" {
-            Value::Bool(text == "true")
+    if let Some(tracing) = yaml::get(root, "tracing") {
+        if yaml::str_at(tracing, "endpoint").is_none_or(|e| e.is_empty()) {
+            let message = "`tracing` has no `endpoint`; Prometheus refuses it";
+            findings.push(Finding::new(Severity::Critical, message));
         } else {
-            Value::Num(text)
-        };
-        defaults::put(&mut block, &path, to, value);
-    }
-    for other in yaml::keys(config) {
-        if !settings.iter().any(|(from, _, _)| *from == other) {
-            findings.push(Finding::unsupported(&format!("remote_write.{key}.{other}")));
+            findings.push(Finding::unsupported("tracing"));
         }
     }
-    block
+    if has("remote_read", &[]) {
+        findings.push(Finding::unsupported("remote_read"));
+    }
+    if has("scrape_config_files", &[]) {
+        // The reference drops these silently; the jobs in those files are
+        // not converted, which the user must know.
+        findings.push(Finding::not_yet("scrape_config_files"));
+    }
+}
+
+/// Prometheus refuses two scrape configs of one job name, and Flow two
+/// components of one name, which different job names can give too (`a-b`
+/// and `a_b`; `x` with two file discoveries, and `x_2`). The components of
+/// a job name given twice are not reported again.
+fn same_names(jobs: &[&Node], blocks: &[Block]) -> Vec<Finding> {
+    let mut names = HashSet::new();
+    let twice: Vec<String> = jobs
+        .iter()
+        .filter_map(|job| yaml::str_at(job, "job_name"))
+        .filter(|name| !names.insert(name.clone()))
+        .collect();
+    let reported: HashSet<String> = twice.iter().map(|name| river::sanitize_label(name)).collect();
+    let mut components = HashSet::new();
+    let clashes = blocks
+        .iter()
+        .filter(|block| !block.label.as_ref().is_some_and(|label| reported.contains(label)))
+        .map(|block| format!("{}.{}", block.name, block.label.as_deref().unwrap_or_default()))
+        .filter(|name| !components.insert(name.clone()))
+        .map(|name| format!("two components would be named `{name}`: rename a job it comes from"));
+    let jobs = twice.iter().map(|name| format!("`scrape_configs`: two jobs are named {name:?}"));
+    jobs.chain(clashes).map(|message| Finding::new(Severity::Critical, message)).collect()
 }

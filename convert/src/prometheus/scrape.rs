@@ -1,27 +1,46 @@
-//! One scrape job: its discoveries, its relabel rules, and its
-//! `prometheus.scrape` component.
+//! One scrape job: its relabel rules and its `prometheus.scrape`, with
+//! every setting the reference converts, in the order of the component's
+//! arguments, each left out where it equals Flow's default. A setting the
+//! job leaves out is Prometheus's: the global interval, timeout and limits.
 
-use super::{Blocks, Global};
-use crate::discovery::discovery;
+use super::global::{limit, settle_timeout, Global, LIMITS};
+use super::{targets, Blocks};
+use crate::defaults;
 use crate::finding::{Finding, Severity};
-use crate::http_client::{client, CLIENT_KEYS};
+use crate::http_client::{client, refused, CLIENT_KEYS};
 use crate::relabel;
-use crate::river::SECOND;
 use crate::river::{self, Block, Value};
-use crate::yaml::duration;
-use crate::yaml::{self, Node};
+use crate::yaml::{self, duration, Node};
 
-/// Settings of a job that become arguments of `prometheus.scrape`, with
-/// their Flow defaults; they are written only when they differ.
-const PLAIN: [(&str, &str); 8] = [
-    ("metrics_path", "/metrics"),
-    ("scheme", "http"),
-    ("body_size_limit", "0"),
-    ("sample_limit", "0"),
-    ("target_limit", "0"),
-    ("label_limit", "0"),
-    ("label_name_length_limit", "0"),
-    ("label_value_length_limit", "0"),
+/// The component, for its defaults in the schema registry.
+const SCRAPE: &str = "prometheus.scrape";
+
+/// Every key of a Prometheus 2.49 scrape config but its HTTP client's and
+/// its discoveries'.
+const JOB_KEYS: [&str; 23] = [
+    "job_name",
+    "honor_labels",
+    "honor_timestamps",
+    "track_timestamps_staleness",
+    "params",
+    "scrape_interval",
+    "scrape_timeout",
+    "scrape_protocols",
+    "scrape_classic_histograms",
+    "metrics_path",
+    "scheme",
+    "enable_compression",
+    "body_size_limit",
+    "sample_limit",
+    "target_limit",
+    "label_limit",
+    "label_name_length_limit",
+    "label_value_length_limit",
+    "native_histogram_bucket_limit",
+    "keep_dropped_targets",
+    "static_configs",
+    "relabel_configs",
+    "metric_relabel_configs",
 ];
 
 pub(crate) fn convert_job(
@@ -31,173 +50,228 @@ pub(crate) fn convert_job(
     blocks: &mut Blocks,
     findings: &mut Vec<Finding>,
 ) {
-    let Some(job_name) = yaml::str_at(job, "job_name") else {
+    let Some(job_name) = yaml::str_at(job, "job_name").filter(|name| !name.is_empty()) else {
         findings.push(Finding::new(Severity::Critical, "a scrape config has no `job_name`"));
         return;
     };
+    let path = format!("scrape_configs[{job_name}]");
+    check_keys(job, &path, findings);
     let label = river::sanitize_label(&job_name);
-    let mut forward_to = receiver.to_owned();
-    let metric_rules =
-        relabel::rules(yaml::items(yaml::get(job, "metric_relabel_configs")), "rule");
-    if !metric_rules.is_empty() {
-        let mut block = Block::new("prometheus.relabel", Some(&label));
-        block.attr("forward_to", Value::List(vec![Value::Ref(receiver.to_owned())]));
-        for rule in metric_rules {
-            block.block(rule);
-        }
-        blocks.relabel.push(block);
-        forward_to = format!("prometheus.relabel.{label}.receiver");
-    }
-    let mut targets = targets(job, &label, &job_name, blocks, findings);
-    let discovery_rules = relabel::rules(yaml::items(yaml::get(job, "relabel_configs")), "rule");
-    if !discovery_rules.is_empty() {
+    let forward_to = metric_relabel(job, &label, receiver, blocks);
+    let mut targets = targets::targets(job, &label, &path, blocks, findings);
+    let rules = relabel::rules(yaml::items(yaml::get(job, "relabel_configs")), "rule");
+    if !rules.is_empty() {
         let mut block = Block::new("discovery.relabel", Some(&label));
         block.attr("targets", targets);
-        for rule in discovery_rules {
+        for rule in rules {
             block.block(rule);
         }
         blocks.discovery_relabel.push(block);
         targets = Value::Ref(format!("discovery.relabel.{label}.output"));
     }
-    let mut scrape = Block::new("prometheus.scrape", Some(&label));
+    let mut scrape = Block::new(SCRAPE, Some(&label));
     scrape.attr("targets", targets);
     scrape.attr("forward_to", Value::List(vec![Value::Ref(forward_to)]));
-    scrape.attr("job_name", Value::Str(job_name.clone()));
-    settings(job, &job_name, global, &mut scrape, findings);
+    scrape.attr("job_name", Value::Str(job_name));
+    settings(job, &path, global, &mut scrape, findings);
     blocks.scrape.push(scrape);
 }
 
-/// The job's scrape settings, in the order of `prometheus.scrape`'s
-/// arguments, then its authentication blocks.
+/// A Critical finding for each key Prometheus does not know in a scrape
+/// config (it refuses to load the file), an Error for the HTTP client's
+/// `http_headers`, which `prometheus.scrape` has no place for.
+fn check_keys(job: &Node, path: &str, findings: &mut Vec<Finding>) {
+    for key in yaml::keys(job) {
+        let known = JOB_KEYS.contains(&key.as_str())
+            || CLIENT_KEYS.contains(&key.as_str())
+            || targets::is_discovery(&key);
+        if key == "http_headers" {
+            findings.push(Finding::unsupported(&format!("{path}.{key}")));
+        } else if !known {
+            let message = format!("`{path}.{key}` is not a setting of a Prometheus scrape config");
+            findings.push(Finding::new(Severity::Critical, message));
+        }
+    }
+}
+
+/// The `prometheus.relabel` of the job's `metric_relabel_configs`, if it
+/// has any; the receiver its scrape forwards to either way.
+fn metric_relabel(job: &Node, label: &str, receiver: &str, blocks: &mut Blocks) -> String {
+    let rules = relabel::rules(yaml::items(yaml::get(job, "metric_relabel_configs")), "rule");
+    if rules.is_empty() {
+        return receiver.to_owned();
+    }
+    let mut block = Block::new("prometheus.relabel", Some(label));
+    block.attr("forward_to", Value::List(vec![Value::Ref(receiver.to_owned())]));
+    for rule in rules {
+        block.block(rule);
+    }
+    blocks.relabel.push(block);
+    format!("prometheus.relabel.{label}.receiver")
+}
+
+/// The job's settings in the order of `prometheus.scrape`'s arguments,
+/// then its HTTP client, then findings for what Flow has no place for.
 fn settings(
     job: &Node,
-    job_name: &str,
+    path: &str,
     global: &Global,
     scrape: &mut Block,
     findings: &mut Vec<Finding>,
 ) {
-    if yaml::bool_at(job, "honor_labels") == Some(true) {
-        scrape.attr("honor_labels", Value::Bool(true));
+    flag(job, "honor_labels", path, scrape, findings);
+    flag(job, "honor_timestamps", path, scrape, findings);
+    if flag(job, "track_timestamps_staleness", path, scrape, findings) {
+        findings.push(Finding::new(
+            Severity::Error,
+            format!(
+                "`{path}.track_timestamps_staleness` is carried over, but the reference converter \
+                 refuses it (it did so before Flow had the argument): check it, then keep it with \
+                 --bypass-errors"
+            ),
+        ));
     }
-    if yaml::bool_at(job, "honor_timestamps") == Some(false) {
-        scrape.attr("honor_timestamps", Value::Bool(false));
+    if let Some(params) = yaml::get(job, "params") {
+        scrape.attr("params", self::params(params));
     }
-    if yaml::bool_at(job, "scrape_classic_histograms") == Some(true) {
-        scrape.attr("scrape_classic_histograms", Value::Bool(true));
+    flag(job, "scrape_classic_histograms", path, scrape, findings);
+    timing(job, path, global, scrape, findings);
+    if let Some(metrics_path) = yaml::str_at(job, "metrics_path") {
+        defaults::put(scrape, SCRAPE, "metrics_path", Value::Str(metrics_path));
     }
-    let path = format!("scrape_configs[{job_name}]");
-    let interval = yaml::get(job, "scrape_interval")
-        .map_or(global.scrape_interval, |v| duration(v, &path, findings));
-    let timeout = yaml::get(job, "scrape_timeout")
-        .map_or(global.scrape_timeout.min(interval), |v| duration(v, &path, findings));
-    if interval != 60 * SECOND {
-        scrape.attr("scrape_interval", Value::Str(river::go_duration(interval)));
+    // Flow's default scheme, which the registry does not give.
+    scrape.attr_str("scheme", yaml::str_at(job, "scheme").filter(|s| s != "http"));
+    let limits = limits(job, path, global, findings);
+    for (key, value) in LIMITS.iter().zip(limits).take(6).filter(|(_, v)| *v != 0) {
+        scrape.attr(key, Value::Num(value.to_string()));
     }
-    if timeout != 10 * SECOND {
-        scrape.attr("scrape_timeout", Value::Str(river::go_duration(timeout)));
-    }
-    for (key, default) in PLAIN {
-        match yaml::str_at(job, key) {
-            Some(value) if value != default && default == "0" => {
-                scrape.attr(key, Value::Num(value));
-            }
-            Some(value) if value != default => {
-                scrape.attr(key, Value::Str(value));
-            }
-            _ => {}
-        }
-    }
-    client(job, &path, scrape, findings);
-    for key in yaml::keys(job) {
-        if NO_EQUIVALENT.contains(&key.as_str()) {
-            findings.push(Finding::unsupported(&format!("{path}.{key}")));
-        } else if !handled(&key) {
-            findings.push(Finding::not_yet(&format!("{path}.{key}")));
-        }
-    }
+    findings.extend(refused(job, path));
+    client(job, path, scrape, findings);
+    not_carried(job, path, limits[6], findings);
 }
 
-/// Job settings that `prometheus.scrape` has no argument for.
-const NO_EQUIVALENT: [&str; 2] = ["native_histogram_bucket_limit", "keep_dropped_targets"];
-
-/// The job settings this converter reads.
-fn handled(key: &str) -> bool {
-    let read = [
-        "job_name",
-        "honor_labels",
-        "honor_timestamps",
-        "scrape_classic_histograms",
-        "scrape_interval",
-        "scrape_timeout",
-        "static_configs",
-        "file_sd_configs",
-        "kubernetes_sd_configs",
-        "relabel_configs",
-        "metric_relabel_configs",
-    ];
-    read.contains(&key)
-        || CLIENT_KEYS.contains(&key)
-        || PLAIN.iter().any(|(k, _)| *k == key)
-        || key.ends_with("_sd_configs")
-        || NO_EQUIVALENT.contains(&key)
+/// Writes a boolean setting unless it is Flow's default; whether it is
+/// set and true.
+fn flag(job: &Node, key: &str, path: &str, scrape: &mut Block, f: &mut Vec<Finding>) -> bool {
+    let Some(node) = yaml::get(job, key) else { return false };
+    let value = yaml::flag(node, &format!("{path}.{key}"), false, f);
+    defaults::put(scrape, SCRAPE, key, Value::Bool(value));
+    value
 }
 
-/// The job's targets: each discovery's export, then the static targets.
-fn targets(
-    job: &Node,
-    label: &str,
-    job_name: &str,
-    blocks: &mut Blocks,
-    findings: &mut Vec<Finding>,
-) -> Value {
-    let mut parts: Vec<Value> = Vec::new();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (key, value) in yaml::entries(job) {
-        let Some(kind) = key.strip_suffix("_sd_configs") else { continue };
-        for config in yaml::items(Some(value)) {
-            // A second discovery of the same kind in a job: `label_2`, ...
-            let count = counts.entry(kind.to_owned()).or_default();
-            *count += 1;
-            let label = if *count == 1 { label.to_owned() } else { format!("{label}_{count}") };
-            let label = label.as_str();
-            match discovery(kind, config, label, findings) {
-                Some(block) => {
-                    parts.push(Value::Ref(format!("{}.{label}.targets", block.name)));
-                    blocks.discovery.push(block);
-                }
-                None => findings.push(Finding::new(
-                    Severity::Error,
-                    format!(
-                        "`scrape_configs[{job_name}].{key}`: {kind} discovery is not converted yet"
-                    ),
-                )),
-            }
-        }
-    }
-    let statics: Vec<Value> = yaml::items(yaml::get(job, "static_configs"))
+/// Query parameters: each name with its list of values, names sorted as
+/// Go writes a map.
+fn params(node: &Node) -> Value {
+    let mut fields: Vec<(String, Value)> = yaml::entries(node)
         .into_iter()
-        .flat_map(|config| {
-            let labels: Vec<(String, Value)> = yaml::get(config, "labels")
-                .map(|l| {
-                    yaml::entries(l)
-                        .into_iter()
-                        .filter_map(|(k, v)| Some((k, Value::Str(yaml::str_of(v)?))))
-                        .collect()
-                })
-                .unwrap_or_default();
-            yaml::strings_at(config, "targets").into_iter().map(move |target| {
-                let mut fields = vec![("__address__".to_owned(), Value::Str(target))];
-                fields.extend(labels.clone());
-                Value::Object(fields)
-            })
+        .map(|(name, values)| {
+            let values = yaml::items(Some(values)).into_iter().filter_map(yaml::str_of);
+            (name, Value::List(values.map(Value::Str).collect()))
         })
         .collect();
-    if !statics.is_empty() {
-        parts.push(Value::List(statics));
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Object(fields)
+}
+
+/// The interval (the global one when the job sets none, or 0) and the
+/// timeout settled from it.
+fn timing(job: &Node, path: &str, global: &Global, scrape: &mut Block, f: &mut Vec<Finding>) {
+    let own = |key: &str, f: &mut Vec<Finding>| {
+        yaml::get(job, key).map_or(0, |v| duration(v, &format!("{path}.{key}"), f))
+    };
+    let interval = match own("scrape_interval", f) {
+        0 => global.scrape_interval,
+        interval => interval,
+    };
+    let timeout = own("scrape_timeout", f);
+    let timeout = settle_timeout(timeout, interval, global.scrape_timeout, path, f);
+    for (key, nanos) in [("scrape_interval", interval), ("scrape_timeout", timeout)] {
+        defaults::put(scrape, SCRAPE, key, Value::Str(river::go_duration(nanos)));
     }
-    match parts.len() {
-        0 => Value::List(Vec::new()),
-        1 => parts.pop().expect("one part"),
-        _ => Value::Call("concat", parts),
+}
+
+/// Each of `LIMITS`: the job's own, or the global one where it sets none.
+fn limits(job: &Node, path: &str, global: &Global, findings: &mut Vec<Finding>) -> [u64; 7] {
+    let mut out = global.limits;
+    for (i, key) in LIMITS.iter().enumerate() {
+        let Some(node) = yaml::get(job, key) else { continue };
+        match limit(key, node, &format!("{path}.{key}"), findings) {
+            0 => {}
+            own => out[i] = own,
+        }
+    }
+    out
+}
+
+/// Findings for the settings `prometheus.scrape` has no argument for,
+/// where they differ from Prometheus's defaults.
+fn not_carried(job: &Node, path: &str, keep_dropped: u64, findings: &mut Vec<Finding>) {
+    let key = "native_histogram_bucket_limit";
+    if let Some(node) = yaml::get(job, key) {
+        if yaml::uint(node, &format!("{path}.{key}"), findings) != 0 {
+            findings.push(Finding::unsupported(&format!("{path}.{key}")));
+        }
+    }
+    if keep_dropped != 0 {
+        let inherited = yaml::get(job, "keep_dropped_targets").is_none();
+        let from = if inherited { " (from `global.keep_dropped_targets`)" } else { "" };
+        findings.push(Finding::new(
+            Severity::Error,
+            format!(
+                "`{path}.keep_dropped_targets`{from} has no equivalent in Flow and is left out"
+            ),
+        ));
+    }
+    if let Some(node) = yaml::get(job, "scrape_protocols") {
+        protocols(node, &format!("{path}.scrape_protocols"), findings);
+    }
+    if let Some(node) = yaml::get(job, "enable_compression") {
+        if !yaml::flag(node, &format!("{path}.enable_compression"), true, findings) {
+            findings.push(Finding::new(
+                Severity::Warning,
+                format!(
+                    "`{path}.enable_compression: false` is left out: prometheus.scrape has no \
+                     such setting, as in the reference converter"
+                ),
+            ));
+        }
+    }
+}
+
+/// Prometheus's scrape protocols, best first.
+const PROTOCOLS: [&str; 4] =
+    ["PrometheusProto", "OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"];
+
+/// What Prometheus asks for when `scrape_protocols` is not set, which is
+/// also what Flow asks for unless `enable_protobuf_negotiation` is on.
+const DEFAULT_PROTOCOLS: [&str; 3] =
+    ["OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"];
+
+/// `scrape_protocols` (global or a job's): Critical where Prometheus
+/// refuses the list, a Warning where it differs from the default, since
+/// the reference leaves it out and Flow only has
+/// `enable_protobuf_negotiation`, which stays off.
+pub(crate) fn protocols(node: &Node, path: &str, findings: &mut Vec<Finding>) {
+    let list: Vec<String> = yaml::items(Some(node)).into_iter().filter_map(yaml::str_of).collect();
+    let mut seen = std::collections::HashSet::new();
+    let refused = if list.is_empty() {
+        Some("an empty list".to_owned())
+    } else if let Some(unknown) = list.iter().find(|p| !PROTOCOLS.contains(&p.as_str())) {
+        Some(format!("{unknown:?}, which is none of {}", PROTOCOLS.join(", ")))
+    } else {
+        list.iter().find(|p| !seen.insert(p.to_lowercase())).map(|p| format!("{p:?} twice"))
+    };
+    if let Some(why) = refused {
+        let message = format!("`{path}` has {why}; Prometheus refuses it");
+        findings.push(Finding::new(Severity::Critical, message));
+    } else if list != DEFAULT_PROTOCOLS {
+        findings.push(Finding::new(
+            Severity::Warning,
+            format!(
+                "`{path}` is left out, as by the reference converter: prometheus.scrape asks \
+                 for the text formats, or for protobuf first with \
+                 `enable_protobuf_negotiation = true`; set that by hand if wanted"
+            ),
+        ));
     }
 }

@@ -130,7 +130,8 @@ impl<'a> Job<'a> {
             let key = format!("{kind}_sd_configs");
             for (i, config) in yaml::items(self.get(&key)).into_iter().enumerate() {
                 let label = self.indexed(i);
-                match discovery(kind, config, &label, self.findings) {
+                let at = format!("scrape_configs[{}].{key}[{i}]", self.label);
+                match discovery(kind, config, &label, &at, self.findings) {
                     Some(block) => {
                         self.targets.push(Value::Ref(format!("{}.{label}.targets", block.name)));
                         self.out.push(block);
@@ -155,8 +156,9 @@ impl<'a> Job<'a> {
         for (i, config) in configs.into_iter().enumerate() {
             let label = self.indexed(i);
             let own = ["tls_config", "node_meta", "allow_stale"];
-            let mut block =
-                simple(config, "discovery.consulagent", &label, CONSULAGENT, &own, self.findings);
+            let at = format!("scrape_configs[{}].consulagent_sd_configs[{i}]", self.label);
+            let name = "discovery.consulagent";
+            let mut block = simple(config, name, &label, CONSULAGENT, &own, &at, self.findings);
             if let Some(tls) =
                 yaml::get(config, "tls_config").map(tls_config).filter(|t| !t.is_empty())
             {

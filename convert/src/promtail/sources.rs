@@ -318,7 +318,8 @@ fn gelf(job: &mut Job, config: &Node) {
 /// the containers it finds, with the same HTTP client.
 fn docker(job: &mut Job, config: &Node, index: usize) {
     let label = job.indexed(index);
-    let Some(discovered) = discovery("docker", config, &label, job.findings) else { return };
+    let at = format!("scrape_configs[{}].docker_sd_configs[{index}]", job.label);
+    let Some(discovered) = discovery("docker", config, &label, &at, job.findings) else { return };
     job.out.push(discovered);
     let forward_to = job.receivers();
     let (_, rules) = job.relabel();
