@@ -4,45 +4,14 @@
 //! valid reload applies without restarting what did not change, an
 //! invalid one keeps the running pipeline; SIGTERM stops it cleanly.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod flow_run;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use flow_run::{eventually, flow, free_port, http, Running};
 use insta_cmd::get_cargo_bin;
-
-fn flow() -> Command {
-    Command::new(get_cargo_bin("flow"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `GET` or `POST` over a plain socket: the status and the body.
-fn http(method: &str, port: u16, path: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    Some((status, body))
-}
-
-/// Waits until `check` holds, for at most `limit`.
-fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
-}
 
 fn refused(config: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -87,6 +56,11 @@ fn configs_with_errors_are_refused_with_their_place() {
         "the error is placed on the setting: {err}"
     );
 
+    // A config block's setting that cannot take effect yet.
+    let (code, err) = refused("logging {\n\tlevel    = \"info\"\n\twrite_to = []\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`write_to` is not supported") && err.contains("config.river:3:2"), "{err}");
+
     let (code, err) = refused("local.file \"x\" {\n\tfilename = \"/no/such/file\"\n}\n");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("/no/such/file"), "{err}");
@@ -125,15 +99,6 @@ fn refusals_read_as_flowlint_reports_them() {
             .join("\n")
     };
     assert_eq!(strip(run_report), strip(report), "flow run:\n{run_err}\nflowlint:\n{lint_err}");
-}
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn pipeline(api: u16, receiver: u16, label: &str) -> String {

@@ -34,9 +34,19 @@ impl Error {
         Error::File { path: path.to_string(), message: error.to_string() }
     }
 
-    /// The remote end at `url` failed.
+    /// The remote end at `url` failed. A password in the URL is hidden
+    /// (`xxxxx`, as Go's `URL.Redacted`), in the message too: HTTP
+    /// clients quote the URL in their errors, and these messages reach the
+    /// log, the health and the API.
     pub fn remote(url: impl std::fmt::Display, message: impl std::fmt::Display) -> Error {
-        Error::Remote { url: url.to_string(), message: message.to_string() }
+        let (url, message) = (url.to_string(), message.to_string());
+        match reqwest::Url::parse(&url).ok().and_then(|u| u.password().map(str::to_owned)) {
+            Some(password) => {
+                let hide = |text: &str| text.replace(&format!(":{password}@"), ":xxxxx@");
+                Error::Remote { url: hide(&url), message: hide(&message) }
+            }
+            None => Error::Remote { url, message },
+        }
     }
 
     pub fn invalid(message: impl Into<String>) -> Error {
@@ -46,3 +56,19 @@ impl Error {
 
 /// A component's results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        let url = "http://user:s3cr%40t@127.0.0.1:9/push";
+        let message = format!("error sending request for url ({url})");
+        let shown = Error::remote(url, message).to_string();
+        assert!(!shown.contains("s3cr"), "{shown}");
+        assert!(shown.contains("http://user:xxxxx@127.0.0.1:9/push"), "{shown}");
+        let plain = Error::remote("http://127.0.0.1:9/push", "refused").to_string();
+        assert_eq!(plain, "http://127.0.0.1:9/push: refused");
+    }
+}
