@@ -183,7 +183,7 @@ impl Ctx {
         let task = async move {
             if let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await {
                 let message = panic_message(&panic);
-                tracing::error!(%message, "component task panicked");
+                tracing::error!(err = %message, "component task panicked");
                 ctx.set_health(HealthKind::Unhealthy, format!("a task panicked: {message}"));
             }
         };

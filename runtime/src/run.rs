@@ -113,7 +113,7 @@ pub async fn start(
         let served =
             axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await;
         if let Err(e) = served {
-            tracing::error!("the HTTP server failed: {e}");
+            tracing::error!(err = %e, "the HTTP server failed");
         }
     });
     tracing::info!(address = %address, "flow run started");
@@ -159,8 +159,8 @@ impl Running {
                 _ = hangup.recv() => {
                     let reload = reload.clone();
                     match tokio::task::spawn_blocking(move || reload()).await {
-                        Ok(Err(message)) => tracing::error!("reload refused, the running config is kept:\n{message}"),
-                        Err(e) => tracing::error!("reload failed: {e}"),
+                        Ok(Err(message)) => tracing::error!(err = %message, "reload refused, the running config is kept"),
+                        Err(e) => tracing::error!(err = %e, "reload failed"),
                         Ok(Ok(())) => {}
                     }
                 }

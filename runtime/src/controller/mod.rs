@@ -138,7 +138,7 @@ impl Controller {
             }
             Err(panic) => {
                 let _in = state.span.enter();
-                tracing::error!(message = %panic, "component panicked while starting");
+                tracing::error!(err = %panic, "component panicked while starting");
                 cancel.cancel();
                 ctx.set_health(HealthKind::Unhealthy, format!("panicked while starting: {panic}"));
                 None
@@ -239,7 +239,9 @@ impl Node {
             Ok(result) => result,
             Err(panic) => {
                 let message = format!("panicked while updating: {panic}");
-                self.state.span.in_scope(|| tracing::error!("{message}"));
+                self.state.span.in_scope(
+                    || tracing::error!(err = %panic, "component panicked while updating"),
+                );
                 set_unhealthy(self, &message);
                 Err(Error::invalid(message))
             }

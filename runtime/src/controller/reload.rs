@@ -141,7 +141,7 @@ fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
             Step::Updated(i, planned, args) => {
                 if let Err(error) = node.update(&args) {
                     let _in = node.state.span.enter();
-                    tracing::error!("cannot restore the arguments it had: {error}");
+                    tracing::error!(err = %error, "cannot restore the arguments it had");
                 }
                 node.planned = planned;
                 node.args = args;

@@ -81,7 +81,7 @@ impl Shared {
                 "removed {dropped} WAL segments not yet delivered: older than max_keepalive_time"
             ),
             Err(e) => {
-                tracing::warn!("cannot remove old WAL segments: {e}")
+                tracing::warn!(err = %e, "cannot remove old WAL segments")
             }
         }
     }
@@ -148,7 +148,7 @@ impl Appender for WalAppender {
             }
             Err(e) => {
                 // Called from the sending component's code: name this one.
-                tracing::error!(component_id = %self.0.ctx.id, "cannot write to the WAL: {e}");
+                tracing::error!(component_id = %self.0.ctx.id, err = %e, "cannot write to the WAL");
                 self.0
                     .ctx
                     .set_health(HealthKind::Unhealthy, format!("cannot write to the WAL: {e}"));

@@ -55,7 +55,7 @@ pub async fn post(
                     || (status == StatusCode::TOO_MANY_REQUESTS && endpoint.retry_on_429);
                 if !retryable {
                     counters.failed.add(counters.count);
-                    tracing::warn!(endpoint = %endpoint.name, %status, "remote write refused a batch of {} for good, dropping it: {}", counters.what, text.trim());
+                    tracing::warn!(endpoint = %endpoint.name, %status, err = text.trim(), "remote write refused a batch of {} for good, dropping it", counters.what);
                     return Outcome::Dropped;
                 }
                 format!("{status}: {}", text.trim())
@@ -63,7 +63,7 @@ pub async fn post(
             Err(e) => e.to_string(),
         };
         counters.retried.add(counters.count);
-        tracing::debug!(endpoint = %endpoint.name, "remote write of {} failed, retrying in {backoff:?}: {retry}", counters.what);
+        tracing::debug!(endpoint = %endpoint.name, err = %retry, "remote write of {} failed, retrying in {backoff:?}", counters.what);
         tokio::select! {
             _ = stop.cancelled() => return Outcome::Stopped,
             _ = tokio::time::sleep(backoff) => {}

@@ -76,7 +76,7 @@ pub async fn run(
         report.maybe_log(&endpoint.name);
         let position = reader.position();
         if let Err(e) = wal::save_position(&position_file, position) {
-            tracing::warn!(endpoint = %endpoint.name, "cannot save the WAL position: {e}");
+            tracing::warn!(endpoint = %endpoint.name, err = %e, "cannot save the WAL position");
         }
         shared.set_position(&endpoint.name, position);
         if stopping {
@@ -109,7 +109,7 @@ async fn gather(
             }
             Ok(None) => {}
             Err(e) => {
-                tracing::error!(endpoint = %endpoint.name, "cannot read the WAL: {e}");
+                tracing::error!(endpoint = %endpoint.name, err = %e, "cannot read the WAL");
             }
         }
         if !batch.is_empty() && Instant::now() >= deadline {

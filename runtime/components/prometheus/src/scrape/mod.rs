@@ -195,7 +195,7 @@ impl Scrape {
                 Ok(target) => {
                     wanted.insert(target);
                 }
-                Err(e) => tracing::warn!("target dropped: {e}"),
+                Err(e) => tracing::warn!(err = %e, "target dropped"),
             }
         }
         *self.shared.forced_error.lock() =
