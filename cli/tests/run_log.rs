@@ -118,7 +118,10 @@ fn the_log_is_logfmt_then_json_with_component_ids_and_no_secrets() {
     });
     let running = Running(child);
     let has = |text: &str| log.lock().unwrap().contains(text);
-    assert!(eventually(Duration::from_secs(20), || has("flow run started")), "did not start");
+    assert!(
+        eventually(Duration::from_secs(20), || has("now listening for http traffic")),
+        "did not start"
+    );
     // A reload at the default level: the analyzer's work is not logged.
     assert_eq!(http("POST", api, "/-/reload").map(|r| r.0), Some(200));
     // Then debug and JSON, at once.

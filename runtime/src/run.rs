@@ -116,7 +116,8 @@ pub async fn start(
             tracing::error!(err = %e, "the HTTP server failed");
         }
     });
-    tracing::info!(address = %address, "flow run started");
+    // The reference's line and keys, which scripts wait for.
+    tracing::info!(service = "http", addr = %address, "now listening for http traffic");
     Ok(Running { controller, address, options, server_stop: cancel })
 }
 
