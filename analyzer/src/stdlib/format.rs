@@ -25,9 +25,8 @@ struct Spec {
 }
 
 pub(super) fn format(args: &[Value]) -> Result<Value, String> {
-    let Some(Value::String(template)) = args.first() else {
-        return Err("argument 1 must be a format string".into());
-    };
+    super::args::at_least(args, 1)?;
+    let template: String = super::args::arg(args, 0)?;
     let mut rest = args[1..].iter();
     let mut out = String::new();
     let mut chars = template.chars().peekable();
