@@ -57,3 +57,23 @@ fn arguments_convert_as_the_reference_decodes_them() {
         ("coalesce(0, false)", "false"),
     ]);
 }
+
+/// `to_upper` and `to_lower` map rune by rune with Go's simple mappings:
+/// no expansion into several letters and no context.
+#[test]
+fn case_mapping_is_gos() {
+    table(&[
+        (r#"to_upper("straße")"#, r#""STRAßE""#),
+        (r#"to_upper("ﬁx ŉ ǰ")"#, r#""ﬁX ŉ ǰ""#),
+        (r#"to_upper("ǅ ǆ")"#, r#""Ǆ Ǆ""#),
+        (r#"to_lower("ǅ Ǆ")"#, r#""ǆ ǆ""#),
+        (r#"to_lower("İ")"#, r#""i""#),
+        (r#"to_lower("ΟΔΟΣ Σ")"#, r#""οδοσ σ""#),
+        (r#"to_upper("ᾀ ᾳ ᾈ ᾼ")"#, r#""ᾈ ᾼ ᾈ ᾼ""#),
+        (r#"to_lower("ᾈ ᾼ")"#, r#""ᾀ ᾳ""#),
+        (r#"to_upper("ı ſ ẞ")"#, r#""I S ẞ""#),
+        (r#"to_lower("ẞ K Å")"#, r#""ß k å""#),
+        (r#"to_upper("ɤ ƛ")"#, r#""ɤ ƛ""#),
+        (r#"to_upper("héllo wörld")"#, r#""HÉLLO WÖRLD""#),
+    ]);
+}

@@ -5,6 +5,7 @@
 //! given says which argument and what it wanted.
 
 mod args;
+mod case;
 mod format;
 mod strings;
 
