@@ -108,28 +108,6 @@ fn standard_library() {
 }
 
 #[test]
-fn format_follows_go() {
-    table(&[
-        ("format(\"%s is %d years\", \"Ann\", 42)", "\"Ann is 42 years\""),
-        ("format(\"%5d|%-5d|%05d\", 42, 42, 42)", "\"   42|42   |00042\""),
-        ("format(\"%.2f %e %g\", 3.14159, 1234.5678, 0.000012)", "\"3.14 1.234568e+03 1.2e-05\""),
-        ("format(\"%v %v %v\", 1.5, 1000000.0, 100000.0)", "\"1.5 1e+06 100000\""),
-        ("format(\"%x %X %o %b %#x\", 255, 255, 8, 5, 255)", "\"ff FF 10 101 0xff\""),
-        ("format(\"%q %t %c\", \"hi\", true, 65)", "\"\\\"hi\\\" true A\""),
-        ("format(\"%+d % d\", 5, 5)", "\"+5  5\""),
-        ("format(\"%v %v\", [1, \"a\"], {b = 2, a = 1})", "\"[1 a] map[a:1 b:2]\""),
-        ("format(\"%.3s|%8.3f\", \"abcdef\", 3.14159)", "\"abc|   3.142\""),
-        ("format(\"%d\", \"hi\")", "\"%!d(string=hi)\""),
-        ("format(\"%s %s\", \"a\")", "\"a %!s(MISSING)\""),
-        ("format(\"%s\", \"a\", 1)", "\"a%!(EXTRA int64=1)\""),
-        ("format(\"100%%\")", "\"100%\""),
-        ("format(\"%v\", null)", "\"<nil>\""),
-        ("format(\"%99999999999d\", 1)", "\"%!(BADWIDTH)1\""),
-        ("format(\"%.99999999999f\", 1.5)", "\"%!(BADPREC)1.500000\""),
-    ]);
-}
-
-#[test]
 fn json_path_as_the_docs_show() {
     table(&[
         (r#"json_path("{\"key\": \"value\"}", ".key")"#, r#"["value"]"#),

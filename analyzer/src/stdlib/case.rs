@@ -8,6 +8,8 @@
 //! Checked against Unicode 15.0's `UnicodeData.txt`, the version of Go's
 //! tables, for every code point.
 
+use super::go_unicode::is_print;
+
 /// Go's `strings.ToUpper`.
 pub(super) fn to_upper(s: &str) -> String {
     s.chars().map(simple_upper).collect()
@@ -48,24 +50,12 @@ fn offset(c: char, by: u32) -> char {
     char::from_u32(u32::from(c) + by).unwrap_or(c)
 }
 
-/// Case pairs added after Unicode 15.0, which Go's tables do not have yet.
-const NEWER_THAN_GO: &[(u32, u32)] = &[
-    (0x1C89, 0x1C8A),
-    (0xA7CB, 0xA7CF),
-    (0xA7D2, 0xA7D5),
-    (0xA7DA, 0xA7DC),
-    (0x10D50, 0x10D65),
-    (0x10D70, 0x10D85),
-    (0x16EA0, 0x16EB8),
-    (0x16EBB, 0x16ED3),
-];
-
-/// `mapped`, unless it pairs `c` with a letter newer than Go's tables.
+/// `mapped`, unless it pairs `c` with a letter newer than Go's Unicode
+/// 15.0 tables (every letter Go knows is printable to Go).
 fn older_than_go(c: char, mapped: char) -> char {
-    let newer = |ch: char| NEWER_THAN_GO.iter().any(|&(lo, hi)| (lo..=hi).contains(&u32::from(ch)));
-    if newer(c) || newer(mapped) {
-        c
-    } else {
+    if is_print(c) && is_print(mapped) {
         mapped
+    } else {
+        c
     }
 }

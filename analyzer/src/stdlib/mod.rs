@@ -7,6 +7,7 @@
 mod args;
 mod case;
 mod format;
+mod go_unicode;
 mod strings;
 
 use crate::value::{Builtin, Object, Secret, Value};
