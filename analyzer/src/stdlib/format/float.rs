@@ -240,17 +240,7 @@ fn hex_float(abs: f64, prec: i64, upper: bool) -> String {
         exp -= 1;
     }
     if (0..15).contains(&prec) {
-        let shift = prec as u32 * 4;
-        let extra = (mant << shift) & ((1 << 60) - 1);
-        mant >>= 60 - shift;
-        if extra | (mant & 1) > 1 << 59 {
-            mant += 1;
-        }
-        mant <<= 60 - shift;
-        if mant & (1 << 61) != 0 {
-            mant >>= 1;
-            exp += 1;
-        }
+        (mant, exp) = round_hex(mant, exp, prec as u32);
     }
     let hex = |n: u64| {
         let c = char::from_digit((n & 15) as u32, 16).unwrap_or('0');
@@ -274,4 +264,21 @@ fn hex_float(abs: f64, prec: i64, upper: bool) -> String {
     let sign = if exp < 0 { '-' } else { '+' };
     out.push_str(&format!("{}{sign}{:02}", if upper { 'P' } else { 'p' }, exp.abs()));
     out
+}
+
+/// The mantissa (leading 1 at bit 60) rounded to `prec` hex digits, ties
+/// to even.
+fn round_hex(mut mant: u64, mut exp: i64, prec: u32) -> (u64, i64) {
+    let shift = prec * 4;
+    let extra = (mant << shift) & ((1 << 60) - 1);
+    mant >>= 60 - shift;
+    if extra | (mant & 1) > 1 << 59 {
+        mant += 1;
+    }
+    mant <<= 60 - shift;
+    if mant & (1 << 61) != 0 {
+        mant >>= 1;
+        exp += 1;
+    }
+    (mant, exp)
 }

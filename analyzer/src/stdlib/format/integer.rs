@@ -60,26 +60,8 @@ impl Printer {
             16 => format!("{u:x}"),
             _ => u.to_string(),
         };
-        let mut out = "0".repeat(min_digits.saturating_sub(digits.len()));
-        out.push_str(&digits);
-        if f.sharp {
-            match base {
-                2 => out.insert_str(0, "0b"),
-                8 if !out.starts_with('0') => out.insert(0, '0'),
-                16 => out.insert_str(0, if upper { "0X" } else { "0x" }),
-                _ => {}
-            }
-        }
-        if verb == 'O' {
-            out.insert_str(0, "0o");
-        }
-        if negative {
-            out.insert(0, '-');
-        } else if f.plus {
-            out.insert(0, '+');
-        } else if f.space {
-            out.insert(0, ' ');
-        }
+        let zeros = "0".repeat(min_digits.saturating_sub(digits.len()));
+        let out = prefixed(f, zeros + &digits, base, verb, negative, upper);
         self.pad_spaces(&out);
     }
 
@@ -112,4 +94,35 @@ impl Printer {
 /// surrogate, is U+FFFD.
 fn rune(u: u64) -> char {
     u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
+}
+
+/// Go's prefixes around the digits, inside out: `#`'s `0b`, `0` or `0x`,
+/// then `%O`'s `0o`, then the sign.
+fn prefixed(
+    f: super::printer::Flags,
+    mut out: String,
+    base: u32,
+    verb: char,
+    negative: bool,
+    upper: bool,
+) -> String {
+    if f.sharp {
+        match base {
+            2 => out.insert_str(0, "0b"),
+            8 if !out.starts_with('0') => out.insert(0, '0'),
+            16 => out.insert_str(0, if upper { "0X" } else { "0x" }),
+            _ => {}
+        }
+    }
+    if verb == 'O' {
+        out.insert_str(0, "0o");
+    }
+    if negative {
+        out.insert(0, '-');
+    } else if f.plus {
+        out.insert(0, '+');
+    } else if f.space {
+        out.insert(0, ' ');
+    }
+    out
 }
