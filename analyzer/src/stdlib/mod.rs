@@ -8,6 +8,7 @@ mod args;
 mod case;
 mod format;
 mod go_unicode;
+mod json_path;
 mod strings;
 
 use crate::value::{Builtin, Object, Secret, Value};
@@ -21,7 +22,7 @@ const FUNCTIONS: &[(&str, Builtin)] = &[
     ("format", format::format),
     ("join", strings::join),
     ("json_decode", json_decode),
-    ("json_path", json_path),
+    ("json_path", json_path::json_path),
     ("nonsensitive", nonsensitive),
     ("replace", strings::replace),
     ("split", strings::split),
@@ -242,41 +243,23 @@ fn json_decode(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
     let json: serde_json::Value =
         serde_json::from_str(&arg::<String>(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
-    Ok(from_json(json, true))
+    Ok(from_json(json))
 }
 
-/// The values a JSONPath expression selects in a JSON document, as an
-/// array. Like the reference, the path may leave out the leading `$`.
-fn json_path(args: &[Value]) -> Result<Value, String> {
-    arity(args, 2)?;
-    let json: serde_json::Value =
-        serde_json::from_str(&arg::<String>(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
-    let path: String = arg(args, 1)?;
-    let path = if path.starts_with('$') { path.to_string() } else { format!("${path}") };
-    let path =
-        serde_json_path::JsonPath::parse(&path).map_err(|e| format!("invalid JSONPath: {e}"))?;
-    // The reference's JSON library keeps whole numbers as integers here.
-    let found = path.query(&json).all().into_iter().cloned().map(|v| from_json(v, false)).collect();
-    Ok(Value::Array(found))
-}
-
-/// A JSON value as a River value; numbers all become floats with `floats`.
-fn from_json(json: serde_json::Value, floats: bool) -> Value {
+/// A JSON value as a River value; every number is a float, as Go's
+/// `encoding/json` decodes numbers into an `interface{}`.
+fn from_json(json: serde_json::Value) -> Value {
     use crate::value::Number;
     match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => Value::Number(match (n.as_i64(), n.as_u64(), floats) {
-            (Some(i), _, false) => Number::Int(i),
-            (None, Some(u), false) => Number::Uint(u),
-            _ => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
-        }),
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => {
-            Value::Array(a.into_iter().map(|v| from_json(v, floats)).collect())
+        serde_json::Value::Number(n) => {
+            Value::Number(Number::Float(n.as_f64().unwrap_or(f64::NAN)))
         }
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(a) => Value::Array(a.into_iter().map(from_json).collect()),
         serde_json::Value::Object(o) => {
-            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v, floats))).collect())
+            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v))).collect())
         }
     }
 }
