@@ -210,3 +210,18 @@ fn parse_arg_number(text: &[u8]) -> (i64, usize, bool) {
     }
     (num, close + 1, !digits.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A secret reaches `fmt.Sprintf` as a `rivertypes.Secret`, a string
+    /// type: the reference prints its text.
+    #[test]
+    fn a_secret_prints_as_its_text() {
+        let secret = [Value::Secret("pw".into())];
+        let args: Vec<GoArg> = secret.iter().map(GoArg::of).collect();
+        let got = sprintf("%s|%q|%d|%T", &[args[0], args[0], args[0], args[0]]);
+        assert_eq!(got, "pw|\"pw\"|%!d(rivertypes.Secret=pw)|rivertypes.Secret");
+    }
+}
