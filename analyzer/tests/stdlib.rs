@@ -3,9 +3,7 @@
 
 mod common;
 
-use common::table;
-use river_analyzer::value::Value;
-use river_analyzer::{eval_text, EmptyScope};
+use common::{formats, table};
 
 /// Arguments decode into the Go parameter types as the reference's
 /// `value.Decode` does: a number where a string is wanted becomes its text
@@ -78,23 +76,6 @@ fn case_mapping_is_gos() {
         (r#"to_upper("ɤ ƛ")"#, r#""ɤ ƛ""#),
         (r#"to_upper("héllo wörld")"#, r#""HÉLLO WÖRLD""#),
     ]);
-}
-
-/// Evaluates `format(<args>)` for each `(args, Go's output)` pair and
-/// compares the text itself, listing every failure.
-#[track_caller]
-fn formats(cases: &[(&str, &str)]) {
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|(args, want)| {
-            let got = match eval_text(&format!("format({args})"), &EmptyScope) {
-                Ok(Ok(Value::String(s))) => s,
-                other => format!("{other:?}"),
-            };
-            (got != *want).then(|| format!("format({args}): want {want:?}, got {got:?}"))
-        })
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
 /// Go's type names in error forms are those of the values `decodeAny`
