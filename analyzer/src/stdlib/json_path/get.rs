@@ -163,8 +163,9 @@ fn slice_indexes(len: usize, bounds: &[i64], last: bool) -> Vec<usize> {
     if len <= start {
         return Vec::new();
     }
+    let end = end.min(len);
     let indexes = if step > 0 {
-        forward(start, end.min(len), step, last)
+        forward(start, end, step, last)
     } else {
         backward(start, end.max(-1), step, last)
     };

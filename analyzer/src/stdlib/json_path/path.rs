@@ -288,8 +288,9 @@ impl Parser<'_> {
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 
+    /// An escape after its backslash.
     fn read_escape(&mut self, out: &mut Vec<u8>) -> Result<(), String> {
-        let b = self.next();
+        let mut b = self.next();
         let simple = match b {
             b'b' => Some(0x08),
             b't' => Some(b'\t'),
@@ -303,30 +304,45 @@ impl Parser<'_> {
             out.push(c);
             return Ok(());
         }
-        let digits = match b {
-            b'x' => 2,
-            b'u' | b'U' => 4,
-            _ => {
-                return Err(format!(
-                    "0x{b:02x} ({}) is not a valid escaped character",
-                    char::from(b)
-                ))
+        let end = self.buf.len();
+        match b {
+            // ojg wants a byte after the `x` and one after that, and
+            // blames the last byte read when there is none.
+            b'x' => {
+                if self.pos >= end {
+                    return Err(bad_escape(b));
+                }
+                b = self.next();
+                if self.pos >= end {
+                    return Err(bad_escape(b));
+                }
+                let high = hex_digit(b)?;
+                out.push((high << 4 | hex_digit(self.next())?) as u8);
             }
-        };
-        let mut code: u32 = 0;
-        for _ in 0..digits {
-            let h = self.next();
-            let d = char::from(h).to_digit(16).ok_or_else(|| {
-                format!("0x{h:02x} ({}) is not a valid hexadecimal character", char::from(h))
-            })?;
-            code = code << 4 | d;
-        }
-        if b == b'x' {
-            out.push(code as u8);
-        } else {
-            let c = char::from_u32(code).unwrap_or('\u{FFFD}');
-            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            b'u' | b'U' => {
+                let mut code = 0;
+                for _ in 0..4 {
+                    if self.pos >= end {
+                        return Err(bad_escape(b));
+                    }
+                    b = self.next();
+                    code = code << 4 | hex_digit(b)?;
+                }
+                let c = char::from_u32(code).unwrap_or('\u{FFFD}');
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            _ => return Err(bad_escape(b)),
         }
         Ok(())
     }
+}
+
+fn bad_escape(b: u8) -> String {
+    format!("0x{b:02x} ({}) is not a valid escaped character", char::from(b))
+}
+
+fn hex_digit(b: u8) -> Result<u32, String> {
+    char::from(b).to_digit(16).ok_or_else(|| {
+        format!("0x{b:02x} ({}) is not a valid hexadecimal character", char::from(b))
+    })
 }
