@@ -45,5 +45,11 @@ fn go_regex(pattern: &str) -> Result<regex::Regex, String> {
             None => out.push('\\'),
         }
     }
-    regex::Regex::new(&out).map_err(|e| format!("error parsing regexp: {e}"))
+    regex::Regex::new(&out).map_err(|e| {
+        // The regex crate draws the pattern over several lines; its last
+        // line says what is wrong.
+        let text = e.to_string();
+        let why = text.lines().last().unwrap_or_default().trim_start_matches("error: ");
+        format!("error parsing regexp: {why}")
+    })
 }
