@@ -1,11 +1,18 @@
 //! The standard library: functions and the `constants` object.
 //!
-//! Each function checks its own arguments and says what it wanted.
+//! Arguments convert as the reference converts them into its Go
+//! functions' parameters (`args`); a function that cannot take what it was
+//! given says which argument and what it wanted.
 
+mod args;
+mod case;
 mod format;
+mod go_unicode;
+mod json_path;
 mod strings;
 
-use crate::value::{Builtin, Object, Value};
+use crate::value::{Builtin, Object, Secret, Value};
+use args::{arg, arity};
 
 /// Every function, by name.
 const FUNCTIONS: &[(&str, Builtin)] = &[
@@ -15,7 +22,7 @@ const FUNCTIONS: &[(&str, Builtin)] = &[
     ("format", format::format),
     ("join", strings::join),
     ("json_decode", json_decode),
-    ("json_path", json_path),
+    ("json_path", json_path::json_path),
     ("nonsensitive", nonsensitive),
     ("replace", strings::replace),
     ("split", strings::split),
@@ -187,32 +194,19 @@ fn go_arch() -> &'static str {
     }
 }
 
-pub(crate) fn arity(args: &[Value], n: usize) -> Result<(), String> {
-    if args.len() == n {
-        Ok(())
-    } else {
-        let plural = if n == 1 { "" } else { "s" };
-        Err(format!("expected {n} argument{plural}, got {}", args.len()))
-    }
-}
-
-pub(crate) fn string_arg(args: &[Value], i: usize) -> Result<&str, String> {
-    match &args[i] {
-        Value::String(s) => Ok(s),
-        other => Err(format!("argument {} must be a string, got {}", i + 1, other.ty())),
-    }
-}
-
-/// The first argument that is not null or empty.
+/// The first argument that is neither null nor Go's zero value for its
+/// type (`0`, `false`, `""`, an empty secret) nor an empty array or object;
+/// else the last argument.
 fn coalesce(args: &[Value]) -> Result<Value, String> {
     let empty = |v: &Value| match v {
         Value::Null => true,
         Value::String(s) => s.is_empty(),
+        Value::Secret(s) => s.is_empty(),
         Value::Array(a) => a.is_empty(),
         Value::Object(o) => o.is_empty(),
         Value::Bool(b) => !b,
         Value::Number(n) => n.as_f64() == 0.0,
-        _ => false,
+        Value::Function(..) | Value::Capsule(..) => false,
     };
     Ok(args.iter().find(|v| !empty(v)).or(args.last()).cloned().unwrap_or(Value::Null))
 }
@@ -223,9 +217,7 @@ fn concat(args: &[Value]) -> Result<Value, String> {
     for (i, arg) in args.iter().enumerate() {
         match arg {
             Value::Array(items) => out.extend(items.iter().cloned()),
-            other => {
-                return Err(format!("argument {} must be an array, got {}", i + 1, other.ty()))
-            }
+            other => return Err(format!("argument {}: expected array, got {}", i + 1, other.ty())),
         }
     }
     Ok(Value::Array(out))
@@ -234,17 +226,14 @@ fn concat(args: &[Value]) -> Result<Value, String> {
 /// An environment variable, or `""`.
 fn env(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
-    Ok(Value::string(std::env::var(string_arg(args, 0)?).unwrap_or_default()))
+    Ok(Value::string(std::env::var(arg::<String>(args, 0)?).unwrap_or_default()))
 }
 
 /// A secret's text, as a plain string.
 fn nonsensitive(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
-    match &args[0] {
-        Value::Secret(s) => Ok(Value::string(&**s)),
-        Value::String(s) => Ok(Value::string(s.clone())),
-        other => Err(format!("argument 1 must be a secret, got {}", other.ty())),
-    }
+    let Secret(text) = arg(args, 0)?;
+    Ok(Value::string(&*text))
 }
 
 /// A JSON document as a River value. Every JSON number is a float, as Go's
@@ -253,42 +242,24 @@ fn nonsensitive(args: &[Value]) -> Result<Value, String> {
 fn json_decode(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
     let json: serde_json::Value =
-        serde_json::from_str(string_arg(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
-    Ok(from_json(json, true))
+        serde_json::from_str(&arg::<String>(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
+    Ok(from_json(json))
 }
 
-/// The values a JSONPath expression selects in a JSON document, as an
-/// array. Like the reference, the path may leave out the leading `$`.
-fn json_path(args: &[Value]) -> Result<Value, String> {
-    arity(args, 2)?;
-    let json: serde_json::Value =
-        serde_json::from_str(string_arg(args, 0)?).map_err(|e| format!("invalid JSON: {e}"))?;
-    let path = string_arg(args, 1)?;
-    let path = if path.starts_with('$') { path.to_string() } else { format!("${path}") };
-    let path =
-        serde_json_path::JsonPath::parse(&path).map_err(|e| format!("invalid JSONPath: {e}"))?;
-    // The reference's JSON library keeps whole numbers as integers here.
-    let found = path.query(&json).all().into_iter().cloned().map(|v| from_json(v, false)).collect();
-    Ok(Value::Array(found))
-}
-
-/// A JSON value as a River value; numbers all become floats with `floats`.
-fn from_json(json: serde_json::Value, floats: bool) -> Value {
+/// A JSON value as a River value; every number is a float, as Go's
+/// `encoding/json` decodes numbers into an `interface{}`.
+fn from_json(json: serde_json::Value) -> Value {
     use crate::value::Number;
     match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => Value::Number(match (n.as_i64(), n.as_u64(), floats) {
-            (Some(i), _, false) => Number::Int(i),
-            (None, Some(u), false) => Number::Uint(u),
-            _ => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
-        }),
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => {
-            Value::Array(a.into_iter().map(|v| from_json(v, floats)).collect())
+        serde_json::Value::Number(n) => {
+            Value::Number(Number::Float(n.as_f64().unwrap_or(f64::NAN)))
         }
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(a) => Value::Array(a.into_iter().map(from_json).collect()),
         serde_json::Value::Object(o) => {
-            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v, floats))).collect())
+            Value::Object(o.into_iter().map(|(k, v)| (k, from_json(v))).collect())
         }
     }
 }

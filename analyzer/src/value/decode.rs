@@ -73,7 +73,9 @@ impl FromValue for Secret {
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Secret(s) => Ok(Secret(s.clone())),
-            Value::String(_) | Value::Number(_) => Ok(Secret(String::from_value(value)?.into())),
+            // Only a string converts, as the reference's `Secret.ConvertFrom`
+            // takes strings and not numbers.
+            Value::String(s) => Ok(Secret(s.as_str().into())),
             other => Err(expected("secret", other)),
         }
     }
@@ -83,7 +85,8 @@ impl FromValue for OptionalSecret {
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Secret(s) => Ok(OptionalSecret { text: s.to_string(), is_secret: true }),
-            other => Ok(OptionalSecret { text: String::from_value(other)?, is_secret: false }),
+            Value::String(s) => Ok(OptionalSecret { text: s.clone(), is_secret: false }),
+            other => Err(expected("string", other)),
         }
     }
 }

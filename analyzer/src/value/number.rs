@@ -154,8 +154,10 @@ fn int_pow<T: Copy + From<u8>>(base: T, exp: u64, mul: fn(T, T) -> T) -> T {
 }
 
 impl fmt::Display for Number {
-    /// As the reference prints numbers: floats in the shortest form that
-    /// reads back the same.
+    /// As the reference prints numbers and converts them to strings
+    /// (`strconv.FormatFloat(f, 'f', -1, 64)`): floats in the shortest
+    /// digits that read back the same, never with an exponent, so `1e21`
+    /// is `1000000000000000000000`. Rust's `{}` for `f64` is that form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Number::Int(i) => write!(f, "{i}"),
@@ -164,7 +166,6 @@ impl fmt::Display for Number {
                 f.write_str(if *x > 0.0 { "+Inf" } else { "-Inf" })
             }
             Number::Float(x) if x.is_nan() => f.write_str("NaN"),
-            Number::Float(x) if x.fract() == 0.0 && x.abs() < 1e21 => write!(f, "{x:.0}"),
             Number::Float(x) => write!(f, "{x}"),
         }
     }
