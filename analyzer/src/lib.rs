@@ -18,6 +18,7 @@
 
 pub mod db;
 pub mod eval;
+pub mod go;
 pub mod lint;
 pub mod load;
 pub mod schema;

@@ -4,6 +4,7 @@
 //! `\d`, `\w`, `\s` and `\b` (ASCII only).
 
 use regex::Regex;
+use river_analyzer::go;
 use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::Value;
 
@@ -130,39 +131,7 @@ impl FromValue for RelabelRules {
 /// Compiles a Go (RE2) pattern as Prometheus does: anchored at both ends,
 /// with the ASCII meaning of the Perl classes.
 pub fn go_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&format!("^(?:{})$", ascii_classes(pattern)))
-}
-
-/// Rewrites `\d \D \w \W \s \S \b \B` to their ASCII forms, which is what
-/// they mean in Go (Rust's are Unicode-aware).
-pub(crate) fn ascii_classes(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(next) = chars.next() else {
-            out.push('\\');
-            break;
-        };
-        match next {
-            'd' => out.push_str("[0-9]"),
-            'D' => out.push_str("[^0-9]"),
-            'w' => out.push_str("[0-9A-Za-z_]"),
-            'W' => out.push_str("[^0-9A-Za-z_]"),
-            's' => out.push_str(r"[\t\n\f\r ]"),
-            'S' => out.push_str(r"[^\t\n\f\r ]"),
-            'b' => out.push_str(r"(?-u:\b)"),
-            'B' => out.push_str(r"(?-u:\B)"),
-            other => {
-                out.push('\\');
-                out.push(other);
-            }
-        }
-    }
-    out
+    Regex::new(&format!("^(?:{})$", river_analyzer::go::regex::translate(pattern)))
 }
 
 /// Applies `rules` in order; `None` when a rule drops the label set.
@@ -189,8 +158,8 @@ fn apply(labels: &mut Labels, rule: &Rule) -> bool {
         Action::DropEqual => return labels.get(&rule.target_label).unwrap_or("") != value(),
         Action::KeepEqual => return labels.get(&rule.target_label).unwrap_or("") == value(),
         Action::Replace => replace(labels, rule, &value()),
-        Action::Lowercase => labels.set(&rule.target_label, &value().to_lowercase()),
-        Action::Uppercase => labels.set(&rule.target_label, &value().to_uppercase()),
+        Action::Lowercase => labels.set(&rule.target_label, &go::case::to_lower(&value())),
+        Action::Uppercase => labels.set(&rule.target_label, &go::case::to_upper(&value())),
         Action::HashMod => {
             let digest = md5::compute(value().as_bytes());
             let tail = u64::from_be_bytes(digest.0[8..].try_into().expect("eight bytes"));

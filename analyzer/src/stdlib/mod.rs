@@ -5,9 +5,7 @@
 //! given says which argument and what it wanted.
 
 mod args;
-mod case;
 mod format;
-mod go_unicode;
 mod json_path;
 mod strings;
 

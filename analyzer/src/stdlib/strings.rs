@@ -42,13 +42,13 @@ pub(super) fn split(args: &[Value]) -> Result<Value, String> {
 /// Go's `strings.ToLower`, with Go's simple case mappings.
 pub(super) fn to_lower(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
-    Ok(Value::string(super::case::to_lower(&arg::<String>(args, 0)?)))
+    Ok(Value::string(crate::go::case::to_lower(&arg::<String>(args, 0)?)))
 }
 
 /// Go's `strings.ToUpper`, with Go's simple case mappings.
 pub(super) fn to_upper(args: &[Value]) -> Result<Value, String> {
     arity(args, 1)?;
-    Ok(Value::string(super::case::to_upper(&arg::<String>(args, 0)?)))
+    Ok(Value::string(crate::go::case::to_upper(&arg::<String>(args, 0)?)))
 }
 
 /// Go's `strings.Trim`: drops leading and trailing characters of the cutset.

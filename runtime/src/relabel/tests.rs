@@ -110,8 +110,11 @@ fn case_changes() {
     let mut upper = rule(Action::Uppercase);
     upper.source_labels = vec!["a".into()];
     upper.target_label = "c".into();
-    let out = process(&labels(&[("a", "MiXed")]), &[lower, upper]).unwrap();
+    let out = process(&labels(&[("a", "MiXed")]), &[lower.clone(), upper.clone()]).unwrap();
     assert_eq!((out.get("b"), out.get("c")), (Some("mixed"), Some("MIXED")));
+    // Go's simple mappings, as Prometheus: no `SS` for `ß`, no final sigma.
+    let out = process(&labels(&[("a", "straße ΟΔΟΣ")]), &[lower, upper]).unwrap();
+    assert_eq!((out.get("b"), out.get("c")), (Some("straße οδοσ"), Some("STRAßE ΟΔΟΣ")));
 }
 
 #[test]

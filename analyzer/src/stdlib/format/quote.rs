@@ -1,7 +1,7 @@
 //! Go's `strconv.Quote`, `QuoteToASCII`, `QuoteRune` and `CanBackquote`,
 //! with Go's idea of a printable character.
 
-pub(super) use crate::stdlib::go_unicode::is_print;
+pub(super) use crate::go::unicode::is_print;
 
 /// A Go literal of `s` between `quote`s; with `ascii_only` every
 /// character past ASCII is escaped.

@@ -24,28 +24,9 @@ pub(super) fn json_path(args: &[Value]) -> Result<Value, String> {
     Ok(Value::Array(get::get(&x, &data)?))
 }
 
-/// A regular expression in Go's syntax, where `\d`, `\w`, `\s` and `\b`
-/// are ASCII-only (Rust's are Unicode-aware).
+/// A regular expression in Go's syntax, with the error text ojg gives.
 fn go_regex(pattern: &str) -> Result<regex::Regex, String> {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some(class @ ('d' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B')) => {
-                out.push_str(&format!("(?-u:\\{class})"));
-            }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    regex::Regex::new(&out).map_err(|e| {
+    crate::go::regex::compile(pattern).map_err(|e| {
         // The regex crate draws the pattern over several lines; its last
         // line says what is wrong.
         let text = e.to_string();

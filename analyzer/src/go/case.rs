@@ -8,15 +8,15 @@
 //! Checked against Unicode 15.0's `UnicodeData.txt`, the version of Go's
 //! tables, for every code point.
 
-use super::go_unicode::is_print;
+use super::unicode::is_print;
 
 /// Go's `strings.ToUpper`.
-pub(super) fn to_upper(s: &str) -> String {
+pub fn to_upper(s: &str) -> String {
     s.chars().map(simple_upper).collect()
 }
 
 /// Go's `strings.ToLower`.
-pub(super) fn to_lower(s: &str) -> String {
+pub fn to_lower(s: &str) -> String {
     s.chars().map(simple_lower).collect()
 }
 
