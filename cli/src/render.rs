@@ -38,7 +38,7 @@ impl Style {
 /// The `--max-reports` flag of the commands that report per file.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct Bound {
-    /// Show at most N reports per file (0: all); the rest are counted.
+    /// At most N reports per file (0: all); the rest are counted.
     #[arg(long = "max-reports", value_name = "N", default_value_t = Bound::DEFAULT)]
     pub max_reports: usize,
 }
