@@ -10,15 +10,10 @@ use std::path::{Path, PathBuf};
 
 use river_convert::{convert, SourceFormat};
 
+mod support;
+
 fn cases(format: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(format);
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    out.sort();
-    out
+    support::yaml_cases(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(format))
 }
 
 /// What differs from the expected files, if anything.

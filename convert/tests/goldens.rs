@@ -17,15 +17,11 @@ use std::path::{Path, PathBuf};
 
 use river_convert::{convert, Conversion, Finding, Severity, SourceFormat};
 
+mod support;
+
 fn cases(format: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/convert").join(format);
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    out.sort();
-    out
+    support::yaml_cases(&dir)
 }
 
 fn format_of(name: &str) -> SourceFormat {

@@ -57,6 +57,11 @@ fn converter_goldens_are_fixed_points() {
     assert!(goldens.len() >= 50);
     for path in &goldens {
         let text = std::fs::read_to_string(path).unwrap();
+        // An empty conversion (an empty Prometheus file) is no config: the
+        // formatter, as the reference's `fmt`, would end it with a newline.
+        if text.is_empty() {
+            continue;
+        }
         match river_fmt::format(&text) {
             Ok(got) if got == text => {}
             Ok(got) => {

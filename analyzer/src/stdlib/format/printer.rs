@@ -173,6 +173,12 @@ impl Printer {
         self.buf.push_str("%!");
         self.buf.push(verb);
         self.buf.push('(');
+        self.typed_value(arg);
+        self.buf.push(')');
+    }
+
+    /// `type=value`, or `<nil>`: how the error forms show an argument.
+    fn typed_value(&mut self, arg: &GoArg) {
         if let GoArg::Nil = arg {
             self.buf.push_str("<nil>");
         } else {
@@ -180,7 +186,6 @@ impl Printer {
             self.buf.push('=');
             self.print_arg(arg, 'v');
         }
-        self.buf.push(')');
     }
 
     /// `%!(EXTRA type=value, ...)` for arguments no verb used.
@@ -191,13 +196,7 @@ impl Printer {
             if i > 0 {
                 self.buf.push_str(", ");
             }
-            if let GoArg::Nil = arg {
-                self.buf.push_str("<nil>");
-            } else {
-                self.buf.push_str(arg.type_name());
-                self.buf.push('=');
-                self.print_arg(arg, 'v');
-            }
+            self.typed_value(arg);
         }
         self.buf.push(')');
     }
