@@ -18,6 +18,7 @@ mod fold;
 mod graph;
 mod item;
 pub mod navigation;
+pub mod pipeline;
 mod read;
 mod refs;
 pub mod rule;

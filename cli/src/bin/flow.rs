@@ -9,7 +9,7 @@ static ALLOCATOR: river_cli::alloc::Allocator = river_cli::alloc::Allocator;
 river_cli::install_allocator_choice!();
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{convert, eval, fmt, lint, lsp, parse, run, schema};
+use river_cli::commands::{convert, eval, fmt, graph, lint, lsp, parse, run, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -38,6 +38,8 @@ enum Command {
     Run(run::RunArgs),
     /// List the components, or show what one accepts and exports.
     Schema(schema::SchemaArgs),
+    /// Draw a config's components and the references between them.
+    Graph(graph::GraphArgs),
 }
 
 // Started as a C `main`: river_cli::entry says why.
@@ -52,5 +54,6 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         Command::Convert(args) => convert::run(args),
         Command::Run(args) => run::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Graph(args) => graph::run(args),
     })
 }

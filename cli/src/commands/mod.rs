@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod eval;
 pub mod fmt;
+pub mod graph;
 pub mod lint;
 pub mod lsp;
 pub mod parse;
