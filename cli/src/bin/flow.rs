@@ -9,7 +9,7 @@ static ALLOCATOR: river_cli::alloc::Allocator = river_cli::alloc::Allocator;
 river_cli::install_allocator_choice!();
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{convert, eval, fmt, graph, lint, lsp, parse, run, schema};
+use river_cli::commands::{convert, eval, fmt, graph, lint, lsp, parse, plan, run, schema};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -40,6 +40,8 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Draw a config's components and the references between them.
     Graph(graph::GraphArgs),
+    /// Show what a reload from one config to another would change.
+    Plan(plan::PlanArgs),
 }
 
 // Started as a C `main`: river_cli::entry says why.
@@ -55,5 +57,6 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         Command::Run(args) => run::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Plan(args) => plan::run(args),
     })
 }

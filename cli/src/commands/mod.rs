@@ -8,5 +8,6 @@ pub mod graph;
 pub mod lint;
 pub mod lsp;
 pub mod parse;
+pub mod plan;
 pub mod run;
 pub mod schema;

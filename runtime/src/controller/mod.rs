@@ -5,6 +5,7 @@
 //! applies a new config the same way: unchanged blocks keep their running
 //! component.
 
+pub mod diff;
 mod eval;
 mod place;
 pub mod plan;
