@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use tracing::Level;
 
 use crate::args::Args;
-use crate::controller::Plan;
 
 /// The `logging` block's `format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,12 +53,9 @@ pub fn apply(settings: LogSettings) {
     FORMAT.store(u8::from(settings.format == LogFormat::Json), Ordering::Relaxed);
 }
 
-/// The settings a plan's `logging` block asks for; the schema lists the
-/// values a config may give, so anything else is the default.
-pub fn from_plan(plan: &Plan) -> LogSettings {
-    let block = plan.config_blocks.iter().find(|b| b.name == "logging");
-    let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok());
-    let args = args.unwrap_or_else(|| Args::default().for_schema("logging"));
+/// The settings a `logging` block's arguments ask for; the schema lists
+/// the values a config may give, so anything else is the default.
+pub fn from_args(args: &Args) -> LogSettings {
     let setting = |name| args.get::<String>(name).unwrap_or_default();
     let level = match setting("level").as_str() {
         "debug" => Level::DEBUG,

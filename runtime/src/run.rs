@@ -125,7 +125,7 @@ pub async fn start(
 pub fn reloader(controller: Controller, options: Options) -> server::Reload {
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
-        let logging = crate::logging::from_plan(&plan);
+        let logging = log_settings(&plan);
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
         crate::logging::apply(logging);
         tracing::info!("config reloaded");
@@ -173,4 +173,13 @@ impl Running {
         self.controller.shutdown(grace).await;
         self.server_stop.cancel();
     }
+}
+
+/// What the plan's `logging` block asks of `flow run`'s own log (the
+/// registry's defaults without one).
+pub fn log_settings(plan: &Plan) -> crate::logging::LogSettings {
+    let block = plan.config_blocks.iter().find(|b| b.name == "logging");
+    let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok());
+    let args = args.unwrap_or_else(|| crate::args::Args::default().for_schema("logging"));
+    crate::logging::from_args(&args)
 }

@@ -67,7 +67,7 @@ pub fn run(args: &RunArgs) -> ExitStatus {
         Ok(loaded) => loaded,
         Err(error) => return report(error),
     };
-    river_runtime::logging::apply(river_runtime::logging::from_plan(&plan));
+    river_runtime::logging::apply(run::log_settings(&plan));
     crate::log::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

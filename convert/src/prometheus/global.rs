@@ -53,7 +53,7 @@ impl Global {
                 },
                 "scrape_timeout" => timeout = duration(value, &path, findings),
                 "external_labels" => global.external_labels = labels(value),
-                "scrape_protocols" => super::scrape::protocols(value, &path, findings),
+                "scrape_protocols" => protocols(value, &path, findings),
                 _ => read_other(&key, value, &path, &mut global, findings),
             }
         }
@@ -124,5 +124,43 @@ pub(crate) fn settle_timeout(
         inherited.min(interval)
     } else {
         timeout
+    }
+}
+
+/// Prometheus's scrape protocols, best first.
+const PROTOCOLS: [&str; 4] =
+    ["PrometheusProto", "OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"];
+
+/// What Prometheus asks for when `scrape_protocols` is not set, which is
+/// also what Flow asks for unless `enable_protobuf_negotiation` is on.
+const DEFAULT_PROTOCOLS: [&str; 3] =
+    ["OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"];
+
+/// `scrape_protocols` (global or a job's): Critical where Prometheus
+/// refuses the list, a Warning where it differs from the default, since
+/// the reference leaves it out and Flow only has
+/// `enable_protobuf_negotiation`, which stays off.
+pub(crate) fn protocols(node: &Node, path: &str, findings: &mut Vec<Finding>) {
+    let list: Vec<String> = yaml::items(Some(node)).into_iter().filter_map(yaml::str_of).collect();
+    let mut seen = std::collections::HashSet::new();
+    let refused = if list.is_empty() {
+        Some("an empty list".to_owned())
+    } else if let Some(unknown) = list.iter().find(|p| !PROTOCOLS.contains(&p.as_str())) {
+        Some(format!("{unknown:?}, which is none of {}", PROTOCOLS.join(", ")))
+    } else {
+        list.iter().find(|p| !seen.insert(p.to_lowercase())).map(|p| format!("{p:?} twice"))
+    };
+    if let Some(why) = refused {
+        let message = format!("`{path}` has {why}; Prometheus refuses it");
+        findings.push(Finding::new(Severity::Critical, message));
+    } else if list != DEFAULT_PROTOCOLS {
+        findings.push(Finding::new(
+            Severity::Warning,
+            format!(
+                "`{path}` is left out, as by the reference converter: prometheus.scrape asks \
+                 for the text formats, or for protobuf first with \
+                 `enable_protobuf_negotiation = true`; set that by hand if wanted"
+            ),
+        ));
     }
 }

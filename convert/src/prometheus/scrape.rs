@@ -223,7 +223,7 @@ fn not_carried(job: &Node, path: &str, keep_dropped: u64, findings: &mut Vec<Fin
         ));
     }
     if let Some(node) = yaml::get(job, "scrape_protocols") {
-        protocols(node, &format!("{path}.scrape_protocols"), findings);
+        super::global::protocols(node, &format!("{path}.scrape_protocols"), findings);
     }
     if let Some(node) = yaml::get(job, "enable_compression") {
         if !yaml::flag(node, &format!("{path}.enable_compression"), true, findings) {
@@ -235,43 +235,5 @@ fn not_carried(job: &Node, path: &str, keep_dropped: u64, findings: &mut Vec<Fin
                 ),
             ));
         }
-    }
-}
-
-/// Prometheus's scrape protocols, best first.
-const PROTOCOLS: [&str; 4] =
-    ["PrometheusProto", "OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"];
-
-/// What Prometheus asks for when `scrape_protocols` is not set, which is
-/// also what Flow asks for unless `enable_protobuf_negotiation` is on.
-const DEFAULT_PROTOCOLS: [&str; 3] =
-    ["OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"];
-
-/// `scrape_protocols` (global or a job's): Critical where Prometheus
-/// refuses the list, a Warning where it differs from the default, since
-/// the reference leaves it out and Flow only has
-/// `enable_protobuf_negotiation`, which stays off.
-pub(crate) fn protocols(node: &Node, path: &str, findings: &mut Vec<Finding>) {
-    let list: Vec<String> = yaml::items(Some(node)).into_iter().filter_map(yaml::str_of).collect();
-    let mut seen = std::collections::HashSet::new();
-    let refused = if list.is_empty() {
-        Some("an empty list".to_owned())
-    } else if let Some(unknown) = list.iter().find(|p| !PROTOCOLS.contains(&p.as_str())) {
-        Some(format!("{unknown:?}, which is none of {}", PROTOCOLS.join(", ")))
-    } else {
-        list.iter().find(|p| !seen.insert(p.to_lowercase())).map(|p| format!("{p:?} twice"))
-    };
-    if let Some(why) = refused {
-        let message = format!("`{path}` has {why}; Prometheus refuses it");
-        findings.push(Finding::new(Severity::Critical, message));
-    } else if list != DEFAULT_PROTOCOLS {
-        findings.push(Finding::new(
-            Severity::Warning,
-            format!(
-                "`{path}` is left out, as by the reference converter: prometheus.scrape asks \
-                 for the text formats, or for protobuf first with \
-                 `enable_protobuf_negotiation = true`; set that by hand if wanted"
-            ),
-        ));
     }
 }

@@ -122,12 +122,7 @@ fn flatten(node: &PlannedNode, schema: Option<&Body>) -> BTreeMap<String, Value>
     out
 }
 
-fn walk(
-    body: &ast::Body,
-    schema: Option<&Body>,
-    prefix: &str,
-    out: &mut BTreeMap<String, Value>,
-) {
+fn walk(body: &ast::Body, schema: Option<&Body>, prefix: &str, out: &mut BTreeMap<String, Value>) {
     for attribute in body.attributes() {
         let (Some(name), Some(value)) = (attribute.name(), attribute.value()) else { continue };
         let name = name.text().to_string();
