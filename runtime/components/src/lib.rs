@@ -9,6 +9,7 @@ use river_runtime::component::{Registration, Table};
 /// The components this build runs.
 pub const ALL: Table = &[
     river_discovery::file::DISCOVERY_FILE,
+    river_discovery::http::DISCOVERY_HTTP,
     river_discovery::relabel::DISCOVERY_RELABEL,
     river_local::file::LOCAL_FILE,
     river_remote::http::REMOTE_HTTP,

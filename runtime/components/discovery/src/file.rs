@@ -19,6 +19,8 @@ use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 use river_runtime::targets;
 
+use crate::groups::{self, Group};
+
 struct Settings {
     patterns: Vec<String>,
     refresh: Duration,
@@ -125,9 +127,6 @@ fn expand(pattern: &str) -> Vec<PathBuf> {
     out
 }
 
-/// A target group: its addresses and the labels they share.
-type Group = (Vec<String>, Vec<(String, String)>);
-
 /// A file's target groups, by its extension: `.json`, `.yml` or `.yaml`.
 fn read_groups(path: &Path) -> Result<Vec<Labels>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -137,25 +136,7 @@ fn read_groups(path: &Path) -> Result<Vec<Labels>, String> {
         "json" => {
             let value: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
-            let items = value.as_array().ok_or("expected a list of target groups")?;
-            items
-                .iter()
-                .map(|group| {
-                    let targets = group["targets"]
-                        .as_array()
-                        .map(|t| t.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                        .unwrap_or_default();
-                    let labels = group["labels"]
-                        .as_object()
-                        .map(|l| {
-                            l.iter()
-                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (targets, labels)
-                })
-                .collect()
+            groups::from_json(&value)?
         }
         "yml" | "yaml" => {
             let docs = Yaml::load_from_str(&text).map_err(|e| format!("not YAML: {e}"))?;
@@ -180,18 +161,7 @@ fn read_groups(path: &Path) -> Result<Vec<Labels>, String> {
         }
         other => return Err(format!("unknown extension {other:?}: use .json, .yml or .yaml")),
     };
-    Ok(groups
-        .into_iter()
-        .flat_map(|(targets, labels)| {
-            let filepath = filepath.clone();
-            targets.into_iter().map(move |address| {
-                let mut target = Labels::from_pairs(labels.clone());
-                target.set("__address__", &address);
-                target.set("__meta_filepath", &filepath);
-                target
-            })
-        })
-        .collect())
+    Ok(groups::expand(groups, &[("__meta_filepath", &filepath)]))
 }
 
 fn scalar(node: &Yaml) -> Option<String> {

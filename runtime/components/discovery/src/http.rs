@@ -1,0 +1,120 @@
+//! `discovery.http`: targets from an HTTP endpoint that answers with a
+//! JSON list of target groups, as Prometheus's HTTP discovery reads it:
+//! fetched at once and then every `refresh_interval`, each target with
+//! `__meta_url`. A failed fetch keeps the last good targets and makes the
+//! component unhealthy with the reason.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use river_analyzer::Object;
+use tokio::sync::Notify;
+
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
+use river_runtime::http_client::HttpClient;
+use river_runtime::labels::Labels;
+use river_runtime::targets;
+
+use crate::groups;
+
+struct Settings {
+    url: String,
+    refresh: Duration,
+    client: HttpClient,
+}
+
+struct DiscoveryHttp {
+    settings: Arc<Mutex<Arc<Settings>>>,
+    changed: Arc<Notify>,
+}
+
+fn settings(args: &Args) -> Result<Settings, Error> {
+    let url: String = args.require("url")?;
+    match reqwest::Url::parse(&url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {}
+        Ok(_) => {
+            return Err(args
+                .invalid("url", "the URL's scheme must be http or https, with a host")
+                .into())
+        }
+        Err(e) => return Err(args.invalid("url", format!("not a URL: {e}")).into()),
+    }
+    let refresh: Duration = args.get("refresh_interval")?;
+    if refresh.is_zero() {
+        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
+    }
+    // As Prometheus: a fetch may take as long as the interval.
+    Ok(Settings { url, refresh, client: HttpClient::from_args(args, refresh)? })
+}
+
+/// `discovery.http`.
+pub const DISCOVERY_HTTP: Registration =
+    Registration { name: "discovery.http", build, without_effect: &[] };
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
+    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
+    let changed = Arc::new(Notify::new());
+    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
+    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
+    Ok(Arc::new(DiscoveryHttp { settings, changed }))
+}
+
+impl Component for DiscoveryHttp {
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        *self.settings.lock() = Arc::new(settings(args)?);
+        self.changed.notify_one();
+        Ok(())
+    }
+}
+
+/// Fetches now, then every interval or as soon as the settings change.
+async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
+    loop {
+        let current = settings.lock().clone();
+        match fetch(&current).await {
+            Ok(found) => {
+                ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
+                ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));
+            }
+            Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            _ = changed.notified() => {}
+            _ = tokio::time::sleep(current.refresh) => {}
+        }
+    }
+}
+
+/// One fetch: the request Prometheus sends, and its checks of the answer.
+async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
+    let remote = |why: String| Error::remote(&settings.url, why);
+    let request =
+        settings.client.http.get(&settings.url).header("Accept", "application/json").header(
+            "X-Prometheus-Refresh-Interval-Seconds",
+            settings.refresh.as_secs().to_string(),
+        );
+    let response = settings
+        .client
+        .authorize(request)
+        .await?
+        .send()
+        .await
+        .map_err(|e| remote(e.to_string()))?;
+    if response.status() != reqwest::StatusCode::OK {
+        return Err(remote(format!("server returned HTTP status {}", response.status())));
+    }
+    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = kind.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(remote(format!("unsupported content type {kind:?}")));
+    }
+    let body = response.bytes().await.map_err(|e| remote(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|e| remote(format!("not JSON: {e}")))?;
+    let found = groups::from_json(&value).map_err(remote)?;
+    Ok(groups::expand(found, &[("__meta_url", &settings.url)]))
+}
