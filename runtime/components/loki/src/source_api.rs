@@ -167,9 +167,10 @@ fn serve(
             tokio::time::sleep(grace).await;
         };
         tokio::select! {
-            Err(e) = served => ctx2.set_health(HealthKind::Unhealthy, format!("server failed: {e}")),
+            served = served => if let Err(e) = served {
+                ctx2.set_health(HealthKind::Unhealthy, format!("server failed: {e}"));
+            },
             _ = bounded => tracing::warn!("requests still in flight after graceful_shutdown_timeout, dropped"),
-            else => {}
         }
     });
     Ok(Server { settings, grace, stop })
