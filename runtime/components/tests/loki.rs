@@ -116,8 +116,11 @@ async fn pushed_lines_arrive_with_their_labels_through_a_second_flow() {
         "front",
         front,
         "loki.relabel.r.receiver",
-        "\tlabels = {\"source\" = \"front\"}\n\tuse_incoming_timestamp = true\n",
+        "\tlabels = {\"source\" = \"front\"}\n\tuse_incoming_timestamp = true\n\
+         \trelabel_rules = loki.relabel.rules_only.rules\n",
     );
+    config += "loki.relabel \"rules_only\" {\n\tforward_to = []\n\
+               \trule {\n\t\taction = \"labeldrop\"\n\t\tregex = \"secret\"\n\t}\n}\n\n";
     config += "loki.relabel \"r\" {\n\tforward_to = [loki.write.out.receiver, loki.echo.e.receiver]\n\
                \trule {\n\t\ttarget_label = \"env\"\n\t\treplacement = \"test\"\n\t}\n\
                \trule {\n\t\taction = \"drop\"\n\t\tsource_labels = [\"app\"]\n\t\tregex = \"noisy\"\n\t}\n}\n\n\
@@ -130,7 +133,7 @@ async fn pushed_lines_arrive_with_their_labels_through_a_second_flow() {
     let dir = tempfile::tempdir().unwrap();
     let controller = support::start(config, dir.path());
 
-    let json = br#"{"streams":[{"stream":{"app":"web"},"values":[["1000","j1"],["2000","j2"]]},
+    let json = br#"{"streams":[{"stream":{"app":"web","secret":"s"},"values":[["1000","j1"],["2000","j2"]]},
         {"stream":{"app":"noisy"},"values":[["3000","dropped"]]}]}"#;
     let response = post(front, "/loki/api/v1/push", "Content-Type: application/json\r\n", json);
     assert!(response.starts_with("HTTP/1.1 204"), "{response}");
@@ -151,6 +154,7 @@ async fn pushed_lines_arrive_with_their_labels_through_a_second_flow() {
     assert!(got.iter().all(|(tenant, _)| tenant == "t2"));
     let find = |line: &str| got.iter().map(|(_, e)| e).find(|e| e.line == line).unwrap().clone();
     let common = [("cluster", "c1"), ("env", "test"), ("source", "front")];
+    // `secret` went by the rules loki.relabel.rules_only exports.
     let web = find("j2");
     assert_eq!(web.labels, labels(&[&common[..], &[("app", "web")]].concat()));
     assert_eq!(web.timestamp_ns(), 2000, "the incoming timestamp is kept end to end");
@@ -266,5 +270,38 @@ async fn a_refused_push_is_dropped_counted_and_shown_in_health() {
             && head.contains("content-type: application/x-protobuf"),
         "{head}"
     );
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_label_picks_the_tenant_and_max_streams_bounds_a_batch() {
+    let front = free_port();
+    let (record, got) = recorder();
+    let mut config = source("front", front, "loki.relabel.t.receiver", "");
+    config += "loki.relabel \"t\" {\n\tforward_to = [loki.write.out.receiver]\n\
+               \trule {\n\t\ttarget_label = \"__tenant_id__\"\n\t\treplacement = \"team-b\"\n\t}\n}\n\n";
+    config += &write("out", record, "\t\ttenant_id = \"team-a\"\n", "\tmax_streams = 2\n");
+    let dir = tempfile::tempdir().unwrap();
+    let controller = support::start(config, dir.path());
+    let json = br#"{"streams":[{"stream":{"s":"1"},"values":[["1","a"]]},
+        {"stream":{"s":"2"},"values":[["1","b"]]},{"stream":{"s":"3"},"values":[["1","c"]]}]}"#;
+    let response = post(front, "/loki/api/v1/push", "Content-Type: application/json\r\n", json);
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    support::wait_for("two streams arrive", || got.lock().unwrap().len() >= 2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "{got:?}");
+    for (tenant, entry) in &got {
+        assert_eq!(tenant, "team-b");
+        assert_eq!(entry.labels.get("__tenant_id__"), None, "the tenant label is not sent");
+    }
+    let metrics = controller.globals().gatherer.render();
+    let limited = metrics
+        .lines()
+        .find(|l| {
+            l.starts_with("loki_write_dropped_entries_total{") && l.contains("stream_limited")
+        })
+        .unwrap();
+    assert!(limited.contains("tenant=\"team-b\"") && limited.ends_with(" 1"), "{limited}");
     controller.shutdown(Duration::from_secs(5)).await;
 }

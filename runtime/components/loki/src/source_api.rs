@@ -209,7 +209,7 @@ fn decode_push(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Entry>, String> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
     let body = match header("content-encoding") {
         "gzip" => inflate(flate2::read::GzDecoder::new(body))?,
-        "deflate" => inflate(flate2::read::ZlibDecoder::new(body))?,
+        "deflate" => inflate(flate2::read::DeflateDecoder::new(body))?,
         "" | "snappy" | "identity" => body.to_vec(),
         other => return Err(format!("unsupported content encoding {other:?}")),
     };
@@ -285,6 +285,10 @@ impl Receiver {
                 };
                 let Some(labels) = result else { return false };
                 entry.labels = labels;
+                // The reference forwards the line alone: structured
+                // metadata would make a Loki that disallows it refuse
+                // the whole batch.
+                entry.structured_metadata = Labels::new();
                 if !settings.use_incoming_timestamp {
                     entry.timestamp = now;
                 }
@@ -303,4 +307,32 @@ fn stream_labels(settings: &Settings, incoming: &Labels) -> Option<Labels> {
     let mut labels = relabel::process(&labels, &settings.rules.0)?;
     labels.retain(|name| !name.starts_with("__"));
     (!labels.is_empty()).then_some(labels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(n, v)| (n.parse().unwrap(), v.parse().unwrap())).collect()
+    }
+
+    #[test]
+    fn pushes_decode_by_content_type_and_encoding() {
+        let json = br#"{"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]}"#;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gzip.write_all(json).unwrap();
+        let gzip = gzip.finish().unwrap();
+        let h = headers(&[("content-type", "application/json"), ("content-encoding", "gzip")]);
+        assert_eq!(decode_push(&h, &gzip).unwrap()[0].line, "x");
+        let h = headers(&[("content-type", "application/json; charset=utf-8")]);
+        assert_eq!(decode_push(&h, json).unwrap().len(), 1);
+        let entries = [Entry::new(Labels::from_pairs([("a", "b")]), SystemTime::now(), "y")];
+        assert_eq!(decode_push(&HeaderMap::new(), &proto::encode(&entries)).unwrap(), entries);
+        let h = headers(&[("content-encoding", "br")]);
+        assert!(decode_push(&h, b"").unwrap_err().contains("unsupported content encoding"));
+        let h = headers(&[("content-type", "application/json"), ("content-encoding", "gzip")]);
+        assert!(decode_push(&h, json).unwrap_err().contains("cannot decompress"));
+    }
 }

@@ -21,6 +21,7 @@ pub enum Outcome {
 /// hears of each failed attempt (for the component's health).
 pub async fn push(
     endpoint: &Endpoint,
+    tenant: &str,
     body: &[u8],
     give_up: &CancellationToken,
     failed: impl Fn(&str),
@@ -28,7 +29,7 @@ pub async fn push(
     let mut backoff = endpoint.min_backoff;
     let mut retries = 0;
     loop {
-        let (why, rate_limited) = match attempt(endpoint, body).await {
+        let (why, rate_limited) = match attempt(endpoint, tenant, body).await {
             Ok(response) if response.status().is_success() => return Outcome::Sent,
             Ok(response) => {
                 let status = response.status();
@@ -62,7 +63,11 @@ pub async fn push(
     }
 }
 
-async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, Error> {
+async fn attempt(
+    endpoint: &Endpoint,
+    tenant: &str,
+    body: &[u8],
+) -> Result<reqwest::Response, Error> {
     let mut request = endpoint
         .client
         .http
@@ -70,10 +75,18 @@ async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, 
         .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")))
         .header("Content-Type", "application/x-protobuf")
         .body(body.to_vec());
-    if !endpoint.tenant_id.is_empty() {
-        request = request.header("X-Scope-OrgID", &endpoint.tenant_id);
+    if !tenant.is_empty() {
+        request = request.header("X-Scope-OrgID", tenant);
     }
     for (name, value) in &endpoint.headers {
+        // As the reference: the client's own headers are never replaced.
+        let name_lower = name.to_ascii_lowercase();
+        let own = ["content-type", "user-agent"].contains(&name_lower.as_str())
+            || (name_lower == "x-scope-orgid" && !tenant.is_empty());
+        if own {
+            tracing::warn!(endpoint = %endpoint.name, key = %name, "custom header key already exists, skipping");
+            continue;
+        }
         request = request.header(name, value);
     }
     let request = endpoint.client.authorize(request).await?;

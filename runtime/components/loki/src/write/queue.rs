@@ -3,7 +3,7 @@
 //! `batch_wait` old, then pushed. On stop, what is queued is pushed too,
 //! within `queue_config`'s `drain_timeout`.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -56,6 +56,7 @@ impl Queue {
         for entry in entries {
             let weight = size(entry);
             if queue.1 + weight > self.endpoint.capacity && !queue.0.is_empty() {
+                self.drop_entries(1, "queue_full", tenant_of(entry, &self.endpoint));
                 dropped += 1;
                 continue;
             }
@@ -64,7 +65,6 @@ impl Queue {
         }
         drop(queue);
         if dropped > 0 {
-            self.drop_entries(dropped, "queue_full");
             tracing::warn!(endpoint = %self.endpoint.name, "the queue is full, dropped {dropped} entries");
         }
         self.notify.notify_one();
@@ -77,9 +77,9 @@ impl Queue {
         Some(entry)
     }
 
-    fn drop_entries(&self, count: usize, reason: &str) {
-        let e = &self.endpoint;
-        self.metrics.dropped_entries.with(&[&e.host, reason, &e.tenant_id]).add(count as f64);
+    fn drop_entries(&self, count: usize, reason: &str, tenant: &str) {
+        let host = &self.endpoint.host;
+        self.metrics.dropped_entries.with(&[host, reason, tenant]).add(count as f64);
     }
 }
 
@@ -109,25 +109,40 @@ pub async fn run(ctx: Ctx, queue: Arc<Queue>, stop: CancellationToken, max_strea
         }
     });
     let sender = Sender { ctx, queue: queue.clone(), give_up: give_up.clone(), max_streams };
-    let mut batch = Batch::default();
+    let mut batches = Batches::new();
     let wait = queue.endpoint.batch_wait;
     while !stop.is_cancelled() {
-        let deadline =
-            batch.started.map_or(Instant::now() + Duration::from_secs(3600), |s| s + wait);
+        let oldest = batches.values().filter_map(|b| b.started).min();
+        let deadline = oldest.map_or(Instant::now() + Duration::from_secs(3600), |s| s + wait);
         tokio::select! {
             _ = stop.cancelled() => {}
             _ = queue.notify.notified() => {}
             _ = tokio::time::sleep_until(deadline) => {}
         }
-        sender.fill(&mut batch).await;
-        if batch.started.is_some_and(|s| s.elapsed() >= wait) {
-            sender.send(&mut batch).await;
+        sender.fill(&mut batches).await;
+        for (tenant, batch) in batches.iter_mut() {
+            if batch.started.is_some_and(|s| s.elapsed() >= wait) {
+                sender.send(tenant, std::mem::take(batch)).await;
+            }
         }
     }
-    sender.fill(&mut batch).await;
-    sender.send(&mut batch).await;
+    sender.fill(&mut batches).await;
+    for (tenant, batch) in batches {
+        sender.send(&tenant, batch).await;
+    }
     give_up.cancel();
 }
+
+/// One batch per tenant, as the reference keeps them.
+type Batches = HashMap<String, Batch>;
+
+/// The tenant of an entry: its `__tenant_id__` label (set by a pipeline
+/// stage), else the endpoint's `tenant_id`.
+fn tenant_of<'a>(entry: &'a Entry, endpoint: &'a Endpoint) -> &'a str {
+    entry.labels.get(TENANT_LABEL).unwrap_or(&endpoint.tenant_id)
+}
+
+const TENANT_LABEL: &str = "__tenant_id__";
 
 struct Sender {
     ctx: Ctx,
@@ -137,18 +152,21 @@ struct Sender {
 }
 
 impl Sender {
-    /// Moves queued entries into the batch, pushing it each time the next
-    /// entry would make it larger than `batch_size`.
-    async fn fill(&self, batch: &mut Batch) {
-        while let Some(entry) = self.queue.pop() {
+    /// Moves queued entries into their tenant's batch, pushing it each
+    /// time the next entry would make it larger than `batch_size`.
+    async fn fill(&self, batches: &mut Batches) {
+        while let Some(mut entry) = self.queue.pop() {
+            let tenant = tenant_of(&entry, &self.queue.endpoint).to_owned();
+            entry.labels.remove(TENANT_LABEL);
+            let batch = batches.entry(tenant.clone()).or_default();
             let weight = size(&entry);
             if batch.bytes + weight > self.queue.endpoint.batch_size && !batch.entries.is_empty() {
-                self.send(batch).await;
+                self.send(&tenant, std::mem::take(batch)).await;
             }
             let new_stream = !batch.streams.contains(&entry.labels);
             if new_stream && self.max_streams > 0 && batch.streams.len() >= self.max_streams {
                 // As the reference: a batch holds at most max_streams streams.
-                self.queue.drop_entries(1, "stream_limited");
+                self.queue.drop_entries(1, "stream_limited", &tenant);
                 continue;
             }
             if new_stream {
@@ -160,28 +178,25 @@ impl Sender {
         }
     }
 
-    async fn send(&self, batch: &mut Batch) {
-        let batch = std::mem::take(batch);
+    async fn send(&self, tenant: &str, batch: Batch) {
         if batch.entries.is_empty() {
             return;
         }
         let endpoint = &self.queue.endpoint;
         let body = crate::proto::encode(&batch.entries);
         let failed = |why: &str| {
-            self.ctx.set_health(
-                HealthKind::Unhealthy,
-                format!("endpoint {}: push failed: {why}", endpoint.name),
-            );
+            let message = format!("endpoint {}: push failed: {why}", endpoint.name);
+            self.ctx.set_health(HealthKind::Unhealthy, message);
         };
         let count = batch.entries.len() as f64;
-        match push(endpoint, &body, &self.give_up, failed).await {
+        match push(endpoint, tenant, &body, &self.give_up, failed).await {
             Outcome::Sent => {
                 self.queue.metrics.sent_entries.with(&[&endpoint.host]).add(count);
                 self.queue.metrics.sent_bytes.with(&[&endpoint.host]).add(body.len() as f64);
                 self.ctx.set_health(HealthKind::Healthy, "pushing");
             }
             Outcome::Dropped(reason, why) => {
-                self.queue.drop_entries(batch.entries.len(), reason);
+                self.queue.drop_entries(batch.entries.len(), reason, tenant);
                 let message = format!("endpoint {}: dropped {count} entries: {why}", endpoint.name);
                 tracing::warn!(endpoint = %endpoint.name, err = %why, "dropped {count} entries");
                 self.ctx.set_health(HealthKind::Unhealthy, message);
