@@ -15,6 +15,7 @@ struct Echo {
     /// The component's span, captured in its builder: entries arrive on
     /// their senders' threads, but the lines must name this component.
     span: tracing::Span,
+    id: String,
 }
 
 struct LokiEcho;
@@ -23,7 +24,7 @@ struct LokiEcho;
 pub const LOKI_ECHO: Registration = Registration { name: "loki.echo", build, without_effect: &[] };
 
 pub fn build(ctx: Ctx, _args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let echo = Echo { span: tracing::Span::current() };
+    let echo = Echo { span: tracing::Span::current(), id: ctx.id.clone() };
     let receiver = LogsReceiver(Arc::new(echo));
     ctx.export(Object::from_iter([("receiver".to_owned(), receiver.to_value())]));
     ctx.set_health(HealthKind::Healthy, "running");
@@ -40,7 +41,7 @@ impl LogsSink for Echo {
     fn send(&self, entries: &[Entry]) {
         let _in = self.span.enter();
         for entry in entries {
-            tracing::info!(entry = %entry.line, labels = %entry.labels, "received log entry");
+            tracing::info!(receiver = %self.id, entry = %entry.line, labels = %entry.labels, "received log entry");
         }
     }
 }
