@@ -25,6 +25,10 @@ const ENDPOINT: &str = "\tendpoint {\n\t\turl = \"http://127.0.0.1:1/loki/api/v1
 #[tokio::test]
 async fn the_write_ahead_log_is_refused_with_its_place() {
     assert!(build(ENDPOINT).is_ok());
+    // Without an endpoint the config does not even plan, as the reference
+    // refuses to start a loki.write without one.
+    let none = Source::text("test.river", "loki.write \"test\" {\n}\n".to_owned());
+    assert!(plan(&[none], &[LOKI_WRITE]).is_err());
     let error = build(&format!("{ENDPOINT}\twal {{\n\t\tenabled = true\n\t}}")).unwrap_err();
     let Error::Setting(setting) = &error else { panic!("{error:?}") };
     assert_eq!(setting.path, "wal/enabled");
@@ -41,4 +45,17 @@ async fn a_bad_size_or_url_is_refused_with_its_place() {
         panic!("accepted")
     };
     assert_eq!(setting.path, "endpoint/url");
+}
+
+#[tokio::test]
+async fn the_same_endpoint_twice_is_refused() {
+    let named = "\tendpoint {\n\t\turl = \"http://127.0.0.1:1/\"\n\t\tname = \"a\"\n\t}\n";
+    let other = "\tendpoint {\n\t\turl = \"http://127.0.0.1:2/\"\n\t\tname = \"a\"\n\t}\n";
+    let Err(Error::Setting(setting)) = build(&format!("{named}{other}")) else {
+        panic!("accepted")
+    };
+    assert_eq!(setting.path, "endpoint/name");
+    assert!(setting.message.contains("endpoint 2"), "{}", setting.message);
+    assert!(build(&format!("{ENDPOINT}{ENDPOINT}")).is_err(), "two unnamed, identical");
+    assert!(build(&format!("{ENDPOINT}{named}")).is_ok());
 }

@@ -108,11 +108,7 @@ impl LokiWrite {
         let blocks = Value::Array(args.blocks("endpoint").map(Args::to_value).collect());
         let mut running = self.running.lock();
         if running.0 != blocks || running.1 != max_streams || self.writer.queues.read().is_empty() {
-            let endpoints = args
-                .blocks("endpoint")
-                .enumerate()
-                .map(|(i, block)| Endpoint::from_args(block, i))
-                .collect::<Result<Vec<_>, _>>()?;
+            let endpoints = endpoints(args)?;
             let stop = self.ctx.cancel.child_token();
             let queues: Vec<_> =
                 endpoints.into_iter().map(|e| Queue::new(e, self.metrics.clone())).collect();
@@ -132,6 +128,32 @@ impl LokiWrite {
         *self.writer.external_labels.write() = Labels::from_pairs(pairs);
         Ok(())
     }
+}
+
+/// The endpoint blocks, refused when two are the same endpoint (the same
+/// `name`, or no name and the same settings), as the reference refuses
+/// them: its metrics tell endpoints apart by name.
+fn endpoints(args: &Args) -> Result<Vec<Endpoint>, Error> {
+    let blocks: Vec<&Args> = args.blocks("endpoint").collect();
+    for (i, block) in blocks.iter().enumerate() {
+        let name: String = block.get("name")?;
+        let same = |other: &&Args| {
+            let other_name: String = other.get("name").unwrap_or_default();
+            if name.is_empty() {
+                other_name.is_empty() && other.to_value() == block.to_value()
+            } else {
+                other_name == name
+            }
+        };
+        if blocks[..i].iter().any(same) {
+            let why = format!(
+                "endpoint {} is the same endpoint as an earlier one; give each a distinct name",
+                i + 1
+            );
+            return Err(block.invalid("name", why).into());
+        }
+    }
+    blocks.iter().enumerate().map(|(i, block)| Endpoint::from_args(block, i)).collect()
 }
 
 impl LogsSink for Writer {
