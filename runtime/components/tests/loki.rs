@@ -294,6 +294,8 @@ async fn a_tenant_label_picks_the_tenant_and_max_streams_bounds_a_batch() {
     for (tenant, entry) in &got {
         assert_eq!(tenant, "team-b");
         assert_eq!(entry.labels.get("__tenant_id__"), None, "the tenant label is not sent");
+        // Without use_incoming_timestamp an entry gets its receive time.
+        assert!(entry.timestamp_ns() > 1_600_000_000_000_000_000, "{entry:?}");
     }
     let metrics = controller.globals().gatherer.render();
     let limited = metrics

@@ -2,7 +2,10 @@
 //! /loki/api/v1/push` takes protobuf (snappy) or JSON (gzip-encoded or
 //! not) pushes, `POST /loki/api/v1/raw` one entry per line, `GET
 //! /loki/ready` answers when the server is up; `/api/v1/...` are the same
-//! routes without the prefix, as in the reference.
+//! routes without the prefix, as in the reference. The bodies are
+//! decoded in `decode.rs`.
+
+mod decode;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -23,8 +26,6 @@ use river_runtime::labels::Labels;
 use river_runtime::logs::{fan_out, Entry, LogsReceiver};
 use river_runtime::metrics::{AtomicF64, Histogram, LATENCY_BUCKETS, SIZE_BUCKETS};
 use river_runtime::relabel::{self, RelabelRules};
-
-use crate::{json, proto};
 
 struct Settings {
     forward_to: Vec<LogsReceiver>,
@@ -187,7 +188,7 @@ async fn push(
 ) -> (StatusCode, String) {
     let started = Instant::now();
     let decoded = match inner.read(body).await {
-        Ok(body) => decode_push(&headers, &body).map_err(|why| (StatusCode::BAD_REQUEST, why)),
+        Ok(body) => decode::push(&headers, &body).map_err(|why| (StatusCode::BAD_REQUEST, why)),
         Err(refusal) => Err(refusal),
     };
     let (status, text) = match decoded {
@@ -200,30 +201,6 @@ async fn push(
     inner.response_bytes.observe(text.len() as f64);
     inner.duration.observe(started.elapsed().as_secs_f64());
     (status, text)
-}
-
-/// A push body's entries: JSON when the request says so, protobuf with
-/// snappy otherwise (as Loki decides); gzip or deflate content encoding
-/// undone first.
-fn decode_push(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Entry>, String> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let body = match header("content-encoding") {
-        "gzip" => inflate(flate2::read::GzDecoder::new(body))?,
-        "deflate" => inflate(flate2::read::DeflateDecoder::new(body))?,
-        "" | "snappy" | "identity" => body.to_vec(),
-        other => return Err(format!("unsupported content encoding {other:?}")),
-    };
-    if header("content-type").starts_with("application/json") {
-        json::decode(&body)
-    } else {
-        proto::decode(&body)
-    }
-}
-
-fn inflate(mut reader: impl std::io::Read) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    reader.read_to_end(&mut out).map_err(|e| format!("cannot decompress the request: {e}"))?;
-    Ok(out)
 }
 
 async fn raw(State(inner): State<Arc<Receiver>>, body: Body) -> (StatusCode, String) {
@@ -307,32 +284,4 @@ fn stream_labels(settings: &Settings, incoming: &Labels) -> Option<Labels> {
     let mut labels = relabel::process(&labels, &settings.rules.0)?;
     labels.retain(|name| !name.starts_with("__"));
     (!labels.is_empty()).then_some(labels)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs.iter().map(|(n, v)| (n.parse().unwrap(), v.parse().unwrap())).collect()
-    }
-
-    #[test]
-    fn pushes_decode_by_content_type_and_encoding() {
-        let json = br#"{"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]}"#;
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gzip.write_all(json).unwrap();
-        let gzip = gzip.finish().unwrap();
-        let h = headers(&[("content-type", "application/json"), ("content-encoding", "gzip")]);
-        assert_eq!(decode_push(&h, &gzip).unwrap()[0].line, "x");
-        let h = headers(&[("content-type", "application/json; charset=utf-8")]);
-        assert_eq!(decode_push(&h, json).unwrap().len(), 1);
-        let entries = [Entry::new(Labels::from_pairs([("a", "b")]), SystemTime::now(), "y")];
-        assert_eq!(decode_push(&HeaderMap::new(), &proto::encode(&entries)).unwrap(), entries);
-        let h = headers(&[("content-encoding", "br")]);
-        assert!(decode_push(&h, b"").unwrap_err().contains("unsupported content encoding"));
-        let h = headers(&[("content-type", "application/json"), ("content-encoding", "gzip")]);
-        assert!(decode_push(&h, json).unwrap_err().contains("cannot decompress"));
-    }
 }
