@@ -4,9 +4,6 @@
 //! hands them to a recorder here; and lines wait in `loki.write` while
 //! the receiver is down, and arrive once it is up.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod support;
@@ -16,72 +13,7 @@ use river_runtime::component::HealthKind;
 use river_runtime::controller::Controller;
 use river_runtime::labels::Labels;
 use river_runtime::logs::{time_from_ns, Entry};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// What the recorder got: each entry with the tenant of its request.
-type Got = Arc<Mutex<Vec<(String, Entry)>>>;
-
-/// A Loki push endpoint: decodes every request and answers 204.
-fn recorder() -> (u16, Got) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let got = Got::default();
-    let into = got.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let into = into.clone();
-            std::thread::spawn(move || while record_one(&stream, &into).is_some() {});
-        }
-    });
-    (port, got)
-}
-
-fn record_one(stream: &TcpStream, into: &Got) -> Option<()> {
-    let mut reader = BufReader::new(stream);
-    let (mut length, mut tenant, mut content_type) = (0, String::new(), String::new());
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        if line == "\r\n" {
-            break;
-        }
-        let (name, value) = line.split_once(':').unwrap_or((&line, ""));
-        match name.to_ascii_lowercase().as_str() {
-            "content-length" => length = value.trim().parse().ok()?,
-            "x-scope-orgid" => tenant = value.trim().to_owned(),
-            "content-type" => content_type = value.trim().to_owned(),
-            _ => {}
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    assert_eq!(content_type, "application/x-protobuf");
-    let entries = proto::decode(&body).expect("a Loki push request");
-    into.lock().unwrap().extend(entries.into_iter().map(|e| (tenant.clone(), e)));
-    let mut stream = stream;
-    stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").ok()
-}
-
-/// Posts `body` to `path` on `port`; the status line and body come back.
-fn post(port: u16, path: &str, headers: &str, body: &[u8]) -> String {
-    let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        conn,
-        "POST {path} HTTP/1.1\r\nHost: x\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    conn.write_all(body).unwrap();
-    let mut response = String::new();
-    conn.read_to_string(&mut response).unwrap();
-    response
-}
+use support::loki::{free_port, post, recorder};
 
 /// A `loki.source.api` on `port` forwarding to `to`, with `extra` inside.
 fn source(name: &str, port: u16, to: &str, extra: &str) -> String {
@@ -305,5 +237,47 @@ async fn a_tenant_label_picks_the_tenant_and_max_streams_bounds_a_batch() {
         })
         .unwrap();
     assert!(limited.contains("tenant=\"team-b\"") && limited.ends_with(" 1"), "{limited}");
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_flushes_the_old_endpoint_and_sends_on_to_the_new_one() {
+    let front = free_port();
+    let ((old, got_old), (new, got_new)) = (recorder(), recorder());
+    let config = |job: &str, port: u16, wait: &str| {
+        let labels = format!("\tlabels = {{\"job\" = {job:?}}}\n");
+        source("front", front, "loki.write.out.receiver", &labels)
+            + &write("out", port, &format!("\t\tbatch_wait = {wait:?}\n"), "")
+                .replace("\t\tbatch_wait = \"50ms\"\n", "")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let controller = support::start(config("one", old, "1h"), dir.path());
+    let response = post(front, "/loki/api/v1/raw", "", b"before");
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(got_old.lock().unwrap().is_empty(), "sent before its batch_wait");
+
+    let plan = river_runtime::controller::plan(
+        &[river_runtime::controller::Source::text("config.river", config("two", new, "50ms"))],
+        river_components::ALL,
+    )
+    .unwrap();
+    controller.reload(plan).unwrap();
+    support::wait_for("the old endpoint gets what it held", || {
+        got_old.lock().unwrap().iter().any(|(_, e)| e.line == "before")
+    })
+    .await;
+    // The same port: the server stays and takes the new labels.
+    let response = post(front, "/loki/api/v1/raw", "", b"after");
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    support::wait_for("the new endpoint gets the rest", || !got_new.lock().unwrap().is_empty())
+        .await;
+    let got_new = got_new.lock().unwrap().clone();
+    assert_eq!(got_new.len(), 1, "{got_new:?}");
+    assert_eq!(
+        (got_new[0].1.line.as_str(), got_new[0].1.labels.get("job")),
+        ("after", Some("two"))
+    );
+    assert_eq!(got_old.lock().unwrap()[0].1.labels.get("job"), Some("one"));
     controller.shutdown(Duration::from_secs(5)).await;
 }
