@@ -147,6 +147,10 @@ async fn lines_wait_while_the_receiver_is_down_and_arrive_when_it_is_up() {
         sent.ends_with(" 100") && sent.contains(&format!("host=\"127.0.0.1:{back}\"")),
         "{sent}"
     );
+    let retries =
+        metrics.lines().find(|l| l.starts_with("loki_write_batch_retries_total{")).unwrap();
+    let retries: f64 = retries.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(retries >= 1.0, "the pushes to the receiver that was down were retried");
     controller.shutdown(Duration::from_secs(5)).await;
     receiver.shutdown(Duration::from_secs(5)).await;
 }

@@ -61,7 +61,13 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let family = |name: &str, help: &str, labels: &[&str]| {
         ctx.metrics.family(name, help, Kind::Counter, labels)
     };
+    let drops = ["host", "tenant", "reason"];
     let metrics = Arc::new(Metrics {
+        encoded_bytes: family(
+            "loki_write_encoded_bytes_total",
+            "Number of bytes encoded and ready to send.",
+            &["host"],
+        ),
         sent_entries: family("loki_write_sent_entries_total", "Entries sent to Loki.", &["host"]),
         sent_bytes: family(
             "loki_write_sent_bytes_total",
@@ -71,7 +77,17 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
         dropped_entries: family(
             "loki_write_dropped_entries_total",
             "Entries dropped because they failed to be sent to Loki.",
-            &["host", "reason", "tenant"],
+            &drops,
+        ),
+        dropped_bytes: family(
+            "loki_write_dropped_bytes_total",
+            "Bytes dropped because they failed to be sent to Loki.",
+            &drops,
+        ),
+        batch_retries: family(
+            "loki_write_batch_retries_total",
+            "Number of times batches have had to be retried.",
+            &["host", "tenant"],
         ),
     });
     let component = LokiWrite {

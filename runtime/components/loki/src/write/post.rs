@@ -17,14 +17,14 @@ pub enum Outcome {
 }
 
 /// Pushes `body`, retrying what can succeed later, until it goes through,
-/// is refused for good, runs out of retries or `give_up` fires. `failed`
-/// hears of each failed attempt (for the component's health).
+/// is refused for good, runs out of retries or `give_up` fires.
+/// `retrying` hears of each failed attempt that will be tried again.
 pub async fn push(
     endpoint: &Endpoint,
     tenant: &str,
     body: &[u8],
     give_up: &CancellationToken,
-    failed: impl Fn(&str),
+    retrying: impl Fn(&str),
 ) -> Outcome {
     let mut backoff = endpoint.min_backoff;
     let mut retries = 0;
@@ -45,7 +45,6 @@ pub async fn push(
             }
             Err(e) => (e.to_string(), false),
         };
-        failed(&why);
         retries += 1;
         if endpoint.max_retries != 0 && retries > endpoint.max_retries {
             let reason = if rate_limited { "rate_limited" } else { "ingester_error" };
@@ -54,6 +53,7 @@ pub async fn push(
                 format!("gave up after {} retries: {why}", endpoint.max_retries),
             );
         }
+        retrying(&why);
         tracing::debug!(endpoint = %endpoint.name, err = %why, "push failed, retrying in {backoff:?}");
         tokio::select! {
             _ = give_up.cancelled() => return Outcome::Dropped("ingester_error", format!("stopped while retrying: {why}")),

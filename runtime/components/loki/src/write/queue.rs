@@ -23,9 +23,12 @@ use super::post::{push, Outcome};
 /// The reference's counters, by endpoint host (and tenant and reason for
 /// drops).
 pub struct Metrics {
+    pub encoded_bytes: Arc<Family>,
     pub sent_entries: Arc<Family>,
     pub sent_bytes: Arc<Family>,
     pub dropped_entries: Arc<Family>,
+    pub dropped_bytes: Arc<Family>,
+    pub batch_retries: Arc<Family>,
 }
 
 /// Entries waiting for the endpoint's task, bounded in bytes of lines.
@@ -45,6 +48,10 @@ fn size(entry: &Entry) -> usize {
 impl Queue {
     pub fn new(endpoint: Endpoint, metrics: Arc<Metrics>) -> Arc<Queue> {
         let endpoint = Arc::new(endpoint);
+        // As the reference: the endpoint's counters show from the start.
+        for family in [&metrics.encoded_bytes, &metrics.sent_entries, &metrics.sent_bytes] {
+            family.with(&[&endpoint.host]);
+        }
         Arc::new(Queue { endpoint, entries: Mutex::default(), notify: Notify::new(), metrics })
     }
 
@@ -56,7 +63,7 @@ impl Queue {
         for entry in entries {
             let weight = size(entry);
             if queue.1 + weight > self.endpoint.capacity && !queue.0.is_empty() {
-                self.drop_entries(1, "queue_full", tenant_of(entry, &self.endpoint));
+                self.drop_entries(1, weight, "queue_full", tenant_of(entry, &self.endpoint));
                 dropped += 1;
                 continue;
             }
@@ -77,9 +84,10 @@ impl Queue {
         Some(entry)
     }
 
-    fn drop_entries(&self, count: usize, reason: &str, tenant: &str) {
-        let host = &self.endpoint.host;
-        self.metrics.dropped_entries.with(&[host, reason, tenant]).add(count as f64);
+    fn drop_entries(&self, count: usize, bytes: usize, reason: &str, tenant: &str) {
+        let labels = [self.endpoint.host.as_str(), tenant, reason];
+        self.metrics.dropped_entries.with(&labels).add(count as f64);
+        self.metrics.dropped_bytes.with(&labels).add(bytes as f64);
     }
 }
 
@@ -166,7 +174,7 @@ impl Sender {
             let new_stream = !batch.streams.contains(&entry.labels);
             if new_stream && self.max_streams > 0 && batch.streams.len() >= self.max_streams {
                 // As the reference: a batch holds at most max_streams streams.
-                self.queue.drop_entries(1, "stream_limited", &tenant);
+                self.queue.drop_entries(1, weight, "stream_limited", &tenant);
                 continue;
             }
             if new_stream {
@@ -184,19 +192,22 @@ impl Sender {
         }
         let endpoint = &self.queue.endpoint;
         let body = crate::proto::encode(&batch.entries);
-        let failed = |why: &str| {
+        let metrics = &self.queue.metrics;
+        metrics.encoded_bytes.with(&[&endpoint.host]).add(body.len() as f64);
+        let retrying = |why: &str| {
+            metrics.batch_retries.with(&[&endpoint.host, tenant]).add(1.0);
             let message = format!("endpoint {}: push failed: {why}", endpoint.name);
             self.ctx.set_health(HealthKind::Unhealthy, message);
         };
         let count = batch.entries.len() as f64;
-        match push(endpoint, tenant, &body, &self.give_up, failed).await {
+        match push(endpoint, tenant, &body, &self.give_up, retrying).await {
             Outcome::Sent => {
                 self.queue.metrics.sent_entries.with(&[&endpoint.host]).add(count);
                 self.queue.metrics.sent_bytes.with(&[&endpoint.host]).add(body.len() as f64);
                 self.ctx.set_health(HealthKind::Healthy, "pushing");
             }
             Outcome::Dropped(reason, why) => {
-                self.queue.drop_entries(batch.entries.len(), reason, tenant);
+                self.queue.drop_entries(batch.entries.len(), body.len(), reason, tenant);
                 let message = format!("endpoint {}: dropped {count} entries: {why}", endpoint.name);
                 tracing::warn!(endpoint = %endpoint.name, err = %why, "dropped {count} entries");
                 self.ctx.set_health(HealthKind::Unhealthy, message);
