@@ -285,3 +285,23 @@ async fn a_reload_flushes_the_old_endpoint_and_sends_on_to_the_new_one() {
     assert_eq!(got_old.lock().unwrap()[0].1.labels.get("job"), Some("one"));
     controller.shutdown(Duration::from_secs(5)).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_is_sent_when_the_next_line_would_pass_batch_size() {
+    let front = free_port();
+    let (record, requests) = support::recorder(support::NO_CONTENT);
+    let labels = "\tlabels = {\"job\" = \"x\"}\n";
+    let endpoint = "\t\tbatch_size = \"10B\"\n\t\tbatch_wait = \"1h\"\n";
+    let config = source("front", front, "loki.write.out.receiver", labels)
+        + &write("out", record, endpoint, "").replace("\t\tbatch_wait = \"50ms\"\n", "");
+    let dir = tempfile::tempdir().unwrap();
+    let controller = support::start(config, dir.path());
+    // Five lines of 4 bytes: two batches of two go by size, the last waits.
+    let response = post(front, "/loki/api/v1/raw", "", b"aaaa\nbbbb\ncccc\ndddd\neeee");
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    support::wait_for("two full batches", || requests.lock().unwrap().len() >= 2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(requests.lock().unwrap().len(), 2, "the last line waits for batch_wait");
+    controller.shutdown(Duration::from_secs(5)).await;
+    assert_eq!(requests.lock().unwrap().len(), 3, "the last batch is pushed on stop");
+}

@@ -123,7 +123,7 @@ impl LokiWrite {
         let external: IndexMap<String, String> = args.get("external_labels")?;
         let blocks = Value::Array(args.blocks("endpoint").map(Args::to_value).collect());
         let mut running = self.running.lock();
-        if running.0 != blocks || running.1 != max_streams || self.writer.queues.read().is_empty() {
+        if running.0 != blocks || running.1 != max_streams {
             let endpoints = endpoints(args)?;
             let stop = self.ctx.cancel.child_token();
             let queues: Vec<_> =
