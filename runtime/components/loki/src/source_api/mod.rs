@@ -204,22 +204,31 @@ async fn push(
 }
 
 async fn raw(State(inner): State<Arc<Receiver>>, body: Body) -> (StatusCode, String) {
-    let body = match inner.read(body).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal,
+    let started = Instant::now();
+    let (status, text) = match inner.read(body).await {
+        Ok(body) => {
+            inner.forward(raw_entries(&inner, &body), false);
+            (StatusCode::NO_CONTENT, String::new())
+        }
+        Err(refusal) => refusal,
     };
+    inner.response_bytes.observe(text.len() as f64);
+    inner.duration.observe(started.elapsed().as_secs_f64());
+    (status, text)
+}
+
+/// One entry per non-empty line, with the component's labels and the
+/// time received. Raw lines carry no labels of their own: the rules are
+/// not applied, and there is no incoming timestamp (as in the reference).
+fn raw_entries(inner: &Receiver, body: &[u8]) -> Vec<Entry> {
     let labels = inner.settings.read().labels.clone();
     let now = SystemTime::now();
-    let entries = String::from_utf8_lossy(&body)
+    String::from_utf8_lossy(body)
         .lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.is_empty())
         .map(|l| Entry::new(labels.clone(), now, l))
-        .collect();
-    // Raw lines carry no labels of their own: the rules are not applied,
-    // and there is no incoming timestamp (as in the reference).
-    inner.forward(entries, false);
-    (StatusCode::NO_CONTENT, String::new())
+        .collect()
 }
 
 impl Receiver {
