@@ -1,7 +1,7 @@
 //! The core of `flow run`: the component controller, the component API
 //! (`component`, `args`), the HTTP server, and what components share (the
 //! HTTP client with TLS and auth, the `http` block's listener,
-//! relabelling, labels, series and metrics). The components themselves are
+//! relabelling, labels, series, log entries and metrics). The components themselves are
 //! in the family crates under `components/`; the controller gets the table
 //! of them from its caller, so this crate depends on none.
 //!
@@ -23,6 +23,7 @@ pub mod http_client;
 pub mod http_server;
 pub mod labels;
 pub mod logging;
+pub mod logs;
 pub mod metrics;
 pub mod native_histogram;
 pub mod relabel;

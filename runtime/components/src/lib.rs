@@ -1,6 +1,6 @@
 //! Every component this build of `flow run` runs, in one table. Each
 //! family is a crate beside this one (`prometheus/`, `discovery/`,
-//! `local/`, `remote/`), and each component a module of its family that
+//! `local/`, `loki/`, `remote/`), and each component a module of its family that
 //! declares its `Registration`; adding one is a line here
 //! (docs/dev/components.md).
 
@@ -12,6 +12,10 @@ pub const ALL: Table = &[
     river_discovery::http::DISCOVERY_HTTP,
     river_discovery::relabel::DISCOVERY_RELABEL,
     river_local::file::LOCAL_FILE,
+    river_loki::echo::LOKI_ECHO,
+    river_loki::relabel::LOKI_RELABEL,
+    river_loki::source_api::SOURCE_API,
+    river_loki::write::LOKI_WRITE,
     river_remote::http::REMOTE_HTTP,
     river_prometheus::exporter_self::EXPORTER_SELF,
     river_prometheus::relabel::RELABEL,

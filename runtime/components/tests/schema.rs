@@ -84,6 +84,8 @@ impl Fixture {
             (SchemaType::Number, None) => "1".into(),
             (SchemaType::List(_), _) => "[]".into(),
             (SchemaType::Map(_) | SchemaType::Object, _) => "{}".into(),
+            // Capsules come from other components; null stands for none.
+            (SchemaType::Capsule(_), _) => "null".into(),
             _ => quoted("x"),
         }
     }

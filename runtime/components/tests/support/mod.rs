@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod loki;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;

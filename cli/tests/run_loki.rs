@@ -1,0 +1,141 @@
+//! Two `flow run` processes passing logs: the first's `loki.write` pushes
+//! what its `loki.source.api` takes to the second's `loki.source.api`,
+//! started only after the lines were pushed; the second's `loki.echo`
+//! writes every line to its log with its labels.
+
+mod flow_run;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use flow_run::{eventually, flow, free_port, http, Running};
+
+/// `flow run` of `config` with its API on `api`, its log kept in the
+/// returned buffer.
+fn start(dir: &Path, name: &str, config: &str, api: u16) -> (Running, Arc<Mutex<String>>) {
+    let path = dir.join(format!("{name}.river"));
+    std::fs::write(&path, config).unwrap();
+    let mut child: Child = flow()
+        .args(["run", "--server.http.listen-addr", &format!("127.0.0.1:{api}"), "--storage.path"])
+        .arg(dir.join(format!("{name}-data")))
+        .arg(&path)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let mut stderr = child.stderr.take().unwrap();
+    let sink = log.clone();
+    // Read as it comes: a full pipe would stall the process.
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n @ 1..) = stderr.read(&mut chunk) {
+            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    });
+    (Running(child), log)
+}
+
+fn post_raw(port: u16, body: &str) -> Option<String> {
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        conn,
+        "POST /loki/api/v1/raw HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut response = String::new();
+    conn.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+fn health(api: u16, id: &str) -> String {
+    let Some((_, body)) = http("GET", api, &format!("/api/v0/web/components/{id}")) else {
+        return String::new();
+    };
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    value["health"]["state"].as_str().unwrap_or_default().to_owned()
+}
+
+fn stop(running: Running) {
+    Command::new("kill").args(["-TERM", &running.0.id().to_string()]).status().unwrap();
+    let mut running = running;
+    assert!(
+        eventually(Duration::from_secs(15), || matches!(running.0.try_wait(), Ok(Some(_)))),
+        "flow run did not stop"
+    );
+}
+
+#[test]
+fn lines_pushed_while_the_receiver_is_down_arrive_with_their_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let (api_a, api_b, push_a, push_b) = (free_port(), free_port(), free_port(), free_port());
+    let first = format!(
+        r#"loki.source.api "in" {{
+	http {{
+		listen_address = "127.0.0.1"
+		listen_port    = {push_a}
+	}}
+	labels     = {{"job" = "cli"}}
+	forward_to = [loki.write.out.receiver]
+}}
+
+loki.write "out" {{
+	endpoint {{
+		url                = "http://127.0.0.1:{push_b}/loki/api/v1/push"
+		batch_wait         = "100ms"
+		min_backoff_period = "50ms"
+		max_backoff_period = "200ms"
+	}}
+	external_labels = {{"sender" = "first"}}
+}}
+"#
+    );
+    let (first, _) = start(dir.path(), "first", &first, api_a);
+    let lines: Vec<String> = (0..20).map(|i| format!("hello {i}")).collect();
+    assert!(
+        eventually(Duration::from_secs(20), || post_raw(push_a, &lines.join("\n"))
+            .is_some_and(|r| r.starts_with("HTTP/1.1 204"))),
+        "the first flow run never took the lines"
+    );
+    assert!(
+        eventually(Duration::from_secs(20), || health(api_a, "loki.write.out") == "unhealthy"),
+        "pushing to a receiver that is down did not show"
+    );
+
+    let second = format!(
+        r#"loki.source.api "in" {{
+	http {{
+		listen_address = "127.0.0.1"
+		listen_port    = {push_b}
+	}}
+	forward_to = [loki.echo.show.receiver]
+}}
+
+loki.echo "show" {{ }}
+"#
+    );
+    let (second, log) = start(dir.path(), "second", &second, api_b);
+    let echoed = |line: &str| {
+        log.lock().unwrap().lines().any(|l| {
+            l.contains("component_id=loki.echo.show")
+                && l.contains(&format!("entry=\"{line}\""))
+                && l.contains(r#"{job=\"cli\", sender=\"first\"}"#)
+        })
+    };
+    let all = || lines.iter().all(|l| echoed(l));
+    assert!(
+        eventually(Duration::from_secs(30), all),
+        "not every line arrived:\n{}",
+        log.lock().unwrap()
+    );
+    assert!(
+        eventually(Duration::from_secs(20), || health(api_a, "loki.write.out") == "healthy"),
+        "loki.write stayed unhealthy after its pushes went through"
+    );
+    stop(first);
+    stop(second);
+}

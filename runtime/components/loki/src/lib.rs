@@ -1,0 +1,21 @@
+//! The `loki.*` components of `flow run`: `loki.write` (pushes to Loki),
+//! `loki.source.api` (Loki's push API as a server), `loki.relabel` and
+//! `loki.echo`. Entries move between them as `river_runtime::logs`
+//! entries through `LogsReceiver` capsules; the wire formats (protobuf
+//! with snappy, JSON) are here.
+
+pub mod echo;
+pub mod json;
+pub mod labels_text;
+pub mod proto;
+pub mod relabel;
+pub mod source_api;
+pub mod write;
+
+use river_runtime::args::{ArgError, Args};
+use river_runtime::logs::LogsReceiver;
+
+/// The `forward_to` list of a component's arguments.
+pub(crate) fn forward_to(args: &Args) -> Result<Vec<LogsReceiver>, ArgError> {
+    args.get("forward_to")
+}

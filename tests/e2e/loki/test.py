@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""End-to-end test of the loki components of `flow run` with a real client.
+
+python-logging-loki (a Python logging handler that pushes to Loki's JSON
+push API) sends records to a `loki.source.api`; `loki.relabel` renames a
+label and `loki.echo` writes each entry to flow run's log, which this
+script reads: every record must arrive, once, with its labels.
+
+Usage: test.py FLOW_BINARY   (needs `pip install python-logging-loki==0.3.1`)
+"""
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+import logging_loki
+
+FLOW = os.path.abspath(sys.argv[1])
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def config(push):
+    return f"""
+loki.source.api "in" {{
+	http {{
+		listen_address = "127.0.0.1"
+		listen_port    = {push}
+	}}
+	labels     = {{"via" = "flow"}}
+	forward_to = [loki.relabel.rename.receiver]
+}}
+
+loki.relabel "rename" {{
+	forward_to = [loki.echo.show.receiver]
+
+	rule {{
+		source_labels = ["application"]
+		target_label  = "app"
+	}}
+
+	rule {{
+		action = "labeldrop"
+		regex  = "application"
+	}}
+}}
+
+loki.echo "show" {{ }}
+"""
+
+
+def wait(what, check, limit=30):
+    start = time.time()
+    while time.time() - start < limit:
+        if check():
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"FAIL: {what}")
+
+
+def main():
+    api, push = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "config.river")
+        with open(path, "w") as f:
+            f.write(config(push))
+        flow = subprocess.Popen(
+            [FLOW, "run", "--server.http.listen-addr", f"127.0.0.1:{api}",
+             "--storage.path", os.path.join(tmp, "data"), path],
+            stderr=subprocess.PIPE, text=True)
+        log = []
+        threading.Thread(target=lambda: log.extend(flow.stderr), daemon=True).start()
+        try:
+            ready = f"http://127.0.0.1:{push}/ready"
+
+            def up():
+                try:
+                    return urllib.request.urlopen(ready, timeout=1).read() == b"ready"
+                except OSError:
+                    return False
+
+            wait("loki.source.api never became ready", up)
+            handler = logging_loki.LokiHandler(
+                url=f"http://127.0.0.1:{push}/loki/api/v1/push",
+                tags={"application": "e2e"}, version="1")
+            logger = logging.getLogger("e2e")
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            for i in range(20):
+                logger.warning("record %d", i, extra={"tags": {"n": str(i)}})
+
+            def echoed(i):
+                lines = [l for l in log if "component_id=loki.echo.show" in l
+                         and f'entry="record {i}"' in l]
+                return lines
+
+            wait("not every record arrived", lambda: all(echoed(i) for i in range(20)))
+            for i in range(20):
+                lines = echoed(i)
+                assert len(lines) == 1, lines
+                line = lines[0]
+                for label in ('app=\\"e2e\\"', f'n=\\"{i}\\"', 'severity=\\"warning\\"',
+                              'logger=\\"e2e\\"', 'via=\\"flow\\"'):
+                    assert label in line, (label, line)
+                assert "application" not in line, line
+            print("ok: 20 records from python-logging-loki arrived with their labels")
+        finally:
+            flow.terminate()
+            flow.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()
