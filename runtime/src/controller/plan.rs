@@ -108,7 +108,7 @@ fn unsupported_setting(node: &PlannedNode) -> Option<Finding> {
     let (setting, why) = match node.name.as_str() {
         "logging" => (
             "write_to",
-            "the log goes to standard error only; sending it to `loki` components comes with them",
+            "the log goes to standard error only; sending it into a `loki` pipeline is not supported yet",
         ),
         _ => return None,
     };
