@@ -12,6 +12,7 @@ pub const ALL: Table = &[
     river_discovery::http::DISCOVERY_HTTP,
     river_discovery::relabel::DISCOVERY_RELABEL,
     river_local::file::LOCAL_FILE,
+    river_local::file_match::LOCAL_FILE_MATCH,
     river_loki::echo::LOKI_ECHO,
     river_loki::relabel::LOKI_RELABEL,
     river_loki::source_api::SOURCE_API,
