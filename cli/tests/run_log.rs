@@ -5,12 +5,10 @@
 
 mod flow_run;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::Duration;
 
-use flow_run::{eventually, flow, free_port, http, Running};
+use flow_run::{eventually, flow, free_port, http, spawn_logged};
 
 fn config(logging: &str, nowhere: u16) -> String {
     format!(
@@ -99,24 +97,12 @@ fn the_log_is_logfmt_then_json_with_component_ids_and_no_secrets() {
     let path = dir.path().join("config.river");
     let (api, nowhere) = (free_port(), free_port());
     std::fs::write(&path, config("", nowhere)).unwrap();
-    let mut child = flow()
+    let mut command = flow();
+    command
         .args(["run", "--server.http.listen-addr", &format!("127.0.0.1:{api}"), "--storage.path"])
         .arg(dir.path().join("data"))
-        .arg(&path)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Read as it comes: a full pipe would stall the process.
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut stderr = child.stderr.take().unwrap();
-    let sink = log.clone();
-    let reader = std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n @ 1..) = stderr.read(&mut chunk) {
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
-        }
-    });
-    let running = Running(child);
+        .arg(&path);
+    let (running, log, reader) = spawn_logged(command);
     let has = |text: &str| log.lock().unwrap().contains(text);
     assert!(
         eventually(Duration::from_secs(20), || has("now listening for http traffic")),

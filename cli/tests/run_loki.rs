@@ -8,35 +8,24 @@ mod flow_run;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use flow_run::{eventually, flow, free_port, http, Running};
+use flow_run::{eventually, flow, free_port, http, spawn_logged, Running};
 
 /// `flow run` of `config` with its API on `api`, its log kept in the
 /// returned buffer.
 fn start(dir: &Path, name: &str, config: &str, api: u16) -> (Running, Arc<Mutex<String>>) {
     let path = dir.join(format!("{name}.river"));
     std::fs::write(&path, config).unwrap();
-    let mut child: Child = flow()
+    let mut command = flow();
+    command
         .args(["run", "--server.http.listen-addr", &format!("127.0.0.1:{api}"), "--storage.path"])
         .arg(dir.join(format!("{name}-data")))
-        .arg(&path)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut stderr = child.stderr.take().unwrap();
-    let sink = log.clone();
-    // Read as it comes: a full pipe would stall the process.
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n @ 1..) = stderr.read(&mut chunk) {
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
-        }
-    });
-    (Running(child), log)
+        .arg(&path);
+    let (running, log, _) = spawn_logged(command);
+    (running, log)
 }
 
 fn post_raw(port: u16, body: &str) -> Option<String> {

@@ -4,7 +4,9 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use insta_cmd::get_cargo_bin;
@@ -49,4 +51,21 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Starts `command` with its standard error kept in the returned buffer,
+/// read as it comes (a full pipe would stall the process); the reading
+/// thread ends with the process.
+pub fn spawn_logged(mut command: Command) -> (Running, Arc<Mutex<String>>, JoinHandle<()>) {
+    let mut child = command.stderr(Stdio::piped()).spawn().unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let mut stderr = child.stderr.take().unwrap();
+    let sink = log.clone();
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n @ 1..) = stderr.read(&mut chunk) {
+            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    });
+    (Running(child), log, reader)
 }
