@@ -56,6 +56,13 @@ fn configs_with_errors_are_refused_with_their_place() {
         "the error is placed on the setting: {err}"
     );
 
+    // Every component that cannot be built is reported at once, not only
+    // the first.
+    let (code, err) = refused("local.file \"a\" {\n\tfilename = \"/no/such/a\"\n}\n\nlocal.file \"b\" {\n\tfilename = \"/no/such/b\"\n}\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("/no/such/a") && err.contains("/no/such/b"), "{err}");
+    assert!(err.contains("refused (2 errors)"), "{err}");
+
     // A config block's setting that cannot take effect yet.
     let (code, err) = refused("logging {\n\tlevel    = \"info\"\n\twrite_to = []\n}\n");
     assert_eq!(code, 1, "{err}");

@@ -68,8 +68,10 @@ struct Inner {
 }
 
 impl Controller {
-    /// Evaluates and starts every component of `plan`, in order. Any error
-    /// stops what was started and is returned, placed in its file.
+    /// Evaluates and starts every component of `plan`, in order. On errors,
+    /// the components that do not depend on a failed one are still built,
+    /// so that every error is reported at once (placed in its file); then
+    /// what was started stops.
     pub fn start(plan: Plan, globals: Arc<Globals>) -> Result<Controller, Vec<Finding>> {
         let (changed, receiver) = mpsc::unbounded_channel();
         let inner = Arc::new(Inner {
@@ -80,17 +82,28 @@ impl Controller {
         });
         let controller = Controller { inner };
         let mut nodes: Vec<Node> = Vec::new();
+        let (mut failed, mut findings) = (HashSet::new(), Vec::new());
         for planned in plan.nodes {
+            // What refers to a failed component cannot be evaluated.
+            if planned.deps.iter().any(|d| failed.contains(d)) {
+                failed.insert(planned.id);
+                continue;
+            }
+            let id = planned.id.clone();
             let running: Vec<&Node> = nodes.iter().collect();
             match controller.build(planned, &running) {
                 Ok(node) => nodes.push(node),
                 Err(finding) => {
-                    for node in &nodes {
-                        node.cancel.cancel();
-                    }
-                    return Err(vec![*finding]);
+                    failed.insert(id);
+                    findings.push(*finding);
                 }
             }
+        }
+        if !findings.is_empty() {
+            for node in &nodes {
+                node.cancel.cancel();
+            }
+            return Err(findings);
         }
         controller.count_running(nodes.len());
         *controller.inner.nodes.lock() = nodes;
