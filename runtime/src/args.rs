@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use river_analyzer::schema::{registry, Argument, Body};
+use river_analyzer::schema::{registry, Argument, Body, SchemaType};
 use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::{EmptyScope, Object, Value};
 
@@ -237,9 +237,17 @@ impl Args {
     }
 
     /// As one River object, blocks as nested objects (lists when repeated):
-    /// what the API shows as a component's arguments.
+    /// what the API shows as a component's arguments. A setting the schema
+    /// types as a secret is a secret here, however it was written (a
+    /// string literal converts to a secret only when it is decoded), so it
+    /// never shows.
     pub fn to_value(&self) -> Value {
         let mut out = self.attrs.clone();
+        for (name, value) in out.iter_mut() {
+            if let Some(argument) = self.schema.and_then(|s| s.argument(name)) {
+                hide_secrets(value, &argument.ty);
+            }
+        }
         for (name, block) in &self.blocks {
             let value = block.to_value();
             match out.get_mut(name) {
@@ -254,6 +262,24 @@ impl Args {
             }
         }
         Value::Object(out)
+    }
+}
+
+/// Turns the strings that `ty` says are secrets into secrets, inside
+/// lists and maps too (`proxy_connect_header` is a map of secret lists).
+fn hide_secrets(value: &mut Value, ty: &SchemaType) {
+    match (ty, value) {
+        (SchemaType::Secret, value @ Value::String(_)) => {
+            let Value::String(text) = std::mem::replace(value, Value::Null) else { return };
+            *value = Value::Secret(text.into());
+        }
+        (SchemaType::List(inner), Value::Array(items)) => {
+            items.iter_mut().for_each(|item| hide_secrets(item, inner));
+        }
+        (SchemaType::Map(inner), Value::Object(fields)) => {
+            fields.values_mut().for_each(|item| hide_secrets(item, inner));
+        }
+        _ => {}
     }
 }
 

@@ -40,10 +40,12 @@ pub struct Change {
     /// For a removal (or a replacement by another component of the same
     /// id), the state it keeps that goes with it.
     pub loses: Option<&'static str>,
+    /// What could not be told, and why.
+    pub note: Option<String>,
 }
 
 /// State a component keeps on disk or in memory that stopping it loses.
-fn state_of(name: &str) -> Option<&'static str> {
+pub(crate) fn state_of(name: &str) -> Option<&'static str> {
     match name {
         "prometheus.remote_write" => {
             Some("its write-ahead log (samples not yet delivered stay on disk, unsent)")
@@ -68,13 +70,20 @@ pub fn diff(old: &Plan, new: &Plan) -> Vec<Change> {
             Some(prev) => (ChangeKind::Update, settings(prev, node)),
             None => (ChangeKind::Create, Vec::new()),
         };
-        changes.push(Change { kind: kind.0, id: node.id.clone(), settings: kind.1, loses: None });
+        let (kind, settings) = kind;
+        changes.push(Change { kind, id: node.id.clone(), settings, loses: None, note: None });
     }
     let now: BTreeMap<&str, ()> = new.iter().map(|n| (n.id.as_str(), ())).collect();
     for node in old.iter().filter(|n| !now.contains_key(n.id.as_str())) {
         let loses = state_of(&node.name);
         let id = node.id.clone();
-        changes.push(Change { kind: ChangeKind::Remove, id, settings: Vec::new(), loses });
+        changes.push(Change {
+            kind: ChangeKind::Remove,
+            id,
+            settings: Vec::new(),
+            loses,
+            note: None,
+        });
     }
     changes
 }

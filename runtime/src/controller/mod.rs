@@ -5,6 +5,7 @@
 //! applies a new config the same way: unchanged blocks keep their running
 //! component.
 
+pub mod against;
 pub mod diff;
 mod eval;
 mod place;
@@ -280,7 +281,15 @@ fn evaluate(planned: &PlannedNode, running: &[Node]) -> Result<Args, Box<Finding
 fn evaluate_in(planned: &PlannedNode, running: &[&Node]) -> Result<Args, Box<Finding>> {
     let exports: HashMap<String, Value> =
         running.iter().map(|n| (n.planned.id.clone(), n.state.exports.lock().clone())).collect();
-    eval::evaluate(&planned.green, planned.range.start(), &eval::Exports(&exports))
+    evaluate_with(planned, &exports)
+}
+
+/// Evaluates a block with the given exports of other components, by id.
+pub(crate) fn evaluate_with(
+    planned: &PlannedNode,
+    exports: &HashMap<String, Value>,
+) -> Result<Args, Box<Finding>> {
+    eval::evaluate(&planned.green, planned.range.start(), &eval::Exports(exports))
         .map(|args| args.for_schema(&planned.name))
         .map_err(|e| placed_error(planned, e.range, e.message))
 }

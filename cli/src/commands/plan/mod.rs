@@ -1,10 +1,15 @@
 //! `flow plan OLD NEW`: what reloading a running `flow run` from OLD to NEW
 //! would do, before doing it: which components it would create, update
 //! (and which settings change) or remove, and what state a removal loses.
+//! With `--against ADDR`, OLD is what a running `flow run` reports on its
+//! API.
+
+mod against;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use river_runtime::controller::against::diff_against;
 use river_runtime::controller::diff::{diff, Change, ChangeKind};
 use river_runtime::controller::{plan, Plan, Source};
 use river_runtime::run::{self, ConfigFormat};
@@ -19,12 +24,14 @@ pub struct PlanArgs {
     /// How to print the changes.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// The config running now: a file, or a directory's `*.river` files.
-    #[arg(value_name = "OLD")]
-    pub old: PathBuf,
-    /// The config to reload to.
-    #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    /// Compare NEW with the components a running `flow run` reports on
+    /// its HTTP API at ADDR (`127.0.0.1:12345`) instead of with OLD.
+    #[arg(long, value_name = "ADDR")]
+    pub against: Option<String>,
+    /// OLD and NEW configs (files, or directories of `*.river` files); only
+    /// NEW with `--against`.
+    #[arg(value_name = "CONFIG", num_args = 1..=2, required = true)]
+    pub configs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,31 +45,53 @@ pub enum Format {
 /// runs.
 pub fn run(args: &PlanArgs) -> ExitStatus {
     let mut err = std::io::stderr().lock();
-    let old = match planned(&args.old) {
-        Ok(plan) => plan,
-        Err((sources, findings)) => {
-            let _ = render::write_findings(&mut err, &sources, &findings, render::Style::stderr());
-            let _ = writeln!(err, "error: {} is not a config `flow run` runs", args.old.display());
-            return ExitStatus::Failure;
-        }
+    let (old_path, new_path) = match (&args.against, args.configs.as_slice()) {
+        (None, [old, new]) => (Some(old), new),
+        (Some(_), [new]) => (None, new),
+        (None, _) => return usage(&mut err, "give OLD and NEW, or NEW with --against ADDR"),
+        (Some(_), _) => return usage(&mut err, "with --against, give NEW only"),
     };
-    let new = match planned(&args.new) {
+    let new = match planned(new_path) {
         Ok(plan) => plan,
         Err((sources, findings)) => {
             let _ = render::write_findings(&mut err, &sources, &findings, render::Style::stderr());
             let status =
                 if findings.is_empty() { ExitStatus::Failure } else { ExitStatus::Findings };
-            let _ = writeln!(err, "error: a reload to {} would be refused", args.new.display());
+            let _ = writeln!(err, "error: a reload to {} would be refused", new_path.display());
             return status;
         }
     };
-    let changes = diff(&old, &new);
+    let changes = match (old_path, &args.against) {
+        (Some(old_path), _) => match planned(old_path) {
+            Ok(old) => diff(&old, &new),
+            Err((sources, findings)) => {
+                let _ =
+                    render::write_findings(&mut err, &sources, &findings, render::Style::stderr());
+                let _ =
+                    writeln!(err, "error: {} is not a config `flow run` runs", old_path.display());
+                return ExitStatus::Failure;
+            }
+        },
+        (None, Some(address)) => match against::components(address) {
+            Ok(running) => diff_against(&running, &new),
+            Err(message) => {
+                let _ = writeln!(err, "error: cannot read the running components: {message}");
+                return ExitStatus::Failure;
+            }
+        },
+        (None, None) => unreachable!("checked above"),
+    };
     let text = match args.format {
         Format::Human => human(&changes),
         Format::Json => format!("{:#}\n", to_json(&changes)),
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitStatus::Success
+}
+
+fn usage(err: &mut impl Write, message: &str) -> ExitStatus {
+    let _ = writeln!(err, "error: {message}");
+    ExitStatus::Failure
 }
 
 /// The plan `flow run` would make of a config, or its sources and why not
@@ -98,7 +127,9 @@ fn human(changes: &[Change]) -> String {
             out.push_str(&format!("  (loses {state})"));
         }
         out.push('\n');
-        if change.kind == ChangeKind::Update && change.settings.is_empty() {
+        if let Some(note) = &change.note {
+            out.push_str(&format!("    ({note})\n"));
+        } else if change.kind == ChangeKind::Update && change.settings.is_empty() {
             out.push_str("    (no setting changed, only layout or comments; it is given its arguments again)\n");
         }
         for setting in &change.settings {
@@ -148,7 +179,7 @@ fn to_json(changes: &[Change]) -> serde_json::Value {
                 json!({"path": s.path, "old": hide(&s.old), "new": hide(&s.new), "secret": s.secret})
             })
             .collect();
-        json!({"change": kind, "id": c.id, "settings": settings, "loses": c.loses})
+        json!({"change": kind, "id": c.id, "settings": settings, "loses": c.loses, "note": c.note})
     };
     serde_json::Value::Array(changes.iter().map(change).collect())
 }
