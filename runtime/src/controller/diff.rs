@@ -136,7 +136,7 @@ fn walk(body: &ast::Body, schema: Option<&Body>, prefix: &str, out: &mut BTreeMa
         let (Some(name), Some(value)) = (attribute.name(), attribute.value()) else { continue };
         let name = name.text().to_string();
         let ty = schema.and_then(|s| s.argument(&name)).map(|a| &a.ty);
-        let secret = matches!(ty, Some(SchemaType::Secret | SchemaType::OptionalSecret));
+        let secret = ty.is_some_and(holds_secret);
         let (key, shown) = tokens(value.syntax());
         out.insert(format!("{prefix}{name}"), Value { key, shown, secret });
     }
@@ -175,4 +175,14 @@ fn tokens(node: &SyntaxNode) -> (String, String) {
         key.push('\u{1f}');
     }
     (key, shown)
+}
+
+/// Whether a value of this type is or holds a secret
+/// (`proxy_connect_header` is a map of secret lists).
+fn holds_secret(ty: &SchemaType) -> bool {
+    match ty {
+        SchemaType::Secret | SchemaType::OptionalSecret => true,
+        SchemaType::List(inner) | SchemaType::Map(inner) => holds_secret(inner),
+        _ => false,
+    }
 }
