@@ -318,3 +318,24 @@ async fn what_it_cannot_read_is_refused_with_its_place() {
     let Err(Error::Setting(setting)) = build_text(body) else { panic!("accepted") };
     assert_eq!(setting.path, "file_watch/max_poll_frequency");
 }
+
+#[tokio::test]
+async fn a_file_that_vanished_is_read_from_its_start_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.log");
+    append(&file, &text(&numbered("old", 0..5)));
+    let got = Arc::new(Collect::default());
+    let ctx = start(dir.path(), &args(&[&file], &got, false));
+    wait_for("the lines arrive", || got.lines().len() == 5).await;
+    std::fs::remove_file(&file).unwrap();
+    wait_for("it is unhealthy", || ctx.health().kind == HealthKind::Unhealthy).await;
+    stop(&ctx, dir.path(), 0).await;
+    let new = numbered("new-and-longer", 0..5);
+    append(&file, &text(&new));
+    let again = Arc::new(Collect::default());
+    let ctx = start(dir.path(), &args(&[&file], &again, false));
+    wait_for("the new file's lines arrive", || again.lines().len() >= 5).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(again.lines(), new);
+    ctx.cancel.cancel();
+}

@@ -308,7 +308,7 @@ impl Run {
                     (tailer.interval * 2).min(settings.max_poll)
                 };
                 tailer.next = Instant::now() + tailer.interval;
-                if tailer.is_open() || tailer.offset > 0 {
+                if tailer.opened() {
                     self.positions.insert(key.clone(), tailer.offset as i64);
                 }
                 self.tailers.insert(key, tailer);
@@ -399,15 +399,22 @@ impl Run {
     /// reference's cleanup does.
     async fn save(&mut self) {
         let tailed: Vec<Key> = self.tailers.keys().cloned().collect();
-        self.positions.retain(|key, _| {
-            tailed.contains(key) || !matches!(std::fs::metadata(&key.path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
-        });
         let file = self.file.clone();
-        let positions = self.positions.clone();
-        let written =
-            tokio::task::spawn_blocking(move || positions::write(&file, &positions)).await;
+        let mut positions = self.positions.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            positions.retain(|key, _| {
+                tailed.contains(key)
+                    || !matches!(std::fs::metadata(&key.path),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+            });
+            positions::write(&file, &positions).map(|()| positions)
+        })
+        .await;
         match written {
-            Ok(Ok(())) => self.note = None,
+            Ok(Ok(kept)) => {
+                self.positions = kept;
+                self.note = None;
+            }
             Ok(Err(e)) => {
                 tracing::error!(err = %e, "cannot write the positions file");
                 self.note =

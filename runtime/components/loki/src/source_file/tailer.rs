@@ -78,6 +78,12 @@ impl Tailer {
         }
     }
 
+    /// Whether the file was opened since the tailer started: until then
+    /// its saved position stands.
+    pub fn opened(&self) -> bool {
+        self.opened_once
+    }
+
     pub fn is_open(&self) -> bool {
         self.file.is_some()
     }
@@ -120,7 +126,10 @@ impl Tailer {
             }
             Err(error) => {
                 self.finish(to);
+                // Whatever comes at the path next is read from its start,
+                // after a restart too.
                 self.start = Some(0);
+                self.offset = 0;
                 changed = true;
                 self.error = Some(format!("cannot read {}: {error}", self.key.path));
             }
