@@ -66,6 +66,19 @@ fn args(files: &[&Path], to: &Arc<Collect>, tail_from_end: bool) -> Args {
     Args::new(attrs, vec![("file_watch".to_owned(), watch)]).for_schema("loki.source.file")
 }
 
+/// `args` with `encoding` set.
+fn with_encoding(files: &[&Path], to: &Arc<Collect>, encoding: &str) -> Args {
+    let base = args(files, to, false).to_value();
+    let Value::Object(mut attrs) = base else { panic!() };
+    attrs.shift_remove("file_watch");
+    attrs.insert("encoding".to_owned(), string(encoding));
+    let watch = Args::new(
+        Object::from_iter([("min_poll_frequency".to_owned(), string("10ms"))]),
+        Vec::new(),
+    );
+    Args::new(attrs, vec![("file_watch".to_owned(), watch)]).for_schema("loki.source.file")
+}
+
 /// Builds the component with its data in `dir/data`.
 fn start(dir: &Path, args: &Args) -> Ctx {
     let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.into());
@@ -304,11 +317,16 @@ fn build_text(body: &str) -> Result<(), Error> {
 #[tokio::test]
 async fn what_it_cannot_read_is_refused_with_its_place() {
     assert!(build_text("\tencoding = \"UTF-8\"").is_ok());
-    let Err(Error::Setting(setting)) = build_text("\tencoding = \"ISO-8859-1\"") else {
+    assert!(build_text("\tencoding = \"ISO-8859-1\"").is_ok());
+    let Err(Error::Setting(setting)) = build_text("\tencoding = \"UTF-16LE\"") else {
         panic!("accepted")
     };
     assert_eq!(setting.path, "encoding");
-    assert!(setting.message.contains("not supported"), "{}", setting.message);
+    assert!(setting.message.contains("not supported yet"), "{}", setting.message);
+    let Err(Error::Setting(setting)) = build_text("\tencoding = \"klingon\"") else {
+        panic!("accepted")
+    };
+    assert!(setting.message.contains("not an encoding"), "{}", setting.message);
     let body = "\tdecompression {\n\t\tenabled = true\n\t\tformat = \"gz\"\n\t}";
     let Err(Error::Setting(setting)) = build_text(body) else { panic!("accepted") };
     assert_eq!(setting.path, "decompression/enabled");
@@ -337,5 +355,17 @@ async fn a_file_that_vanished_is_read_from_its_start_after_a_restart() {
     wait_for("the new file's lines arrive", || again.lines().len() >= 5).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(again.lines(), new);
+    ctx.cancel.cancel();
+}
+
+#[tokio::test]
+async fn lines_in_another_encoding_are_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.log");
+    std::fs::write(&file, b"caf\xe9\nna\xefve\n").unwrap();
+    let got = Arc::new(Collect::default());
+    let ctx = start(dir.path(), &with_encoding(&[&file], &got, "ISO-8859-1"));
+    wait_for("the lines arrive", || got.lines().len() >= 2).await;
+    assert_eq!(got.lines(), ["café", "naïve"]);
     ctx.cancel.cancel();
 }

@@ -6,8 +6,9 @@
 //! restart goes on where it stopped. Reading one file, rotations
 //! included, is `tailer.rs`.
 //!
-//! Only UTF-8 is read (`encoding` empty or UTF-8; others are refused at
-//! load), and `decompression` is refused when enabled.
+//! `encoding` is decoded with `encoding_rs` (encodings whose lines do not
+//! end with the byte `\n`, UTF-16 above all, are refused at load), and
+//! `decompression` is refused when enabled.
 
 pub mod positions;
 mod tailer;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use encoding_rs::Encoding;
 use parking_lot::Mutex;
 use river_analyzer::Object;
 use tokio::sync::Notify;
@@ -39,6 +41,8 @@ struct Settings {
     /// Each target's key and the labels of its entries.
     targets: Vec<(Key, Labels)>,
     forward_to: Vec<LogsReceiver>,
+    /// The files' encoding when it is not UTF-8.
+    encoding: Option<&'static Encoding>,
     tail_from_end: bool,
     min_poll: Duration,
     max_poll: Duration,
@@ -85,15 +89,7 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         let labels = Labels::from_pairs(public.iter().chain([("filename", path)]));
         keyed.push((key, labels));
     }
-    let encoding: String = args.get("encoding")?;
-    if !matches!(encoding.to_ascii_lowercase().as_str(), "" | "utf-8" | "utf8") {
-        return Err(args
-            .invalid(
-                "encoding",
-                format!("{encoding:?} is not supported yet: only UTF-8 files are read"),
-            )
-            .into());
-    }
+    let encoding = encoding(args)?;
     if let Some(block) = args.block("decompression") {
         let enabled: bool = block.get("enabled")?;
         let _format: String = block.get("format")?;
@@ -121,10 +117,42 @@ fn settings(args: &Args) -> Result<Settings, Error> {
     Ok(Settings {
         targets: keyed,
         forward_to: crate::forward_to(args)?,
+        encoding,
         tail_from_end: args.get("tail_from_end")?,
         min_poll,
         max_poll,
     })
+}
+
+/// The `encoding`, by its WHATWG label (which covers the IANA names of
+/// the usual encodings): `None` for UTF-8. Encodings in which a line
+/// does not end with the byte `\n` (UTF-16, ISO-2022-JP) are refused.
+fn encoding(args: &Args) -> Result<Option<&'static Encoding>, Error> {
+    let name: String = args.get("encoding")?;
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let Some(encoding) = Encoding::for_label(name.trim().as_bytes()) else {
+        return Err(args
+            .invalid("encoding", format!("{name:?} is not an encoding this build knows"))
+            .into());
+    };
+    if encoding == encoding_rs::UTF_8 {
+        return Ok(None);
+    }
+    if !encoding.is_ascii_compatible() || encoding == encoding_rs::REPLACEMENT {
+        return Err(args
+            .invalid(
+                "encoding",
+                format!(
+                    "{name:?} ({}) is not supported yet: lines are split at the byte \\n, \
+                     which this encoding does not use",
+                    encoding.name()
+                ),
+            )
+            .into());
+    }
+    Ok(Some(encoding))
 }
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
@@ -237,6 +265,7 @@ impl Run {
         let current = Arc::new(Settings {
             targets: Vec::new(),
             forward_to: Vec::new(),
+            encoding: None,
             tail_from_end: false,
             min_poll: Duration::from_millis(250),
             max_poll: Duration::from_millis(250),
@@ -290,8 +319,9 @@ impl Run {
                 let Some(mut tailer) = self.tailers.remove(&key) else { continue };
                 let to = settings.forward_to.clone();
                 let tail_from_end = settings.tail_from_end;
+                let encoding = settings.encoding;
                 let (mut tailer, step) = match tokio::task::spawn_blocking(move || {
-                    let step = tailer.step(&to, tail_from_end);
+                    let step = tailer.step(&to, tail_from_end, encoding);
                     (tailer, step)
                 })
                 .await

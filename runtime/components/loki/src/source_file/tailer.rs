@@ -10,6 +10,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use encoding_rs::Encoding;
 use river_runtime::labels::Labels;
 use river_runtime::logs::{fan_out, Entry, LogsReceiver};
 use river_runtime::metrics::AtomicF64;
@@ -54,6 +55,8 @@ pub struct Tailer {
     pub interval: Duration,
     pub next: Instant,
     metrics: FileMetrics,
+    /// The files' encoding when it is not UTF-8.
+    encoding: Option<&'static Encoding>,
 }
 
 /// What one step found.
@@ -75,6 +78,7 @@ impl Tailer {
             interval: Duration::ZERO,
             next: Instant::now(),
             metrics,
+            encoding: None,
         }
     }
 
@@ -90,7 +94,13 @@ impl Tailer {
 
     /// Opens the file, reads what it holds past the offset, and follows a
     /// rotation; every line read is sent to `to`.
-    pub fn step(&mut self, to: &[LogsReceiver], tail_from_end: bool) -> Step {
+    pub fn step(
+        &mut self,
+        to: &[LogsReceiver],
+        tail_from_end: bool,
+        encoding: Option<&'static Encoding>,
+    ) -> Step {
+        self.encoding = encoding;
         let mut changed = false;
         if self.file.is_none() {
             if let Err(error) = self.open(tail_from_end) {
@@ -206,13 +216,19 @@ impl Tailer {
         for raw in bytes.split_inclusive(|b| *b == b'\n') {
             let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            let line = match std::str::from_utf8(raw) {
-                Ok(line) => line.to_owned(),
-                Err(_) => {
-                    self.metrics.encoding_failures.add(1.0);
-                    String::from_utf8_lossy(raw).into_owned()
+            let (line, failed) = match self.encoding {
+                Some(encoding) => {
+                    let (line, failed) = encoding.decode_without_bom_handling(raw);
+                    (line.into_owned(), failed)
                 }
+                None => match std::str::from_utf8(raw) {
+                    Ok(line) => (line.to_owned(), false),
+                    Err(_) => (String::from_utf8_lossy(raw).into_owned(), true),
+                },
             };
+            if failed {
+                self.metrics.encoding_failures.add(1.0);
+            }
             entries.push(Entry::new(self.labels.clone(), now, line));
         }
         fan_out(to, &entries);
