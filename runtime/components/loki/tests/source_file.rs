@@ -66,6 +66,26 @@ fn args(files: &[&Path], to: &Arc<Collect>, tail_from_end: bool) -> Args {
     Args::new(attrs, vec![("file_watch".to_owned(), watch)]).for_schema("loki.source.file")
 }
 
+/// `args` with a `decompression` block for `format`.
+fn compressed(files: &[&Path], to: &Arc<Collect>, format: &str) -> Args {
+    let Value::Object(mut attrs) = args(files, to, false).to_value() else { panic!() };
+    attrs.shift_remove("file_watch");
+    let block = Args::new(
+        Object::from_iter([
+            ("enabled".to_owned(), Value::Bool(true)),
+            ("format".to_owned(), string(format)),
+            ("initial_delay".to_owned(), string("50ms")),
+        ]),
+        Vec::new(),
+    );
+    let watch = Args::new(
+        Object::from_iter([("min_poll_frequency".to_owned(), string("10ms"))]),
+        Vec::new(),
+    );
+    let blocks = vec![("decompression".to_owned(), block), ("file_watch".to_owned(), watch)];
+    Args::new(attrs, blocks).for_schema("loki.source.file")
+}
+
 /// `args` with `encoding` set.
 fn with_encoding(files: &[&Path], to: &Arc<Collect>, encoding: &str) -> Args {
     let base = args(files, to, false).to_value();
@@ -327,9 +347,10 @@ async fn what_it_cannot_read_is_refused_with_its_place() {
         panic!("accepted")
     };
     assert!(setting.message.contains("not an encoding"), "{}", setting.message);
-    let body = "\tdecompression {\n\t\tenabled = true\n\t\tformat = \"gz\"\n\t}";
+    assert!(build_text("\tdecompression {\n\t\tenabled = true\n\t\tformat = \"gz\"\n\t}").is_ok());
+    let body = "\tdecompression {\n\t\tenabled = true\n\t\tformat = \"bz2\"\n\t}";
     let Err(Error::Setting(setting)) = build_text(body) else { panic!("accepted") };
-    assert_eq!(setting.path, "decompression/enabled");
+    assert_eq!(setting.path, "decompression/format");
     assert!(setting.message.contains("not supported yet"), "{}", setting.message);
     let body =
         "\tfile_watch {\n\t\tmin_poll_frequency = \"1s\"\n\t\tmax_poll_frequency = \"10ms\"\n\t}";
@@ -367,5 +388,42 @@ async fn lines_in_another_encoding_are_decoded() {
     let ctx = start(dir.path(), &with_encoding(&[&file], &got, "ISO-8859-1"));
     wait_for("the lines arrive", || got.lines().len() >= 2).await;
     assert_eq!(got.lines(), ["café", "naïve"]);
+    ctx.cancel.cancel();
+}
+
+#[tokio::test]
+async fn a_compressed_file_is_read_once_after_its_delay_and_not_again_after_a_restart() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("old.log.gz");
+    let mut encoder =
+        flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), Default::default());
+    encoder.write_all(b"z1\nz2\nz3\n").unwrap();
+    encoder.finish().unwrap();
+    let zlib = dir.path().join("old.log.z");
+    let mut encoder =
+        flate2::write::ZlibEncoder::new(std::fs::File::create(&zlib).unwrap(), Default::default());
+    encoder.write_all(b"zlib\n").unwrap();
+    encoder.finish().unwrap();
+
+    let got = Arc::new(Collect::default());
+    let started = Instant::now();
+    let ctx = start(dir.path(), &compressed(&[&gz], &got, "gz"));
+    wait_for("the lines arrive", || got.lines().len() >= 3).await;
+    assert!(started.elapsed() >= Duration::from_millis(50), "read before its initial_delay");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(got.lines(), ["z1", "z2", "z3"]);
+    stop(&ctx, dir.path(), 3).await;
+
+    let again = Arc::new(Collect::default());
+    let ctx = start(dir.path(), &compressed(&[&gz], &again, "gz"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(again.lines().is_empty(), "{:?}", again.lines());
+    ctx.cancel.cancel();
+
+    let z = Arc::new(Collect::default());
+    let ctx = start(dir.path(), &compressed(&[&zlib], &z, "z"));
+    wait_for("the zlib line arrives", || !z.lines().is_empty()).await;
+    assert_eq!(z.lines(), ["zlib"]);
     ctx.cancel.cancel();
 }

@@ -8,7 +8,9 @@
 //!
 //! `encoding` is decoded with `encoding_rs` (encodings whose lines do not
 //! end with the byte `\n`, UTF-16 above all, are refused at load), and
-//! `decompression` is refused when enabled.
+//! with `decompression`, each file is read once, whole (gz or z; bz2 is
+//! refused at load), its position counted in lines, as the reference
+//! does.
 
 pub mod positions;
 mod tailer;
@@ -32,7 +34,7 @@ use river_runtime::metrics::{AtomicF64, Family, Kind};
 use river_runtime::targets;
 
 use positions::{Key, Positions};
-use tailer::{FileMetrics, Tailer};
+use tailer::{Compression, FileMetrics, Tailer};
 
 /// How often the positions file is written, as in the reference.
 const SYNC_PERIOD: Duration = Duration::from_secs(10);
@@ -44,6 +46,8 @@ struct Settings {
     /// The files' encoding when it is not UTF-8.
     encoding: Option<&'static Encoding>,
     tail_from_end: bool,
+    /// Compressed files: read once, whole, after the delay.
+    decompression: Option<(Compression, Duration)>,
     min_poll: Duration,
     max_poll: Duration,
 }
@@ -90,17 +94,27 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         keyed.push((key, labels));
     }
     let encoding = encoding(args)?;
+    let mut decompression = None;
     if let Some(block) = args.block("decompression") {
         let enabled: bool = block.get("enabled")?;
-        let _format: String = block.get("format")?;
-        let _delay: Duration = block.get("initial_delay")?;
+        let format: String = block.get("format")?;
+        let delay: Duration = block.get("initial_delay")?;
         if enabled {
-            return Err(block
-                .invalid(
-                    "enabled",
-                    "decompression is not supported yet: compressed files cannot be read",
-                )
-                .into());
+            let format = match format.as_str() {
+                "gz" => Compression::Gzip,
+                "z" => Compression::Zlib,
+                "bz2" => {
+                    return Err(block
+                        .invalid("format", "bz2 is not supported yet: only gz and z are read")
+                        .into())
+                }
+                other => {
+                    return Err(block
+                        .invalid("format", format!("must be one of gz, z, bz2, not {other:?}"))
+                        .into())
+                }
+            };
+            decompression = Some((format, delay));
         }
     }
     let watch = args.block_or_empty("file_watch");
@@ -119,6 +133,7 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         forward_to: crate::forward_to(args)?,
         encoding,
         tail_from_end: args.get("tail_from_end")?,
+        decompression,
         min_poll,
         max_poll,
     })
@@ -267,6 +282,7 @@ impl Run {
             forward_to: Vec::new(),
             encoding: None,
             tail_from_end: false,
+            decompression: None,
             min_poll: Duration::from_millis(250),
             max_poll: Duration::from_millis(250),
         });
@@ -320,8 +336,14 @@ impl Run {
                 let to = settings.forward_to.clone();
                 let tail_from_end = settings.tail_from_end;
                 let encoding = settings.encoding;
+                let decompression = settings.decompression;
                 let (mut tailer, step) = match tokio::task::spawn_blocking(move || {
-                    let step = tailer.step(&to, tail_from_end, encoding);
+                    let step = match decompression {
+                        Some((format, delay)) => {
+                            tailer.read_compressed(&to, format, delay, encoding)
+                        }
+                        None => tailer.step(&to, tail_from_end, encoding),
+                    };
                     (tailer, step)
                 })
                 .await
