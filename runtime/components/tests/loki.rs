@@ -305,3 +305,48 @@ async fn a_batch_is_sent_when_the_next_line_would_pass_batch_size() {
     controller.shutdown(Duration::from_secs(5)).await;
     assert_eq!(requests.lock().unwrap().len(), 3, "the last batch is pushed on stop");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn files_found_by_local_file_match_are_tailed_to_loki_write() {
+    let (record, got) = recorder();
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("a.log"), "a1\na2\n").unwrap();
+    let mut config = format!(
+        "local.file_match \"logs\" {{\n\tpath_targets = [{{\"__path__\" = {:?}, \"job\" = \"files\"}}]\n\
+         \tsync_period = \"50ms\"\n}}\n\n",
+        format!("{}/*.log", logs.display())
+    );
+    config += "loki.source.file \"tail\" {\n\ttargets = local.file_match.logs.targets\n\
+               \tforward_to = [loki.write.out.receiver]\n\
+               \tfile_watch {\n\t\tmin_poll_frequency = \"20ms\"\n\t\tmax_poll_frequency = \"100ms\"\n\t}\n}\n\n";
+    config += &write("out", record, "", "");
+    let controller = support::start(config, &dir.path().join("storage"));
+    support::wait_for("a.log's lines arrive", || got.lock().unwrap().len() >= 2).await;
+    // A file that appears is found by local.file_match, and read whole.
+    std::fs::write(logs.join("b.log"), "b1\n").unwrap();
+    support::wait_for("b.log's line arrives", || got.lock().unwrap().len() >= 3).await;
+    let mut lines = std::fs::OpenOptions::new().append(true).open(logs.join("a.log")).unwrap();
+    std::io::Write::write_all(&mut lines, b"a3\n").unwrap();
+    support::wait_for("the appended line arrives", || got.lock().unwrap().len() >= 4).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got = got.lock().unwrap().clone();
+    let text: Vec<&str> = got.iter().map(|(_, e)| e.line.as_str()).collect();
+    assert_eq!(text.len(), 4, "{text:?}");
+    for line in ["a1", "a2", "a3", "b1"] {
+        assert!(text.contains(&line), "{line} in {text:?}");
+    }
+    let b = got.iter().map(|(_, e)| e).find(|e| e.line == "b1").unwrap();
+    let path = logs.join("b.log").display().to_string();
+    assert_eq!(b.labels, labels(&[("filename", &path), ("job", "files")]));
+    assert_eq!(health(&controller, "loki.source.file.tail"), HealthKind::Healthy);
+    let metrics = controller.globals().gatherer.render();
+    assert!(metrics.contains("loki_source_file_files_active_total{"), "{metrics}");
+    controller.shutdown(Duration::from_secs(5)).await;
+    let saved = std::fs::read_to_string(
+        dir.path().join("storage/data/loki.source.file.tail/positions.yml"),
+    )
+    .unwrap();
+    assert!(saved.contains(&format!("? path: {path}\n")) && saved.contains(": \"3\"\n"), "{saved}");
+}

@@ -1,6 +1,7 @@
 //! The `loki.*` components of `flow run`: `loki.write` (pushes to Loki),
-//! `loki.source.api` (Loki's push API as a server), `loki.relabel` and
-//! `loki.echo`. Entries move between them as `river_runtime::logs`
+//! `loki.source.api` (Loki's push API as a server), `loki.source.file`
+//! (tails files, with a positions file in the reference's format),
+//! `loki.relabel` and `loki.echo`. Entries move between them as `river_runtime::logs`
 //! entries through `LogsReceiver` capsules; the wire formats (protobuf
 //! with snappy, JSON) are here.
 
@@ -10,6 +11,7 @@ pub mod labels_text;
 pub mod proto;
 pub mod relabel;
 pub mod source_api;
+pub mod source_file;
 pub mod write;
 
 use river_runtime::args::{ArgError, Args};
