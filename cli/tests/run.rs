@@ -63,14 +63,6 @@ fn configs_with_errors_are_refused_with_their_place() {
     assert!(err.contains("/no/such/a") && err.contains("/no/such/b"), "{err}");
     assert!(err.contains("refused (2 errors)"), "{err}");
 
-    // A config block's setting that cannot take effect yet.
-    let (code, err) = refused("logging {\n\tlevel    = \"info\"\n\twrite_to = []\n}\n");
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains("`write_to` is not supported") && err.contains("config.river:3:2"),
-        "{err}"
-    );
-
     let (code, err) = refused("local.file \"x\" {\n\tfilename = \"/no/such/file\"\n}\n");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("/no/such/file"), "{err}");

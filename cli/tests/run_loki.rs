@@ -128,3 +128,58 @@ loki.echo "show" {{ }}
     stop(first);
     stop(second);
 }
+
+/// `logging { write_to }`: the first process's own log lines go, as
+/// written, to its `loki.write`, and arrive at the second one's
+/// `loki.echo` labelled `component="agent"`, as the reference labels them.
+#[test]
+fn flow_runs_own_log_goes_to_write_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let (api_a, api_b, push_b) = (free_port(), free_port(), free_port());
+    let second = format!(
+        r#"loki.source.api "in" {{
+	http {{
+		listen_address = "127.0.0.1"
+		listen_port    = {push_b}
+	}}
+	forward_to = [loki.echo.show.receiver]
+}}
+
+loki.echo "show" {{ }}
+"#
+    );
+    let (second, log) = start(dir.path(), "second", &second, api_b);
+    assert!(eventually(Duration::from_secs(20), || health(api_b, "loki.echo.show") == "healthy"));
+    let first = format!(
+        r#"logging {{
+	write_to = [loki.write.out.receiver]
+}}
+
+loki.write "out" {{
+	endpoint {{
+		url        = "http://127.0.0.1:{push_b}/loki/api/v1/push"
+		batch_wait = "100ms"
+	}}
+}}
+"#
+    );
+    let (first, _) = start(dir.path(), "first", &first, api_a);
+    // The first reload's line is written after write_to is in force.
+    assert!(eventually(Duration::from_secs(20), || {
+        http("POST", api_a, "/-/reload").is_some_and(|r| r.0 == 200)
+    }));
+    let arrived = || {
+        log.lock().unwrap().lines().any(|l| {
+            l.contains("component_id=loki.echo.show")
+                && l.contains("config reloaded")
+                && l.contains(r#"{component=\"agent\"}"#)
+        })
+    };
+    assert!(
+        eventually(Duration::from_secs(20), arrived),
+        "the first process's log line did not arrive:\n{}",
+        log.lock().unwrap()
+    );
+    stop(first);
+    stop(second);
+}

@@ -8,9 +8,11 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use parking_lot::RwLock;
 use tracing::Level;
 
 use crate::args::Args;
+use crate::logs::LogsReceiver;
 
 /// The `logging` block's `format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,21 @@ pub fn from_args(args: &Args) -> LogSettings {
     };
     let format = if setting("format") == "json" { LogFormat::Json } else { LogFormat::Logfmt };
     LogSettings { level, format }
+}
+
+/// The receivers of `write_to`: every line goes to them too.
+static WRITE_TO: RwLock<Vec<LogsReceiver>> = RwLock::new(Vec::new());
+
+/// The `write_to` receivers in force.
+pub fn write_to() -> Vec<LogsReceiver> {
+    WRITE_TO.read().clone()
+}
+
+/// Puts the `write_to` of a `logging` block's arguments in force; they
+/// refer to running components, so the block is evaluated with their
+/// exports first.
+pub fn apply_write_to(args: &Args) {
+    *WRITE_TO.write() = args.get::<Vec<LogsReceiver>>("write_to").unwrap_or_default();
 }
 
 /// The span a component's code runs in. Its level is `error` so that it

@@ -12,7 +12,7 @@ use river_analyzer::load::LoadError;
 use tokio::net::TcpListener;
 
 use crate::component::Table;
-use crate::controller::{plan, Controller, Plan, Source};
+use crate::controller::{plan, Controller, Plan, PlannedNode, Source};
 use crate::globals::Globals;
 use crate::server;
 
@@ -102,8 +102,10 @@ pub async fn start(
         .await
         .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.listen_addr)))?;
     let address = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+    let config_blocks = plan.config_blocks.clone();
     let controller = Controller::start(plan, globals.clone())
         .map_err(|findings| StartError::Refused(sources, findings))?;
+    apply_logging(&controller, &config_blocks);
     let reload = reloader(controller.clone(), options.clone());
     let router = server::router(controller.clone(), reload);
     let _ = globals.router.set(router.clone());
@@ -125,9 +127,9 @@ pub async fn start(
 pub fn reloader(controller: Controller, options: Options) -> server::Reload {
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
-        let logging = log_settings(&plan);
+        let config_blocks = plan.config_blocks.clone();
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
-        crate::logging::apply(logging);
+        apply_logging(&controller, &config_blocks);
         tracing::info!("config reloaded");
         Ok(())
     })
@@ -182,4 +184,14 @@ pub fn log_settings(plan: &Plan) -> crate::logging::LogSettings {
     let args = block.and_then(|b| crate::controller::evaluate_alone(b).ok());
     let args = args.unwrap_or_else(|| crate::args::Args::default().for_schema("logging"));
     crate::logging::from_args(&args)
+}
+
+/// Puts the `logging` block in force with the running components'
+/// exports, which its `write_to` refers to.
+fn apply_logging(controller: &Controller, config_blocks: &[PlannedNode]) {
+    let block = config_blocks.iter().find(|b| b.name == "logging");
+    let args = block.and_then(|b| controller.evaluate_config(b).ok());
+    let args = args.unwrap_or_else(|| crate::args::Args::default().for_schema("logging"));
+    crate::logging::apply(crate::logging::from_args(&args));
+    crate::logging::apply_write_to(&args);
 }

@@ -7,13 +7,16 @@
 //! read for every line, so a reload changes them at once. Lines of our own
 //! crates pass at the configured level; libraries' (salsa, hyper, h2,
 //! rustls, ...) only from `warn`, whatever the level: their internals are
-//! not what an operator reads.
+//! not what an operator reads. With `write_to`, each line also goes, as
+//! written, to those `loki.*` receivers.
 
 mod encode;
 
 use std::io::Write;
 
+use river_runtime::labels::Labels;
 use river_runtime::logging::{self, LogFormat};
+use river_runtime::logs::{fan_out, Entry};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -83,7 +86,27 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for RunLog {
             LogFormat::Json => line.json(),
         };
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        write_to(text);
     }
+}
+
+thread_local! {
+    /// Set while a line is handed to `write_to`: a line logged by a
+    /// receiver meanwhile goes to standard error only, not round again.
+    static SENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The line, as written, to the `logging` block's `write_to` receivers,
+/// labelled `component="agent"` as the reference labels it.
+fn write_to(line: String) {
+    let receivers = logging::write_to();
+    if receivers.is_empty() || SENDING.get() {
+        return;
+    }
+    SENDING.set(true);
+    let labels = Labels::from_pairs([("component", "agent")]);
+    fan_out(&receivers, &[Entry::new(labels, std::time::SystemTime::now(), line)]);
+    SENDING.set(false);
 }
 
 /// A line's or span's fields, with the message apart.

@@ -120,6 +120,13 @@ impl Controller {
             .set(count as f64);
     }
 
+    /// A config block (`logging`) evaluated with the running components'
+    /// exports.
+    pub fn evaluate_config(&self, planned: &PlannedNode) -> Result<Args, Box<Finding>> {
+        let nodes = self.inner.nodes.lock();
+        evaluate(planned, &nodes)
+    }
+
     pub fn globals(&self) -> &Arc<Globals> {
         &self.inner.globals
     }

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use river_analyzer::db::{item_key, Database};
 use river_analyzer::lint::{config_all_findings, config_graph, Finding};
 pub use river_analyzer::load::Source;
-use river_syntax::ast::{self, AstNode};
-use river_syntax::{GreenNode, Severity, SyntaxNode, TextRange};
+use river_syntax::ast::AstNode;
+use river_syntax::{GreenNode, Severity, TextRange};
 
 use crate::component::{self, Builder, Table};
 
@@ -75,7 +75,6 @@ pub fn plan(sources: &[Source], table: Table) -> Result<Plan, Vec<Finding>> {
                     format!("the `{name}` block is not supported by `flow run` yet"),
                 ));
             }
-            errors.extend(unsupported_setting(&node));
             config_blocks.push(node);
         } else if node.build.is_none() {
             let known = river_analyzer::schema::registry().get(&name).is_some();
@@ -101,24 +100,6 @@ pub fn plan(sources: &[Source], table: Table) -> Result<Plan, Vec<Finding>> {
 
 /// The config blocks `flow run` reads.
 const CONFIG_BLOCKS: [&str; 1] = ["logging"];
-
-/// A config block's setting that `flow run` cannot honour yet, refused at
-/// its place rather than ignored.
-fn unsupported_setting(node: &PlannedNode) -> Option<Finding> {
-    let (setting, why) = match node.name.as_str() {
-        "logging" => (
-            "write_to",
-            "the log goes to standard error only; sending it into a `loki` pipeline is not supported yet",
-        ),
-        _ => return None,
-    };
-    let block = ast::Block::cast(SyntaxNode::new_root(node.green.clone()))?;
-    let written = block.body()?.attributes().any(|a| a.name().is_some_and(|n| n.text() == setting));
-    let range = super::place::range_of(node, &crate::error::Error::setting(setting, ""));
-    written.then(|| {
-        refusal(&node.file, range, format!("`{setting}` is not supported by `flow run` yet: {why}"))
-    })
-}
 
 /// A finding of the analyzer's `not-runnable` rule, which only `flow run`
 /// reports.
