@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use river_analyzer::lint::Finding;
 use river_analyzer::{Object, Value};
 
 use super::diff::{state_of, Change, ChangeKind, SettingChange};
@@ -45,7 +46,13 @@ pub fn diff_against(running: &[RunningComponent], new: &Plan) -> Vec<Change> {
             Some(current) => match compare(node, current, &exports) {
                 Ok(settings) if settings.is_empty() => {}
                 Ok(settings) => changes.push(change(ChangeKind::Update, settings, None)),
-                Err(why) => changes.push(change(ChangeKind::Update, Vec::new(), Some(why))),
+                Err(finding) => {
+                    let why = format!(
+                        "cannot be evaluated before the reload ({}); it may change",
+                        finding.message
+                    );
+                    changes.push(change(ChangeKind::Update, Vec::new(), Some(why)))
+                }
             },
         }
     }
@@ -68,10 +75,8 @@ fn compare(
     node: &PlannedNode,
     current: &RunningComponent,
     exports: &HashMap<String, Value>,
-) -> Result<Vec<SettingChange>, String> {
-    let args = evaluate_with(node, exports).map_err(|finding| {
-        format!("cannot be evaluated before the reload ({}); it may change", finding.message)
-    })?;
+) -> Result<Vec<SettingChange>, Box<Finding>> {
+    let args = evaluate_with(node, exports)?;
     let (mut old, mut new) = (BTreeMap::new(), BTreeMap::new());
     flatten(&current.arguments, "", &mut old);
     flatten(&to_json(&args.to_value()), "", &mut new);

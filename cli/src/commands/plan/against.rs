@@ -8,16 +8,27 @@ use std::time::Duration;
 
 use river_runtime::controller::against::RunningComponent;
 
+/// Why the running components could not be read: the address asked and
+/// what went wrong there.
+#[derive(Debug, thiserror::Error)]
+#[error("{url}: {why}")]
+pub struct ApiError {
+    pub url: String,
+    pub why: String,
+}
+
 /// Every component the process at `address` (`host:port`, or with
 /// `http://`) runs, with its arguments and exports.
-pub fn components(address: &str) -> Result<Vec<RunningComponent>, String> {
+pub fn components(address: &str) -> Result<Vec<RunningComponent>, ApiError> {
     let host = address.strip_prefix("http://").unwrap_or(address).trim_end_matches('/');
     if host.starts_with("https://") {
-        return Err(format!("{address}: only http:// is supported"));
+        return Err(ApiError { url: address.to_owned(), why: "only http:// is supported".into() });
     }
     let list = get(host, "/api/v0/web/components")?;
-    let list =
-        list.as_array().ok_or_else(|| format!("{address}: the API's answer is not a list"))?;
+    let list = list.as_array().ok_or_else(|| ApiError {
+        url: format!("http://{host}/api/v0/web/components"),
+        why: "the API's answer is not a list".into(),
+    })?;
     list.iter()
         .filter_map(|c| c["id"].as_str())
         .map(|id| {
@@ -32,8 +43,8 @@ pub fn components(address: &str) -> Result<Vec<RunningComponent>, String> {
         .collect()
 }
 
-fn get(host: &str, path: &str) -> Result<serde_json::Value, String> {
-    let fail = |why: String| format!("http://{host}{path}: {why}");
+fn get(host: &str, path: &str) -> Result<serde_json::Value, ApiError> {
+    let fail = |why: String| ApiError { url: format!("http://{host}{path}"), why };
     let mut stream = TcpStream::connect(host).map_err(|e| fail(e.to_string()))?;
     stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| fail(e.to_string()))?;
     write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")

@@ -136,7 +136,7 @@ fn read_groups(path: &Path) -> Result<Vec<Labels>, String> {
         "json" => {
             let value: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
-            groups::from_json(&value)?
+            groups::from_json(&value).map_err(|e| e.to_string())?
         }
         "yml" | "yaml" => {
             let docs = Yaml::load_from_str(&text).map_err(|e| format!("not YAML: {e}"))?;

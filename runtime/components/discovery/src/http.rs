@@ -115,6 +115,6 @@ async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
     let body = response.bytes().await.map_err(|e| remote(e.to_string()))?;
     let value: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| remote(format!("not JSON: {e}")))?;
-    let found = groups::from_json(&value).map_err(remote)?;
+    let found = groups::from_json(&value).map_err(|e| remote(e.to_string()))?;
     Ok(groups::expand(found, &[("__meta_url", &settings.url)]))
 }

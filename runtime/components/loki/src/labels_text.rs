@@ -12,21 +12,8 @@ pub fn format(labels: &Labels) -> String {
             out.push_str(", ");
         }
         out.push_str(name);
-        out.push_str("=\"");
-        for c in value.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                    out.push_str(&std::format!("\\x{:02x}", c as u32))
-                }
-                c => out.push(c),
-            }
-        }
-        out.push('"');
+        out.push('=');
+        out.push_str(&river_syntax::go_quote(value));
     }
     out.push('}');
     out

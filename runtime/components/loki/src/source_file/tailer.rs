@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use encoding_rs::Encoding;
+use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 use river_runtime::logs::{fan_out, Entry, LogsReceiver};
 use river_runtime::metrics::AtomicF64;
@@ -178,7 +179,7 @@ impl Tailer {
         let mut changed = false;
         if self.file.is_none() {
             if let Err(error) = self.open(tail_from_end) {
-                self.error = Some(error);
+                self.error = Some(error.to_string());
                 return Step { changed };
             }
             changed = true;
@@ -221,12 +222,12 @@ impl Tailer {
         Step { changed }
     }
 
-    fn open(&mut self, tail_from_end: bool) -> Result<(), String> {
+    fn open(&mut self, tail_from_end: bool) -> Result<(), Error> {
         let path = &self.key.path;
-        let file = File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        let meta = file.metadata().map_err(|e| format!("cannot read {path}: {e}"))?;
+        let file = File::open(path).map_err(|e| Error::file(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::file(path, e))?;
         if meta.is_dir() {
-            return Err(format!("cannot read {path}: it is a directory"));
+            return Err(Error::file(path, "it is a directory"));
         }
         let size = meta.len();
         self.offset = match self.start {
