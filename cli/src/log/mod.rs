@@ -66,10 +66,10 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for RunLog {
         event.record(&mut fields);
         let mut line = Line::new(*event.metadata().level(), fields.message.unwrap_or_default());
         let component = ctx.event_scope(event).and_then(|scope| {
+            // The innermost component span names the line: one clone.
             scope
-                .from_root()
-                .filter_map(|s| s.extensions().get::<ComponentNames>().map(|c| c.0.clone()))
-                .last()
+                .into_iter()
+                .find_map(|s| s.extensions().get::<ComponentNames>().map(|c| c.0.clone()))
         });
         for (key, value) in component.into_iter().flatten() {
             // A line may name another component than the code it runs in
