@@ -163,49 +163,11 @@ pub(crate) fn flag(node: &Node, path: &str, default: bool, findings: &mut Vec<Fi
 /// finding (and zero) when it is not one.
 pub(crate) fn byte_size(node: &Node, path: &str, findings: &mut Vec<Finding>) -> u64 {
     let text = str_of(node).unwrap_or_default();
-    base2_bytes(&text).unwrap_or_else(|| {
+    river_analyzer::go::units::parse_base2_bytes(&text).unwrap_or_else(|| {
         let message = format!("`{path}`: {text:?} is not a size (such as 10MB or 512KiB)");
         findings.push(Finding::new(Severity::Critical, message));
         0
     })
-}
-
-/// A size as Go's `units.ParseBase2Bytes` reads it: numbers each followed
-/// by a unit (`1MB512KB`, `1.5MiB`), every unit a power of 1024, either
-/// all `KiB`-style or all `KB`-style; a bare `0` is zero, and a number
-/// without a unit is no size.
-fn base2_bytes(text: &str) -> Option<u64> {
-    if text == "0" {
-        return Some(0);
-    }
-    let units = |binary: bool| {
-        let prefixes = ["K", "M", "G", "T", "P", "E"];
-        let mut all = vec![("B".to_owned(), 1f64)];
-        for (i, prefix) in prefixes.iter().enumerate() {
-            let unit = if binary { format!("{prefix}iB") } else { format!("{prefix}B") };
-            all.push((unit, 1024f64.powi(i as i32 + 1)));
-        }
-        all
-    };
-    [true, false].into_iter().find_map(|binary| sum_of_units(text, &units(binary)))
-}
-
-fn sum_of_units(text: &str, units: &[(String, f64)]) -> Option<u64> {
-    let mut rest = text;
-    let mut total = 0f64;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
-        let number: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(rest.len());
-        let (_, scale) = units.iter().find(|(unit, _)| *unit == rest[..unit_len])?;
-        total += number * scale;
-        rest = &rest[unit_len..];
-    }
-    (total < u64::MAX as f64).then_some(total as u64)
 }
 
 /// A mapping's keys with their own nodes (which know where they are).
@@ -219,22 +181,4 @@ pub fn key_nodes(node: &Node) -> Vec<(String, &Node)> {
 /// Whether the mapping has `key` at all, even with a null value (`app:`).
 pub fn has(node: &Node, key: &str) -> bool {
     key_nodes(node).iter().any(|(k, _)| k == key)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base2_bytes;
-
-    #[test]
-    fn prometheus_sizes() {
-        assert_eq!(base2_bytes("10MB"), Some(10 << 20));
-        assert_eq!(base2_bytes("10MiB"), Some(10 << 20));
-        assert_eq!(base2_bytes("1KB512B"), Some(1536));
-        assert_eq!(base2_bytes("1.5KiB"), Some(1536));
-        assert_eq!(base2_bytes("0"), Some(0));
-        assert_eq!(base2_bytes("1024"), None);
-        assert_eq!(base2_bytes("1kB"), None);
-        assert_eq!(base2_bytes("1MiB1KB"), None);
-        assert_eq!(base2_bytes(""), None);
-    }
 }

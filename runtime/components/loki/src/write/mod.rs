@@ -22,7 +22,6 @@ use river_runtime::labels::Labels;
 use river_runtime::logs::{Entry, LogsReceiver, LogsSink};
 use river_runtime::metrics::Kind;
 
-pub use endpoint::parse_bytes;
 use endpoint::Endpoint;
 use queue::{Metrics, Queue};
 
