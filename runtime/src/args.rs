@@ -71,11 +71,18 @@ impl Args {
 
     fn tie_blocks(&mut self) {
         let blocks = std::mem::take(&mut self.blocks);
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         self.blocks = blocks
             .into_iter()
             .map(|(name, mut block)| {
                 block.schema = self.child_schema(&name);
-                block.prefix = format!("{}{name}/", self.prefix);
+                // A repeated block's errors name which one: `listener[1]/`.
+                let index = seen.entry(name.clone()).or_default();
+                block.prefix = match *index {
+                    0 => format!("{}{name}/", self.prefix),
+                    i => format!("{}{name}[{i}]/", self.prefix),
+                };
+                *index += 1;
                 block.tie_blocks();
                 (name, block)
             })
@@ -103,7 +110,7 @@ impl Args {
 
     fn note(&self, name: &str) {
         if let Some(tracker) = &self.tracker {
-            tracker.paths.lock().insert(format!("{}{name}", self.prefix));
+            tracker.paths.lock().insert(schema_path(&format!("{}{name}", self.prefix)));
         }
     }
 
@@ -135,7 +142,8 @@ impl Args {
         };
         let value = self.default_value(name, text)?;
         if let Some(tracker) = &self.tracker {
-            tracker.defaults.lock().insert(format!("{}{name}", self.prefix), value.clone());
+            let path = schema_path(&format!("{}{name}", self.prefix));
+            tracker.defaults.lock().insert(path, value.clone());
         }
         Ok((Some(value), argument))
     }
@@ -263,6 +271,22 @@ impl Args {
         }
         Value::Object(out)
     }
+}
+
+/// A setting's path without the indices of repeated blocks
+/// (`listener[1]/address` is `listener/address` of the schema).
+fn schema_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut skipping = false;
+    for c in path.chars() {
+        match c {
+            '[' => skipping = true,
+            ']' => skipping = false,
+            _ if !skipping => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Turns the strings that `ty` says are secrets into secrets, inside

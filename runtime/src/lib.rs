@@ -32,5 +32,6 @@ pub mod series;
 pub mod server;
 pub mod targets;
 pub mod timestamp;
+pub mod tls_server;
 
 pub use args::Args;

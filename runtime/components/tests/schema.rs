@@ -72,7 +72,11 @@ impl Fixture {
             "key_file" => return quoted(&self.pem_path("server.key")),
             "listen_address" => return quoted("127.0.0.1"),
             "listen_port" => return "0".into(),
+            "address" => return quoted("127.0.0.1:0"),
             "client_id" => return quoted("00000000-0000-0000-0000-000000000000"),
+            // A listener refuses a server name (it has no server to check);
+            // empty, it is read and means the same as left out.
+            "server_name" => return quoted(""),
             _ if name.ends_with("url") => return quoted(&self.url),
             _ if name.ends_with("_file") || name == "filename" => return quoted(&self.file),
             _ => {}

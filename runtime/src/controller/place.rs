@@ -20,7 +20,7 @@ pub(crate) fn range_of(planned: &PlannedNode, error: &Error) -> TextRange {
 }
 
 /// The range of the setting at `path` inside `block`, as far as it is
-/// written (the first block of each name, when a block repeats).
+/// written (a repeated block by its index, `listener[1]/address`).
 fn setting_range(block: &ast::Block, path: &str) -> Option<TextRange> {
     let mut parts: Vec<&str> = path.split('/').collect();
     let last = parts.pop()?;
@@ -39,6 +39,12 @@ fn setting_range(block: &ast::Block, path: &str) -> Option<TextRange> {
     }
 }
 
+/// The block `name` in `block`, or with an index (`listener[1]`) the
+/// repeated block of that name at that place.
 fn named_block(block: &ast::Block, name: &str) -> Option<ast::Block> {
-    block.body()?.blocks().find(|b| b.name().is_some_and(|n| n.text() == name))
+    let (name, index) = match name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+        Some((name, index)) => (name, index.parse().ok()?),
+        None => (name, 0),
+    };
+    block.body()?.blocks().filter(|b| b.name().is_some_and(|n| n.text() == name)).nth(index)
 }

@@ -5,7 +5,7 @@
 
 pub mod expiring;
 mod oauth2;
-mod tls;
+pub(crate) mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -141,7 +141,7 @@ fn header_map(
 }
 
 /// PEM text given inline or in a file; both at once is refused.
-fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>> {
+pub(crate) fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>> {
     match (args.opt::<String>(pem)?, args.opt::<String>(file)?) {
         (Some(_), Some(_)) => {
             Err(args.invalid(file, format!("cannot be set together with {pem}")).into())
@@ -154,7 +154,7 @@ fn pem_or_file(args: &Args, pem: &str, file: &str) -> Result<Option<Vec<u8>>> {
 
 /// A secret given inline or in a file (trimmed, read now); both at once
 /// is refused, as the reference refuses it.
-fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>> {
+pub(crate) fn secret_or_file(args: &Args, inline: &str, file: &str) -> Result<Option<String>> {
     match (args.opt::<Secret>(inline)?, args.opt::<String>(file)?) {
         (Some(_), Some(_)) => {
             Err(args.invalid(file, format!("cannot be set together with {inline}")).into())

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""End-to-end test of the loki components of `flow run` with a real client.
+"""End-to-end test of the loki components of `flow run` with real clients.
 
 python-logging-loki (a Python logging handler that pushes to Loki's JSON
 push API) sends records to a `loki.source.api`; `loki.relabel` renames a
 label and `loki.echo` writes each entry to flow run's log, which this
-script reads: every record must arrive, once, with its labels.
+script reads: every record must arrive, once, with its labels. Then
+util-linux `logger --rfc5424` sends syslog messages to
+`loki.source.syslog` over TCP (octet counting and newline framing) and
+UDP: each must arrive once, with the labels its header gives.
 
-Usage: test.py FLOW_BINARY   (needs `pip install python-logging-loki==0.3.1`)
+Usage: test.py FLOW_BINARY   (needs `pip install python-logging-loki==0.3.1`
+and `logger` from util-linux)
 """
 
 import logging
@@ -24,14 +28,39 @@ import logging_loki
 FLOW = os.path.abspath(sys.argv[1])
 
 
-def free_port():
-    with socket.socket() as s:
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def config(push):
+def config(push, tcp, udp):
     return f"""
+loki.source.syslog "in" {{
+	listener {{
+		address               = "127.0.0.1:{tcp}"
+		label_structured_data = true
+		labels                = {{"via" = "tcp"}}
+	}}
+
+	listener {{
+		address  = "127.0.0.1:{udp}"
+		protocol = "udp"
+		labels   = {{"via" = "udp"}}
+	}}
+	relabel_rules = loki.relabel.syslog.rules
+	forward_to    = [loki.echo.show.receiver]
+}}
+
+loki.relabel "syslog" {{
+	forward_to = []
+
+	rule {{
+		action = "labelmap"
+		regex  = "__syslog_message_(app_name|severity|facility|sd_e2e_32473_n)"
+	}}
+}}
+
 loki.source.api "in" {{
 	http {{
 		listen_address = "127.0.0.1"
@@ -68,12 +97,48 @@ def wait(what, check, limit=30):
     raise SystemExit(f"FAIL: {what}")
 
 
+def syslog(tcp, udp, log):
+    """Ten messages each way through `logger`; each arrives once."""
+    ways = {
+        "octet": ["--tcp", "--octet-count", "-P", str(tcp)],
+        "newline": ["--tcp", "-P", str(tcp)],
+        "udp": ["--udp", "-P", str(udp)],
+    }
+    for way, flags in ways.items():
+        for i in range(10):
+            subprocess.run(
+                ["logger", "--rfc5424", "-n", "127.0.0.1", *flags, "-t", f"e2e-{way}",
+                 "-p", "local3.warning", "--sd-id", "e2e@32473", "--sd-param", f'n="{i}"',
+                 f"syslog {way} {i}"], check=True)
+
+    def echoed(way, i):
+        return [l for l in log if "component_id=loki.echo.show" in l
+                and f'entry="syslog {way} {i}"' in l]
+
+    wait("not every syslog message arrived",
+         lambda: all(echoed(w, i) for w in ways for i in range(10)))
+    for way in ways:
+        for i in range(10):
+            lines = echoed(way, i)
+            assert len(lines) == 1, lines
+            labels = [f'app_name=\\"e2e-{way}\\"', 'severity=\\"warning\\"',
+                      'facility=\\"local3\\"',
+                      f'via=\\"{"udp" if way == "udp" else "tcp"}\\"']
+            if way != "udp":
+                labels.append(f'sd_e2e_32473_n=\\"{i}\\"')
+            for label in labels:
+                assert label in lines[0], (label, lines[0])
+    print("ok: 30 messages from logger (TCP octet counting, TCP newline, UDP) "
+          "arrived with their labels")
+
+
 def main():
-    api, push = free_port(), free_port()
+    api, push, tcp = free_port(), free_port(), free_port()
+    udp = free_port(socket.SOCK_DGRAM)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "config.river")
         with open(path, "w") as f:
-            f.write(config(push))
+            f.write(config(push, tcp, udp))
         flow = subprocess.Popen(
             [FLOW, "run", "--server.http.listen-addr", f"127.0.0.1:{api}",
              "--storage.path", os.path.join(tmp, "data"), path],
@@ -114,6 +179,7 @@ def main():
                     assert label in line, (label, line)
                 assert "application" not in line, line
             print("ok: 20 records from python-logging-loki arrived with their labels")
+            syslog(tcp, udp, log)
         finally:
             flow.terminate()
             flow.wait(timeout=15)
