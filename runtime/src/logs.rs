@@ -46,11 +46,32 @@ pub fn time_from_ns(ns: i64) -> SystemTime {
     }
 }
 
-/// Something entries can be sent to. It must not block for long: senders
-/// call it from their request handlers and tasks.
+/// Something entries can be sent to.
+///
+/// A sender that can wait (a file being read, a push request, a syslog
+/// connection) waits for `room` and then calls `send_after_room`, through
+/// `fan_out_waiting`: that is how a sink with a bounded queue
+/// (`loki.write`) slows its sources down instead of dropping, as the
+/// reference's channels do. A sender that cannot wait (flow run's own log)
+/// calls `send`, which never blocks and may drop what does not fit.
 pub trait LogsSink: Send + Sync {
     fn send(&self, entries: &[Entry]);
+
+    /// Resolves once the sink can take more (a queue below its capacity,
+    /// or one that has stopped); a sink without a queue is always ready.
+    fn room(&self) -> BoxFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
+
+    /// Takes every entry, after `room` resolved: nothing is dropped for
+    /// lack of room (the queue may pass its capacity by what senders that
+    /// waited at the same time hand it).
+    fn send_after_room(&self, entries: &[Entry]) {
+        self.send(entries);
+    }
 }
+
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// The `receiver` export of logs components: one capsule that stays the
 /// same while its component runs, so that senders keep it across updates.
@@ -75,7 +96,20 @@ impl FromValue for LogsReceiver {
     }
 }
 
-/// Hands entries to every receiver of a `forward_to` list.
+/// Hands entries to every receiver of a `forward_to` list, each once it
+/// has room: the sender waits as long as a receiver is full.
+pub async fn fan_out_waiting(receivers: &[LogsReceiver], entries: &[Entry]) {
+    if entries.is_empty() {
+        return;
+    }
+    for receiver in receivers {
+        receiver.0.room().await;
+        receiver.0.send_after_room(entries);
+    }
+}
+
+/// Hands entries to every receiver of a `forward_to` list without
+/// waiting: a full receiver drops what does not fit.
 pub fn fan_out(receivers: &[LogsReceiver], entries: &[Entry]) {
     if entries.is_empty() {
         return;

@@ -350,3 +350,45 @@ async fn files_found_by_local_file_match_are_tailed_to_loki_write() {
     .unwrap();
     assert!(saved.contains(&format!("? path: {path}\n")) && saved.contains(": \"3\"\n"), "{saved}");
 }
+
+/// A file far larger than `loki.write`'s queue, through `loki.relabel`
+/// and a push endpoint pushed to in small batches: the file is read as
+/// fast as the queue empties, and no line is dropped (the reference's
+/// channels block the same way).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_queue_slows_its_sources_down_instead_of_dropping() {
+    let (record, got) = recorder();
+    let front = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.log");
+    let text: String = (0..3000).map(|i| format!("line {i:05} {}\n", "x".repeat(200))).collect();
+    std::fs::write(&file, text).unwrap();
+    let mut config = format!(
+        "loki.source.file \"big\" {{\n\ttargets = [{{\"__path__\" = {:?}}}]\n\
+         \tforward_to = [loki.relabel.r.receiver]\n}}\n\n",
+        file.display().to_string()
+    );
+    config += "loki.relabel \"r\" {\n\tforward_to = [loki.write.out.receiver]\n\
+               \trule {\n\t\ttarget_label = \"via\"\n\t\treplacement = \"relabel\"\n\t}\n}\n\n";
+    config += &source("front", front, "loki.write.out.receiver", "");
+    let small =
+        "\t\tbatch_size = \"8KiB\"\n\t\tqueue_config {\n\t\t\tcapacity = \"16KiB\"\n\t\t}\n";
+    config += &write("out", record, small, "");
+    let controller = support::start(config, &dir.path().join("storage"));
+    // A push bigger than the whole queue waits for room, then is answered.
+    let pushed: String = (0..200).map(|i| format!("pushed {i} {}\n", "y".repeat(200))).collect();
+    let response = post(front, "/loki/api/v1/raw", "", pushed.as_bytes());
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    support::wait_for("every line arrives", || got.lock().unwrap().len() >= 3200).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 3200);
+    let mut file_lines: Vec<&str> =
+        got.iter().map(|(_, e)| e.line.as_str()).filter(|l| l.starts_with("line ")).collect();
+    file_lines.sort();
+    file_lines.dedup();
+    assert_eq!(file_lines.len(), 3000, "each file line once");
+    let metrics = controller.globals().gatherer.render();
+    assert!(!metrics.contains("reason=\"queue_full\""), "{metrics}");
+    controller.shutdown(Duration::from_secs(5)).await;
+}

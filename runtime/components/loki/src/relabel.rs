@@ -13,7 +13,7 @@ use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
 use river_runtime::labels::Labels;
-use river_runtime::logs::{fan_out, Entry, LogsReceiver, LogsSink};
+use river_runtime::logs::{fan_out, BoxFuture, Entry, LogsReceiver, LogsSink};
 use river_runtime::metrics::AtomicF64;
 use river_runtime::relabel::{self as rules, RelabelRules, Rule};
 
@@ -138,15 +138,42 @@ impl Relabeler {
 impl LogsSink for Relabeler {
     fn send(&self, entries: &[Entry]) {
         let settings = self.settings.read();
+        fan_out(&settings.forward_to, &self.process(&settings, entries));
+    }
+
+    /// Room downstream: the rules hold nothing back.
+    fn room(&self) -> BoxFuture<'static, ()> {
+        let to = self.settings.read().forward_to.clone();
+        Box::pin(async move {
+            for receiver in to {
+                receiver.0.room().await;
+            }
+        })
+    }
+
+    fn send_after_room(&self, entries: &[Entry]) {
+        let settings = self.settings.read();
+        let out = self.process(&settings, entries);
+        if out.is_empty() {
+            return;
+        }
+        for receiver in &settings.forward_to {
+            receiver.0.send_after_room(&out);
+        }
+    }
+}
+
+impl Relabeler {
+    fn process(&self, settings: &Settings, entries: &[Entry]) -> Vec<Entry> {
         let out: Vec<Entry> = entries
             .iter()
             .filter_map(|e| {
-                let labels = self.relabel(&settings, &e.labels)?;
+                let labels = self.relabel(settings, &e.labels)?;
                 Some(Entry { labels, ..e.clone() })
             })
             .collect();
         self.processed.add(entries.len() as f64);
         self.written.add(out.len() as f64);
-        fan_out(&settings.forward_to, &out);
+        out
     }
 }

@@ -54,7 +54,7 @@ async fn the_same_endpoint_twice_is_refused() {
     let Err(Error::Setting(setting)) = build(&format!("{named}{other}")) else {
         panic!("accepted")
     };
-    assert_eq!(setting.path, "endpoint/name");
+    assert_eq!(setting.path, "endpoint[1]/name", "the second endpoint block");
     assert!(setting.message.contains("endpoint 2"), "{}", setting.message);
     assert!(build(&format!("{ENDPOINT}{ENDPOINT}")).is_err(), "two unnamed, identical");
     assert!(build(&format!("{ENDPOINT}{named}")).is_ok());

@@ -23,7 +23,7 @@ use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
 use river_runtime::http_server::{Listener, ServerSettings};
 use river_runtime::labels::Labels;
-use river_runtime::logs::{fan_out, Entry, LogsReceiver};
+use river_runtime::logs::{fan_out_waiting, Entry, LogsReceiver};
 use river_runtime::metrics::{AtomicF64, Histogram, LATENCY_BUCKETS, SIZE_BUCKETS};
 use river_runtime::relabel::{self, RelabelRules};
 
@@ -193,7 +193,7 @@ async fn push(
     };
     let (status, text) = match decoded {
         Ok(entries) => {
-            inner.forward(entries, true);
+            inner.forward(entries, true).await;
             (StatusCode::NO_CONTENT, String::new())
         }
         Err(refusal) => refusal,
@@ -207,7 +207,7 @@ async fn raw(State(inner): State<Arc<Receiver>>, body: Body) -> (StatusCode, Str
     let started = Instant::now();
     let (status, text) = match inner.read(body).await {
         Ok(body) => {
-            inner.forward(raw_entries(&inner, &body), false);
+            inner.forward(raw_entries(&inner, &body), false).await;
             (StatusCode::NO_CONTENT, String::new())
         }
         Err(refusal) => refusal,
@@ -253,8 +253,15 @@ impl Receiver {
     }
 
     /// Adds the component's labels, applies the rules, drops `__` labels
-    /// and forwards.
-    fn forward(&self, mut entries: Vec<Entry>, process: bool) {
+    /// and forwards, waiting while a receiver is full (the request is
+    /// answered once its entries are taken, as in the reference).
+    async fn forward(&self, mut entries: Vec<Entry>, process: bool) {
+        let to = self.prepare(&mut entries, process);
+        fan_out_waiting(&to, &entries).await;
+    }
+
+    /// Processes the entries in place; returns where they go.
+    fn prepare(&self, entries: &mut Vec<Entry>, process: bool) -> Vec<LogsReceiver> {
         let settings = self.settings.read();
         let now = SystemTime::now();
         if process {
@@ -281,7 +288,7 @@ impl Receiver {
                 true
             });
         }
-        fan_out(&settings.forward_to, &entries);
+        settings.forward_to.clone()
     }
 }
 

@@ -13,10 +13,13 @@ use std::time::{Duration, Instant, SystemTime};
 use encoding_rs::Encoding;
 use river_runtime::error::Error;
 use river_runtime::labels::Labels;
-use river_runtime::logs::{fan_out, Entry, LogsReceiver};
+use river_runtime::logs::{fan_out_waiting, Entry, LogsReceiver};
 use river_runtime::metrics::AtomicF64;
 
 use super::positions::Key;
+
+/// How much of a file is read at a time.
+const CHUNK: u64 = 1 << 20;
 
 /// What identifies a file whatever its name: its device and inode.
 #[cfg(unix)]
@@ -260,12 +263,26 @@ impl Tailer {
         if size == self.offset {
             return Ok(changed);
         }
+        // A second handle to the same open file, so that sending (which
+        // moves the offset) can go on while it is read.
+        let mut file = file.try_clone()?;
         file.seek(SeekFrom::Start(self.offset))?;
-        let mut buffer = Vec::with_capacity((size - self.offset) as usize);
-        file.take(64 << 20).read_to_end(&mut buffer)?;
-        let Some(last) = buffer.iter().rposition(|b| *b == b'\n') else { return Ok(changed) };
-        self.send(&buffer[..=last], to);
-        Ok(true)
+        // A chunk at a time, so that memory stays bounded however much the
+        // file grew; a line longer than a chunk is read on to its end.
+        let mut reader = file.take(size - self.offset);
+        let mut pending: Vec<u8> = Vec::new();
+        loop {
+            let read = (&mut reader).take(CHUNK).read_to_end(&mut pending)?;
+            if read == 0 {
+                break;
+            }
+            if let Some(last) = pending.iter().rposition(|b| *b == b'\n') {
+                self.send(&pending[..=last], to);
+                pending.drain(..=last);
+                changed = true;
+            }
+        }
+        Ok(changed)
     }
 
     /// The old file of a rotation: read to its end, a last line without
@@ -306,7 +323,9 @@ impl Tailer {
             }
             entries.push(Entry::new(self.labels.clone(), now, line));
         }
-        fan_out(to, &entries);
+        // Tailing runs on a blocking thread: it waits there while a
+        // receiver is full, and reads on once there is room.
+        tokio::runtime::Handle::current().block_on(fan_out_waiting(to, &entries));
         self.offset += bytes.len() as u64;
         self.metrics.read_lines.add(entries.len() as f64);
         self.metrics.read_bytes.set(self.offset as f64);

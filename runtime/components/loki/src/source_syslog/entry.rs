@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use parking_lot::RwLock;
 
 use river_runtime::labels::Labels;
-use river_runtime::logs::{fan_out, time_from_ns, Entry};
+use river_runtime::logs::{fan_out_waiting, time_from_ns, Entry};
 use river_runtime::relabel;
 
 use super::framing::FrameError;
@@ -51,13 +51,22 @@ pub struct Sender {
 }
 
 impl Sender {
-    pub fn frame(&self, connection: &Connection, frame: Result<Vec<u8>, FrameError>) {
+    /// Parses a frame and forwards its entry, waiting while a receiver is
+    /// full (a TCP sender then waits too; UDP datagrams wait in the
+    /// socket's buffer, as in the reference).
+    pub async fn frame(&self, connection: &Connection, frame: Result<Vec<u8>, FrameError>) {
         let parsed = match frame {
             Ok(frame) => rfc5424::parse(&frame).map(|m| (m, frame)),
             Err(e) => return self.error(&e),
         };
         match parsed {
-            Ok((message, frame)) => self.message(connection, &message, &frame),
+            Ok((message, frame)) => {
+                if let Some(entry) = self.entry(connection, &message, &frame) {
+                    let to = self.shared.forward_to.read().clone();
+                    fan_out_waiting(&to, &[entry]).await;
+                    self.shared.entries.add(1.0);
+                }
+            }
             Err(e) => {
                 tracing::warn!(err = %e, "error parsing syslog stream");
                 self.shared.parsing_errors.add(1.0);
@@ -71,18 +80,18 @@ impl Sender {
         self.shared.parsing_errors.add(1.0);
     }
 
-    fn message(&self, connection: &Connection, message: &Message, frame: &[u8]) {
+    /// The entry of a message; none when it has no text or the rules
+    /// drop it.
+    fn entry(&self, connection: &Connection, message: &Message, frame: &[u8]) -> Option<Entry> {
         let Some(text) = &message.message else {
             self.shared.empty_messages.add(1.0);
-            return;
+            return None;
         };
         let settings = self.settings.read();
         let labels = labels(&settings, connection, message);
         // The reference forwards a dropped entry with no labels (which
         // Loki refuses with the rest of its batch); here it is dropped.
-        let Some(mut labels) = relabel::process(&labels, &self.shared.rules.read().0) else {
-            return;
-        };
+        let mut labels = relabel::process(&labels, &self.shared.rules.read().0)?;
         labels.retain(|name| !name.starts_with("__"));
         let timestamp = match message.timestamp {
             Some(time) if settings.use_incoming_timestamp => {
@@ -95,9 +104,7 @@ impl Sender {
         } else {
             text.clone()
         };
-        drop(settings);
-        fan_out(&self.shared.forward_to.read(), &[Entry::new(labels, timestamp, line)]);
-        self.shared.entries.add(1.0);
+        Some(Entry::new(labels, timestamp, line))
     }
 }
 

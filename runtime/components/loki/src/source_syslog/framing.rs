@@ -31,33 +31,58 @@ impl FrameError {
     }
 }
 
-/// Reads `reader` to its end, calling `each` with every message or error;
-/// returns the error that ended it, if any. `idle` bounds each wait for
-/// data.
-pub async fn read_frames<R: AsyncBufRead + Unpin>(
-    reader: R,
-    max: usize,
-    idle: Option<Duration>,
-    mut each: impl FnMut(Result<Vec<u8>, FrameError>),
-) -> Option<FrameError> {
-    let mut frames = Frames { reader, max, idle };
-    let octet_counting = match frames.fill().await {
-        Ok(buf) => match buf.first() {
-            None => return None,
-            Some(b'<') => false,
-            Some(b) if b.is_ascii_digit() => true,
-            Some(&b) => return Some(FrameError::Framing(b as char)),
-        },
-        Err(e) => return Some(e),
-    };
-    loop {
-        let next =
-            if octet_counting { frames.counted().await } else { frames.until_newline().await };
+/// The frames of one stream, in turn: messages, frames passed over (too
+/// long), and the error that ended the stream, after which there are no
+/// more. `idle` bounds each wait for data.
+pub struct FrameReader<R> {
+    frames: Frames<R>,
+    /// Octet counting, once the first byte has told.
+    octet_counting: Option<bool>,
+    ended: bool,
+}
+
+impl<R: AsyncBufRead + Unpin> FrameReader<R> {
+    pub fn new(reader: R, max: usize, idle: Option<Duration>) -> FrameReader<R> {
+        FrameReader { frames: Frames { reader, max, idle }, octet_counting: None, ended: false }
+    }
+
+    pub async fn next(&mut self) -> Option<Result<Vec<u8>, FrameError>> {
+        if self.ended {
+            return None;
+        }
+        let next = match self.octet_counting {
+            None => match self.framing().await {
+                Ok(Some(counting)) => {
+                    self.octet_counting = Some(counting);
+                    return Box::pin(self.next()).await;
+                }
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            },
+            Some(true) => self.frames.counted().await,
+            Some(false) => self.frames.until_newline().await,
+        };
         match next {
-            Ok(None) => return None,
-            Ok(Some(frame)) => each(Ok(frame)),
-            Err(e) if e.passed_over() => each(Err(e)),
-            Err(e) => return Some(e),
+            Ok(Some(frame)) => Some(Ok(frame)),
+            Ok(None) => {
+                self.ended = true;
+                None
+            }
+            Err(e) => {
+                self.ended = !e.passed_over();
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// Whether the stream counts octets, from its first byte; `None` for
+    /// an empty stream.
+    async fn framing(&mut self) -> Result<Option<bool>, FrameError> {
+        match self.frames.fill().await?.first() {
+            None => Ok(None),
+            Some(b'<') => Ok(Some(false)),
+            Some(b) if b.is_ascii_digit() => Ok(Some(true)),
+            Some(&b) => Err(FrameError::Framing(b as char)),
         }
     }
 }
@@ -156,15 +181,16 @@ mod tests {
     use super::*;
 
     async fn frames(input: &[u8], max: usize) -> (Vec<String>, Option<String>) {
-        let mut seen = Vec::new();
-        let end = read_frames(input, max, None, |frame| {
-            seen.push(match frame {
-                Ok(f) => String::from_utf8(f).unwrap(),
-                Err(e) => format!("error: {e}"),
-            })
-        })
-        .await;
-        (seen, end.map(|e| e.to_string()))
+        let (mut seen, mut end) = (Vec::new(), None);
+        let mut reader = FrameReader::new(input, max, None);
+        while let Some(frame) = reader.next().await {
+            match frame {
+                Ok(f) => seen.push(String::from_utf8(f).unwrap()),
+                Err(e) if e.passed_over() => seen.push(format!("error: {e}")),
+                Err(e) => end = Some(e.to_string()),
+            }
+        }
+        (seen, end)
     }
 
     #[tokio::test]

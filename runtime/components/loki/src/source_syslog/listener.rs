@@ -18,7 +18,7 @@ use river_runtime::labels::Labels;
 use river_runtime::tls_server::{self, TlsAcceptor};
 
 use super::entry::{self, Sender};
-use super::framing::{self, FrameError};
+use super::framing::{FrameError, FrameReader};
 use super::Shared;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,14 +200,12 @@ async fn read_connection(
         (settings.max_message_length, settings.idle_timeout)
     };
     let idle = (!idle.is_zero()).then_some(idle);
-    let ended = framing::read_frames(BufReader::new(stream), max, idle, |frame| {
-        sender.frame(connection, frame)
-    })
-    .await;
-    match ended {
-        None => {}
-        Some(FrameError::Idle) => tracing::debug!("syslog connection idle, closed"),
-        Some(e) => sender.error(&e),
+    let mut frames = FrameReader::new(BufReader::new(stream), max, idle);
+    while let Some(frame) = frames.next().await {
+        match frame {
+            Err(FrameError::Idle) => tracing::debug!("syslog connection idle, closed"),
+            frame => sender.frame(connection, frame).await,
+        }
     }
 }
 
@@ -229,11 +227,9 @@ async fn serve_udp(socket: tokio::net::UdpSocket, sender: Sender, stop: Cancella
             }
         };
         let connection = entry::Connection::udp(peer);
-        let ended =
-            framing::read_frames(&buf[..n], max, None, |frame| sender.frame(&connection, frame))
-                .await;
-        if let Some(e) = ended {
-            sender.error(&e);
+        let mut frames = FrameReader::new(&buf[..n], max, None);
+        while let Some(frame) = frames.next().await {
+            sender.frame(&connection, frame).await;
         }
     }
 }

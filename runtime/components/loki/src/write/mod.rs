@@ -19,7 +19,7 @@ use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
 use river_runtime::labels::Labels;
-use river_runtime::logs::{Entry, LogsReceiver, LogsSink};
+use river_runtime::logs::{BoxFuture, Entry, LogsReceiver, LogsSink};
 use river_runtime::metrics::Kind;
 
 use endpoint::Endpoint;
@@ -173,6 +173,25 @@ fn endpoints(args: &Args) -> Result<Vec<Endpoint>, Error> {
 
 impl LogsSink for Writer {
     fn send(&self, entries: &[Entry]) {
+        self.queue(entries, false);
+    }
+
+    fn room(&self) -> BoxFuture<'static, ()> {
+        let queues = self.queues.read().clone();
+        Box::pin(async move {
+            for queue in queues {
+                queue.room().await;
+            }
+        })
+    }
+
+    fn send_after_room(&self, entries: &[Entry]) {
+        self.queue(entries, true);
+    }
+}
+
+impl Writer {
+    fn queue(&self, entries: &[Entry], waited: bool) {
         let external = self.external_labels.read().clone();
         let labelled: Vec<Entry>;
         let entries = if external.is_empty() {
@@ -183,7 +202,7 @@ impl LogsSink for Writer {
             &labelled
         };
         for queue in self.queues.read().iter() {
-            queue.add(entries);
+            queue.add(entries, waited);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! within `queue_config`'s `drain_timeout`.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +36,12 @@ pub struct Metrics {
 pub struct Queue {
     pub endpoint: Arc<Endpoint>,
     entries: Mutex<(VecDeque<Entry>, usize)>,
+    /// Tells the endpoint's task that entries came.
     notify: Notify,
+    /// Tells waiting senders that the queue went below its capacity, or
+    /// stopped.
+    space: Notify,
+    closed: AtomicBool,
     metrics: Arc<Metrics>,
 }
 
@@ -52,17 +58,26 @@ impl Queue {
         for family in [&metrics.encoded_bytes, &metrics.sent_entries, &metrics.sent_bytes] {
             family.with(&[&endpoint.host]);
         }
-        Arc::new(Queue { endpoint, entries: Mutex::default(), notify: Notify::new(), metrics })
+        Arc::new(Queue {
+            endpoint,
+            entries: Mutex::default(),
+            notify: Notify::new(),
+            space: Notify::new(),
+            closed: AtomicBool::new(false),
+            metrics,
+        })
     }
 
-    /// Queues what fits in `capacity`; the rest is dropped and counted:
-    /// senders call this from their own tasks and must not wait on Loki.
-    pub fn add(&self, entries: &[Entry]) {
+    /// Queues the entries. A sender that waited for `room` has them all
+    /// taken; one that did not has what fits in `capacity` taken, and the
+    /// rest dropped and counted.
+    pub fn add(&self, entries: &[Entry], waited: bool) {
         let mut queue = self.entries.lock();
         let mut dropped = 0;
         for entry in entries {
             let weight = size(entry);
-            if queue.1 + weight > self.endpoint.capacity && !queue.0.is_empty() {
+            let full = queue.1 + weight > self.endpoint.capacity && !queue.0.is_empty();
+            if full && !waited {
                 self.drop_entries(1, weight, "queue_full", tenant_of(entry, &self.endpoint));
                 dropped += 1;
                 continue;
@@ -80,8 +95,36 @@ impl Queue {
     fn pop(&self) -> Option<Entry> {
         let mut queue = self.entries.lock();
         let entry = queue.0.pop_front()?;
+        let before = queue.1;
         queue.1 -= size(&entry);
+        let capacity = self.endpoint.capacity;
+        if before >= capacity && queue.1 < capacity {
+            self.space.notify_waiters();
+        }
         Some(entry)
+    }
+
+    fn has_room(&self) -> bool {
+        self.entries.lock().1 < self.endpoint.capacity || self.closed.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the queue is below its capacity, or has stopped.
+    pub async fn room(&self) {
+        loop {
+            let space = self.space.notified();
+            tokio::pin!(space);
+            space.as_mut().enable();
+            if self.has_room() {
+                return;
+            }
+            space.await;
+        }
+    }
+
+    /// No more entries will be taken out: senders stop waiting on it.
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.space.notify_waiters();
     }
 
     fn drop_entries(&self, count: usize, bytes: usize, reason: &str, tenant: &str) {
@@ -134,6 +177,7 @@ pub async fn run(ctx: Ctx, queue: Arc<Queue>, stop: CancellationToken, max_strea
             }
         }
     }
+    queue.close();
     sender.fill(&mut batches).await;
     for (tenant, batch) in batches {
         sender.send(&tenant, batch).await;
