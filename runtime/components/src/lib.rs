@@ -17,6 +17,7 @@ pub const ALL: Table = &[
     river_loki::relabel::LOKI_RELABEL,
     river_loki::source_api::SOURCE_API,
     river_loki::source_file::SOURCE_FILE,
+    river_loki::source_journal::SOURCE_JOURNAL,
     river_loki::source_syslog::SOURCE_SYSLOG,
     river_loki::write::LOKI_WRITE,
     river_remote::http::REMOTE_HTTP,

@@ -1,6 +1,7 @@
 //! The `loki.*` components of `flow run`: `loki.write` (pushes to Loki),
 //! `loki.source.api` (Loki's push API as a server), `loki.source.file`
 //! (tails files, with a positions file in the reference's format),
+//! `loki.source.journal` (the systemd journal, through journalctl),
 //! `loki.source.syslog` (RFC 5424 over TCP, TLS or UDP),
 //! `loki.relabel` and `loki.echo`. Entries move between them as `river_runtime::logs`
 //! entries through `LogsReceiver` capsules; the wire formats (protobuf
@@ -9,10 +10,12 @@
 pub mod echo;
 pub mod json;
 pub mod labels_text;
+pub mod positions;
 pub mod proto;
 pub mod relabel;
 pub mod source_api;
 pub mod source_file;
+pub mod source_journal;
 pub mod source_syslog;
 pub mod write;
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use river_analyzer::{Object, Value};
-use river_loki::source_file::positions;
+use river_loki::positions;
 use river_loki::source_file::SOURCE_FILE;
 use river_runtime::args::Args;
 use river_runtime::component::{Ctx, HealthKind};

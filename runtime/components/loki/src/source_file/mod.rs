@@ -13,7 +13,6 @@
 //! refused at load), its position counted in lines, as the reference
 //! does.
 
-pub mod positions;
 mod run;
 mod settings;
 mod tailer;
@@ -29,7 +28,7 @@ use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
 
-use positions::Key;
+use crate::positions::{self, Key};
 use run::Run;
 use settings::{settings, Settings};
 

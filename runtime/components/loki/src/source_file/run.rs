@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use river_runtime::component::{Ctx, HealthKind};
 use river_runtime::metrics::{AtomicF64, Family, Kind};
 
-use super::positions::{self, Key, Positions};
 use super::settings::Settings;
 use super::tailer::{FileMetrics, Tailer};
 use super::{ReaderInfo, Shared, SYNC_PERIOD};
+use crate::positions::{self, Key, Positions};
 
 /// The loop that owns every tailer and the positions.
 pub(super) struct Run {

@@ -12,8 +12,8 @@ use river_runtime::labels::Labels;
 use river_runtime::logs::LogsReceiver;
 use river_runtime::targets;
 
-use super::positions::Key;
 use super::tailer::Compression;
+use crate::positions::Key;
 
 pub(super) struct Settings {
     /// Each target's key and the labels of its entries.

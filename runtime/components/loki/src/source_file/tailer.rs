@@ -16,7 +16,7 @@ use river_runtime::labels::Labels;
 use river_runtime::logs::{fan_out_waiting, Entry, LogsReceiver};
 use river_runtime::metrics::AtomicF64;
 
-use super::positions::Key;
+use crate::positions::Key;
 
 /// How much of a file is read at a time.
 const CHUNK: u64 = 1 << 20;

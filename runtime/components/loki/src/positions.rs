@@ -1,6 +1,7 @@
 //! The positions file, in the reference's (Promtail's) YAML format: one
 //! entry per file and label set, keyed by both, with the offset as a
-//! string:
+//! string (a journal's cursor, under the key `cursor-<component id>`,
+//! is a string too):
 //!
 //! ```yaml
 //! positions:
@@ -24,19 +25,33 @@ pub struct Key {
     pub labels: String,
 }
 
-pub type Positions = BTreeMap<Key, i64>;
+/// Offsets by file (`i64`), or cursors (`String`).
+pub type Positions<V = i64> = BTreeMap<Key, V>;
 
 /// The file's entries, and what was wrong with it, if anything. A file
 /// that does not exist is empty.
 pub fn read(file: &Path) -> (Positions, Option<String>) {
+    read_with(file, |v| v.parse().ok())
+}
+
+/// `read`, for values of any kind: `value` reads each, `None` when it is
+/// not one (the line is then reported).
+pub fn read_with<V>(
+    file: &Path,
+    value: impl Fn(&str) -> Option<V>,
+) -> (Positions<V>, Option<String>) {
     match std::fs::read_to_string(file) {
-        Ok(text) => parse(&text),
+        Ok(text) => parse_with(&text, value),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Positions::new(), None),
         Err(e) => (Positions::new(), Some(format!("cannot read {}: {e}", file.display()))),
     }
 }
 
 pub fn parse(text: &str) -> (Positions, Option<String>) {
+    parse_with(text, |v| v.parse().ok())
+}
+
+fn parse_with<V>(text: &str, value: impl Fn(&str) -> Option<V>) -> (Positions<V>, Option<String>) {
     let mut out = Positions::new();
     let mut problems = Vec::new();
     let mut lines = text.lines().enumerate().filter(|(_, l)| {
@@ -61,13 +76,9 @@ pub fn parse(text: &str) -> (Positions, Option<String>) {
             scalar(rest).map(|l| labels = Some(l))
         } else if let Some(rest) = t.strip_prefix(": ") {
             match (path.take(), labels.take(), scalar(rest)) {
-                (Some(path), Some(labels), Some(value)) => match value.parse::<i64>() {
-                    Ok(offset) => {
-                        out.insert(Key { path, labels }, offset);
-                        Some(())
-                    }
-                    Err(_) => None,
-                },
+                (Some(path), Some(labels), Some(text)) => {
+                    value(&text).map(|v| drop(out.insert(Key { path, labels }, v)))
+                }
                 _ => None,
             }
         } else {
@@ -194,26 +205,27 @@ fn double_quoted(s: &str) -> String {
     out
 }
 
-pub fn render(positions: &Positions) -> String {
+pub fn render<V: std::fmt::Display>(positions: &Positions<V>) -> String {
     if positions.is_empty() {
         return "positions: {}\n".into();
     }
     let mut out = String::from("positions:\n");
-    for (key, offset) in positions {
+    for (key, value) in positions {
         let path = if plain_safe(&key.path) { key.path.clone() } else { double_quoted(&key.path) };
         let labels = if key.labels.chars().any(|c| (c as u32) < 0x20) {
             double_quoted(&key.labels)
         } else {
             format!("'{}'", key.labels.replace('\'', "''"))
         };
-        out.push_str(&format!("  ? path: {path}\n    labels: {labels}\n  : \"{offset}\"\n"));
+        let value = double_quoted(&value.to_string());
+        out.push_str(&format!("  ? path: {path}\n    labels: {labels}\n  : {value}\n"));
     }
     out
 }
 
 /// Writes the file whole: to a temporary file beside it, then renamed
 /// over it, so that a crash never leaves half a file.
-pub fn write(file: &Path, positions: &Positions) -> std::io::Result<()> {
+pub fn write<V: std::fmt::Display>(file: &Path, positions: &Positions<V>) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }
