@@ -348,10 +348,10 @@ async fn what_it_cannot_read_is_refused_with_its_place() {
     };
     assert!(setting.message.contains("not an encoding"), "{}", setting.message);
     assert!(build_text("\tdecompression {\n\t\tenabled = true\n\t\tformat = \"gz\"\n\t}").is_ok());
-    let body = "\tdecompression {\n\t\tenabled = true\n\t\tformat = \"bz2\"\n\t}";
+    let body = "\tdecompression {\n\t\tenabled = true\n\t\tformat = \"zip\"\n\t}";
     let Err(Error::Setting(setting)) = build_text(body) else { panic!("accepted") };
     assert_eq!(setting.path, "decompression/format");
-    assert!(setting.message.contains("not supported yet"), "{}", setting.message);
+    assert!(setting.message.contains("must be one of gz, z, bz2"), "{}", setting.message);
     let body =
         "\tfile_watch {\n\t\tmin_poll_frequency = \"1s\"\n\t\tmax_poll_frequency = \"10ms\"\n\t}";
     let Err(Error::Setting(setting)) = build_text(body) else { panic!("accepted") };
@@ -425,5 +425,20 @@ async fn a_compressed_file_is_read_once_after_its_delay_and_not_again_after_a_re
     let ctx = start(dir.path(), &compressed(&[&zlib], &z, "z"));
     wait_for("the zlib line arrives", || !z.lines().is_empty()).await;
     assert_eq!(z.lines(), ["zlib"]);
+    ctx.cancel.cancel();
+
+    // bz2, as two streams one after the other (as `cat a.bz2 b.bz2` makes).
+    let bz2 = dir.path().join("old.log.bz2");
+    let mut bytes = Vec::new();
+    for part in [&b"b1\nb2\n"[..], b"b3\n"] {
+        let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        encoder.write_all(part).unwrap();
+        bytes.extend(encoder.finish().unwrap());
+    }
+    std::fs::write(&bz2, bytes).unwrap();
+    let b = Arc::new(Collect::default());
+    let ctx = start(dir.path(), &compressed(&[&bz2], &b, "bz2"));
+    wait_for("the bz2 lines arrive", || b.lines().len() >= 3).await;
+    assert_eq!(b.lines(), ["b1", "b2", "b3"]);
     ctx.cancel.cancel();
 }

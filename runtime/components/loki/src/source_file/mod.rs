@@ -9,9 +9,9 @@
 //!
 //! `encoding` is decoded with `encoding_rs` (encodings whose lines do not
 //! end with the byte `\n`, UTF-16 above all, are refused at load), and
-//! with `decompression`, each file is read once, whole (gz or z; bz2 is
-//! refused at load), its position counted in lines, as the reference
-//! does.
+//! with `decompression`, each file is read once, whole (gz, z or bz2,
+//! several concatenated streams read as one), its position counted in
+//! lines, as the reference does.
 
 mod run;
 mod settings;

@@ -55,11 +55,7 @@ pub(super) fn settings(args: &Args) -> Result<Settings, Error> {
             let format = match format.as_str() {
                 "gz" => Compression::Gzip,
                 "z" => Compression::Zlib,
-                "bz2" => {
-                    return Err(block
-                        .invalid("format", "bz2 is not supported yet: only gz and z are read")
-                        .into())
-                }
+                "bz2" => Compression::Bzip2,
                 other => {
                     return Err(block
                         .invalid("format", format!("must be one of gz, z, bz2, not {other:?}"))

@@ -71,6 +71,7 @@ pub struct Tailer {
 pub enum Compression {
     Gzip,
     Zlib,
+    Bzip2,
 }
 
 /// What one step found.
@@ -136,6 +137,9 @@ impl Tailer {
                     flate2::read::MultiGzDecoder::new(file).read_to_end(&mut out)?
                 }
                 Compression::Zlib => flate2::read::ZlibDecoder::new(file).read_to_end(&mut out)?,
+                Compression::Bzip2 => {
+                    bzip2::read::MultiBzDecoder::new(file).read_to_end(&mut out)?
+                }
             };
             Ok(out)
         };
