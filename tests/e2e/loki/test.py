@@ -7,10 +7,11 @@ label and `loki.echo` writes each entry to flow run's log, which this
 script reads: every record must arrive, once, with its labels. Then
 util-linux `logger --rfc5424` sends syslog messages to
 `loki.source.syslog` over TCP (octet counting and newline framing) and
-UDP: each must arrive once, with the labels its header gives.
+UDP: each must arrive once, with the labels its header gives. Last,
+winston-loki (Node.js) pushes protobuf + snappy to `loki.source.api`.
 
-Usage: test.py FLOW_BINARY   (needs `pip install python-logging-loki==0.3.1`
-and `logger` from util-linux)
+Usage: test.py FLOW_BINARY   (needs `pip install python-logging-loki==0.3.1`,
+`logger` from util-linux, and `npm install` in tests/e2e/loki)
 """
 
 import logging
@@ -132,6 +133,26 @@ def syslog(tcp, udp, log):
           "arrived with their labels")
 
 
+def winston(push, log):
+    """20 records from winston-loki, as protobuf with snappy (winston-loki
+    adds its metadata as JSON after the message)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    subprocess.run(["node", os.path.join(here, "winston.js"), str(push)], check=True, cwd=here)
+
+    def echoed(i):
+        return [l for l in log if "component_id=loki.echo.show" in l
+                and f'entry="winston {i} ' in l]
+
+    wait("not every winston record arrived", lambda: all(echoed(i) for i in range(20)))
+    for i in range(20):
+        lines = echoed(i)
+        assert len(lines) == 1, lines
+        for label in ('service=\\"e2e-winston\\"', 'level=\\"info\\"', f'n=\\"{i}\\"',
+                      'via=\\"flow\\"'):
+            assert label in lines[0], (label, lines[0])
+    print("ok: 20 records from winston-loki (protobuf, snappy) arrived with their labels")
+
+
 def main():
     api, push, tcp = free_port(), free_port(), free_port()
     udp = free_port(socket.SOCK_DGRAM)
@@ -180,6 +201,7 @@ def main():
                 assert "application" not in line, line
             print("ok: 20 records from python-logging-loki arrived with their labels")
             syslog(tcp, udp, log)
+            winston(push, log)
         finally:
             flow.terminate()
             flow.wait(timeout=15)
