@@ -197,6 +197,11 @@ async fn a_refused_push_is_dropped_counted_and_shown_in_health() {
     let dropped =
         metrics.lines().find(|l| l.starts_with("loki_write_dropped_entries_total{")).unwrap();
     assert!(dropped.contains("reason=\"ingester_error\"") && dropped.ends_with(" 2"), "{dropped}");
+    let timed = metrics
+        .lines()
+        .find(|l| l.starts_with("loki_write_request_duration_seconds_count{"))
+        .unwrap();
+    assert!(timed.contains("status_code=\"400\"") && timed.ends_with(" 1"), "{timed}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let requests = requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 1, "a 400 is not retried");

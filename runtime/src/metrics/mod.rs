@@ -80,6 +80,14 @@ impl Family {
         series.entry(key).or_default().clone()
     }
 
+    /// The histogram for these label values (in a histogram family),
+    /// created empty, with these bucket bounds, on first use.
+    pub fn histogram_with(&self, values: &[&str], bounds: &[f64]) -> Arc<Histogram> {
+        let key: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+        let mut series = self.histograms.lock();
+        series.entry(key).or_insert_with(|| Arc::new(Histogram::new(bounds))).clone()
+    }
+
     /// Forgets a series (a target that went away).
     pub fn remove(&self, values: &[&str]) {
         let key: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
@@ -110,9 +118,7 @@ impl Registry {
 
     /// A histogram without labels of its own, with these bucket bounds.
     pub fn histogram(&self, name: &str, help: &str, bounds: &[f64]) -> Arc<Histogram> {
-        let family = self.family(name, help, Kind::Histogram, &[]);
-        let mut series = family.histograms.lock();
-        series.entry(Vec::new()).or_insert_with(|| Arc::new(Histogram::new(bounds))).clone()
+        self.family(name, help, Kind::Histogram, &[]).histogram_with(&[], bounds)
     }
 
     pub fn family(&self, name: &str, help: &str, kind: Kind, label_names: &[&str]) -> Arc<Family> {
@@ -158,20 +164,23 @@ impl Gatherer {
                 let entry = out
                     .entry(family.name.clone())
                     .or_insert_with(|| (family.help.clone(), family.kind, Vec::new()));
-                for (values, value) in family.series.lock().iter() {
+                let labels = |values: &[String]| {
                     let mut labels = registry.const_labels.clone();
                     for (name, value) in family.label_names.iter().zip(values) {
                         labels.set(name, value);
                     }
+                    labels
+                };
+                for (values, value) in family.series.lock().iter() {
                     entry.2.push(format!(
                         "{}{} {}",
                         family.name,
-                        exposition_labels(&labels),
+                        exposition_labels(&labels(values)),
                         format_value(value.get())
                     ));
                 }
-                for histogram in family.histograms.lock().values() {
-                    histogram.write(&family.name, &registry.const_labels, &mut entry.2);
+                for (values, histogram) in family.histograms.lock().iter() {
+                    histogram.write(&family.name, &labels(values), &mut entry.2);
                 }
             }
         }

@@ -88,6 +88,12 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
             "Number of times batches have had to be retried.",
             &["host", "tenant"],
         ),
+        request_duration: ctx.metrics.family(
+            "loki_write_request_duration_seconds",
+            "Duration of send requests.",
+            Kind::Histogram,
+            &["status_code", "host"],
+        ),
     });
     let component = LokiWrite {
         ctx: ctx.clone(),

@@ -3,9 +3,12 @@
 //! is off) and network failures are retried with exponential backoff up
 //! to `max_backoff_retries`; other 4xx answers drop the batch for good.
 
+use std::time::Instant;
+
 use tokio_util::sync::CancellationToken;
 
 use river_runtime::error::Error;
+use river_runtime::metrics::{Family, LATENCY_BUCKETS};
 
 use super::endpoint::Endpoint;
 
@@ -19,17 +22,27 @@ pub enum Outcome {
 /// Pushes `body`, retrying what can succeed later, until it goes through,
 /// is refused for good, runs out of retries or `give_up` fires.
 /// `retrying` hears of each failed attempt that will be tried again.
+/// `durations` times each attempt, by status code (`-1` when no answer
+/// came) and host, as the reference's `loki_write_request_duration_seconds`.
 pub async fn push(
     endpoint: &Endpoint,
     tenant: &str,
     body: &[u8],
     give_up: &CancellationToken,
+    durations: &Family,
     retrying: impl Fn(&str),
 ) -> Outcome {
     let mut backoff = endpoint.min_backoff;
     let mut retries = 0;
     loop {
-        let (why, rate_limited) = match attempt(endpoint, tenant, body).await {
+        let started = Instant::now();
+        let attempted = attempt(endpoint, tenant, body).await;
+        let status =
+            attempted.as_ref().map_or("-1".to_owned(), |r| r.status().as_u16().to_string());
+        durations
+            .histogram_with(&[&status, &endpoint.host], &LATENCY_BUCKETS)
+            .observe(started.elapsed().as_secs_f64());
+        let (why, rate_limited) = match attempted {
             Ok(response) if response.status().is_success() => return Outcome::Sent,
             Ok(response) => {
                 let status = response.status();

@@ -30,6 +30,7 @@ pub struct Metrics {
     pub dropped_entries: Arc<Family>,
     pub dropped_bytes: Arc<Family>,
     pub batch_retries: Arc<Family>,
+    pub request_duration: Arc<Family>,
 }
 
 /// Entries waiting for the endpoint's task, bounded in bytes of lines.
@@ -244,7 +245,8 @@ impl Sender {
             self.ctx.set_health(HealthKind::Unhealthy, message);
         };
         let count = batch.entries.len() as f64;
-        match push(endpoint, tenant, &body, &self.give_up, retrying).await {
+        let durations = &self.queue.metrics.request_duration;
+        match push(endpoint, tenant, &body, &self.give_up, durations, retrying).await {
             Outcome::Sent => {
                 self.queue.metrics.sent_entries.with(&[&endpoint.host]).add(count);
                 self.queue.metrics.sent_bytes.with(&[&endpoint.host]).add(body.len() as f64);
