@@ -18,7 +18,6 @@ import http.server
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,28 +25,21 @@ import threading
 import time
 import urllib.request
 
+from measure import cpu_seconds, dist_flow, free_port, peak_rss_mib
+
 OPTIONS = ("--lines",)
 ARGS = [
     a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--") and sys.argv[i] not in OPTIONS
 ]
 LINES = int(sys.argv[sys.argv.index("--lines") + 1]) if "--lines" in sys.argv else 500_000
 LINE_BYTES = 1024
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def dist_flow():
-    """The binary as it ships (`cargo xtask dist`, xtask/src/dist.rs)."""
-    out = subprocess.run(["cargo", "xtask", "dist"], check=True, stdout=subprocess.PIPE, text=True)
-    return os.path.join(out.stdout.strip(), "flow")
 
 
 FLOW = os.path.abspath(ARGS[0] if ARGS else dist_flow())
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_lines(path):
@@ -102,16 +94,8 @@ def metric(port, name):
     return total
 
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def peak_rss_mib(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main():

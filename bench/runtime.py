@@ -16,13 +16,14 @@ import http.server
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
+
+from measure import cpu_seconds, dist_flow, free_port, peak_rss_mib
 
 OPTIONS = ("--warmup", "--measure")
 # The binary is the one argument that is neither an option nor its value.
@@ -31,10 +32,6 @@ ARGS = [
 ]
 
 
-def dist_flow():
-    """The binary as it ships (`cargo xtask dist`, xtask/src/dist.rs)."""
-    out = subprocess.run(["cargo", "xtask", "dist"], check=True, stdout=subprocess.PIPE, text=True)
-    return os.path.join(out.stdout.strip(), "flow")
 
 
 FLOW = os.path.abspath(ARGS[0] if ARGS else dist_flow())
@@ -46,13 +43,8 @@ def option(name, default):
 
 WARMUP = option("--warmup", 60)
 MEASURE = option("--measure", 120)
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def exposition():
@@ -108,16 +100,8 @@ def wait_http(port, path):
     raise SystemExit(f"nothing answers on port {port}")
 
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def peak_rss_mib(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def samples_sent(port):

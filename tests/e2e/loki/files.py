@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,24 +27,15 @@ import threading
 import time
 import urllib.request
 
+from support import free_port, wait
+
 FLOW = os.path.abspath(sys.argv[1])
 # logfmt quotes a value only when it needs it.
 ENTRY = re.compile(r'entry=(?:"([^"]*)"|(\S+))')
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def wait(what, check, limit=60):
-    start = time.time()
-    while time.time() - start < limit:
-        if check():
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"FAIL: {what}")
 
 
 def up(url):

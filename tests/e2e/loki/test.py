@@ -24,15 +24,13 @@ import threading
 import time
 import urllib.request
 
+from support import free_port, wait
+
 import logging_loki
 
 FLOW = os.path.abspath(sys.argv[1])
 
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def config(push, tcp, udp):
@@ -89,13 +87,6 @@ loki.echo "show" {{ }}
 """
 
 
-def wait(what, check, limit=30):
-    start = time.time()
-    while time.time() - start < limit:
-        if check():
-            return
-        time.sleep(0.1)
-    raise SystemExit(f"FAIL: {what}")
 
 
 def syslog(tcp, udp, log):
