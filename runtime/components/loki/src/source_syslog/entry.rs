@@ -13,8 +13,8 @@ use river_runtime::logs::{fan_out_waiting, time_from_ns, Entry};
 use river_runtime::relabel;
 
 use super::framing::FrameError;
-use super::listener::Settings;
 use super::rfc5424::{self, Message};
+use super::settings::Settings;
 use super::Shared;
 
 /// Where messages come from: the sender's address, and its name when a

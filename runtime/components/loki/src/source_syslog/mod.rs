@@ -2,7 +2,7 @@
 //! `listener` (TCP, with TLS when its `tls_config` gives a certificate,
 //! or UDP) and forwards each as an entry. `framing.rs` splits a stream
 //! into messages, `rfc5424.rs` parses one, `entry.rs` makes it an entry,
-//! `listener.rs` serves the sockets.
+//! `settings.rs` reads a listener block, `listener.rs` serves its socket.
 //!
 //! A listener whose address and protocol stay the same across an update
 //! keeps its socket and its connections, and reads its new settings from
@@ -14,6 +14,7 @@ mod entry;
 mod framing;
 mod listener;
 pub mod rfc5424;
+mod settings;
 
 use std::sync::Arc;
 
@@ -27,7 +28,8 @@ use river_runtime::logs::LogsReceiver;
 use river_runtime::metrics::AtomicF64;
 use river_runtime::relabel::RelabelRules;
 
-use listener::{Listener, Settings};
+use listener::Listener;
+use settings::Settings;
 
 /// What every listener of the component shares.
 struct Shared {
