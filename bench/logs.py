@@ -17,15 +17,13 @@ Usage: bench/logs.py [FLOW_BINARY] [--lines N]
 import http.server
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
-from measure import cpu_seconds, dist_flow, free_port, peak_rss_mib
+from measure import cpu_seconds, dist_flow, free_port, metric, peak_rss_mib
 
 OPTIONS = ("--lines",)
 ARGS = [
@@ -35,11 +33,7 @@ LINES = int(sys.argv[sys.argv.index("--lines") + 1]) if "--lines" in sys.argv el
 LINE_BYTES = 1024
 
 
-
-
 FLOW = os.path.abspath(ARGS[0] if ARGS else dist_flow())
-
-
 
 
 def write_lines(path):
@@ -83,19 +77,6 @@ def receiver():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return port, received
-
-
-def metric(port, name):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    total = 0.0
-    for line in text.splitlines():
-        if re.match(rf"{name}\b", line):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-
-
-
-
 
 
 def main():

@@ -1,9 +1,12 @@
 """What the bench/ scripts share: the dist build of flow, a free loopback
-port, and a process's CPU time and peak memory from /proc (Linux)."""
+port, a metric's total as a process serves it, and a process's CPU time
+and peak memory from /proc (Linux)."""
 
 import os
 import socket
+import re
 import subprocess
+import urllib.request
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -32,3 +35,13 @@ def peak_rss_mib(pid):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def metric(port, name):
+    """The sum of every series of metric `name` on `/metrics` at `port`."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    total = 0.0
+    for line in text.splitlines():
+        if re.match(rf"{name}\b", line):
+            total += float(line.rsplit(" ", 1)[1])
+    return total

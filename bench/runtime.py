@@ -14,7 +14,6 @@ Debian's prometheus.
 
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,15 +22,13 @@ import threading
 import time
 import urllib.request
 
-from measure import cpu_seconds, dist_flow, free_port, peak_rss_mib
+from measure import cpu_seconds, dist_flow, free_port, metric, peak_rss_mib
 
 OPTIONS = ("--warmup", "--measure")
 # The binary is the one argument that is neither an option nor its value.
 ARGS = [
     a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--") and sys.argv[i] not in OPTIONS
 ]
-
-
 
 
 FLOW = os.path.abspath(ARGS[0] if ARGS else dist_flow())
@@ -43,8 +40,6 @@ def option(name, default):
 
 WARMUP = option("--warmup", 60)
 MEASURE = option("--measure", 120)
-
-
 
 
 def exposition():
@@ -100,17 +95,8 @@ def wait_http(port, path):
     raise SystemExit(f"nothing answers on port {port}")
 
 
-
-
-
-
 def samples_sent(port):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    total = 0.0
-    for line in text.splitlines():
-        if re.match(r"prometheus_remote_storage_samples_total\b", line):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+    return metric(port, "prometheus_remote_storage_samples_total")
 
 
 def measure(name, process, metrics_port):
