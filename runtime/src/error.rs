@@ -54,12 +54,50 @@ impl Error {
     }
 }
 
+/// `error` followed by each of its causes, `: `-joined: an HTTP client's
+/// own message names only the URL ("error sending request for url"),
+/// the causes say why ("tcp connect error: Connection refused").
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let said = next.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = next.source();
+    }
+    text
+}
+
 /// A component's results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn causes_follow_the_message() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let outer = std::io::Error::other(io);
+        assert_eq!(with_causes(&outer), "Connection refused");
+        #[derive(Debug)]
+        struct Send(std::io::Error);
+        impl std::fmt::Display for Send {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("error sending request")
+            }
+        }
+        impl std::error::Error for Send {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(with_causes(&Send(refused)), "error sending request: refused");
+    }
 
     #[test]
     fn passwords_in_urls_are_hidden() {

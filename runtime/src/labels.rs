@@ -143,6 +143,12 @@ impl<'a> Iterator for Iter<'a> {
     }
 }
 
+/// A label name made of `name` as Prometheus's `strutil.SanitizeLabelName`
+/// makes it: every character but ASCII letters, digits and `_` becomes `_`.
+pub fn sanitize_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+}
+
 /// `{a="1", b="2"}`, as Prometheus writes a label set.
 impl fmt::Display for Labels {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -8,6 +8,7 @@ use river_runtime::component::{Registration, Table};
 
 /// The components this build runs.
 pub const ALL: Table = &[
+    river_discovery::consul::DISCOVERY_CONSUL,
     river_discovery::file::DISCOVERY_FILE,
     river_discovery::http::DISCOVERY_HTTP,
     river_discovery::relabel::DISCOVERY_RELABEL,

@@ -77,6 +77,10 @@ impl Fixture {
             // A listener refuses a server name (it has no server to check);
             // empty, it is read and means the same as left out.
             "server_name" => return quoted(""),
+            // Consul's own credentials, which Prometheus refuses beside the
+            // shared block's basic_auth, authorization and oauth2: empty,
+            // they are read and mean none.
+            "token" | "username" | "password" => return quoted(""),
             _ if name.ends_with("url") => return quoted(&self.url),
             _ if name.ends_with("_file") || name == "filename" => return quoted(&self.file),
             _ => {}

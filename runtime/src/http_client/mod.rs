@@ -77,6 +77,14 @@ impl HttpClient {
         Ok(HttpClient { http, basic_auth, authorization, oauth2 })
     }
 
+    /// The client with this basic authentication instead of its own (for
+    /// settings outside the shared block, such as Consul's deprecated
+    /// `username` and `password`).
+    pub fn with_basic_auth(mut self, username: String, password: Option<String>) -> HttpClient {
+        self.basic_auth = Some((username, password));
+        self
+    }
+
     /// Adds the credentials to a request (fetching an OAuth 2 token first
     /// when the current one is about to expire).
     pub async fn authorize(

@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
-use river_runtime::error::Error;
+use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::Labels;
 use river_runtime::targets;
@@ -103,7 +103,7 @@ async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
         .await?
         .send()
         .await
-        .map_err(|e| remote(e.to_string()))?;
+        .map_err(|e| remote(with_causes(&e)))?;
     if response.status() != reqwest::StatusCode::OK {
         return Err(remote(format!("server returned HTTP status {}", response.status())));
     }

@@ -1,6 +1,8 @@
-//! The `discovery.*` components: targets from files and HTTP endpoints,
+//! The `discovery.*` components: targets from files, HTTP endpoints and
+//! Consul,
 //! and relabelling of targets. Each component is one module with its `Registration`.
 
+pub mod consul;
 pub mod file;
 mod groups;
 pub mod http;

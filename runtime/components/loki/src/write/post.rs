@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
-use river_runtime::error::Error;
+use river_runtime::error::{with_causes, Error};
 use river_runtime::metrics::{Family, LATENCY_BUCKETS};
 
 use super::endpoint::Endpoint;
@@ -103,5 +103,5 @@ async fn attempt(
         request = request.header(name, value);
     }
     let request = endpoint.client.authorize(request).await?;
-    request.send().await.map_err(|e| Error::remote(&endpoint.url, e))
+    request.send().await.map_err(|e| Error::remote(&endpoint.url, with_causes(&e)))
 }

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
 use super::endpoint::Endpoint;
-use river_runtime::error::Error;
+use river_runtime::error::{with_causes, Error};
 use river_runtime::metrics::AtomicF64;
 
 /// What sending a request came to.
@@ -99,5 +99,5 @@ async fn attempt(endpoint: &Endpoint, body: &[u8]) -> Result<reqwest::Response, 
         request = request.header(name, value);
     }
     let request = endpoint.client.authorize(request).await?;
-    request.send().await.map_err(|e| Error::remote(&endpoint.url, e))
+    request.send().await.map_err(|e| Error::remote(&endpoint.url, with_causes(&e)))
 }
