@@ -9,6 +9,7 @@ use river_runtime::component::{Registration, Table};
 /// The components this build runs.
 pub const ALL: Table = &[
     river_discovery::consul::DISCOVERY_CONSUL,
+    river_discovery::dns::DISCOVERY_DNS,
     river_discovery::file::DISCOVERY_FILE,
     river_discovery::http::DISCOVERY_HTTP,
     river_discovery::relabel::DISCOVERY_RELABEL,

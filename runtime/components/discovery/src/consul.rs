@@ -25,6 +25,8 @@ use river_runtime::http_client::HttpClient;
 use river_runtime::labels::{sanitize_name, Labels};
 use river_runtime::targets;
 
+use crate::dns::join_host_port;
+
 struct Settings {
     base: String,
     token: Option<String>,
@@ -143,7 +145,12 @@ async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Not
             };
             discover(&current, &dc).await
         };
-        match round.await {
+        // A round may take as long as the interval: stopping does not wait.
+        let round = tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            round = round => round,
+        };
+        match round {
             Ok(found) => {
                 ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
                 ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));
@@ -364,15 +371,5 @@ fn health(checks: &[Check]) -> &'static str {
         (_, [_, _, true]) => "critical",
         (_, [_, true, _]) => "warning",
         _ => "passing",
-    }
-}
-
-/// `host:port`, with brackets around an IPv6 host, as Go's
-/// `net.JoinHostPort`.
-fn join_host_port(host: &str, port: &str) -> String {
-    if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
     }
 }

@@ -74,7 +74,12 @@ impl Component for DiscoveryHttp {
 async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
     loop {
         let current = settings.lock().clone();
-        match fetch(&current).await {
+        // A fetch may take as long as the interval: stopping does not wait.
+        let fetched = tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            fetched = fetch(&current) => fetched,
+        };
+        match fetched {
             Ok(found) => {
                 ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
                 ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));

@@ -1,8 +1,9 @@
-//! The `discovery.*` components: targets from files, HTTP endpoints and
-//! Consul,
+//! The `discovery.*` components: targets from files, HTTP endpoints, DNS
+//! and Consul,
 //! and relabelling of targets. Each component is one module with its `Registration`.
 
 pub mod consul;
+pub mod dns;
 pub mod file;
 mod groups;
 pub mod http;

@@ -1,0 +1,190 @@
+//! `discovery.dns`: targets from DNS records (SRV, A, AAAA or MX) of each
+//! name, as Prometheus's DNS discovery finds them: through the servers and
+//! search list of the system's `resolv.conf` (read again each round), no
+//! hosts file and no cache, every `refresh_interval`. A name that does not
+//! exist, or has no record of the type, has no targets; a name whose
+//! lookup fails keeps its last targets, the component unhealthy with the
+//! reason.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_resolver::config::ResolveHosts;
+use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::Resolver;
+use parking_lot::Mutex;
+use river_analyzer::Object;
+use tokio::sync::Notify;
+
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::Error;
+use river_runtime::labels::Labels;
+use river_runtime::targets;
+
+struct Settings {
+    names: Vec<String>,
+    kind: RecordType,
+    port: u16,
+    refresh: Duration,
+}
+
+fn settings(args: &Args) -> Result<Settings, Error> {
+    let names: Vec<String> = args.require("names")?;
+    if names.is_empty() {
+        return Err(args.invalid("names", "needs at least one name to look up").into());
+    }
+    let kind = match args.get::<String>("type")?.to_ascii_uppercase().as_str() {
+        "SRV" => RecordType::SRV,
+        "A" => RecordType::A,
+        "AAAA" => RecordType::AAAA,
+        "MX" => RecordType::MX,
+        other => {
+            return Err(args
+                .invalid("type", format!("must be SRV, A, AAAA or MX, not {other:?}"))
+                .into())
+        }
+    };
+    let port: i64 = args.get("port")?;
+    let port = u16::try_from(port)
+        .map_err(|_| args.invalid("port", format!("{port} is not a port number")))?;
+    if port == 0 && kind != RecordType::SRV {
+        let why = "a port is needed for every record type but SRV, as Prometheus requires";
+        return Err(args.invalid("port", why).into());
+    }
+    let refresh: Duration = args.get("refresh_interval")?;
+    if refresh.is_zero() {
+        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
+    }
+    Ok(Settings { names, kind, port, refresh })
+}
+
+/// `discovery.dns`.
+pub const DISCOVERY_DNS: Registration =
+    Registration { name: "discovery.dns", build, without_effect: &[] };
+
+struct DiscoveryDns {
+    settings: Arc<Mutex<Arc<Settings>>>,
+    changed: Arc<Notify>,
+}
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
+    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
+    let changed = Arc::new(Notify::new());
+    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
+    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
+    Ok(Arc::new(DiscoveryDns { settings, changed }))
+}
+
+impl Component for DiscoveryDns {
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        *self.settings.lock() = Arc::new(settings(args)?);
+        self.changed.notify_one();
+        Ok(())
+    }
+}
+
+async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
+    // The last good targets of each name.
+    let mut last: BTreeMap<String, Vec<Labels>> = BTreeMap::new();
+    loop {
+        let current = settings.lock().clone();
+        let mut failed = Vec::new();
+        let round = async {
+            match resolver() {
+                Ok(resolver) => {
+                    for name in &current.names {
+                        match lookup(&resolver, name, &current).await {
+                            Ok(found) => drop(last.insert(name.clone(), found)),
+                            Err(why) => failed.push(format!("{name}: {why}")),
+                        }
+                    }
+                }
+                Err(why) => failed.push(format!("cannot read the resolver configuration: {why}")),
+            }
+        };
+        // Lookups wait for their servers: stopping does not.
+        tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => return,
+            _ = round => {}
+        }
+        last.retain(|name, _| current.names.contains(name));
+        let found: Vec<Labels> =
+            current.names.iter().filter_map(|n| last.get(n)).flatten().cloned().collect();
+        ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
+        match failed.is_empty() {
+            true => ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len())),
+            false => ctx.set_health(HealthKind::Unhealthy, failed.join("; ")),
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            _ = changed.notified() => {}
+            _ = tokio::time::sleep(current.refresh) => {}
+        }
+    }
+}
+
+/// A resolver from the system's configuration as it is now, without the
+/// hosts file or a cache, as Prometheus asks the servers directly.
+fn resolver() -> Result<Resolver<hickory_resolver::net::runtime::TokioRuntimeProvider>, String> {
+    let mut builder = Resolver::builder_tokio().map_err(|e| e.to_string())?;
+    let options = builder.options_mut();
+    options.cache_size = 0;
+    options.use_hosts_file = ResolveHosts::Never;
+    // Prometheus's client: one try of each server, two seconds each.
+    options.timeout = Duration::from_secs(2);
+    options.attempts = 1;
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// The targets of one name: none when it does not exist or has no record
+/// of the type; an error when no server gave a usable answer.
+async fn lookup(
+    resolver: &Resolver<hickory_resolver::net::runtime::TokioRuntimeProvider>,
+    name: &str,
+    settings: &Settings,
+) -> Result<Vec<Labels>, String> {
+    let answer = match resolver.lookup(name, settings.kind).await {
+        Ok(answer) => answer,
+        Err(e) if e.is_no_records_found() => return Ok(Vec::new()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let port = settings.port.to_string();
+    let targets = answer.answers().iter().filter_map(|record| {
+        let (address, extra): (String, Vec<(&str, String)>) = match &record.data {
+            RData::SRV(srv) => {
+                let target = srv.target.to_string();
+                let host = target.trim_end_matches('.').to_owned();
+                let labels = vec![
+                    ("__meta_dns_srv_record_target", target),
+                    ("__meta_dns_srv_record_port", srv.port.to_string()),
+                ];
+                (join_host_port(&host, &srv.port.to_string()), labels)
+            }
+            RData::MX(mx) => {
+                let target = mx.exchange.to_string();
+                let host = target.trim_end_matches('.').to_owned();
+                (join_host_port(&host, &port), vec![("__meta_dns_mx_record_target", target)])
+            }
+            RData::A(a) => (join_host_port(&a.0.to_string(), &port), Vec::new()),
+            RData::AAAA(aaaa) => (join_host_port(&aaaa.0.to_string(), &port), Vec::new()),
+            // A CNAME comes with the records it leads to; others are not asked for.
+            _ => return None,
+        };
+        let pairs = [("__address__", address), ("__meta_dns_name", name.to_owned())];
+        Some(Labels::from_pairs(pairs.into_iter().chain(extra)))
+    });
+    Ok(targets.collect())
+}
+
+/// `host:port`, with brackets around an IPv6 host, as Go's
+/// `net.JoinHostPort`.
+pub(crate) fn join_host_port(host: &str, port: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
