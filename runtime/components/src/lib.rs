@@ -12,6 +12,7 @@ pub const ALL: Table = &[
     river_discovery::dns::DISCOVERY_DNS,
     river_discovery::file::DISCOVERY_FILE,
     river_discovery::http::DISCOVERY_HTTP,
+    river_discovery::process::DISCOVERY_PROCESS,
     river_discovery::relabel::DISCOVERY_RELABEL,
     river_local::file::LOCAL_FILE,
     river_local::file_match::LOCAL_FILE_MATCH,

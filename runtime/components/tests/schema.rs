@@ -82,7 +82,7 @@ impl Fixture {
             // Consul's own credentials, which Prometheus refuses beside the
             // shared block's basic_auth, authorization and oauth2: empty,
             // they are read and mean none.
-            "token" | "username" | "password" => return quoted(""),
+            "token" | "username" | "password" if *ty != SchemaType::Bool => return quoted(""),
             _ if name.ends_with("url") => return quoted(&self.url),
             _ if name.ends_with("_file") || name == "filename" => return quoted(&self.file),
             _ => {}
