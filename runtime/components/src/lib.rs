@@ -10,6 +10,7 @@ use river_runtime::component::{Registration, Table};
 pub const ALL: Table = &[
     river_discovery::consul::DISCOVERY_CONSUL,
     river_discovery::dns::DISCOVERY_DNS,
+    river_discovery::eureka::DISCOVERY_EUREKA,
     river_discovery::file::DISCOVERY_FILE,
     river_discovery::http::DISCOVERY_HTTP,
     river_discovery::process::DISCOVERY_PROCESS,

@@ -73,6 +73,8 @@ impl Fixture {
             "listen_address" => return quoted("127.0.0.1"),
             "listen_port" => return "0".into(),
             "address" => return quoted("127.0.0.1:0"),
+            // A server given as a URL (Eureka's); Consul's has a default.
+            "server" if default.is_none() => return quoted(&self.url),
             // A name a resolver answers itself (RFC 6761), asking no server.
             "names" => return "[\"localhost.\"]".into(),
             "client_id" => return quoted("00000000-0000-0000-0000-000000000000"),

@@ -1,9 +1,10 @@
 //! The `discovery.*` components: targets from files, HTTP endpoints, DNS,
-//! Consul and this host's processes,
+//! Consul, Eureka and this host's processes,
 //! and relabelling of targets. Each component is one module with its `Registration`.
 
 pub mod consul;
 pub mod dns;
+pub mod eureka;
 pub mod file;
 mod groups;
 pub mod http;

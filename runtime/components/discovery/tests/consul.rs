@@ -3,18 +3,13 @@
 //! expected are the reference's): every service, one service filtered by
 //! tag and node metadata, the token header, and an agent that fails.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+mod support;
 
-use parking_lot::Mutex;
-use river_analyzer::Value;
+use std::collections::BTreeMap;
+
 use river_discovery::consul::DISCOVERY_CONSUL;
 use river_runtime::component::{Ctx, HealthKind};
-use river_runtime::controller::{evaluate_alone, plan, Source};
-use river_runtime::globals::Globals;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use support::{fake_server, targets, wait_for, Seen};
 
 const AGENT: &str = r#"{"Config": {"Datacenter": "test-dc"}}"#;
 const SERVICES: &str = r#"{"test": ["tag1"], "other": ["tag2"]}"#;
@@ -30,85 +25,37 @@ const TEST_SERVICE: &str = r#"[{
         "Status": "passing"}]
 }]"#;
 
-/// The requests seen (path and query, and the token header).
-type Seen = Arc<Mutex<Vec<(String, String)>>>;
-
 /// A fake Consul: answers by path; `agent_fails` makes `/v1/agent/self`
 /// answer 500.
 async fn consul(agent_fails: bool) -> (u16, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Seen::default();
-    let into = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut request = Vec::new();
-            let mut chunk = [0u8; 2048];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match socket.read(&mut chunk).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let text = String::from_utf8_lossy(&request).into_owned();
-            let target = text.split_whitespace().nth(1).unwrap_or_default().to_owned();
-            let token = text
-                .lines()
-                .find_map(|l| l.strip_prefix("x-consul-token: "))
-                .unwrap_or_default()
-                .to_owned();
-            into.lock().push((target.clone(), token));
-            let path = target.split('?').next().unwrap_or_default();
-            let (status, body) = match path {
-                "/v1/agent/self" if agent_fails => (500, ""),
-                "/v1/agent/self" => (200, AGENT),
-                "/v1/catalog/services" => (200, SERVICES),
-                "/v1/health/service/test" => (200, TEST_SERVICE),
-                "/v1/health/service/other" => (200, "[]"),
-                _ => (404, "not found"),
-            };
-            let answer = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\nx-consul-index: 1\r\n\
-                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = socket.write_all(answer.as_bytes()).await;
-        }
-    });
-    (port, seen)
+    fake_server(move |target| {
+        let path = target.split('?').next().unwrap_or_default();
+        let (status, body) = match path {
+            "/v1/agent/self" if agent_fails => (500, ""),
+            "/v1/agent/self" => (200, AGENT),
+            "/v1/catalog/services" => (200, SERVICES),
+            "/v1/health/service/test" => (200, TEST_SERVICE),
+            "/v1/health/service/other" => (200, "[]"),
+            _ => (404, "not found"),
+        };
+        (status, "application/json", body.to_owned())
+    })
+    .await
 }
 
 fn start(body: &str, dir: &std::path::Path) -> Ctx {
-    let config = format!("discovery.consul \"test\" {{\n{body}\n}}\n");
-    let plan = plan(&[Source::text("test.river", config)], &[DISCOVERY_CONSUL]).unwrap();
-    let args = evaluate_alone(&plan.nodes[0]).unwrap();
-    let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.into());
-    let ctx = Ctx::detached("discovery.consul.test", dir.join("data"), globals);
-    (DISCOVERY_CONSUL.build)(ctx.clone(), &args).map(|_| ()).unwrap();
+    let (built, ctx) = support::build(&DISCOVERY_CONSUL, body, dir);
+    built.unwrap();
     ctx
 }
 
-/// The exported targets, each as its labels.
-fn targets(ctx: &Ctx) -> Vec<BTreeMap<String, String>> {
-    let Value::Object(exports) = ctx.exports() else { panic!() };
-    let Value::Array(list) = &exports["targets"] else { panic!() };
-    list.iter()
-        .map(|t| {
-            let Value::Object(labels) = t else { panic!() };
-            labels
-                .iter()
-                .map(|(k, v)| (k.clone(), v.to_string().trim_matches('"').into()))
-                .collect()
-        })
-        .collect()
-}
-
-async fn wait_for(what: &str, check: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < Duration::from_secs(10), "{what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+/// The token header of each request seen.
+fn tokens(seen: &Seen) -> Vec<String> {
+    let seen = seen.lock();
+    let token = |head: &str| {
+        head.lines().find_map(|l| l.strip_prefix("x-consul-token: ")).unwrap_or_default().to_owned()
+    };
+    seen.iter().map(|(_, head)| token(head)).collect()
 }
 
 #[tokio::test]
@@ -141,8 +88,8 @@ async fn every_service_with_the_references_labels() {
     .collect();
     assert_eq!(targets(&ctx), [expected]);
     assert_eq!(ctx.health().kind, HealthKind::Healthy);
+    assert!(tokens(&seen).iter().all(|t| t == "fake-token"));
     let seen = seen.lock().clone();
-    assert!(seen.iter().all(|(_, token)| token == "fake-token"), "{seen:?}");
     let paths: Vec<&str> = seen.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(paths[..2], ["/v1/agent/self", "/v1/catalog/services?stale="]);
     assert!(paths.contains(&"/v1/health/service/other?stale="), "{paths:?}");
@@ -185,20 +132,13 @@ async fn an_agent_that_fails_makes_it_unhealthy_with_the_reason() {
     ctx.cancel.cancel();
 }
 
-#[test]
-fn credentials_prometheus_refuses_together_are_refused_in_place() {
+#[tokio::test]
+async fn credentials_prometheus_refuses_together_are_refused_in_place() {
     let dir = tempfile::tempdir().unwrap();
-    let refused = |body: &str| {
-        let config = format!("discovery.consul \"test\" {{\n{body}\n}}\n");
-        let plan = plan(&[Source::text("test.river", config)], &[DISCOVERY_CONSUL]).unwrap();
-        let args = evaluate_alone(&plan.nodes[0]).unwrap();
-        let globals = Globals::new("127.0.0.1:0".into(), "a:1".into(), dir.path().into());
-        let ctx = Ctx::detached("discovery.consul.test", dir.path().join("data"), globals);
-        match (DISCOVERY_CONSUL.build)(ctx, &args) {
-            Err(river_runtime::error::Error::Setting(e)) => (e.path, e.message),
-            Err(e) => panic!("refused otherwise: {e}"),
-            Ok(_) => panic!("accepted: {body}"),
-        }
+    let refused = |body: &str| match support::build(&DISCOVERY_CONSUL, body, dir.path()).0 {
+        Err(river_runtime::error::Error::Setting(e)) => (e.path, e.message),
+        Err(e) => panic!("refused otherwise: {e}"),
+        Ok(_) => panic!("accepted: {body}"),
     };
     let basic = "\tusername = \"u\"\n\tbasic_auth {\n\t\tusername = \"v\"\n\t}";
     let (path, message) = refused(basic);

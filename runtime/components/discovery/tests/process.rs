@@ -4,34 +4,22 @@
 
 use std::time::{Duration, Instant};
 
-use river_analyzer::Value;
+mod support;
+
+use std::collections::BTreeMap;
+
 use river_discovery::process::DISCOVERY_PROCESS;
 use river_runtime::component::{Ctx, HealthKind};
-use river_runtime::controller::{evaluate_alone, plan, Source};
-use river_runtime::globals::Globals;
 
 fn start(body: &str, dir: &std::path::Path) -> Ctx {
-    let config = format!("discovery.process \"test\" {{\n{body}\n}}\n");
-    let plan = plan(&[Source::text("test.river", config)], &[DISCOVERY_PROCESS]).unwrap();
-    let args = evaluate_alone(&plan.nodes[0]).unwrap();
-    let globals = Globals::new("127.0.0.1:0".into(), "a:1".into(), dir.into());
-    let ctx = Ctx::detached("discovery.process.test", dir.join("data"), globals);
-    (DISCOVERY_PROCESS.build)(ctx.clone(), &args).map(|_| ()).unwrap();
+    let (built, ctx) = support::build(&DISCOVERY_PROCESS, body, dir);
+    built.unwrap();
     ctx
 }
 
 /// The exported target whose `label` is `value`, if any.
-fn find(ctx: &Ctx, label: &str, value: &str) -> Option<Vec<(String, String)>> {
-    let Value::Object(exports) = ctx.exports() else { panic!() };
-    let Value::Array(list) = &exports["targets"] else { panic!() };
-    list.iter().find_map(|t| {
-        let Value::Object(labels) = t else { panic!() };
-        let pairs: Vec<(String, String)> = labels
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_string().trim_matches('"').to_owned()))
-            .collect();
-        pairs.iter().any(|(k, v)| k == label && v == value).then_some(pairs)
-    })
+fn find(ctx: &Ctx, label: &str, value: &str) -> Option<BTreeMap<String, String>> {
+    support::targets(ctx).into_iter().find(|t| t.get(label).map(String::as_str) == Some(value))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -53,7 +41,7 @@ async fn a_started_process_is_found_with_its_labels() {
     };
     child.kill().unwrap();
     let _ = child.wait();
-    let get = |name: &str| target.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| target.get(name).map(String::as_str);
     assert!(get("__meta_process_exe").unwrap().ends_with("/sleep"), "{target:?}");
     assert_eq!(get("__meta_process_cwd"), Some(work.display().to_string().as_str()));
     assert_eq!(get("__meta_process_commandline"), Some("sleep 30 3"));

@@ -1,0 +1,255 @@
+//! `discovery.eureka`: the instances of a Eureka server's applications as
+//! targets, as Prometheus's Eureka discovery makes them: `GET
+//! <server>/apps` (XML) at once and every `refresh_interval`, each
+//! instance with `instance` and the `__meta_eureka_*` labels. A failed
+//! fetch keeps the last good targets, the component unhealthy with the
+//! reason.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use quick_xml::events::Event;
+use river_analyzer::Object;
+use tokio::sync::Notify;
+
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::error::{with_causes, Error};
+use river_runtime::http_client::HttpClient;
+use river_runtime::labels::{sanitize_name, Labels};
+use river_runtime::targets;
+
+use crate::dns::join_host_port;
+
+struct Settings {
+    url: String,
+    refresh: Duration,
+    client: HttpClient,
+}
+
+fn settings(args: &Args) -> Result<Settings, Error> {
+    let server: String = args.require("server")?;
+    match reqwest::Url::parse(&server) {
+        Ok(url) if url.has_host() => {}
+        _ => return Err(args.invalid("server", format!("{server:?} is not a server URL")).into()),
+    }
+    let refresh: Duration = args.get("refresh_interval")?;
+    if refresh.is_zero() {
+        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
+    }
+    let client = HttpClient::from_args(args, refresh)?;
+    Ok(Settings { url: format!("{}/apps", server.trim_end_matches('/')), refresh, client })
+}
+
+/// `discovery.eureka`.
+pub const DISCOVERY_EUREKA: Registration =
+    Registration { name: "discovery.eureka", build, without_effect: &[] };
+
+struct DiscoveryEureka {
+    settings: Arc<Mutex<Arc<Settings>>>,
+    changed: Arc<Notify>,
+}
+
+pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
+    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
+    let changed = Arc::new(Notify::new());
+    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
+    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
+    Ok(Arc::new(DiscoveryEureka { settings, changed }))
+}
+
+impl Component for DiscoveryEureka {
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        *self.settings.lock() = Arc::new(settings(args)?);
+        self.changed.notify_one();
+        Ok(())
+    }
+}
+
+async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
+    loop {
+        let current = settings.lock().clone();
+        let fetched = tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            fetched = fetch(&current) => fetched,
+        };
+        match fetched {
+            Ok(found) => {
+                ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
+                ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));
+            }
+            Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
+        }
+        tokio::select! {
+            _ = ctx.cancel.cancelled() => return,
+            _ = changed.notified() => {}
+            _ = tokio::time::sleep(current.refresh) => {}
+        }
+    }
+}
+
+async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
+    let remote = |why: String| Error::remote(&settings.url, why);
+    let request = settings
+        .client
+        .http
+        .get(&settings.url)
+        .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")));
+    let response = settings
+        .client
+        .authorize(request)
+        .await?
+        .send()
+        .await
+        .map_err(|e| remote(with_causes(&e)))?;
+    let status = response.status();
+    if !status.is_success() {
+        let why = format!(
+            "non 2xx status '{}' response during eureka service discovery",
+            status.as_u16()
+        );
+        return Err(remote(why));
+    }
+    let body = response.text().await.map_err(|e| remote(with_causes(&e)))?;
+    let root = parse(&body).map_err(remote)?;
+    Ok(targets_of(&root))
+}
+
+/// An XML element: its name, attributes, text and children.
+#[derive(Debug, Default)]
+pub(crate) struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    fn text_of(&self, name: &str) -> String {
+        self.child(name).map(|c| c.text.trim().to_owned()).unwrap_or_default()
+    }
+}
+
+/// The document's root element.
+pub(crate) fn parse(text: &str) -> Result<Element, String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<Element> = vec![Element::default()];
+    loop {
+        let event = reader.read_event().map_err(|e| format!("not XML: {e}"))?;
+        match event {
+            Event::Start(start) => stack.push(element(&start)?),
+            Event::Empty(start) => {
+                let done = element(&start)?;
+                stack.last_mut().expect("the document").children.push(done);
+            }
+            Event::End(_) => {
+                let done = stack.pop().expect("balanced by the reader");
+                stack.last_mut().ok_or("an end without a start")?.children.push(done);
+            }
+            Event::Text(text) => {
+                stack.last_mut().expect("the document").text.push_str(&text.into_inner());
+            }
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => {
+                        let name = reference.into_inner();
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| format!("not XML: unknown entity &{name};"))?
+                            .to_owned()
+                    }
+                };
+                stack.last_mut().expect("the document").text.push_str(&resolved);
+            }
+            Event::CData(data) => {
+                stack.last_mut().expect("the document").text.push_str(&data.into_inner());
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let document = stack.pop().filter(|_| stack.is_empty()).ok_or("the document ends early")?;
+    document.children.into_iter().next().ok_or_else(|| "an empty document".to_owned())
+}
+
+fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, String> {
+    let name: String = start.local_name().as_ref().to_owned();
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|e| format!("not XML: {e}"))?;
+        let key: String = attribute.key.local_name().as_ref().to_owned();
+        let value = attribute
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| format!("not XML: {e}"))?;
+        attributes.push((key, value.into_owned()));
+    }
+    Ok(Element { name, attributes, ..Element::default() })
+}
+
+/// Every instance of every application under `<applications>`.
+pub(crate) fn targets_of(root: &Element) -> Vec<Labels> {
+    let apps = root.children.iter().filter(|c| c.name == "application");
+    apps.flat_map(|app| {
+        let name = app.text_of("name");
+        let instances = app.children.iter().filter(|c| c.name == "instance");
+        instances.map(move |i| instance(&name, i)).collect::<Vec<_>>()
+    })
+    .collect()
+}
+
+fn instance(app: &str, i: &Element) -> Labels {
+    const P: &str = "__meta_eureka_app_instance_";
+    let host = i.text_of("hostName");
+    let id = i.text_of("instanceId");
+    // Go reads a missing or malformed number as 0.
+    let number = |text: String| text.parse::<i64>().unwrap_or(0).to_string();
+    let port = i.child("port").map(|p| (number(p.text.trim().to_owned()), enabled(p)));
+    let address = join_host_port(&host, port.as_ref().map_or("80", |(p, _)| p.as_str()));
+    let mut pairs: Vec<(String, String)> = vec![
+        ("__address__".into(), address),
+        ("instance".into(), id.clone()),
+        ("__meta_eureka_app_name".into(), app.to_owned()),
+        (format!("{P}hostname"), host),
+        (format!("{P}homepage_url"), i.text_of("homePageUrl")),
+        (format!("{P}statuspage_url"), i.text_of("statusPageUrl")),
+        (format!("{P}healthcheck_url"), i.text_of("healthCheckUrl")),
+        (format!("{P}ip_addr"), i.text_of("ipAddr")),
+        (format!("{P}vip_address"), i.text_of("vipAddress")),
+        (format!("{P}secure_vip_address"), i.text_of("secureVipAddress")),
+        (format!("{P}status"), i.text_of("status")),
+        (format!("{P}country_id"), number(i.text_of("countryId"))),
+        (format!("{P}id"), id),
+    ];
+    if let Some((port, on)) = port {
+        pairs.push((format!("{P}port"), port));
+        pairs.push((format!("{P}port_enabled"), on));
+    }
+    if let Some(secure) = i.child("securePort") {
+        pairs.push((format!("{P}secure_port"), number(secure.text.trim().to_owned())));
+        pairs.push((format!("{P}secure_port_enabled"), enabled(secure)));
+    }
+    if let Some(dc) = i.child("dataCenterInfo") {
+        pairs.push((format!("{P}datacenterinfo_name"), dc.text_of("name")));
+        pairs.extend(metadata(dc.child("metadata"), &format!("{P}datacenterinfo_metadata_")));
+    }
+    pairs.extend(metadata(i.child("metadata"), &format!("{P}metadata_")));
+    Labels::from_pairs(pairs)
+}
+
+/// A port's `enabled` attribute, as Go's `strconv.FormatBool` of it.
+fn enabled(port: &Element) -> String {
+    let on = port.attributes.iter().any(|(k, v)| {
+        k == "enabled" && matches!(v.as_str(), "1" | "t" | "T" | "true" | "TRUE" | "True")
+    });
+    on.to_string()
+}
+
+fn metadata(block: Option<&Element>, prefix: &str) -> Vec<(String, String)> {
+    let items = block.map(|b| b.children.as_slice()).unwrap_or_default();
+    items.iter().map(|m| (format!("{prefix}{}", sanitize_name(&m.name)), m.text.clone())).collect()
+}
