@@ -9,23 +9,19 @@
 //! with the reason.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
-use river_analyzer::Object;
 use serde::Deserialize;
-use tokio::sync::Notify;
 
 use river_analyzer::value::Secret;
 use river_runtime::args::Args;
-use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::component::Registration;
 use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::{sanitize_name, Labels};
-use river_runtime::targets;
 
 use crate::dns::join_host_port;
+use crate::refresh::{self, Discover, Found};
 
 struct Settings {
     base: String,
@@ -105,63 +101,38 @@ fn client(args: &Args, refresh: Duration) -> Result<HttpClient, Error> {
 
 /// `discovery.consul`.
 pub const DISCOVERY_CONSUL: Registration =
-    Registration { name: "discovery.consul", build, without_effect: &[] };
+    Registration { name: "discovery.consul", build: refresh::build::<Consul>, without_effect: &[] };
 
-struct DiscoveryConsul {
-    settings: Arc<Mutex<Arc<Settings>>>,
-    changed: Arc<Notify>,
+/// The agent's datacenter, asked once for each server (when `datacenter`
+/// is not set).
+#[derive(Default)]
+struct Consul {
+    datacenter: Option<(String, String)>,
 }
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
-    let changed = Arc::new(Notify::new());
-    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
-    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(DiscoveryConsul { settings, changed }))
-}
+impl Discover for Consul {
+    type Settings = Settings;
 
-impl Component for DiscoveryConsul {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new(settings(args)?);
-        self.changed.notify_one();
-        Ok(())
+    fn settings(args: &Args) -> Result<Settings, Error> {
+        settings(args)
     }
-}
 
-async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
-    // The agent's datacenter, asked once per settings.
-    let mut datacenter: Option<(usize, String)> = None;
-    loop {
-        let current = settings.lock().clone();
-        let key = Arc::as_ptr(&current) as usize;
-        let round = async {
-            let dc = match &datacenter {
-                Some((k, dc)) if *k == key => dc.clone(),
-                _ => {
-                    let dc = agent_datacenter(&current).await?;
-                    datacenter = Some((key, dc.clone()));
-                    dc
-                }
-            };
-            discover(&current, &dc).await
-        };
-        // A round may take as long as the interval: stopping does not wait.
-        let round = tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            round = round => round,
-        };
-        match round {
-            Ok(found) => {
-                ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
-                ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));
+    fn interval(settings: &Settings) -> Duration {
+        settings.refresh
+    }
+
+    async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
+        let dc = match &self.datacenter {
+            Some((base, dc)) if *base == settings.base && settings.datacenter.is_empty() => {
+                dc.clone()
             }
-            Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
-        }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            _ = changed.notified() => {}
-            _ = tokio::time::sleep(current.refresh) => {}
-        }
+            _ => {
+                let dc = agent_datacenter(settings).await?;
+                self.datacenter = Some((settings.base.clone(), dc.clone()));
+                dc
+            }
+        };
+        discover(settings, &dc).await.map(Found::from)
     }
 }
 

@@ -7,21 +7,18 @@
 //! reason.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_resolver::config::ResolveHosts;
 use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::Resolver;
-use parking_lot::Mutex;
-use river_analyzer::Object;
-use tokio::sync::Notify;
 
 use river_runtime::args::Args;
-use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::component::Registration;
 use river_runtime::error::Error;
 use river_runtime::labels::Labels;
-use river_runtime::targets;
+
+use crate::refresh::{self, Discover, Found};
 
 struct Settings {
     names: Vec<String>,
@@ -62,67 +59,42 @@ fn settings(args: &Args) -> Result<Settings, Error> {
 
 /// `discovery.dns`.
 pub const DISCOVERY_DNS: Registration =
-    Registration { name: "discovery.dns", build, without_effect: &[] };
+    Registration { name: "discovery.dns", build: refresh::build::<Dns>, without_effect: &[] };
 
-struct DiscoveryDns {
-    settings: Arc<Mutex<Arc<Settings>>>,
-    changed: Arc<Notify>,
+/// The last good targets of each name.
+#[derive(Default)]
+struct Dns {
+    last: BTreeMap<String, Vec<Labels>>,
 }
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
-    let changed = Arc::new(Notify::new());
-    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
-    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(DiscoveryDns { settings, changed }))
-}
+impl Discover for Dns {
+    type Settings = Settings;
 
-impl Component for DiscoveryDns {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new(settings(args)?);
-        self.changed.notify_one();
-        Ok(())
+    fn settings(args: &Args) -> Result<Settings, Error> {
+        settings(args)
     }
-}
 
-async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
-    // The last good targets of each name.
-    let mut last: BTreeMap<String, Vec<Labels>> = BTreeMap::new();
-    loop {
-        let current = settings.lock().clone();
+    fn interval(settings: &Settings) -> Duration {
+        settings.refresh
+    }
+
+    async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let mut failed = Vec::new();
-        let round = async {
-            match resolver() {
-                Ok(resolver) => {
-                    for name in &current.names {
-                        match lookup(&resolver, name, &current).await {
-                            Ok(found) => drop(last.insert(name.clone(), found)),
-                            Err(why) => failed.push(format!("{name}: {why}")),
-                        }
+        match resolver() {
+            Ok(resolver) => {
+                for name in &settings.names {
+                    match lookup(&resolver, name, settings).await {
+                        Ok(found) => drop(self.last.insert(name.clone(), found)),
+                        Err(why) => failed.push(format!("{name}: {why}")),
                     }
                 }
-                Err(why) => failed.push(format!("cannot read the resolver configuration: {why}")),
             }
-        };
-        // Lookups wait for their servers: stopping does not.
-        tokio::select! {
-            biased;
-            _ = ctx.cancel.cancelled() => return,
-            _ = round => {}
+            Err(why) => failed.push(format!("cannot read the resolver configuration: {why}")),
         }
-        last.retain(|name, _| current.names.contains(name));
-        let found: Vec<Labels> =
-            current.names.iter().filter_map(|n| last.get(n)).flatten().cloned().collect();
-        ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
-        match failed.is_empty() {
-            true => ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len())),
-            false => ctx.set_health(HealthKind::Unhealthy, failed.join("; ")),
-        }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            _ = changed.notified() => {}
-            _ = tokio::time::sleep(current.refresh) => {}
-        }
+        self.last.retain(|name, _| settings.names.contains(name));
+        let targets =
+            settings.names.iter().filter_map(|n| self.last.get(n)).flatten().cloned().collect();
+        Ok(Found { targets, problem: (!failed.is_empty()).then(|| failed.join("; ")) })
     }
 }
 

@@ -5,22 +5,18 @@
 //! fetch keeps the last good targets, the component unhealthy with the
 //! reason.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
 use quick_xml::events::Event;
-use river_analyzer::Object;
-use tokio::sync::Notify;
 
 use river_runtime::args::Args;
-use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::component::Registration;
 use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::{sanitize_name, Labels};
-use river_runtime::targets;
 
 use crate::dns::join_host_port;
+use crate::refresh::{self, Discover, Found};
 
 struct Settings {
     url: String,
@@ -44,48 +40,24 @@ fn settings(args: &Args) -> Result<Settings, Error> {
 
 /// `discovery.eureka`.
 pub const DISCOVERY_EUREKA: Registration =
-    Registration { name: "discovery.eureka", build, without_effect: &[] };
+    Registration { name: "discovery.eureka", build: refresh::build::<Eureka>, without_effect: &[] };
 
-struct DiscoveryEureka {
-    settings: Arc<Mutex<Arc<Settings>>>,
-    changed: Arc<Notify>,
-}
+#[derive(Default)]
+struct Eureka;
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
-    let changed = Arc::new(Notify::new());
-    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
-    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(DiscoveryEureka { settings, changed }))
-}
+impl Discover for Eureka {
+    type Settings = Settings;
 
-impl Component for DiscoveryEureka {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new(settings(args)?);
-        self.changed.notify_one();
-        Ok(())
+    fn settings(args: &Args) -> Result<Settings, Error> {
+        settings(args)
     }
-}
 
-async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
-    loop {
-        let current = settings.lock().clone();
-        let fetched = tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            fetched = fetch(&current) => fetched,
-        };
-        match fetched {
-            Ok(found) => {
-                ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
-                ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));
-            }
-            Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
-        }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            _ = changed.notified() => {}
-            _ = tokio::time::sleep(current.refresh) => {}
-        }
+    fn interval(settings: &Settings) -> Duration {
+        settings.refresh
+    }
+
+    async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
+        fetch(settings).await.map(Found::from)
     }
 }
 

@@ -4,31 +4,21 @@
 //! `__meta_url`. A failed fetch keeps the last good targets and makes the
 //! component unhealthy with the reason.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
-use river_analyzer::Object;
-use tokio::sync::Notify;
-
 use river_runtime::args::Args;
-use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::component::Registration;
 use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::Labels;
-use river_runtime::targets;
 
 use crate::groups;
+use crate::refresh::{self, Discover, Found};
 
 struct Settings {
     url: String,
     refresh: Duration,
     client: HttpClient,
-}
-
-struct DiscoveryHttp {
-    settings: Arc<Mutex<Arc<Settings>>>,
-    changed: Arc<Notify>,
 }
 
 fn settings(args: &Args) -> Result<Settings, Error> {
@@ -52,45 +42,24 @@ fn settings(args: &Args) -> Result<Settings, Error> {
 
 /// `discovery.http`.
 pub const DISCOVERY_HTTP: Registration =
-    Registration { name: "discovery.http", build, without_effect: &[] };
+    Registration { name: "discovery.http", build: refresh::build::<Http>, without_effect: &[] };
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
-    let changed = Arc::new(Notify::new());
-    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
-    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(DiscoveryHttp { settings, changed }))
-}
+#[derive(Default)]
+struct Http;
 
-impl Component for DiscoveryHttp {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new(settings(args)?);
-        self.changed.notify_one();
-        Ok(())
+impl Discover for Http {
+    type Settings = Settings;
+
+    fn settings(args: &Args) -> Result<Settings, Error> {
+        settings(args)
     }
-}
 
-/// Fetches now, then every interval or as soon as the settings change.
-async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
-    loop {
-        let current = settings.lock().clone();
-        // A fetch may take as long as the interval: stopping does not wait.
-        let fetched = tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            fetched = fetch(&current) => fetched,
-        };
-        match fetched {
-            Ok(found) => {
-                ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&found))]));
-                ctx.set_health(HealthKind::Healthy, format!("{} targets", found.len()));
-            }
-            Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
-        }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            _ = changed.notified() => {}
-            _ = tokio::time::sleep(current.refresh) => {}
-        }
+    fn interval(settings: &Settings) -> Duration {
+        settings.refresh
+    }
+
+    async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
+        fetch(settings).await.map(Found::from)
     }
 }
 

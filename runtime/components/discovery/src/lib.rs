@@ -9,4 +9,5 @@ pub mod file;
 mod groups;
 pub mod http;
 pub mod process;
+mod refresh;
 pub mod relabel;

@@ -11,18 +11,16 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use parking_lot::Mutex;
-use river_analyzer::Object;
-use tokio::sync::Notify;
-
 use river_runtime::args::Args;
-use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::component::Registration;
 use river_runtime::error::Error;
 use river_runtime::labels::Labels;
 use river_runtime::targets;
+
+use crate::refresh::{self, Discover, Found};
 
 /// Which labels to read (`discover_config`).
 #[derive(Clone, Copy)]
@@ -63,51 +61,37 @@ fn settings(args: &Args) -> Result<Settings, Error> {
 }
 
 /// `discovery.process`.
-pub const DISCOVERY_PROCESS: Registration =
-    Registration { name: "discovery.process", build, without_effect: &[] };
+pub const DISCOVERY_PROCESS: Registration = Registration {
+    name: "discovery.process",
+    build: refresh::build::<Processes>,
+    without_effect: &[],
+};
 
-struct DiscoveryProcess {
-    settings: Arc<Mutex<Arc<Settings>>>,
-    changed: Arc<Notify>,
-}
+#[derive(Default)]
+struct Processes;
 
-pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    if !Path::new("/proc/self/stat").exists() {
-        return Err(Error::invalid("discovery.process reads /proc, which this host does not have"));
-    }
-    let settings = Arc::new(Mutex::new(Arc::new(settings(args)?)));
-    let changed = Arc::new(Notify::new());
-    ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&[]))]));
-    ctx.spawn(refresh(ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(DiscoveryProcess { settings, changed }))
-}
+impl Discover for Processes {
+    type Settings = Settings;
 
-impl Component for DiscoveryProcess {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new(settings(args)?);
-        self.changed.notify_one();
-        Ok(())
-    }
-}
-
-async fn refresh(ctx: Ctx, settings: Arc<Mutex<Arc<Settings>>>, changed: Arc<Notify>) {
-    loop {
-        let current = settings.lock().clone();
-        let wanted = current.wanted;
-        match tokio::task::spawn_blocking(move || processes(wanted)).await {
-            Ok(Ok(found)) => {
-                let joined = join(found, &current.join);
-                ctx.export(Object::from_iter([("targets".to_owned(), targets::to_value(&joined))]));
-                ctx.set_health(HealthKind::Healthy, format!("{} targets", joined.len()));
-            }
-            Ok(Err(e)) => ctx.set_health(HealthKind::Unhealthy, format!("cannot list /proc: {e}")),
-            Err(e) => ctx.set_health(HealthKind::Unhealthy, e.to_string()),
+    fn settings(args: &Args) -> Result<Settings, Error> {
+        if !Path::new("/proc/self/stat").exists() {
+            let why = "discovery.process reads /proc, which this host does not have";
+            return Err(Error::invalid(why));
         }
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            _ = changed.notified() => {}
-            _ = tokio::time::sleep(current.refresh) => {}
-        }
+        settings(args)
+    }
+
+    fn interval(settings: &Settings) -> Duration {
+        settings.refresh
+    }
+
+    async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
+        let wanted = settings.wanted;
+        let found = tokio::task::spawn_blocking(move || processes(wanted))
+            .await
+            .map_err(|e| Error::invalid(e.to_string()))?
+            .map_err(|e| Error::invalid(format!("cannot list /proc: {e}")))?;
+        Ok(join(found, &settings.join).into())
     }
 }
 
