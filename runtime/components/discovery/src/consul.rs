@@ -16,10 +16,11 @@ use serde::Deserialize;
 use river_analyzer::value::Secret;
 use river_runtime::args::Args;
 use river_runtime::component::Registration;
-use river_runtime::error::{with_causes, Error};
+use river_runtime::error::Error;
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::{sanitize_name, Labels};
 
+use crate::api;
 use crate::dns::join_host_port;
 use crate::refresh::{self, Discover, Found};
 
@@ -200,29 +201,9 @@ async fn get<T: serde::de::DeserializeOwned>(
     path: &str,
     query: &[(&'static str, String)],
 ) -> Result<T, Error> {
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
-    let url = match query.as_str() {
-        "" => format!("{}{path}", settings.base),
-        query => format!("{}{path}?{query}", settings.base),
-    };
-    let remote = |why: String| Error::remote(&url, why);
-    let mut request = settings.client.http.get(&url);
-    if let Some(token) = &settings.token {
-        request = request.header("X-Consul-Token", token);
-    }
-    let response = settings
-        .client
-        .authorize(request)
-        .await?
-        .send()
-        .await
-        .map_err(|e| remote(with_causes(&e)))?;
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| remote(e.to_string()))?;
-    if !status.is_success() {
-        return Err(remote(format!("{status}: {}", String::from_utf8_lossy(&body).trim())));
-    }
-    serde_json::from_slice(&body).map_err(|e| remote(format!("unexpected answer: {e}")))
+    let url = api::url(&settings.base, path, query);
+    let token = settings.token.as_deref().map(|t| ("X-Consul-Token", t));
+    api::get_json(&settings.client, &url, token.as_slice()).await
 }
 
 /// A path segment, escaped as Go's `url.PathEscape` would.

@@ -1,13 +1,15 @@
 //! The `discovery.*` components: targets from files, HTTP endpoints, DNS,
-//! Consul, Eureka and this host's processes,
+//! Consul, Eureka, Nomad and this host's processes,
 //! and relabelling of targets. Each component is one module with its `Registration`.
 
+mod api;
 pub mod consul;
 pub mod dns;
 pub mod eureka;
 pub mod file;
 mod groups;
 pub mod http;
+pub mod nomad;
 pub mod process;
 mod refresh;
 pub mod relabel;
