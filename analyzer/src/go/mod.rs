@@ -8,3 +8,9 @@ pub mod case;
 pub mod regex;
 pub(crate) mod unicode;
 pub mod units;
+
+/// `v` as Go's `strconv.FormatFloat(v, 'g', -1, 64)` writes it (`384`,
+/// `1e+06`, `0.5`): how Go programs print a JSON number they decoded.
+pub fn format_float_g(v: f64) -> String {
+    crate::stdlib::format::float::format_float(v, 'g', -1)
+}

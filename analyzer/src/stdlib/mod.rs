@@ -5,7 +5,7 @@
 //! given says which argument and what it wanted.
 
 mod args;
-mod format;
+pub(crate) mod format;
 mod json_path;
 mod strings;
 

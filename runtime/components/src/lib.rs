@@ -15,6 +15,7 @@ pub const ALL: Table = &[
     river_discovery::http::DISCOVERY_HTTP,
     river_discovery::nomad::DISCOVERY_NOMAD,
     river_discovery::process::DISCOVERY_PROCESS,
+    river_discovery::puppetdb::DISCOVERY_PUPPETDB,
     river_discovery::relabel::DISCOVERY_RELABEL,
     river_local::file::LOCAL_FILE,
     river_local::file_match::LOCAL_FILE_MATCH,

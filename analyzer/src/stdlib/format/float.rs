@@ -95,7 +95,7 @@ fn sharp(num: String, verb: char, prec: i64) -> String {
 }
 
 /// Go's `strconv.FormatFloat(v, verb, prec, 64)` for the verbs `fmt` uses.
-pub(super) fn format_float(v: f64, verb: char, prec: i64) -> String {
+pub(crate) fn format_float(v: f64, verb: char, prec: i64) -> String {
     let neg = v.is_sign_negative();
     if v.is_nan() {
         return "NaN".into();

@@ -10,7 +10,7 @@
 //! and `printValue` do, error forms such as `%!d(string=hi)` included.
 
 mod arg;
-mod float;
+pub(crate) mod float;
 mod integer;
 mod printer;
 mod quote;

@@ -1,5 +1,5 @@
 //! The `discovery.*` components: targets from files, HTTP endpoints, DNS,
-//! Consul, Eureka, Nomad and this host's processes,
+//! Consul, Eureka, Nomad, PuppetDB and this host's processes,
 //! and relabelling of targets. Each component is one module with its `Registration`.
 
 mod api;
@@ -11,5 +11,6 @@ mod groups;
 pub mod http;
 pub mod nomad;
 pub mod process;
+pub mod puppetdb;
 mod refresh;
 pub mod relabel;
