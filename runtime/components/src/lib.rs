@@ -13,6 +13,7 @@ pub const ALL: Table = &[
     river_discovery::eureka::DISCOVERY_EUREKA,
     river_discovery::file::DISCOVERY_FILE,
     river_discovery::http::DISCOVERY_HTTP,
+    river_discovery::marathon::DISCOVERY_MARATHON,
     river_discovery::nomad::DISCOVERY_NOMAD,
     river_discovery::process::DISCOVERY_PROCESS,
     river_discovery::puppetdb::DISCOVERY_PUPPETDB,

@@ -77,6 +77,7 @@ impl Fixture {
             "server" if default.is_none() => return quoted(&self.url),
             // A name a resolver answers itself (RFC 6761), asking no server.
             "names" => return "[\"localhost.\"]".into(),
+            "servers" => return format!("[{}]", quoted(&self.url)),
             "client_id" => return quoted("00000000-0000-0000-0000-000000000000"),
             // A listener refuses a server name (it has no server to check);
             // empty, it is read and means the same as left out.

@@ -1,5 +1,5 @@
 //! The `discovery.*` components: targets from files, HTTP endpoints, DNS,
-//! Consul, Eureka, Nomad, PuppetDB and this host's processes,
+//! Consul, Eureka, Marathon, Nomad, PuppetDB and this host's processes,
 //! and relabelling of targets. Each component is one module with its `Registration`.
 
 mod api;
@@ -9,6 +9,7 @@ pub mod eureka;
 pub mod file;
 mod groups;
 pub mod http;
+pub mod marathon;
 pub mod nomad;
 pub mod process;
 pub mod puppetdb;
