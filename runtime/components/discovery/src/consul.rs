@@ -35,7 +35,6 @@ struct Settings {
     services: Vec<String>,
     tags: Vec<String>,
     node_meta: Vec<(String, String)>,
-    refresh: Duration,
     client: HttpClient,
 }
 
@@ -57,9 +56,6 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         return Err(args.invalid("token", why).into());
     }
     let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
     let node_meta: indexmap::IndexMap<String, String> = args.get("node_meta")?;
     let mut scope = Vec::new();
     for (setting, param) in [("namespace", "ns"), ("partition", "partition")] {
@@ -78,7 +74,6 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         services: args.get("services")?,
         tags: args.get("tags")?,
         node_meta: node_meta.into_iter().collect(),
-        refresh,
         client: client(args, refresh)?,
     })
 }
@@ -113,14 +108,7 @@ struct Consul {
 
 impl Discover for Consul {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let dc = match &self.datacenter {

@@ -24,7 +24,6 @@ struct Settings {
     names: Vec<String>,
     kind: RecordType,
     port: u16,
-    refresh: Duration,
 }
 
 fn settings(args: &Args) -> Result<Settings, Error> {
@@ -50,11 +49,7 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         let why = "a port is needed for every record type but SRV, as Prometheus requires";
         return Err(args.invalid("port", why).into());
     }
-    let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
-    Ok(Settings { names, kind, port, refresh })
+    Ok(Settings { names, kind, port })
 }
 
 /// `discovery.dns`.
@@ -69,14 +64,7 @@ struct Dns {
 
 impl Discover for Dns {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let mut failed = Vec::new();

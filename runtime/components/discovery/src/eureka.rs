@@ -20,7 +20,6 @@ use crate::refresh::{self, Discover, Found};
 
 struct Settings {
     url: String,
-    refresh: Duration,
     client: HttpClient,
 }
 
@@ -31,11 +30,8 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         _ => return Err(args.invalid("server", format!("{server:?} is not a server URL")).into()),
     }
     let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
     let client = HttpClient::from_args(args, refresh)?;
-    Ok(Settings { url: format!("{}/apps", server.trim_end_matches('/')), refresh, client })
+    Ok(Settings { url: format!("{}/apps", server.trim_end_matches('/')), client })
 }
 
 /// `discovery.eureka`.
@@ -47,14 +43,7 @@ struct Eureka;
 
 impl Discover for Eureka {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         fetch(settings).await.map(Found::from)

@@ -33,9 +33,6 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         Err(e) => return Err(args.invalid("url", format!("not a URL: {e}")).into()),
     }
     let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
     // As Prometheus: a fetch may take as long as the interval.
     Ok(Settings { url, refresh, client: HttpClient::from_args(args, refresh)? })
 }
@@ -49,14 +46,7 @@ struct Http;
 
 impl Discover for Http {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         fetch(settings).await.map(Found::from)

@@ -29,7 +29,6 @@ enum Token {
 struct Settings {
     servers: Vec<String>,
     token: Option<Token>,
-    refresh: Duration,
     client: HttpClient,
 }
 
@@ -64,10 +63,7 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         }
     }
     let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
-    Ok(Settings { servers, token, refresh, client: HttpClient::from_args(args, refresh)? })
+    Ok(Settings { servers, token, client: HttpClient::from_args(args, refresh)? })
 }
 
 /// `discovery.marathon`.
@@ -82,14 +78,7 @@ struct Marathon;
 
 impl Discover for Marathon {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let server = &settings.servers[random_index(settings.servers.len())];

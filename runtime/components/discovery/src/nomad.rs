@@ -22,7 +22,6 @@ struct Settings {
     server: String,
     query: Vec<(&'static str, String)>,
     tag_separator: String,
-    refresh: Duration,
     client: HttpClient,
 }
 
@@ -32,9 +31,6 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         return Err(args.invalid("server", "nomad discovery needs a server address").into());
     }
     let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
     // As Nomad's client: each setting that is set goes on every request.
     let mut query = Vec::new();
     for name in ["namespace", "region"] {
@@ -50,7 +46,6 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         server: server.trim_end_matches('/').to_owned(),
         query,
         tag_separator: args.get("tag_separator")?,
-        refresh,
         client: HttpClient::from_args(args, refresh.max(Duration::from_secs(10)))?,
     })
 }
@@ -64,14 +59,7 @@ struct Nomad;
 
 impl Discover for Nomad {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let stubs: Vec<Stub> = get(settings, "/v1/services").await?;

@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use river_runtime::args::Args;
 use river_runtime::component::Registration;
@@ -35,19 +34,18 @@ struct Wanted {
 
 struct Settings {
     join: Vec<Labels>,
-    refresh: Duration,
     wanted: Wanted,
 }
 
 fn settings(args: &Args) -> Result<Settings, Error> {
+    if !Path::new("/proc/self/stat").exists() {
+        let why = "discovery.process reads /proc, which this host does not have";
+        return Err(Error::invalid(why));
+    }
     let join = args.decode_with("join", |v| match v {
         river_analyzer::Value::Null => Ok(Vec::new()),
         v => targets::from_value(v),
     })?;
-    let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
     let config = args.block_or_empty("discover_config");
     let wanted = Wanted {
         exe: config.get("exe")?,
@@ -57,7 +55,7 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         username: config.get("username")?,
         container_id: config.get("container_id")?,
     };
-    Ok(Settings { join, refresh, wanted })
+    Ok(Settings { join, wanted })
 }
 
 /// `discovery.process`.
@@ -72,18 +70,7 @@ struct Processes;
 
 impl Discover for Processes {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        if !Path::new("/proc/self/stat").exists() {
-            let why = "discovery.process reads /proc, which this host does not have";
-            return Err(Error::invalid(why));
-        }
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let wanted = settings.wanted;

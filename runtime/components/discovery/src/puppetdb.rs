@@ -27,7 +27,6 @@ struct Settings {
     query: String,
     include_parameters: bool,
     port: u16,
-    refresh: Duration,
     client: HttpClient,
 }
 
@@ -46,15 +45,11 @@ fn settings(args: &Args) -> Result<Settings, Error> {
     let port = u16::try_from(port)
         .map_err(|_| args.invalid("port", format!("{port} is not a port number")))?;
     let refresh: Duration = args.get("refresh_interval")?;
-    if refresh.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
-    }
     Ok(Settings {
         url: parsed.to_string(),
         query: args.require("query")?,
         include_parameters: args.get("include_parameters")?,
         port,
-        refresh,
         client: HttpClient::from_args(args, refresh)?,
     })
 }
@@ -71,14 +66,7 @@ struct PuppetDb;
 
 impl Discover for PuppetDb {
     type Settings = Settings;
-
-    fn settings(args: &Args) -> Result<Settings, Error> {
-        settings(args)
-    }
-
-    fn interval(settings: &Settings) -> Duration {
-        settings.refresh
-    }
+    const SETTINGS: fn(&Args) -> Result<Settings, Error> = settings;
 
     async fn round(&mut self, settings: &Settings) -> Result<Found, Error> {
         let resources = fetch(settings).await?;

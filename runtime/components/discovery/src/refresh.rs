@@ -39,9 +39,8 @@ impl From<Vec<Labels>> for Found {
 pub(crate) trait Discover: Default + Send + 'static {
     type Settings: Send + Sync + 'static;
 
-    fn settings(args: &Args) -> Result<Self::Settings, Error>;
-
-    fn interval(settings: &Self::Settings) -> Duration;
+    /// Reads the arguments (`refresh_interval` is read here, for all).
+    const SETTINGS: fn(&Args) -> Result<Self::Settings, Error>;
 
     fn round<'a>(
         &'a mut self,
@@ -49,27 +48,39 @@ pub(crate) trait Discover: Default + Send + 'static {
     ) -> impl Future<Output = Result<Found, Error>> + Send + 'a;
 }
 
+/// A discovery's settings and its interval.
+type Current<S> = Arc<Mutex<Arc<(S, Duration)>>>;
+
 struct Refreshing<S> {
-    settings: Arc<Mutex<Arc<S>>>,
+    settings: Current<S>,
     changed: Arc<Notify>,
     read: fn(&Args) -> Result<S, Error>,
 }
 
 /// The builder of discovery `D`, for its `Registration`.
 pub(crate) fn build<D: Discover>(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let settings = Arc::new(Mutex::new(Arc::new(D::settings(args)?)));
+    let settings = Arc::new(Mutex::new(Arc::new(read(D::SETTINGS, args)?)));
     let changed = Arc::new(Notify::new());
     export(&ctx, &[]);
     ctx.spawn(run(D::default(), ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(Refreshing { settings, changed, read: D::settings }))
+    Ok(Arc::new(Refreshing { settings, changed, read: D::SETTINGS }))
 }
 
 impl<S: Send + Sync + 'static> Component for Refreshing<S> {
     fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new((self.read)(args)?);
+        *self.settings.lock() = Arc::new(read(self.read, args)?);
         self.changed.notify_one();
         Ok(())
     }
+}
+
+/// The discovery's own settings, and `refresh_interval`.
+fn read<S>(settings: fn(&Args) -> Result<S, Error>, args: &Args) -> Result<(S, Duration), Error> {
+    let interval: Duration = args.get("refresh_interval")?;
+    if interval.is_zero() {
+        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
+    }
+    Ok((settings(args)?, interval))
 }
 
 fn export(ctx: &Ctx, found: &[Labels]) {
@@ -79,7 +90,7 @@ fn export(ctx: &Ctx, found: &[Labels]) {
 async fn run<D: Discover>(
     mut discovery: D,
     ctx: Ctx,
-    settings: Arc<Mutex<Arc<D::Settings>>>,
+    settings: Current<D::Settings>,
     changed: Arc<Notify>,
 ) {
     loop {
@@ -87,7 +98,7 @@ async fn run<D: Discover>(
         let round = tokio::select! {
             biased;
             _ = ctx.cancel.cancelled() => return,
-            round = discovery.round(&current) => round,
+            round = discovery.round(&current.0) => round,
         };
         match round {
             Ok(found) => {
@@ -105,7 +116,7 @@ async fn run<D: Discover>(
         tokio::select! {
             _ = ctx.cancel.cancelled() => return,
             _ = changed.notified() => {}
-            _ = tokio::time::sleep(D::interval(&current)) => {}
+            _ = tokio::time::sleep(current.1) => {}
         }
     }
 }
