@@ -1,6 +1,6 @@
-//! A JSON API asked with the shared HTTP client (Consul's, Nomad's): the
-//! URL with its query, the request with its credentials, and the answer
-//! read, every failure an error that names the URL.
+//! Asking an HTTP API with the shared client: the URL with its query,
+//! the request with its credentials, the answer's checks and body, every
+//! failure an error that names the URL and its cause.
 
 use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
@@ -14,6 +14,31 @@ pub(crate) fn url(base: &str, path: &str, query: &[(&'static str, String)]) -> S
     }
 }
 
+/// Sends `request` (to `url`) with the client's credentials.
+pub(crate) async fn send(
+    client: &HttpClient,
+    request: reqwest::RequestBuilder,
+    url: &str,
+) -> Result<reqwest::Response, Error> {
+    let sent = client.authorize(request).await?.send().await;
+    sent.map_err(|e| Error::remote(url, with_causes(&e)))
+}
+
+/// The answer's body, once it is a 200 of `application/json`, as
+/// Prometheus's HTTP and PuppetDB discoveries require.
+pub(crate) async fn json_body(response: reqwest::Response, url: &str) -> Result<Vec<u8>, Error> {
+    let remote = |why: String| Error::remote(url, why);
+    if response.status() != reqwest::StatusCode::OK {
+        return Err(remote(format!("server returned HTTP status {}", response.status())));
+    }
+    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !kind.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json") {
+        return Err(remote(format!("unsupported content type {kind:?}")));
+    }
+    let body = response.bytes().await.map_err(|e| remote(with_causes(&e)))?;
+    Ok(body.to_vec())
+}
+
 /// `GET url` with `headers`, its 2xx answer read as JSON.
 pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(
     client: &HttpClient,
@@ -25,8 +50,7 @@ pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response =
-        client.authorize(request).await?.send().await.map_err(|e| remote(with_causes(&e)))?;
+    let response = send(client, request, url).await?;
     let status = response.status();
     let body = response.bytes().await.map_err(|e| remote(with_causes(&e)))?;
     if !status.is_success() {

@@ -15,6 +15,7 @@ use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::{sanitize_name, Labels};
 
+use crate::api;
 use crate::dns::join_host_port;
 use crate::refresh::{self, Discover, Found};
 
@@ -57,13 +58,7 @@ async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
         .http
         .get(&settings.url)
         .header("User-Agent", concat!("flow-runtime/", env!("CARGO_PKG_VERSION")));
-    let response = settings
-        .client
-        .authorize(request)
-        .await?
-        .send()
-        .await
-        .map_err(|e| remote(with_causes(&e)))?;
+    let response = api::send(&settings.client, request, &settings.url).await?;
     let status = response.status();
     if !status.is_success() {
         let why = format!(

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use river_runtime::args::Args;
 use river_runtime::component::Registration;
-use river_runtime::error::{with_causes, Error};
+use river_runtime::error::Error;
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::Labels;
 
+use crate::api;
 use crate::groups;
 use crate::refresh::{self, Discover, Found};
 
@@ -61,22 +62,8 @@ async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
             "X-Prometheus-Refresh-Interval-Seconds",
             settings.refresh.as_secs().to_string(),
         );
-    let response = settings
-        .client
-        .authorize(request)
-        .await?
-        .send()
-        .await
-        .map_err(|e| remote(with_causes(&e)))?;
-    if response.status() != reqwest::StatusCode::OK {
-        return Err(remote(format!("server returned HTTP status {}", response.status())));
-    }
-    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = kind.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(remote(format!("unsupported content type {kind:?}")));
-    }
-    let body = response.bytes().await.map_err(|e| remote(e.to_string()))?;
+    let response = api::send(&settings.client, request, &settings.url).await?;
+    let body = api::json_body(response, &settings.url).await?;
     let value: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| remote(format!("not JSON: {e}")))?;
     let found = groups::from_json(&value).map_err(|e| remote(e.to_string()))?;

@@ -12,10 +12,11 @@ use serde_json::Value;
 use river_analyzer::go::format_float_g;
 use river_runtime::args::Args;
 use river_runtime::component::Registration;
-use river_runtime::error::{with_causes, Error};
+use river_runtime::error::Error;
 use river_runtime::http_client::HttpClient;
 use river_runtime::labels::{sanitize_name, Labels};
 
+use crate::api;
 use crate::dns::join_host_port;
 use crate::refresh::{self, Discover, Found};
 
@@ -84,21 +85,8 @@ async fn fetch(settings: &Settings) -> Result<Vec<Resource>, Error> {
         .header("Accept", "application/json")
         .header("Content-Type", "application/json")
         .body(serde_json::json!({ "query": settings.query }).to_string());
-    let response = settings
-        .client
-        .authorize(request)
-        .await?
-        .send()
-        .await
-        .map_err(|e| remote(with_causes(&e)))?;
-    if response.status() != reqwest::StatusCode::OK {
-        return Err(remote(format!("server returned HTTP status {}", response.status())));
-    }
-    let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !kind.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json") {
-        return Err(remote(format!("unsupported content type {kind}")));
-    }
-    let body = response.bytes().await.map_err(|e| remote(with_causes(&e)))?;
+    let response = api::send(&settings.client, request, &settings.url).await?;
+    let body = api::json_body(response, &settings.url).await?;
     serde_json::from_slice(&body).map_err(|e| remote(format!("unexpected answer: {e}")))
 }
 
