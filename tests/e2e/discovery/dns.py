@@ -16,30 +16,17 @@ Usage: dns.py FLOW_BINARY   (needs root, dnsmasq and util-linux unshare)
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
+
+# The helpers the end-to-end scripts share (tests/e2e/support.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support import free_port, wait  # noqa: E402
 
 FLOW = os.path.abspath(sys.argv[1])
 SERVER = "127.0.8.53"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(what, check, limit=30):
-    start = time.time()
-    while time.time() - start < limit:
-        if check():
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"FAIL: {what}")
 
 
 def dnsmasq():

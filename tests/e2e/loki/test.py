@@ -24,7 +24,9 @@ import threading
 import time
 import urllib.request
 
-from support import free_port, wait
+# The helpers the end-to-end scripts share (tests/e2e/support.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support import free_port, wait  # noqa: E402
 
 import logging_loki
 

@@ -1,5 +1,5 @@
-"""What the loki end-to-end scripts share: a free loopback port and
-waiting for a condition."""
+"""What the end-to-end scripts share: a free loopback port and waiting
+for a condition."""
 
 import socket
 import time
