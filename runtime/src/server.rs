@@ -135,8 +135,33 @@ pub fn to_json(value: &Value) -> serde_json::Value {
     }
 }
 
+/// An integer as an integer (`80`, not `80.0`), as River wrote it.
 fn number(n: Number) -> serde_json::Value {
-    serde_json::Number::from_f64(n.as_f64())
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
+    match n {
+        Number::Int(i) => i.into(),
+        Number::Uint(u) => u.into(),
+        Number::Float(f) => serde_json::Number::from_f64(f)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_kind_and_secrets_stay_hidden() {
+        let value = river_analyzer::eval_text(
+            "{port = 80, ratio = 0.5, big = 18446744073709551615, token = \"t\"}",
+            &river_analyzer::EmptyScope,
+        );
+        let Ok(Ok(Value::Object(mut fields))) = value else { panic!("{value:?}") };
+        fields.insert("token".into(), Value::Secret("t".into()));
+        let json = to_json(&Value::Object(fields));
+        assert_eq!(json["port"].to_string(), "80");
+        assert_eq!(json["ratio"].to_string(), "0.5");
+        assert_eq!(json["big"].to_string(), "18446744073709551615");
+        assert_eq!(json["token"], "(secret)");
+    }
 }
