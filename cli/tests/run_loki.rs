@@ -95,18 +95,7 @@ loki.write "out" {{
         "pushing to a receiver that is down did not show"
     );
 
-    let second = format!(
-        r#"loki.source.api "in" {{
-	http {{
-		listen_address = "127.0.0.1"
-		listen_port    = {push_b}
-	}}
-	forward_to = [loki.echo.show.receiver]
-}}
-
-loki.echo "show" {{ }}
-"#
-    );
+    let second = receiver(push_b);
     let (second, log) = start(dir.path(), "second", &second, api_b);
     let echoed = |line: &str| {
         log.lock().unwrap().lines().any(|l| {
@@ -136,18 +125,7 @@ loki.echo "show" {{ }}
 fn flow_runs_own_log_goes_to_write_to() {
     let dir = tempfile::tempdir().unwrap();
     let (api_a, api_b, push_b) = (free_port(), free_port(), free_port());
-    let second = format!(
-        r#"loki.source.api "in" {{
-	http {{
-		listen_address = "127.0.0.1"
-		listen_port    = {push_b}
-	}}
-	forward_to = [loki.echo.show.receiver]
-}}
-
-loki.echo "show" {{ }}
-"#
-    );
+    let second = receiver(push_b);
     let (second, log) = start(dir.path(), "second", &second, api_b);
     assert!(eventually(Duration::from_secs(20), || health(api_b, "loki.echo.show") == "healthy"));
     let first = format!(
@@ -182,4 +160,21 @@ loki.write "out" {{
     );
     stop(first);
     stop(second);
+}
+
+/// The second process's config: a push API on `port` whose entries
+/// `loki.echo` writes to the log.
+fn receiver(port: u16) -> String {
+    format!(
+        r#"loki.source.api "in" {{
+	http {{
+		listen_address = "127.0.0.1"
+		listen_port    = {port}
+	}}
+	forward_to = [loki.echo.show.receiver]
+}}
+
+loki.echo "show" {{ }}
+"#
+    )
 }

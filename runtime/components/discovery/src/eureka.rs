@@ -68,7 +68,7 @@ async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
         return Err(remote(why));
     }
     let body = response.text().await.map_err(|e| remote(with_causes(&e)))?;
-    let root = parse(&body).map_err(remote)?;
+    let root = parse(&body).map_err(|e| remote(e.to_string()))?;
     Ok(targets_of(&root))
 }
 
@@ -91,57 +91,80 @@ impl Element {
     }
 }
 
+/// Why an answer is not the XML document it should be, and at which byte.
+#[derive(Debug, thiserror::Error)]
+#[error("not XML at byte {at}: {why}")]
+pub(crate) struct XmlError {
+    at: u64,
+    why: String,
+}
+
 /// The document's root element.
-pub(crate) fn parse(text: &str) -> Result<Element, String> {
+pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut stack: Vec<Element> = vec![Element::default()];
     loop {
-        let event = reader.read_event().map_err(|e| format!("not XML: {e}"))?;
-        match event {
-            Event::Start(start) => stack.push(element(&start)?),
+        let at = reader.buffer_position();
+        let fail = |why: String| XmlError { at, why };
+        let event = reader.read_event().map_err(|e| fail(e.to_string()))?;
+        let text = match event {
+            Event::Start(start) => {
+                stack.push(element(&start, at)?);
+                continue;
+            }
             Event::Empty(start) => {
-                let done = element(&start)?;
-                stack.last_mut().expect("the document").children.push(done);
+                let done = element(&start, at)?;
+                top(&mut stack, at)?.children.push(done);
+                continue;
             }
             Event::End(_) => {
-                let done = stack.pop().expect("balanced by the reader");
-                stack.last_mut().ok_or("an end without a start")?.children.push(done);
+                let done = stack.pop().ok_or_else(|| fail("an end without a start".into()))?;
+                top(&mut stack, at)?.children.push(done);
+                continue;
             }
-            Event::Text(text) => {
-                stack.last_mut().expect("the document").text.push_str(&text.into_inner());
-            }
-            Event::GeneralRef(reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => {
-                        let name = reference.into_inner();
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .ok_or_else(|| format!("not XML: unknown entity &{name};"))?
-                            .to_owned()
-                    }
-                };
-                stack.last_mut().expect("the document").text.push_str(&resolved);
-            }
-            Event::CData(data) => {
-                stack.last_mut().expect("the document").text.push_str(&data.into_inner());
-            }
+            Event::Text(text) => text.into_inner().into_owned(),
+            Event::GeneralRef(reference) => match reference.resolve_char_ref() {
+                Ok(Some(c)) => c.to_string(),
+                _ => {
+                    let name = reference.into_inner();
+                    quick_xml::escape::resolve_predefined_entity(&name)
+                        .ok_or_else(|| fail(format!("unknown entity &{name};")))?
+                        .to_owned()
+                }
+            },
+            Event::CData(data) => data.into_inner().into_owned(),
             Event::Eof => break,
-            _ => {}
-        }
+            _ => continue,
+        };
+        top(&mut stack, at)?.text.push_str(&text);
     }
-    let document = stack.pop().filter(|_| stack.is_empty()).ok_or("the document ends early")?;
-    document.children.into_iter().next().ok_or_else(|| "an empty document".to_owned())
+    let at = reader.buffer_position();
+    let document = stack
+        .pop()
+        .filter(|_| stack.is_empty())
+        .ok_or_else(|| XmlError { at, why: "the document ends early".into() })?;
+    document
+        .children
+        .into_iter()
+        .next()
+        .ok_or_else(|| XmlError { at, why: "an empty document".into() })
 }
 
-fn element(start: &quick_xml::events::BytesStart<'_>) -> Result<Element, String> {
+/// The element being read; none once the document has ended.
+fn top(stack: &mut [Element], at: u64) -> Result<&mut Element, XmlError> {
+    stack.last_mut().ok_or_else(|| XmlError { at, why: "an end without a start".into() })
+}
+
+fn element(start: &quick_xml::events::BytesStart<'_>, at: u64) -> Result<Element, XmlError> {
+    let fail = |why: String| XmlError { at, why };
     let name: String = start.local_name().as_ref().to_owned();
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
-        let attribute = attribute.map_err(|e| format!("not XML: {e}"))?;
+        let attribute = attribute.map_err(|e| fail(e.to_string()))?;
         let key: String = attribute.key.local_name().as_ref().to_owned();
         let value = attribute
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| format!("not XML: {e}"))?;
+            .map_err(|e| fail(e.to_string()))?;
         attributes.push((key, value.into_owned()));
     }
     Ok(Element { name, attributes, ..Element::default() })

@@ -6,29 +6,31 @@ use serde_json::Value;
 use river_runtime::labels::Labels;
 use river_runtime::logs::{time_from_ns, Entry};
 
+use crate::push_error::PushError;
+
 /// The entries of a JSON push body, each with its stream's labels.
-pub fn decode(body: &[u8]) -> Result<Vec<Entry>, String> {
+pub fn decode(body: &[u8]) -> Result<Vec<Entry>, PushError> {
     let root: Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-    let streams =
-        root.get("streams").and_then(Value::as_array).ok_or("the body has no \"streams\" list")?;
+        serde_json::from_slice(body).map_err(|e| PushError::NotJson(e.to_string()))?;
+    let streams = root.get("streams").and_then(Value::as_array).ok_or(PushError::NoStreams)?;
     let mut entries = Vec::new();
     for (i, stream) in streams.iter().enumerate() {
-        let at = |why: String| format!("streams[{i}]: {why}");
-        let labels = string_map(stream.get("stream"), "stream").map_err(at)?;
+        let at =
+            |entry: Option<usize>| move |why: String| PushError::Stream { stream: i, entry, why };
+        let labels = string_map(stream.get("stream"), "stream").map_err(at(None))?;
         let values = stream
             .get("values")
             .and_then(Value::as_array)
-            .ok_or_else(|| at("no \"values\" list".into()))?;
+            .ok_or_else(|| at(None)("no \"values\" list".into()))?;
         for (j, value) in values.iter().enumerate() {
-            let entry = entry(&labels, value).map_err(|e| at(format!("values[{j}]: {e}")))?;
-            entries.push(entry);
+            entries.push(entry(&labels, value).map_err(at(Some(j)))?);
         }
     }
     Ok(entries)
 }
 
-/// `["<ns>", "line"]`, optionally with structured metadata third.
+/// `["<ns>", "line"]`, optionally with structured metadata third; what
+/// is wrong with it otherwise (its place is the caller's).
 fn entry(labels: &Labels, value: &Value) -> Result<Entry, String> {
     let parts = value.as_array().filter(|p| (2..=3).contains(&p.len()));
     let parts = parts.ok_or("not a [timestamp, line] pair")?;
@@ -42,6 +44,7 @@ fn entry(labels: &Labels, value: &Value) -> Result<Entry, String> {
     Ok(entry)
 }
 
+/// An object of strings; what is wrong with it otherwise.
 fn string_map(value: Option<&Value>, what: &str) -> Result<Labels, String> {
     let object = value.and_then(Value::as_object).ok_or(format!("no {what} object"))?;
     let mut pairs = Vec::with_capacity(object.len());
@@ -71,7 +74,7 @@ mod tests {
 
     #[test]
     fn bad_input_says_what_and_where() {
-        let error = |body: &str| decode(body.as_bytes()).unwrap_err();
+        let error = |body: &str| decode(body.as_bytes()).unwrap_err().to_string();
         assert!(error("{").contains("not JSON"));
         assert!(error("{}").contains("no \"streams\""));
         assert!(error(r#"{"streams":[{"values":[]}]}"#).contains("streams[0]: no stream object"));

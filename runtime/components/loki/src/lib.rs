@@ -12,6 +12,7 @@ pub mod json;
 pub mod labels_text;
 pub mod positions;
 pub mod proto;
+pub mod push_error;
 pub mod relabel;
 pub mod source_api;
 pub mod source_file;

@@ -9,6 +9,7 @@ use river_runtime::labels::Labels;
 use river_runtime::logs::{time_from_ns, Entry};
 
 use crate::labels_text;
+use crate::push_error::PushError;
 
 #[derive(Clone, PartialEq, Message)]
 pub struct PushRequest {
@@ -92,12 +93,12 @@ pub fn encode(entries: &[Entry]) -> Vec<u8> {
 
 /// The entries of a snappy-compressed protobuf push body, each with its
 /// stream's labels.
-pub fn decode(body: &[u8]) -> Result<Vec<Entry>, String> {
+pub fn decode(body: &[u8]) -> Result<Vec<Entry>, PushError> {
     let raw = snap::raw::Decoder::new()
         .decompress_vec(body)
-        .map_err(|e| format!("cannot decompress the request (snappy): {e}"))?;
-    let request = PushRequest::decode(raw.as_slice())
-        .map_err(|e| format!("cannot decode the push request (protobuf): {e}"))?;
+        .map_err(|e| PushError::Decompress { how: " (snappy)", why: e.to_string() })?;
+    let request =
+        PushRequest::decode(raw.as_slice()).map_err(|e| PushError::Protobuf(e.to_string()))?;
     let mut entries = Vec::new();
     for stream in request.streams {
         let labels = labels_text::parse(&stream.labels)?;
@@ -156,13 +157,13 @@ mod tests {
 
     #[test]
     fn bad_bodies_say_why() {
-        assert!(decode(b"not snappy at all").unwrap_err().contains("snappy"));
+        assert!(decode(b"not snappy at all").unwrap_err().to_string().contains("snappy"));
         let garbage = snap::raw::Encoder::new().compress_vec(&[0xff, 0xff, 0xff]).unwrap();
-        assert!(decode(&garbage).unwrap_err().contains("protobuf"));
+        assert!(decode(&garbage).unwrap_err().to_string().contains("protobuf"));
         let bad_labels = PushRequest {
             streams: vec![StreamAdapter { labels: "app=x".into(), entries: vec![], hash: 0 }],
         };
         let body = snap::raw::Encoder::new().compress_vec(&bad_labels.encode_to_vec()).unwrap();
-        assert!(decode(&body).unwrap_err().contains("cannot parse the labels"));
+        assert!(decode(&body).unwrap_err().to_string().contains("cannot parse the labels"));
     }
 }

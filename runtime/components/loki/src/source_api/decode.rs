@@ -5,18 +5,19 @@ use axum::http::HeaderMap;
 
 use river_runtime::logs::Entry;
 
+use crate::push_error::PushError;
 use crate::{json, proto};
 
 /// A push body's entries: JSON when the request says so, protobuf with
 /// snappy otherwise (as Loki decides); gzip or deflate content encoding
 /// undone first.
-pub fn push(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Entry>, String> {
+pub fn push(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Entry>, PushError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
     let body = match header("content-encoding") {
         "gzip" => inflate(flate2::read::GzDecoder::new(body))?,
         "deflate" => inflate(flate2::read::DeflateDecoder::new(body))?,
         "" | "snappy" | "identity" => body.to_vec(),
-        other => return Err(format!("unsupported content encoding {other:?}")),
+        other => return Err(PushError::Encoding(other.to_owned())),
     };
     if header("content-type").starts_with("application/json") {
         json::decode(&body)
@@ -25,9 +26,10 @@ pub fn push(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Entry>, String> {
     }
 }
 
-fn inflate(mut reader: impl std::io::Read) -> Result<Vec<u8>, String> {
+fn inflate(mut reader: impl std::io::Read) -> Result<Vec<u8>, PushError> {
     let mut out = Vec::new();
-    reader.read_to_end(&mut out).map_err(|e| format!("cannot decompress the request: {e}"))?;
+    let decompress = |e: std::io::Error| PushError::Decompress { how: "", why: e.to_string() };
+    reader.read_to_end(&mut out).map_err(decompress)?;
     Ok(out)
 }
 
@@ -55,8 +57,8 @@ mod tests {
         let entries = [Entry::new(Labels::from_pairs([("a", "b")]), SystemTime::now(), "y")];
         assert_eq!(push(&HeaderMap::new(), &proto::encode(&entries)).unwrap(), entries);
         let h = headers(&[("content-encoding", "br")]);
-        assert!(push(&h, b"").unwrap_err().contains("unsupported content encoding"));
+        assert!(push(&h, b"").unwrap_err().to_string().contains("unsupported content encoding"));
         let h = headers(&[("content-type", "application/json"), ("content-encoding", "gzip")]);
-        assert!(push(&h, json).unwrap_err().contains("cannot decompress"));
+        assert!(push(&h, json).unwrap_err().to_string().contains("cannot decompress"));
     }
 }

@@ -188,7 +188,9 @@ async fn push(
 ) -> (StatusCode, String) {
     let started = Instant::now();
     let decoded = match inner.read(body).await {
-        Ok(body) => decode::push(&headers, &body).map_err(|why| (StatusCode::BAD_REQUEST, why)),
+        Ok(body) => {
+            decode::push(&headers, &body).map_err(|why| (StatusCode::BAD_REQUEST, why.to_string()))
+        }
         Err(refusal) => Err(refusal),
     };
     let (status, text) = match decoded {

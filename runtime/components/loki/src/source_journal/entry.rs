@@ -36,13 +36,21 @@ pub struct Journal {
     pub fields: BTreeMap<String, String>,
 }
 
+/// Why a line journalctl printed is not an entry.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    #[error("not a journal entry in JSON: {0}")]
+    NotJson(#[from] serde_json::Error),
+    #[error("a journal entry without {0}")]
+    Missing(&'static str),
+}
+
 /// Reads one line of `journalctl --output=json`. The `__` fields are
 /// the entry's address (cursor, times), not its data. A field given
 /// several times keeps its last value; one that is not text (printed as a
 /// list of bytes) is read as UTF-8, bad bytes replaced.
-pub fn parse(line: &str) -> Result<Journal, String> {
-    let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(line).map_err(|e| format!("not a journal entry in JSON: {e}"))?;
+pub fn parse(line: &str) -> Result<Journal, LineError> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)?;
     let mut fields = BTreeMap::new();
     let (mut cursor, mut realtime_us) = (None, None);
     for (name, value) in object {
@@ -55,8 +63,8 @@ pub fn parse(line: &str) -> Result<Journal, String> {
         }
     }
     Ok(Journal {
-        cursor: cursor.ok_or("a journal entry without __CURSOR")?,
-        realtime_us: realtime_us.ok_or("a journal entry without __REALTIME_TIMESTAMP")?,
+        cursor: cursor.ok_or(LineError::Missing("__CURSOR"))?,
+        realtime_us: realtime_us.ok_or(LineError::Missing("__REALTIME_TIMESTAMP"))?,
         fields,
     })
 }
@@ -172,7 +180,7 @@ mod tests {
         assert_eq!(skipped.label(), "no_message");
         let skipped = entry(&journal, &shape(&labels, &rules, true)).unwrap_err();
         assert_eq!(skipped.label(), "empty_labels");
-        assert!(parse("{}").unwrap_err().contains("__CURSOR"));
-        assert!(parse("nope").unwrap_err().contains("not a journal entry"));
+        assert!(parse("{}").unwrap_err().to_string().contains("__CURSOR"));
+        assert!(parse("nope").unwrap_err().to_string().contains("not a journal entry"));
     }
 }

@@ -45,7 +45,7 @@ impl Endpoint {
         let queue = block.block_or_empty("queue_config");
         let size = |args: &Args, setting: &str| -> Result<usize, Error> {
             let text: String = args.get(setting)?;
-            Ok(parse_bytes(&text).map_err(|e| args.invalid(setting, e))? as usize)
+            Ok(parse_bytes(&text).map_err(|e| args.invalid(setting, e.to_string()))? as usize)
         };
         let remote_timeout: Duration = block.get("remote_timeout")?;
         Ok(Endpoint {
@@ -67,11 +67,14 @@ impl Endpoint {
     }
 }
 
-/// A size as the reference reads `batch_size` and `capacity` (Go's
-/// `units.Base2Bytes`: `KB` and `KiB` are both 1024 bytes).
-pub fn parse_bytes(text: &str) -> Result<u64, String> {
-    river_analyzer::go::units::parse_base2_bytes(text)
-        .ok_or_else(|| format!("{text:?} is not a size such as \"1MiB\" or \"512KB\""))
+/// A size that is not one, as the reference reads `batch_size` and
+/// `capacity` (Go's `units.Base2Bytes`: `KB` and `KiB` are both 1024 bytes).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a size such as \"1MiB\" or \"512KB\"")]
+pub struct NotASize(String);
+
+pub fn parse_bytes(text: &str) -> Result<u64, NotASize> {
+    river_analyzer::go::units::parse_base2_bytes(text).ok_or_else(|| NotASize(text.to_owned()))
 }
 
 #[cfg(test)]
@@ -83,7 +86,7 @@ mod tests {
         assert_eq!(parse_bytes("1MiB"), Ok(1 << 20));
         assert_eq!(parse_bytes("10MB"), Ok(10 << 20));
         assert_eq!(parse_bytes("1.5KiB"), Ok(1536));
-        assert!(parse_bytes("42").unwrap_err().contains("not a size"));
-        assert!(parse_bytes("1XB").unwrap_err().contains("not a size"));
+        assert!(parse_bytes("42").unwrap_err().to_string().contains("not a size"));
+        assert!(parse_bytes("1XB").unwrap_err().to_string().contains("not a size"));
     }
 }
