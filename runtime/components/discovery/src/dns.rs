@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hickory_resolver::config::ResolveHosts;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::NetError;
 use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::Resolver;
 
@@ -88,28 +90,28 @@ impl Discover for Dns {
 
 /// A resolver from the system's configuration as it is now, without the
 /// hosts file or a cache, as Prometheus asks the servers directly.
-fn resolver() -> Result<Resolver<hickory_resolver::net::runtime::TokioRuntimeProvider>, String> {
-    let mut builder = Resolver::builder_tokio().map_err(|e| e.to_string())?;
+fn resolver() -> Result<Resolver<TokioRuntimeProvider>, NetError> {
+    let mut builder = Resolver::builder_tokio()?;
     let options = builder.options_mut();
     options.cache_size = 0;
     options.use_hosts_file = ResolveHosts::Never;
     // Prometheus's client: one try of each server, two seconds each.
     options.timeout = Duration::from_secs(2);
     options.attempts = 1;
-    builder.build().map_err(|e| e.to_string())
+    builder.build()
 }
 
 /// The targets of one name: none when it does not exist or has no record
 /// of the type; an error when no server gave a usable answer.
 async fn lookup(
-    resolver: &Resolver<hickory_resolver::net::runtime::TokioRuntimeProvider>,
+    resolver: &Resolver<TokioRuntimeProvider>,
     name: &str,
     settings: &Settings,
-) -> Result<Vec<Labels>, String> {
+) -> Result<Vec<Labels>, NetError> {
     let answer = match resolver.lookup(name, settings.kind).await {
         Ok(answer) => answer,
         Err(e) if e.is_no_records_found() => return Ok(Vec::new()),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e),
     };
     let port = settings.port.to_string();
     let targets = answer.answers().iter().filter_map(|record| {
