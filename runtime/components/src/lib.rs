@@ -10,6 +10,8 @@ use river_runtime::component::{Registration, Table};
 pub const ALL: Table = &[
     river_discovery::consul::DISCOVERY_CONSUL,
     river_discovery::dns::DISCOVERY_DNS,
+    river_discovery::docker::DISCOVERY_DOCKER,
+    river_discovery::dockerswarm::DISCOVERY_DOCKERSWARM,
     river_discovery::eureka::DISCOVERY_EUREKA,
     river_discovery::file::DISCOVERY_FILE,
     river_discovery::http::DISCOVERY_HTTP,
@@ -17,6 +19,7 @@ pub const ALL: Table = &[
     river_discovery::nomad::DISCOVERY_NOMAD,
     river_discovery::process::DISCOVERY_PROCESS,
     river_discovery::puppetdb::DISCOVERY_PUPPETDB,
+    river_discovery::serverset::DISCOVERY_SERVERSET,
     river_discovery::relabel::DISCOVERY_RELABEL,
     river_local::file::LOCAL_FILE,
     river_local::file_match::LOCAL_FILE_MATCH,

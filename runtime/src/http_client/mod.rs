@@ -77,6 +77,13 @@ impl HttpClient {
         Ok(HttpClient { http, basic_auth, authorization, oauth2 })
     }
 
+    /// A client that sends no credentials of its own (for transports the
+    /// shared settings do not apply to, such as a Docker Engine's unix
+    /// socket).
+    pub fn plain(http: reqwest::Client) -> HttpClient {
+        HttpClient { http, basic_auth: None, authorization: None, oauth2: None }
+    }
+
     /// The client with this basic authentication instead of its own (for
     /// settings outside the shared block, such as Consul's deprecated
     /// `username` and `password`).

@@ -5,6 +5,9 @@
 mod api;
 pub mod consul;
 pub mod dns;
+pub mod docker;
+pub mod dockerswarm;
+mod engine;
 pub mod eureka;
 pub mod file;
 mod groups;
@@ -15,3 +18,4 @@ pub mod process;
 pub mod puppetdb;
 mod refresh;
 pub mod relabel;
+pub mod serverset;

@@ -39,13 +39,22 @@ impl From<Vec<Labels>> for Found {
 pub(crate) trait Discover: Default + Send + 'static {
     type Settings: Send + Sync + 'static;
 
-    /// Reads the arguments (`refresh_interval` is read here, for all).
+    /// Reads the arguments (the interval is read here, for all).
     const SETTINGS: fn(&Args) -> Result<Self::Settings, Error>;
+
+    /// The setting that says how long to wait between rounds.
+    const INTERVAL: &'static str = "refresh_interval";
 
     fn round<'a>(
         &'a mut self,
         settings: &'a Self::Settings,
     ) -> impl Future<Output = Result<Found, Error>> + Send + 'a;
+
+    /// Waits until the next round is due: the interval, unless the
+    /// discovery watches its source and knows when it changed.
+    fn until_next(&mut self, interval: Duration) -> impl Future<Output = ()> + Send + '_ {
+        tokio::time::sleep(interval)
+    }
 }
 
 /// A discovery's settings and its interval.
@@ -54,33 +63,33 @@ type Current<S> = Arc<Mutex<Arc<(S, Duration)>>>;
 struct Refreshing<S> {
     settings: Current<S>,
     changed: Arc<Notify>,
-    read: fn(&Args) -> Result<S, Error>,
+    read: fn(&Args) -> Result<(S, Duration), Error>,
 }
 
 /// The builder of discovery `D`, for its `Registration`.
 pub(crate) fn build<D: Discover>(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let settings = Arc::new(Mutex::new(Arc::new(read(D::SETTINGS, args)?)));
+    let settings = Arc::new(Mutex::new(Arc::new(read::<D>(args)?)));
     let changed = Arc::new(Notify::new());
     export(&ctx, &[]);
     ctx.spawn(run(D::default(), ctx.clone(), settings.clone(), changed.clone()));
-    Ok(Arc::new(Refreshing { settings, changed, read: D::SETTINGS }))
+    Ok(Arc::new(Refreshing { settings, changed, read: read::<D> }))
 }
 
 impl<S: Send + Sync + 'static> Component for Refreshing<S> {
     fn update(&self, args: &Args) -> Result<(), Error> {
-        *self.settings.lock() = Arc::new(read(self.read, args)?);
+        *self.settings.lock() = Arc::new((self.read)(args)?);
         self.changed.notify_one();
         Ok(())
     }
 }
 
-/// The discovery's own settings, and `refresh_interval`.
-fn read<S>(settings: fn(&Args) -> Result<S, Error>, args: &Args) -> Result<(S, Duration), Error> {
-    let interval: Duration = args.get("refresh_interval")?;
+/// The discovery's own settings, and its interval.
+fn read<D: Discover>(args: &Args) -> Result<(D::Settings, Duration), Error> {
+    let interval: Duration = args.get(D::INTERVAL)?;
     if interval.is_zero() {
-        return Err(args.invalid("refresh_interval", "must be greater than 0").into());
+        return Err(args.invalid(D::INTERVAL, "must be greater than 0").into());
     }
-    Ok((settings(args)?, interval))
+    Ok(((D::SETTINGS)(args)?, interval))
 }
 
 fn export(ctx: &Ctx, found: &[Labels]) {
@@ -116,7 +125,7 @@ async fn run<D: Discover>(
         tokio::select! {
             _ = ctx.cancel.cancelled() => return,
             _ = changed.notified() => {}
-            _ = tokio::time::sleep(current.1) => {}
+            _ = discovery.until_next(current.1) => {}
         }
     }
 }

@@ -91,3 +91,23 @@ pub async fn wait_for(what: &str, check: impl Fn() -> bool) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Label sets from a fixture of the reference's expected targets (a JSON
+/// list of objects), sorted, without the labels whose value is empty:
+/// an empty label is no label, as flow's targets carry them.
+pub fn expected_targets(json: &str) -> Vec<BTreeMap<String, String>> {
+    let sets: Vec<BTreeMap<String, String>> = serde_json::from_str(json).unwrap();
+    let mut sets: Vec<_> = sets
+        .into_iter()
+        .map(|set| set.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+        .collect();
+    sets.sort();
+    sets
+}
+
+/// The component's targets, sorted.
+pub fn sorted_targets(ctx: &Ctx) -> Vec<BTreeMap<String, String>> {
+    let mut found = targets(ctx);
+    found.sort();
+    found
+}
