@@ -9,6 +9,9 @@
 //!   together form one config; with [`Walk::Recursive`] its subdirectories
 //!   follow, each a config of its own, skipping hidden ones and what
 //!   `.gitignore` files exclude;
+//! - `*.test.river` files are tests of the config beside them (`flow
+//!   test`), never part of it: only `flowfmt` ([`files_and_tests`]) and
+//!   `flow test` ([`tests_of`]) read them from a directory;
 //! - bytes that are not UTF-8 are an error that points at the first bad
 //!   byte (line and column), with the text before it kept for showing.
 
@@ -94,6 +97,40 @@ pub fn files(path: &Path, walk: Walk) -> Result<Vec<PathBuf>, LoadError> {
     Ok(configs(path, walk)?.into_iter().flatten().collect())
 }
 
+/// Every file [`files`] names, and the test files of the same
+/// directories (what `flowfmt` formats).
+pub fn files_and_tests(path: &Path, walk: Walk) -> Result<Vec<PathBuf>, LoadError> {
+    let mut all = files(path, walk)?;
+    if path.is_dir() {
+        let mut dirs = vec![path.to_path_buf()];
+        if walk == Walk::Recursive {
+            dirs.extend(subdirectories(path));
+        }
+        for dir in dirs {
+            all.extend(test_files(&dir)?);
+        }
+    }
+    Ok(all)
+}
+
+/// The tests of the config `path` names: a directory's `*.test.river`
+/// files, or those beside a config file.
+pub fn tests_of(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    match path.is_dir() {
+        true => test_files(path),
+        false => match path.parent() {
+            Some(dir) if dir.as_os_str().is_empty() => test_files(Path::new(".")),
+            Some(dir) => test_files(dir),
+            None => Ok(Vec::new()),
+        },
+    }
+}
+
+/// Whether `path` names a test file (`*.test.river`).
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".test.river"))
+}
+
 /// The one config `path` names (a file, or a directory's own `*.river`
 /// files), read.
 pub fn config(path: &Path) -> Result<Vec<Source>, LoadError> {
@@ -109,8 +146,18 @@ pub fn to_config(db: &Database, sources: &[Source]) -> Config {
     Config::new(db, files)
 }
 
-/// A directory's own `*.river` files, sorted by name.
+/// A directory's own `*.river` files but its tests, sorted by name.
 pub fn river_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    Ok(dir_files(dir)?.into_iter().filter(|p| !is_test_file(p)).collect())
+}
+
+/// A directory's own `*.test.river` files, sorted by name.
+pub fn test_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    Ok(dir_files(dir)?.into_iter().filter(|p| is_test_file(p)).collect())
+}
+
+/// A directory's own `*.river` files, tests included, sorted by name.
+fn dir_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let io = |e: std::io::Error| LoadError::Io {
         path: dir.display().to_string(),
         message: e.to_string(),

@@ -79,6 +79,38 @@ fn a_clean_config_across_files_has_no_diagnostics_and_mistakes_do() {
 }
 
 #[test]
+fn a_test_file_is_its_own_and_only_its_syntax_is_checked() {
+    let (mut client, ws) = workspace(MAIN);
+    assert_eq!(client.diagnostics(&ws.main), Vec::<Value>::new());
+    let test = ws.main.replace("main.river", "main.test.river");
+    let text = "test \"ok\" {\n\tcomponent = \"prometheus.scrape.pods\"\n\texpect {\n\t\ttargets = []\n\t}\n}\n";
+    client.clear();
+    client.open(&test, text);
+    assert_eq!(
+        client.diagnostics(&test),
+        Vec::<Value>::new(),
+        "a test block is no unknown component"
+    );
+    client.clear();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": test, "version": 2}, "contentChanges": [{"text": "test \"x\" {\n"}]}),
+    );
+    let diagnostics = client.diagnostics(&test);
+    assert!(
+        !diagnostics.is_empty() && diagnostics.iter().all(|d| d["code"] == "syntax-error"),
+        "{diagnostics:#?}"
+    );
+    // The config beside it is as it was.
+    client.clear();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ws.main, "version": 2}, "contentChanges": [{"text": MAIN}]}),
+    );
+    assert_eq!(client.diagnostics(&ws.main), Vec::<Value>::new());
+}
+
+#[test]
 fn a_config_file_that_is_not_utf8_is_reported_and_the_rest_of_it_still_resolves() {
     let dir = tempfile::tempdir().unwrap();
     let mut base = b"// caf\xe9\n".to_vec();

@@ -102,6 +102,9 @@ impl State {
     /// `*.river` files from disk the first time.
     fn ensure_config(&mut self, path: &Path) -> Config {
         let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        if river_analyzer::load::is_test_file(path) {
+            return self.test_config(path, dir);
+        }
         if let Some(config) = self.configs.get(&dir).copied() {
             let mut files = config.files(&self.db).clone();
             if !files.iter().any(|f| Path::new(f.path(&self.db)) == path) {
@@ -123,6 +126,23 @@ impl State {
         self.configs.insert(dir.clone(), config);
         let settings = river_analyzer::lint::settings::load_from(None, &dir).unwrap_or_default();
         self.settings.insert(dir, std::sync::Arc::new(settings));
+        config
+    }
+
+    /// A test file (`*.test.river`) is no part of its directory's config:
+    /// it is one of its own, whose syntax alone the editor checks
+    /// (`flow test` checks the rest).
+    fn test_config(&mut self, path: &Path, dir: PathBuf) -> Config {
+        if let Some(config) = self.configs.get(path).copied() {
+            return config;
+        }
+        let file = self.file(path);
+        let config = Config::new(&self.db, vec![file]);
+        self.configs.insert(path.to_owned(), config);
+        self.settings.entry(dir).or_insert_with_key(|dir| {
+            let settings = river_analyzer::lint::settings::load_from(None, dir).unwrap_or_default();
+            std::sync::Arc::new(settings)
+        });
         config
     }
 

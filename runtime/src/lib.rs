@@ -1,7 +1,8 @@
 //! The core of `flow run`: the component controller, the component API
 //! (`component`, `args`), the HTTP server, and what components share (the
 //! HTTP client with TLS and auth, the `http` block's listener,
-//! relabelling, labels, series, log entries and metrics). The components themselves are
+//! relabelling, labels, series, log entries and metrics), and `flow
+//! test`'s runner (`testing`). The components themselves are
 //! in the family crates under `components/`; the controller gets the table
 //! of them from its caller, so this crate depends on none.
 //!
@@ -31,6 +32,7 @@ pub mod run;
 pub mod series;
 pub mod server;
 pub mod targets;
+pub mod testing;
 pub mod timestamp;
 pub mod tls_server;
 

@@ -79,3 +79,22 @@ fn a_missing_path_is_an_io_error_naming_it() {
     assert!(matches!(error, LoadError::Io { .. }));
     assert!(error.to_string().starts_with("cannot read /nonexistent/x.river: "), "{error}");
 }
+
+#[test]
+fn test_files_are_no_part_of_a_config_but_are_formatted_and_tested() {
+    let dir = tree();
+    std::fs::write(dir.path().join("a.test.river"), b"test \"x\" {}\n").unwrap();
+    std::fs::write(dir.path().join("sub/c.test.river"), b"test \"y\" {}\n").unwrap();
+    let flat = configs(dir.path(), Walk::Flat).unwrap();
+    assert_eq!(names(&flat, dir.path()), [["a.river", "b.river"]]);
+    let formatted = files_and_tests(dir.path(), Walk::Recursive).unwrap();
+    let formatted = names(&[formatted], dir.path());
+    assert_eq!(
+        formatted,
+        [["a.river", "b.river", "sub/c.river", "sub/deeper/d.river", "a.test.river", "sub/c.test.river"]]
+    );
+    let tests = tests_of(&dir.path().join("sub")).unwrap();
+    assert_eq!(names(&[tests], dir.path()), [["sub/c.test.river"]]);
+    let beside = tests_of(&dir.path().join("a.river")).unwrap();
+    assert_eq!(names(&[beside], dir.path()), [["a.test.river"]]);
+}

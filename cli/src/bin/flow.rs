@@ -9,7 +9,7 @@ static ALLOCATOR: river_cli::alloc::Allocator = river_cli::alloc::Allocator;
 river_cli::install_allocator_choice!();
 
 use clap::{Parser, Subcommand};
-use river_cli::commands::{convert, eval, fmt, graph, lint, lsp, parse, plan, run, schema};
+use river_cli::commands::{convert, eval, fmt, graph, lint, lsp, parse, plan, run, schema, test};
 
 /// The River toolchain: parse, format and evaluate Grafana Agent Flow
 /// configurations.
@@ -42,6 +42,8 @@ enum Command {
     Graph(graph::GraphArgs),
     /// Show what a reload from one config to another would change.
     Plan(plan::PlanArgs),
+    /// Run the tests of a config (`*.test.river`) offline.
+    Test(test::TestArgs),
 }
 
 // Started as a C `main`: river_cli::entry says why.
@@ -58,5 +60,6 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         Command::Schema(args) => schema::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Test(args) => test::run(args),
     })
 }

@@ -99,7 +99,7 @@ fn targets(args: &FmtArgs) -> Result<(Mode, Vec<PathBuf>), String> {
     for path in &args.paths {
         // One list in path order under each argument, as `flowfmt` has
         // always listed them (the loader gives a directory's own first).
-        let mut found = load::files(path, Walk::Recursive).map_err(|e| e.to_string())?;
+        let mut found = load::files_and_tests(path, Walk::Recursive).map_err(|e| e.to_string())?;
         found.sort();
         files.extend(found);
     }

@@ -11,3 +11,4 @@ pub mod parse;
 pub mod plan;
 pub mod run;
 pub mod schema;
+pub mod test;

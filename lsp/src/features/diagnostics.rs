@@ -8,7 +8,12 @@ use crate::convert::{diagnostic, Lines};
 use crate::state::Snapshot;
 
 pub fn compute(s: &Snapshot) -> Vec<Diagnostic> {
-    let findings = s.settings.apply(file_findings(&s.db, s.config, s.file).clone());
+    let mut findings = s.settings.apply(file_findings(&s.db, s.config, s.file).clone());
+    // A test file is checked for its syntax only: its blocks are tests,
+    // not components (`flow test` reads the rest).
+    if river_analyzer::load::is_test_file(std::path::Path::new(s.file.path(&s.db))) {
+        findings.retain(|f| f.rule == "syntax-error");
+    }
     let lines = s.lines();
     let locate = |path: &str, range| locate(s, path, range);
     findings.iter().map(|f| diagnostic(f, &lines, &locate)).collect()

@@ -7,7 +7,7 @@
 
 pub mod against;
 pub mod diff;
-mod eval;
+pub(crate) mod eval;
 mod place;
 pub mod plan;
 mod reload;

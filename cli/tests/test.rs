@@ -1,0 +1,52 @@
+//! `flow test PATH` as a user runs it: a config's tests pass and fail
+//! with a readable difference (samples, targets, log entries, a
+//! discovery from its own arguments), `--filter` and `--format json`, a
+//! test file with mistakes, tests that cannot run, and a config without
+//! tests.
+
+use std::path::Path;
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn flow(fixture: &str) -> Command {
+    let mut cmd = Command::new(get_cargo_bin("flow"));
+    cmd.current_dir(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test").join(fixture),
+    );
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn passing_and_failing_tests() {
+    assert_cmd_snapshot!(flow("pipeline").args(["test", "."]));
+    assert_cmd_snapshot!(
+        flow("pipeline").args(["test", "--format", "json", "--filter", "wrong", "."])
+    );
+}
+
+#[test]
+fn only_passing_tests_exit_zero() {
+    let out =
+        flow("pipeline").args(["test", "--filter", "team", "config.river"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.ends_with("1 test: 1 passed, 0 failed\n"), "{text}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn mistakes_in_tests_are_placed() {
+    assert_cmd_snapshot!(flow("broken").args(["test", "."]));
+}
+
+#[test]
+fn a_config_without_tests_is_a_usage_error() {
+    assert_cmd_snapshot!(flow("untested").args(["test", "."]));
+}
+
+#[test]
+fn test_files_are_no_part_of_the_config() {
+    let out = flow("pipeline").args(["lint", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
