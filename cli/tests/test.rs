@@ -28,8 +28,7 @@ fn passing_and_failing_tests() {
 
 #[test]
 fn only_passing_tests_exit_zero() {
-    let out =
-        flow("pipeline").args(["test", "--filter", "team", "config.river"]).output().unwrap();
+    let out = flow("pipeline").args(["test", "--filter", "team", "config.river"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.ends_with("1 test: 1 passed, 0 failed\n"), "{text}");
     assert_eq!(out.status.code(), Some(0));

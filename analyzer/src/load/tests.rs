@@ -91,7 +91,14 @@ fn test_files_are_no_part_of_a_config_but_are_formatted_and_tested() {
     let formatted = names(&[formatted], dir.path());
     assert_eq!(
         formatted,
-        [["a.river", "b.river", "sub/c.river", "sub/deeper/d.river", "a.test.river", "sub/c.test.river"]]
+        [[
+            "a.river",
+            "b.river",
+            "sub/c.river",
+            "sub/deeper/d.river",
+            "a.test.river",
+            "sub/c.test.river"
+        ]]
     );
     let tests = tests_of(&dir.path().join("sub")).unwrap();
     assert_eq!(names(&[tests], dir.path()), [["sub/c.test.river"]]);
