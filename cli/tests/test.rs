@@ -27,6 +27,11 @@ fn passing_and_failing_tests() {
 }
 
 #[test]
+fn trace_shows_each_rule_in_turn() {
+    assert_cmd_snapshot!(flow("pipeline").args(["test", "--trace", "--filter", "team", "."]));
+}
+
+#[test]
 fn only_passing_tests_exit_zero() {
     let out = flow("pipeline").args(["test", "--filter", "team", "config.river"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use river_analyzer::lint::Finding;
 use river_runtime::controller::{plan, Plan, Source};
-use river_runtime::testing::{self, Difference, TestCase, Verdict};
+use river_runtime::testing::{self, Difference, TestCase, Trace, Verdict};
 use river_syntax::LineIndex;
 use serde_json::json;
 
@@ -21,6 +21,10 @@ pub struct TestArgs {
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Show what each `rule` does in turn to each input item (for the
+    /// relabelling components).
+    #[arg(long)]
+    pub trace: bool,
     /// Run only the tests whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
@@ -42,6 +46,8 @@ struct Ran {
     line: u32,
     column: u32,
     verdict: Verdict,
+    /// With `--trace`: each input item's way through the rules.
+    trace: Vec<Trace>,
 }
 
 /// Exit 0 when every test passes, 1 when one fails (or a test file or the
@@ -74,7 +80,7 @@ pub fn run(args: &TestArgs) -> ExitStatus {
     };
     let wanted = |c: &(TestCase, Source)| args.filter.as_ref().is_none_or(|f| c.0.name.contains(f));
     let cases: Vec<(TestCase, Source)> = cases.into_iter().filter(wanted).collect();
-    let ran = match run_all(&plan, cases) {
+    let ran = match run_all(&plan, cases, args.trace) {
         Ok(ran) => ran,
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
@@ -137,7 +143,7 @@ fn dir_of(path: &Path) -> String {
 }
 
 /// Runs each test in turn, each in a fresh data folder.
-fn run_all(plan: &Plan, cases: Vec<(TestCase, Source)>) -> Result<Vec<Ran>, String> {
+fn run_all(plan: &Plan, cases: Vec<(TestCase, Source)>, trace: bool) -> Result<Vec<Ran>, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -147,7 +153,12 @@ fn run_all(plan: &Plan, cases: Vec<(TestCase, Source)>) -> Result<Vec<Ran>, Stri
         let dir = tempfile::tempdir().map_err(|e| format!("cannot make a data folder: {e}"))?;
         let verdict = runtime.block_on(testing::run(plan, &case, dir.path()));
         let at = LineIndex::new(&source.text).line_col(case.range.start());
-        ran.push(Ran { case, line: at.line + 1, column: at.col + 1, verdict });
+        // A test that cannot run says why already; its trace adds nothing.
+        let trace = match trace {
+            true => testing::trace(plan, &case).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        ran.push(Ran { case, line: at.line + 1, column: at.col + 1, verdict, trace });
     }
     runtime.shutdown_background();
     Ok(ran)
@@ -163,6 +174,7 @@ fn human(ran: &[Ran]) -> String {
             Verdict::Error(_) => "ERROR",
         };
         out.push_str(&format!("test {} ({place}) ... {word}\n", r.case.name));
+        out.push_str(&trace_lines(&r.trace));
         match &r.verdict {
             Verdict::Passed => {}
             Verdict::Failed(difference) => out.push_str(&diff_lines(&r.case, difference)),
@@ -176,6 +188,18 @@ fn human(ran: &[Ran]) -> String {
         ran.len(),
         ran.len() - passed
     ));
+    out
+}
+
+fn trace_lines(trace: &[Trace]) -> String {
+    let mut out = String::new();
+    for item in trace {
+        out.push_str(&format!("    {}\n", item.input));
+        for step in &item.steps {
+            let after = step.after.as_deref().unwrap_or("dropped");
+            out.push_str(&format!("      {}: {after}\n", step.rule));
+        }
+    }
     out
 }
 
@@ -204,6 +228,10 @@ fn to_json(ran: &[Ran]) -> serde_json::Value {
             "name": r.case.name, "file": r.case.file, "line": r.line, "column": r.column,
             "component": r.case.component, "result": result, "message": message,
             "missing": missing, "unexpected": unexpected,
+            "trace": r.trace.iter().map(|t| json!({
+                "input": t.input,
+                "steps": t.steps.iter().map(|s| json!({"rule": s.rule, "after": s.after})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
         })
     };
     serde_json::Value::Array(ran.iter().map(one).collect())

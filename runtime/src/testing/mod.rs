@@ -21,6 +21,7 @@ mod load;
 mod run;
 mod signal;
 mod stand_in;
+mod trace;
 
 use river_syntax::TextRange;
 
@@ -28,6 +29,7 @@ use crate::args::Args;
 
 pub use load::load;
 pub use run::run;
+pub use trace::{trace, Step, Trace};
 
 /// One `test` block.
 #[derive(Debug, Clone)]

@@ -30,7 +30,17 @@ pub async fn run(plan: &Plan, case: &TestCase, dir: &Path) -> Verdict {
     outcome(plan, case, dir).await.unwrap_or_else(Verdict::Error)
 }
 
-async fn outcome(plan: &Plan, case: &TestCase, dir: &Path) -> Result<Verdict, String> {
+/// A test's component, its signal, its arguments (evaluated with the
+/// stand-ins, the input's targets in place) and the input's items.
+pub(super) struct Prepared<'a> {
+    pub node: &'a PlannedNode,
+    pub signal: Signal,
+    pub args: crate::args::Args,
+    pub input: Option<Value>,
+    pub caught: Arc<Caught>,
+}
+
+pub(super) fn prepare<'a>(plan: &'a Plan, case: &TestCase) -> Result<Prepared<'a>, String> {
     let node = find(plan, &case.component)?;
     let signal = Signal::of(&node.name).ok_or_else(|| {
         format!("`{}` takes no samples, log entries or targets a test can give it", node.name)
@@ -48,6 +58,11 @@ async fn outcome(plan: &Plan, case: &TestCase, dir: &Path) -> Result<Verdict, St
         }
         args.attrs.insert("targets".into(), targets.clone());
     }
+    Ok(Prepared { node, signal, args, input, caught })
+}
+
+async fn outcome(plan: &Plan, case: &TestCase, dir: &Path) -> Result<Verdict, String> {
+    let Prepared { node, signal, args, input, caught } = prepare(plan, case)?;
     let globals = Globals::new("127.0.0.1:0".into(), "flow.test:12345".into(), dir.into());
     let ctx = Ctx::detached(&node.id, dir.join(&node.id), globals);
     let build = node.build.ok_or_else(|| format!("`{}` does not run in this build", node.name))?;
