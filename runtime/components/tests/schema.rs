@@ -34,6 +34,16 @@ struct Fixture {
 
 impl Fixture {
     fn new(dir: &Path) -> Fixture {
+        // discovery.ec2 needs a region at load: with none in the config (the
+        // required settings alone), AWS_REGION gives it, as on a host set
+        // up for AWS, and no instance metadata service is asked. Set once,
+        // before any component runs.
+        static REGION: std::sync::Once = std::sync::Once::new();
+        REGION.call_once(|| {
+            if std::env::var_os("AWS_REGION").is_none() {
+                std::env::set_var("AWS_REGION", "us-east-1");
+            }
+        });
         let file = dir.join("setting.txt");
         std::fs::write(&file, "x").unwrap();
         Fixture {
@@ -79,6 +89,17 @@ impl Fixture {
             "names" => return "[\"localhost.\"]".into(),
             "servers" => return format!("[{}]", quoted(&self.url)),
             "client_id" => return quoted("00000000-0000-0000-0000-000000000000"),
+            // An API address (discovery.ec2's), which must be a URL.
+            "endpoint" => return quoted(&self.url),
+            // Filter values, which discovery.ec2 refuses empty, as the reference.
+            "values" if matches!(ty, SchemaType::List(_)) => return "[\"x\"]".into(),
+            // discovery.kubernetes refuses a kubeconfig beside api_server, as
+            // Prometheus: empty, it is read and means none.
+            "kubeconfig_file" => return quoted(""),
+            // A Docker daemon's address, which must have a scheme.
+            "host" => return quoted(&self.url),
+            // ZooKeeper paths, which must be absolute.
+            "paths" => return "[\"/x\"]".into(),
             // A listener refuses a server name (it has no server to check);
             // empty, it is read and means the same as left out.
             "server_name" => return quoted(""),

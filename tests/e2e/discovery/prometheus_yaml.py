@@ -130,7 +130,8 @@ remote_write:
 
 # The reference's converter examples that run as they are (docs/run.md
 # lists the others, and why).
-RUNNABLE_EXAMPLES = ["consul", "dns", "empty", "file", "marathon", "metric_relabel"]
+RUNNABLE_EXAMPLES = ["consul", "dns", "docker", "dockerswarm", "empty", "file", "kuma",
+                     "kubernetes", "marathon", "metric_relabel", "serverset"]
 
 
 def examples():

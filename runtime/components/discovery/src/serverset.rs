@@ -41,6 +41,11 @@ fn settings(args: &Args) -> Result<Settings, Error> {
         let why = format!("serverset path {path:?} does not start with '/'");
         return Err(args.invalid("paths", why).into());
     }
+    // As the reference's client: a server without a port is on 2181.
+    let servers: Vec<String> = servers
+        .iter()
+        .map(|s| if s.contains(':') { s.clone() } else { format!("{s}:2181") })
+        .collect();
     Ok(Settings { servers: servers.join(","), paths, timeout: args.get("timeout")? })
 }
 

@@ -1,24 +1,17 @@
 //! The endpoint's `sigv4` block: requests signed with AWS Signature
 //! Version 4 for the `aps` service (Amazon Managed Service for
-//! Prometheus), with keys found as `credentials.rs` says and the region
-//! from the block, else `AWS_REGION`.
-
-mod credentials;
-mod sign;
-
-use std::time::SystemTime;
+//! Prometheus), with keys found as `river_runtime::aws::credentials` says
+//! and the region from the block, else `AWS_REGION`.
 
 use river_analyzer::value::Secret;
 
-use credentials::Credentials;
 use river_runtime::args::Args;
+use river_runtime::aws::credentials::Credentials;
+use river_runtime::aws::sign::Keys;
+use river_runtime::aws::Signer;
 use river_runtime::error::Error;
-use sign::{Keys, Scope};
 
-pub struct SigV4 {
-    region: String,
-    credentials: Credentials,
-}
+pub struct SigV4(Signer);
 
 impl SigV4 {
     pub fn from_args(block: &Args) -> Result<SigV4, Error> {
@@ -42,12 +35,13 @@ impl SigV4 {
                 return Err(block.invalid("access_key", "secret_key needs it").into())
             }
         };
-        let source = Credentials::find(keys, block.opt("profile")?, block.opt("role_arn")?)
-            .map_err(|message| block.invalid("profile", message))?;
-        Ok(SigV4 { credentials: Credentials::new(source, region.clone()), region })
+        // EC2 instance roles are not looked at here (docs/run.md).
+        let source = Credentials::find(keys, block.opt("profile")?, block.opt("role_arn")?, false)
+            .map_err(|message| block.invalid("profile", format!("sigv4: {message}")))?;
+        Ok(SigV4(Signer::new(source, region, "aps")))
     }
 
-    /// The headers that sign a request (see `sign::sign`).
+    /// The headers that sign a request (see `river_runtime::aws::sign`).
     pub async fn headers(
         &self,
         method: &str,
@@ -55,8 +49,6 @@ impl SigV4 {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Vec<(String, String)>, Error> {
-        let keys = self.credentials.keys().await?;
-        let scope = Scope { region: &self.region, service: "aps" };
-        Ok(sign::sign(&keys, &scope, (method, url), headers, body, SystemTime::now()))
+        self.0.headers(method, url, headers, body).await
     }
 }
