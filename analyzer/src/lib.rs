@@ -23,6 +23,7 @@ pub mod lint;
 pub mod load;
 pub mod schema;
 pub mod stdlib;
+pub mod test_file;
 pub mod value;
 
 pub use eval::{eval, eval_text, EmptyScope, EvalError, Scope};

@@ -79,23 +79,28 @@ fn a_clean_config_across_files_has_no_diagnostics_and_mistakes_do() {
 }
 
 #[test]
-fn a_test_file_is_its_own_and_only_its_syntax_is_checked() {
+fn a_test_file_is_checked_as_tests_of_the_config_beside_it() {
     let (mut client, ws) = workspace(MAIN);
     assert_eq!(client.diagnostics(&ws.main), Vec::<Value>::new());
     let test = ws.main.replace("main.river", "main.test.river");
-    let text = "test \"ok\" {\n\tcomponent = \"prometheus.scrape.pods\"\n\texpect {\n\t\ttargets = []\n\t}\n}\n";
+    let good = "test \"ok\" {\n\tcomponent = \"discovery.kubernetes.pods\"\n\texpect {\n\t\ttargets = []\n\t}\n}\n";
     client.clear();
-    client.open(&test, text);
+    client.open(&test, good);
     assert_eq!(
         client.diagnostics(&test),
         Vec::<Value>::new(),
         "a test block is no unknown component"
     );
     client.clear();
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": test, "version": 2}, "contentChanges": [{"text": "test \"x\" {\n"}]}),
-    );
+    let change = |text: &str, version: i32| json!({"textDocument": {"uri": test, "version": version}, "contentChanges": [{"text": text}]});
+    client.notify("textDocument/didChange", change(&good.replace("pods", "pod"), 2));
+    let diagnostics = client.diagnostics(&test);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "invalid-test");
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("did you mean `discovery.kubernetes.pods`?"), "{message}");
+    client.clear();
+    client.notify("textDocument/didChange", change("test \"x\" {\n", 3));
     let diagnostics = client.diagnostics(&test);
     assert!(
         !diagnostics.is_empty() && diagnostics.iter().all(|d| d["code"] == "syntax-error"),

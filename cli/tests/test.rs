@@ -54,3 +54,13 @@ fn test_files_are_no_part_of_the_config() {
     let out = flow("pipeline").args(["lint", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn lint_checks_test_files_as_tests() {
+    assert_cmd_snapshot!(flow("broken").args(["lint", "."]));
+    let alone = flow("broken").args(["lint", "unknown.test.river"]).output().unwrap();
+    let text = String::from_utf8(alone.stdout).unwrap() + &String::from_utf8(alone.stderr).unwrap();
+    assert!(text.contains("the config has no component `prometheus.relabel.nope`"), "{text}");
+    assert!(!text.contains("broken.test.river"), "only the file named: {text}");
+    assert_eq!(alone.status.code(), Some(1));
+}

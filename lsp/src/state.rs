@@ -23,6 +23,9 @@ pub struct Snapshot {
     pub settings: std::sync::Arc<Settings>,
     /// The document's URI for every file of the config, by path.
     pub uris: HashMap<String, Uri>,
+    /// For a test file (`*.test.river`), the config of its directory, which
+    /// its tests name components of.
+    pub tested: Option<Config>,
 }
 
 #[derive(Default)]
@@ -105,27 +108,31 @@ impl State {
         if river_analyzer::load::is_test_file(path) {
             return self.test_config(path, dir);
         }
-        if let Some(config) = self.configs.get(&dir).copied() {
-            let mut files = config.files(&self.db).clone();
-            if !files.iter().any(|f| Path::new(f.path(&self.db)) == path) {
-                let file = self.file(path);
-                files.push(file);
-                config.set_files(&mut self.db).to(files);
-            }
+        let config = self.dir_config(&dir);
+        let mut files = config.files(&self.db).clone();
+        if !files.iter().any(|f| Path::new(f.path(&self.db)) == path) {
+            let file = self.file(path);
+            files.push(file);
+            config.set_files(&mut self.db).to(files);
+        }
+        config
+    }
+
+    /// The config of a directory: its `*.river` files, read from disk the
+    /// first time, with the directory's lint settings.
+    fn dir_config(&mut self, dir: &Path) -> Config {
+        if let Some(config) = self.configs.get(dir).copied() {
             return config;
         }
-        let mut paths = river_analyzer::load::river_files(&dir).unwrap_or_else(|e| {
+        let paths = river_analyzer::load::river_files(dir).unwrap_or_else(|e| {
             self.problems.push(e.to_string());
             Vec::new()
         });
-        if !paths.iter().any(|p| p == path) {
-            paths.push(path.to_owned());
-        }
         let files: Vec<File> = paths.iter().map(|p| self.file(p)).collect();
         let config = Config::new(&self.db, files);
-        self.configs.insert(dir.clone(), config);
-        let settings = river_analyzer::lint::settings::load_from(None, &dir).unwrap_or_default();
-        self.settings.insert(dir, std::sync::Arc::new(settings));
+        self.configs.insert(dir.to_owned(), config);
+        let settings = river_analyzer::lint::settings::load_from(None, dir).unwrap_or_default();
+        self.settings.insert(dir.to_owned(), std::sync::Arc::new(settings));
         config
     }
 
@@ -139,10 +146,7 @@ impl State {
         let file = self.file(path);
         let config = Config::new(&self.db, vec![file]);
         self.configs.insert(path.to_owned(), config);
-        self.settings.entry(dir).or_insert_with_key(|dir| {
-            let settings = river_analyzer::lint::settings::load_from(None, dir).unwrap_or_default();
-            std::sync::Arc::new(settings)
-        });
+        self.dir_config(&dir);
         config
     }
 
@@ -184,6 +188,7 @@ impl State {
         let file = *self.files.get(&path)?;
         let config = self.ensure_config(&path);
         let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let tested = river_analyzer::load::is_test_file(&path).then(|| self.dir_config(&dir));
         let uris = config
             .files(&self.db)
             .iter()
@@ -202,6 +207,7 @@ impl State {
             unit: self.unit(),
             settings: self.settings.get(&dir).cloned().unwrap_or_default(),
             uris,
+            tested,
         })
     }
 

@@ -74,7 +74,7 @@ pub fn run(args: &TestArgs) -> ExitStatus {
             return ExitStatus::Findings;
         }
     };
-    let (cases, mut status) = match cases(&args.path, &mut err) {
+    let (cases, mut status) = match cases(&args.path, &plan, &mut err) {
         Ok(found) => found,
         Err(status) => return status,
     };
@@ -102,6 +102,7 @@ pub fn run(args: &TestArgs) -> ExitStatus {
 /// errors is reported and skipped (status 1).
 fn cases(
     path: &Path,
+    plan: &Plan,
     err: &mut impl Write,
 ) -> Result<(Vec<(TestCase, Source)>, ExitStatus), ExitStatus> {
     let files = river_analyzer::load::tests_of(path).map_err(|e| {
@@ -119,7 +120,7 @@ fn cases(
             crate::commands::parse::report_read_error(err, e, render::Style::stderr());
             ExitStatus::Failure
         })?;
-        match testing::load(&source) {
+        match testing::load(&source, plan) {
             Ok(found) => all.extend(found.into_iter().map(|case| (case, source.clone()))),
             Err(findings) => {
                 report(err, &source, &findings);

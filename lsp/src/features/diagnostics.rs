@@ -2,18 +2,22 @@
 //! `flowlint.toml` and `// flowlint:ignore` honoured).
 
 use river_analyzer::lint::file_findings;
+use river_analyzer::test_file;
 use tower_lsp_server::ls_types::{Diagnostic, Location};
 
 use crate::convert::{diagnostic, Lines};
 use crate::state::Snapshot;
 
 pub fn compute(s: &Snapshot) -> Vec<Diagnostic> {
-    let mut findings = s.settings.apply(file_findings(&s.db, s.config, s.file).clone());
-    // A test file is checked for its syntax only: its blocks are tests,
-    // not components (`flow test` reads the rest).
-    if river_analyzer::load::is_test_file(std::path::Path::new(s.file.path(&s.db))) {
-        findings.retain(|f| f.rule == "syntax-error");
-    }
+    let findings = match &s.tested {
+        Some(config) => s.settings.apply(test_file::check_against(
+            &s.db,
+            *config,
+            s.file.path(&s.db),
+            s.file.text(&s.db),
+        )),
+        None => s.settings.apply(file_findings(&s.db, s.config, s.file).clone()),
+    };
     let lines = s.lines();
     let locate = |path: &str, range| locate(s, path, range);
     findings.iter().map(|f| diagnostic(f, &lines, &locate)).collect()

@@ -1,89 +1,54 @@
-//! Reading a test file: its `test` blocks, each evaluated as constants
-//! (a test refers to no component), checked for the parts a test has.
+//! Reading a test file: its mistakes as the analyzer finds them against
+//! the config (the same as `flowlint` and the editor report), then each
+//! `test` block evaluated as constants (a test refers to no component).
 
-use river_analyzer::lint::rules::{eval_error, syntax_error};
+use river_analyzer::lint::rules::eval_error;
 use river_analyzer::lint::Finding;
+use river_analyzer::test_file::{self, Component};
 use river_analyzer::{EmptyScope, Value};
 use river_syntax::ast::{self, AstNode};
-use river_syntax::TextRange;
 
-use crate::controller::eval;
-use crate::controller::Source;
+use crate::controller::{eval, Plan, Source};
 
 use super::TestCase;
 
-/// The tests of `source`, or what is wrong with it, placed.
-pub fn load(source: &Source) -> Result<Vec<TestCase>, Vec<Finding>> {
-    let parsed = river_syntax::parse(&source.text);
-    let syntax = |range, message: &str| syntax_error::RULE.finding(&source.path, range, message);
-    if !parsed.errors().is_empty() {
-        return Err(parsed.errors().iter().map(|e| syntax(e.range, &e.message)).collect());
+/// The tests of `source`, checked against the config's `plan`, or what
+/// is wrong with them, placed.
+pub fn load(source: &Source, plan: &Plan) -> Result<Vec<TestCase>, Vec<Finding>> {
+    let components: Vec<Component> =
+        plan.nodes.iter().map(|n| Component { id: &n.id, name: &n.name }).collect();
+    let findings = test_file::check(&source.path, &source.text, &components);
+    if !findings.is_empty() {
+        return Err(findings);
     }
-    let root = parsed.tree().body();
-    let mut cases = Vec::new();
-    let mut problems = Vec::new();
-    for stmt in root.iter().flat_map(|body| body.statements()) {
-        match stmt {
-            ast::Stmt::Block(block) if block.name().is_some_and(|n| n.text() == "test") => {
-                match case(&source.path, &block) {
-                    Ok(case) => cases.push(case),
-                    Err((range, message)) => problems.push(invalid(&source.path, range, message)),
-                }
-            }
-            other => problems.push(invalid(
-                &source.path,
-                other.syntax().text_range(),
-                "a test file holds only `test \"name\" { ... }` blocks".into(),
-            )),
-        }
-    }
-    match problems.is_empty() {
-        true => Ok(cases),
-        false => Err(problems),
-    }
+    let root = river_syntax::parse(&source.text).tree().body();
+    let blocks = root.iter().flat_map(|body| body.blocks()).collect::<Vec<_>>();
+    blocks
+        .iter()
+        .map(|block| case(&source.path, block))
+        .collect::<Result<_, _>>()
+        .map_err(|f| vec![*f])
 }
 
-fn invalid(file: &str, range: TextRange, message: String) -> Finding {
-    eval_error::RULE.finding(file, range, message)
-}
-
-/// One `test` block: its label, `component`, `input` and `expect`.
-fn case(file: &str, block: &ast::Block) -> Result<TestCase, (TextRange, String)> {
+/// One `test` block, which the analyzer found whole: its label,
+/// `component`, `input` and `expect`, evaluated.
+fn case(file: &str, block: &ast::Block) -> Result<TestCase, Box<Finding>> {
     let range = block.syntax().text_range();
-    let name = block.label().and_then(|l| l.value()).unwrap_or_default();
-    if name.is_empty() {
-        return Err((range, "a test needs a label: `test \"what_it_checks\" { ... }`".into()));
-    }
     let green = block.syntax().green().to_owned();
-    let args =
-        eval::evaluate(&green, range.start(), &EmptyScope).map_err(|e| (e.range, e.message))?;
-    let component_range = attribute_range(block, "component").unwrap_or(range);
+    let args = eval::evaluate(&green, range.start(), &EmptyScope)
+        .map_err(|e| Box::new(eval_error::RULE.finding(file, e.range, e.message)))?;
     let component = match args.attrs.get("component") {
         Some(Value::String(id)) => id.clone(),
-        _ => return Err((component_range, "a test needs `component = \"<name>.<label>\"`".into())),
+        _ => String::new(),
     };
-    let mut input = None;
-    let mut expect = None;
-    for (name, body) in &args.blocks {
-        match name.as_str() {
-            "input" if input.is_none() => input = Some(body.clone()),
-            "expect" if expect.is_none() => expect = Some(body.clone()),
-            other => {
-                let why = format!("a test has one `input` and one `expect` block, not `{other}`");
-                return Err((range, why));
-            }
-        }
-    }
-    let expect = expect.ok_or((range, "a test needs an `expect { ... }` block".to_owned()))?;
-    Ok(TestCase { name, file: file.to_owned(), range, component_range, component, input, expect })
-}
-
-/// Where attribute `name` of the block is written.
-fn attribute_range(block: &ast::Block, name: &str) -> Option<TextRange> {
-    block.body()?.statements().find_map(|stmt| match stmt {
-        ast::Stmt::Attribute(attr) if attr.name().is_some_and(|n| n.text() == name) => {
-            Some(attr.syntax().text_range())
-        }
-        _ => None,
+    let block_named =
+        |wanted: &str| args.blocks.iter().find(|(n, _)| n == wanted).map(|(_, b)| b.clone());
+    Ok(TestCase {
+        name: block.label().and_then(|l| l.value()).unwrap_or_default(),
+        file: file.to_owned(),
+        range,
+        component,
+        input: block_named("input"),
+        expect: block_named("expect").unwrap_or_default(),
     })
 }

@@ -37,9 +37,8 @@ pub struct TestCase {
     /// The block's label.
     pub name: String,
     pub file: String,
-    /// The whole block, and its `component` attribute.
+    /// The whole block.
     pub range: TextRange,
-    pub component_range: TextRange,
     pub component: String,
     /// The `input` block; `None` for a discovery evaluated from its
     /// arguments.

@@ -16,7 +16,9 @@ use crate::globals::Globals;
 use crate::logs::LogsReceiver;
 use crate::series::MetricsReceiver;
 
-use super::signal::{self, Signal};
+use river_analyzer::test_file::Signal;
+
+use super::signal;
 use super::stand_in::{self, Caught};
 use super::{Difference, TestCase, Verdict};
 
@@ -45,7 +47,6 @@ pub(super) fn prepare<'a>(plan: &'a Plan, case: &TestCase) -> Result<Prepared<'a
     let signal = Signal::of(&node.name).ok_or_else(|| {
         format!("`{}` takes no samples, log entries or targets a test can give it", node.name)
     })?;
-    check_keys(case, signal)?;
     let caught = Arc::new(Caught::default());
     let others = plan.nodes.iter().filter(|n| n.id != node.id);
     let exports: HashMap<String, Value> =
@@ -83,22 +84,6 @@ fn find<'a>(plan: &'a Plan, id: &str) -> Result<&'a PlannedNode, String> {
     }
     let ids: Vec<&str> = plan.nodes.iter().map(|n| n.id.as_str()).collect();
     Err(format!("the config has no component `{id}` (it has {})", ids.join(", ")))
-}
-
-/// `input` and `expect` give the items of the component's signal only.
-fn check_keys(case: &TestCase, signal: Signal) -> Result<(), String> {
-    let blocks = [("input", case.input.as_ref()), ("expect", Some(&case.expect))];
-    for (block, args) in blocks {
-        let keys = args.iter().flat_map(|a| a.attrs.keys());
-        if let Some(other) = keys.into_iter().find(|k| *k != signal.key()) {
-            let wanted = signal.key();
-            return Err(format!(
-                "`{block}` of a test of `{}` gives `{wanted}`, not `{other}`",
-                case.component
-            ));
-        }
-    }
-    Ok(())
 }
 
 async fn samples(

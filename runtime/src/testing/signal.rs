@@ -1,45 +1,13 @@
-//! What a test speaks: the signal of its component (from the schema's
-//! exports), its items decoded from River values, and each item written
+//! What a test speaks (its component's signal, `river_analyzer::
+//! test_file::Signal`): its items decoded from River values, and each item written
 //! as one line so that the expected and the actual output compare as
 //! text and read well in a failure.
 
-use river_analyzer::schema::{registry, Handle, SchemaType};
 use river_analyzer::{Object, Value};
 
 use crate::labels::Labels;
 use crate::logs::{time_from_ns, Entry};
 use crate::series::Sample;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Signal {
-    Samples,
-    Logs,
-    Targets,
-}
-
-impl Signal {
-    /// The signal of component `name`: what its `receiver` takes, else
-    /// targets when it exports a list of them.
-    pub fn of(name: &str) -> Option<Signal> {
-        let component = registry().get(name)?;
-        let export = |wanted: &str| component.exports.iter().find(|f| f.name == wanted);
-        match export("receiver").map(|f| &f.ty) {
-            Some(SchemaType::Capsule(Handle::MetricsReceiver)) => return Some(Signal::Samples),
-            Some(SchemaType::Capsule(Handle::LogsReceiver)) => return Some(Signal::Logs),
-            _ => {}
-        }
-        (export("output").is_some() || export("targets").is_some()).then_some(Signal::Targets)
-    }
-
-    /// The attribute its items are given in, in `input` and `expect`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Signal::Samples => "samples",
-            Signal::Logs => "logs",
-            Signal::Targets => "targets",
-        }
-    }
-}
 
 /// The fields of an item, refusing any not in `known`.
 fn fields<'a>(item: &'a Value, known: &[&str]) -> Result<&'a Object, String> {

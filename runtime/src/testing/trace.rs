@@ -10,7 +10,9 @@ use crate::labels::Labels;
 use crate::relabel::{self, Rule};
 
 use super::run::prepare;
-use super::signal::{self, Signal};
+use river_analyzer::test_file::Signal;
+
+use super::signal;
 use super::TestCase;
 
 /// One input item's way through the rules.
