@@ -116,6 +116,44 @@ fn a_test_file_is_checked_as_tests_of_the_config_beside_it() {
 }
 
 #[test]
+fn a_lens_runs_a_test_and_its_failure_shows_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "discovery.relabel \"tag\" {\n\ttargets = []\n\n\trule {\n\t\ttarget_label = \"team\"\n\t\treplacement  = \"sre\"\n\t}\n}\n";
+    std::fs::write(dir.path().join("config.river"), config).unwrap();
+    let test = |name: &str, team: &str| {
+        format!("test \"{name}\" {{\n\tcomponent = \"discovery.relabel.tag\"\n\n\tinput {{\n\t\ttargets = [{{\"__address__\" = \"a:80\"}}]\n\t}}\n\n\texpect {{\n\t\ttargets = [{{\"__address__\" = \"a:80\", \"team\" = \"{team}\"}}]\n\t}}\n}}\n")
+    };
+    let text = test("passes", "sre") + "\n" + &test("fails", "ops");
+    std::fs::write(dir.path().join("config.test.river"), &text).unwrap();
+    let uri = format!("file://{}", dir.path().join("config.test.river").display());
+    let mut client = Client::start(json!({}));
+    client.open(&uri, &text);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses.as_array().unwrap();
+    assert_eq!(lenses.len(), 2, "{lenses:#?}");
+    assert_eq!(lenses[1]["command"]["command"], "river.runTest");
+    assert_eq!(lenses[1]["range"]["start"]["line"], 12);
+    client.clear();
+    let arguments = lenses[1]["command"]["arguments"].clone();
+    let ran = client.call(
+        "workspace/executeCommand",
+        json!({"command": "river.runTest", "arguments": arguments}),
+    );
+    assert!(ran.get("error").is_none(), "{ran}");
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "test-failed");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 12);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("- {__address__=\"a:80\", team=\"ops\"}"), "{message}");
+    assert!(message.contains("+ {__address__=\"a:80\", team=\"sre\"}"), "{message}");
+    let shown: Vec<&Value> =
+        client.notifications.iter().filter(|m| m["method"] == "window/showMessage").collect();
+    assert_eq!(shown[0]["params"]["message"], "flow test: 0 passed, 1 failed", "{shown:#?}");
+}
+
+#[test]
 fn a_config_file_that_is_not_utf8_is_reported_and_the_rest_of_it_still_resolves() {
     let dir = tempfile::tempdir().unwrap();
     let mut base = b"// caf\xe9\n".to_vec();

@@ -297,6 +297,38 @@ impl LanguageServer for Backend {
         let range = params.range;
         self.read(&params.text_document.uri, move |s| features::actions::fixes(s, range)).await
     }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.read(&params.text_document.uri, features::tests::lenses).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != features::tests::RUN_TEST {
+            return Err(Error::invalid_params(format!("unknown command {}", params.command)));
+        }
+        let uri: Uri = params
+            .arguments
+            .first()
+            .and_then(|u| u.as_str())
+            .and_then(|u| u.parse().ok())
+            .ok_or_else(|| Error::invalid_params("expected [uri, test name]"))?;
+        let name = params.arguments.get(1).and_then(|n| n.as_str()).map(str::to_owned);
+        let path = crate::state::path_of(&uri);
+        let (file, wanted) = (path.clone(), name.clone());
+        let ran = run(move || features::tests::run(&file, wanted.as_deref())).await?;
+        let (kind, message) = match ran {
+            Ok((failures, summary)) => {
+                let kind =
+                    if failures.is_empty() { MessageType::INFO } else { MessageType::WARNING };
+                self.edit(|s| s.set_failures(path, name.as_deref(), failures));
+                (kind, format!("flow test: {summary}"))
+            }
+            Err(why) => (MessageType::ERROR, why),
+        };
+        self.client.show_message(kind, message).await;
+        self.publish(&uri).await;
+        Ok(None)
+    }
 }
 
 /// `river/syntaxTree`: the document's syntax tree as text, for debugging.

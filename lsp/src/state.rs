@@ -26,6 +26,8 @@ pub struct Snapshot {
     /// For a test file (`*.test.river`), the config of its directory, which
     /// its tests name components of.
     pub tested: Option<Config>,
+    /// For a test file, the failures of its last run.
+    pub failures: Vec<crate::features::tests::Failure>,
 }
 
 #[derive(Default)]
@@ -37,6 +39,8 @@ pub struct State {
     /// Open documents: path and version.
     open: HashMap<String, (PathBuf, i32)>,
     settings: HashMap<PathBuf, std::sync::Arc<Settings>>,
+    /// The failures of each test file's last run.
+    failures: HashMap<PathBuf, Vec<crate::features::tests::Failure>>,
     /// Files of a config that could not be read as they are, not yet told
     /// to the user (the server shows them as messages).
     problems: Vec<String>,
@@ -177,6 +181,22 @@ impl State {
         }
     }
 
+    /// The failures of a test file's last run (of one test, `name`: the
+    /// others keep theirs).
+    pub fn set_failures(
+        &mut self,
+        path: PathBuf,
+        name: Option<&str>,
+        failures: Vec<crate::features::tests::Failure>,
+    ) {
+        let kept = self.failures.entry(path).or_default();
+        match name {
+            Some(name) => kept.retain(|f| f.name != name),
+            None => kept.clear(),
+        }
+        kept.extend(failures);
+    }
+
     /// What could not be read since the last call, for showing.
     pub fn take_problems(&mut self) -> Vec<String> {
         std::mem::take(&mut self.problems)
@@ -208,6 +228,7 @@ impl State {
             settings: self.settings.get(&dir).cloned().unwrap_or_default(),
             uris,
             tested,
+            failures: self.failures.get(&path).cloned().unwrap_or_default(),
         })
     }
 

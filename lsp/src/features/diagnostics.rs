@@ -20,7 +20,10 @@ pub fn compute(s: &Snapshot) -> Vec<Diagnostic> {
     };
     let lines = s.lines();
     let locate = |path: &str, range| locate(s, path, range);
-    findings.iter().map(|f| diagnostic(f, &lines, &locate)).collect()
+    let mut all: Vec<Diagnostic> =
+        findings.iter().map(|f| diagnostic(f, &lines, &locate)).collect();
+    all.extend(super::tests::diagnostics(s, &s.failures));
+    all
 }
 
 /// A place in any file of the config.

@@ -10,6 +10,7 @@ pub mod place;
 pub mod signature;
 pub mod structure;
 pub mod symbols;
+pub mod tests;
 pub mod tokens;
 pub mod tree;
 
@@ -59,6 +60,11 @@ pub fn capabilities(encoding: PositionEncodingKind) -> ServerCapabilities {
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![tests::RUN_TEST.into()],
+            work_done_progress_options: Default::default(),
+        }),
         ..Default::default()
     }
 }
