@@ -23,6 +23,7 @@ pub mod error;
 pub mod globals;
 pub mod http_client;
 pub mod http_server;
+pub mod http_tls;
 pub mod labels;
 pub mod logging;
 pub mod logs;

@@ -82,6 +82,7 @@ pub struct Running {
     pub address: std::net::SocketAddr,
     options: Options,
     server_stop: tokio_util::sync::CancellationToken,
+    tls: crate::http_tls::TlsState,
 }
 
 /// Starts the components of `plan` and the HTTP server.
@@ -102,15 +103,18 @@ pub async fn start(
         .await
         .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.listen_addr)))?;
     let address = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+    let tls = http_tls(&plan).map_err(|findings| StartError::Refused(sources.clone(), findings))?;
+    let tls = Arc::new(parking_lot::RwLock::new(tls));
     let config_blocks = plan.config_blocks.clone();
     let controller = Controller::start(plan, globals.clone())
         .map_err(|findings| StartError::Refused(sources, findings))?;
     apply_logging(&controller, &config_blocks);
-    let reload = reloader(controller.clone(), options.clone());
+    let reload = reloader(controller.clone(), options.clone(), tls.clone());
     let router = server::router(controller.clone(), reload);
     let _ = globals.router.set(router.clone());
     let cancel = tokio_util::sync::CancellationToken::new();
     let stop = cancel.clone();
+    let listener = crate::http_tls::ServerListener::new(listener, tls.clone());
     tokio::spawn(async move {
         let served =
             axum::serve(listener, router).with_graceful_shutdown(stop.cancelled_owned()).await;
@@ -120,15 +124,37 @@ pub async fn start(
     });
     // The reference's line and keys, which scripts wait for.
     tracing::info!(service = "http", addr = %address, "now listening for http traffic");
-    Ok(Running { controller, address, options, server_stop: cancel })
+    Ok(Running { controller, address, options, server_stop: cancel, tls })
+}
+
+/// The `http` block's TLS (`None`: plain HTTP), or why it is refused,
+/// placed on its setting.
+fn http_tls(plan: &Plan) -> Result<Option<crate::http_tls::TlsAcceptor>, Vec<Finding>> {
+    let Some(block) = plan.config_blocks.iter().find(|b| b.name == "http") else {
+        return Ok(None);
+    };
+    let args = crate::controller::evaluate_alone(block).map_err(|f| vec![*f])?;
+    match args.block("tls") {
+        None => Ok(None),
+        Some(tls) => crate::http_tls::acceptor(tls)
+            .map(Some)
+            .map_err(|e| vec![crate::controller::config_refused(block, &e)]),
+    }
 }
 
 /// Reads the config again and applies it; the message is what to show.
-pub fn reloader(controller: Controller, options: Options) -> server::Reload {
+/// New connections to the server take the new TLS settings.
+fn reloader(
+    controller: Controller,
+    options: Options,
+    tls: crate::http_tls::TlsState,
+) -> server::Reload {
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
+        let acceptor = http_tls(&plan).map_err(|findings| findings_text(&findings))?;
         let config_blocks = plan.config_blocks.clone();
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
+        *tls.write() = acceptor;
         apply_logging(&controller, &config_blocks);
         tracing::info!("config reloaded");
         Ok(())
@@ -149,6 +175,12 @@ fn findings_text(findings: &[Finding]) -> String {
 }
 
 impl Running {
+    /// What `POST /-/reload` and SIGHUP run: the config read again and
+    /// applied.
+    pub fn reloader(&self) -> server::Reload {
+        reloader(self.controller.clone(), self.options.clone(), self.tls.clone())
+    }
+
     /// Serves until SIGINT or SIGTERM, reloading on SIGHUP; then stops the
     /// components, giving them `grace` to flush.
     pub async fn run_until_signalled(self, grace: Duration) {
@@ -156,7 +188,7 @@ impl Running {
         let mut hangup = signal(SignalKind::hangup()).expect("a SIGHUP handler installs");
         let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler installs");
         let mut interrupt = signal(SignalKind::interrupt()).expect("a SIGINT handler installs");
-        let reload = reloader(self.controller.clone(), self.options.clone());
+        let reload = self.reloader();
         loop {
             tokio::select! {
                 _ = hangup.recv() => {

@@ -98,7 +98,7 @@ async fn panics_mark_their_component_unhealthy_and_the_rest_goes_on() {
     // A reload that changes c2's arguments makes its update panic: the
     // reload is refused and undone, c2 is unhealthy, the others run on.
     std::fs::write(&path, config("update-after")).unwrap();
-    let reload = run::reloader(running.controller.clone(), options.clone());
+    let reload = running.reloader();
     let refused = tokio::task::spawn_blocking(move || reload()).await.unwrap().unwrap_err();
     assert!(refused.contains("boom in update"), "{refused}");
     let updated = health_of(address, "local.file.c2");
@@ -117,7 +117,7 @@ async fn panics_mark_their_component_unhealthy_and_the_rest_goes_on() {
 
     // A reload that no longer panics builds c0 again, healthy.
     std::fs::write(&path, config("fine").replace("\"build\"", "\"fine\"")).unwrap();
-    let reload = run::reloader(running.controller.clone(), options);
+    let reload = running.reloader();
     tokio::task::spawn_blocking(move || reload()).await.unwrap().unwrap();
     assert_eq!(health_of(address, "local.file.c0")["state"], "healthy");
     running.controller.shutdown(Duration::from_secs(1)).await;

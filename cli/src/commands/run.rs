@@ -36,6 +36,15 @@ pub struct RunArgs {
     /// the converter.
     #[arg(long = "config.format", value_enum, default_value = "river")]
     pub config_format: Format,
+    /// The reference's Go profiling endpoints (`/debug/pprof`), on by
+    /// default there; this build has none to serve (asking for them
+    /// explicitly is warned about at start).
+    #[arg(long = "server.http.enable-pprof", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub enable_pprof: Option<bool>,
+    /// Accepted for the reference's scripts: this build sends no usage
+    /// reports at all.
+    #[arg(long = "disable-reporting")]
+    pub disable_reporting: bool,
     /// A config file, or a directory whose `*.river` files form one config.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
@@ -69,6 +78,9 @@ pub fn run(args: &RunArgs) -> ExitStatus {
     };
     river_runtime::logging::apply(run::log_settings(&plan));
     crate::log::init();
+    if args.enable_pprof == Some(true) {
+        tracing::warn!("--server.http.enable-pprof: this build serves no /debug/pprof (Go's profiles); use perf or valgrind on the process instead");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {

@@ -309,6 +309,11 @@ fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box
     Box::new(rule.finding(&planned.file, range, message))
 }
 
+/// A config block's (`http`) setting refused, placed as a component's.
+pub fn config_refused(planned: &PlannedNode, error: &Error) -> Finding {
+    *refused(planned, error)
+}
+
 /// A finding of the `component-refused` rule: the component's builder or
 /// `update` refused its arguments, placed on the setting it names.
 fn refused(planned: &PlannedNode, error: &Error) -> Box<Finding> {

@@ -99,7 +99,7 @@ pub fn plan(sources: &[Source], table: Table) -> Result<Plan, Vec<Finding>> {
 }
 
 /// The config blocks `flow run` reads.
-const CONFIG_BLOCKS: [&str; 1] = ["logging"];
+const CONFIG_BLOCKS: [&str; 2] = ["logging", "http"];
 
 /// A finding of the analyzer's `not-runnable` rule, which only `flow run`
 /// reports.
