@@ -7,8 +7,6 @@
 
 use std::time::Duration;
 
-use quick_xml::events::Event;
-
 use river_runtime::args::Args;
 use river_runtime::component::Registration;
 use river_runtime::error::{with_causes, Error};
@@ -18,6 +16,7 @@ use river_runtime::labels::{sanitize_name, Labels};
 use crate::api;
 use crate::dns::join_host_port;
 use crate::refresh::{self, Discover, Found};
+use crate::xml::{parse, Element};
 
 struct Settings {
     url: String,
@@ -72,109 +71,11 @@ async fn fetch(settings: &Settings) -> Result<Vec<Labels>, Error> {
     Ok(targets_of(&root))
 }
 
-/// An XML element: its name, attributes, text and children.
-#[derive(Debug, Default)]
-pub(crate) struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    text: String,
-    children: Vec<Element>,
-}
-
-impl Element {
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    fn text_of(&self, name: &str) -> String {
-        self.child(name).map(|c| c.text.trim().to_owned()).unwrap_or_default()
-    }
-}
-
-/// Why an answer is not the XML document it should be, and at which byte.
-#[derive(Debug, thiserror::Error)]
-#[error("not XML at byte {at}: {why}")]
-pub(crate) struct XmlError {
-    at: u64,
-    why: String,
-}
-
-/// The document's root element.
-pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<Element> = vec![Element::default()];
-    loop {
-        let at = reader.buffer_position();
-        let fail = |why: String| XmlError { at, why };
-        let event = reader.read_event().map_err(|e| fail(e.to_string()))?;
-        let text = match event {
-            Event::Start(start) => {
-                stack.push(element(&start, at)?);
-                continue;
-            }
-            Event::Empty(start) => {
-                let done = element(&start, at)?;
-                top(&mut stack, at)?.children.push(done);
-                continue;
-            }
-            Event::End(_) => {
-                let done = stack.pop().ok_or_else(|| fail("an end without a start".into()))?;
-                top(&mut stack, at)?.children.push(done);
-                continue;
-            }
-            Event::Text(text) => text.into_inner().into_owned(),
-            Event::GeneralRef(reference) => match reference.resolve_char_ref() {
-                Ok(Some(c)) => c.to_string(),
-                _ => {
-                    let name = reference.into_inner();
-                    quick_xml::escape::resolve_predefined_entity(&name)
-                        .ok_or_else(|| fail(format!("unknown entity &{name};")))?
-                        .to_owned()
-                }
-            },
-            Event::CData(data) => data.into_inner().into_owned(),
-            Event::Eof => break,
-            _ => continue,
-        };
-        top(&mut stack, at)?.text.push_str(&text);
-    }
-    let at = reader.buffer_position();
-    let document = stack
-        .pop()
-        .filter(|_| stack.is_empty())
-        .ok_or_else(|| XmlError { at, why: "the document ends early".into() })?;
-    document
-        .children
-        .into_iter()
-        .next()
-        .ok_or_else(|| XmlError { at, why: "an empty document".into() })
-}
-
-/// The element being read; none once the document has ended.
-fn top(stack: &mut [Element], at: u64) -> Result<&mut Element, XmlError> {
-    stack.last_mut().ok_or_else(|| XmlError { at, why: "an end without a start".into() })
-}
-
-fn element(start: &quick_xml::events::BytesStart<'_>, at: u64) -> Result<Element, XmlError> {
-    let fail = |why: String| XmlError { at, why };
-    let name: String = start.local_name().as_ref().to_owned();
-    let mut attributes = Vec::new();
-    for attribute in start.attributes() {
-        let attribute = attribute.map_err(|e| fail(e.to_string()))?;
-        let key: String = attribute.key.local_name().as_ref().to_owned();
-        let value = attribute
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| fail(e.to_string()))?;
-        attributes.push((key, value.into_owned()));
-    }
-    Ok(Element { name, attributes, ..Element::default() })
-}
-
 /// Every instance of every application under `<applications>`.
 pub(crate) fn targets_of(root: &Element) -> Vec<Labels> {
     let apps = root.children.iter().filter(|c| c.name == "application");
     apps.flat_map(|app| {
-        let name = app.text_of("name");
+        let name = app.trimmed("name");
         let instances = app.children.iter().filter(|c| c.name == "instance");
         instances.map(move |i| instance(&name, i)).collect::<Vec<_>>()
     })
@@ -183,8 +84,8 @@ pub(crate) fn targets_of(root: &Element) -> Vec<Labels> {
 
 fn instance(app: &str, i: &Element) -> Labels {
     const P: &str = "__meta_eureka_app_instance_";
-    let host = i.text_of("hostName");
-    let id = i.text_of("instanceId");
+    let host = i.trimmed("hostName");
+    let id = i.trimmed("instanceId");
     // Go reads a missing or malformed number as 0.
     let number = |text: String| text.parse::<i64>().unwrap_or(0).to_string();
     let port = i.child("port").map(|p| (number(p.text.trim().to_owned()), enabled(p)));
@@ -194,14 +95,14 @@ fn instance(app: &str, i: &Element) -> Labels {
         ("instance".into(), id.clone()),
         ("__meta_eureka_app_name".into(), app.to_owned()),
         (format!("{P}hostname"), host),
-        (format!("{P}homepage_url"), i.text_of("homePageUrl")),
-        (format!("{P}statuspage_url"), i.text_of("statusPageUrl")),
-        (format!("{P}healthcheck_url"), i.text_of("healthCheckUrl")),
-        (format!("{P}ip_addr"), i.text_of("ipAddr")),
-        (format!("{P}vip_address"), i.text_of("vipAddress")),
-        (format!("{P}secure_vip_address"), i.text_of("secureVipAddress")),
-        (format!("{P}status"), i.text_of("status")),
-        (format!("{P}country_id"), number(i.text_of("countryId"))),
+        (format!("{P}homepage_url"), i.trimmed("homePageUrl")),
+        (format!("{P}statuspage_url"), i.trimmed("statusPageUrl")),
+        (format!("{P}healthcheck_url"), i.trimmed("healthCheckUrl")),
+        (format!("{P}ip_addr"), i.trimmed("ipAddr")),
+        (format!("{P}vip_address"), i.trimmed("vipAddress")),
+        (format!("{P}secure_vip_address"), i.trimmed("secureVipAddress")),
+        (format!("{P}status"), i.trimmed("status")),
+        (format!("{P}country_id"), number(i.trimmed("countryId"))),
         (format!("{P}id"), id),
     ];
     if let Some((port, on)) = port {
@@ -213,7 +114,7 @@ fn instance(app: &str, i: &Element) -> Labels {
         pairs.push((format!("{P}secure_port_enabled"), enabled(secure)));
     }
     if let Some(dc) = i.child("dataCenterInfo") {
-        pairs.push((format!("{P}datacenterinfo_name"), dc.text_of("name")));
+        pairs.push((format!("{P}datacenterinfo_name"), dc.trimmed("name")));
         pairs.extend(metadata(dc.child("metadata"), &format!("{P}datacenterinfo_metadata_")));
     }
     pairs.extend(metadata(i.child("metadata"), &format!("{P}metadata_")));

@@ -22,3 +22,4 @@ pub mod puppetdb;
 mod refresh;
 pub mod relabel;
 pub mod serverset;
+mod xml;

@@ -73,7 +73,10 @@ async fn zones(settings: &Settings) -> Result<HashMap<String, String>, Error> {
 }
 
 /// One page of `DescribeInstances` with the filters, after `token`.
-async fn describe_instances(settings: &Settings, token: Option<&str>) -> Result<xml::Node, Error> {
+async fn describe_instances(
+    settings: &Settings,
+    token: Option<&str>,
+) -> Result<crate::xml::Element, Error> {
     let mut params = vec![("Action".to_owned(), "DescribeInstances".to_owned())];
     for (n, (name, values)) in (1..).zip(&settings.filters) {
         params.push((format!("Filter.{n}.Name"), name.clone()));
@@ -91,7 +94,7 @@ async fn call(
     settings: &Settings,
     mut params: Vec<(String, String)>,
     what: &str,
-) -> Result<xml::Node, Error> {
+) -> Result<crate::xml::Element, Error> {
     let url = &settings.url;
     let remote = |why: String| Error::remote(url, format!("{what}: {why}"));
     params.push(("Version".into(), VERSION.into()));

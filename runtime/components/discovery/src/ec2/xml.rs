@@ -6,103 +6,8 @@
 
 use std::collections::HashMap;
 
-use quick_xml::events::Event;
-
-/// An XML element: its name, text and children.
-#[derive(Debug, Default)]
-pub(crate) struct Node {
-    name: String,
-    text: String,
-    children: Vec<Node>,
-}
-
-impl Node {
-    fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    /// The text of child `name`, when there is one.
-    fn text_of(&self, name: &str) -> Option<String> {
-        self.child(name).map(|c| c.text.clone())
-    }
-
-    /// The `<item>`s of list `name` (`<tagSet><item>...`).
-    fn items<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Node> + 'a {
-        let list = self.child(name).map(|l| l.children.as_slice()).unwrap_or_default();
-        list.iter().filter(|i| i.name == "item")
-    }
-}
-
-/// Why an answer is not the XML document it should be, and at which byte.
-#[derive(Debug, thiserror::Error)]
-#[error("not XML at byte {at}: {why}")]
-pub(crate) struct XmlError {
-    at: u64,
-    why: String,
-}
-
-/// The API's answers nest a dozen elements deep; a deeper document is
-/// refused rather than built (and dropped) element by element.
-const MAX_DEPTH: usize = 100;
-
-/// The document's root element.
-pub(crate) fn parse(text: &str) -> Result<Node, XmlError> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<Node> = vec![Node::default()];
-    loop {
-        let at = reader.buffer_position();
-        let fail = |why: String| XmlError { at, why };
-        let text = match reader.read_event().map_err(|e| fail(e.to_string()))? {
-            Event::Start(start) => {
-                if stack.len() > MAX_DEPTH {
-                    return Err(fail(format!("elements nested more than {MAX_DEPTH} deep")));
-                }
-                stack.push(node(&start));
-                continue;
-            }
-            Event::Empty(start) => {
-                top(&mut stack, at)?.children.push(node(&start));
-                continue;
-            }
-            Event::End(_) => {
-                let done = stack.pop().ok_or_else(|| fail("an end without a start".into()))?;
-                top(&mut stack, at)?.children.push(done);
-                continue;
-            }
-            Event::Text(text) => text.into_inner().into_owned(),
-            Event::CData(data) => data.into_inner().into_owned(),
-            Event::GeneralRef(reference) => entity(reference).map_err(fail)?,
-            Event::Eof => break,
-            _ => continue,
-        };
-        top(&mut stack, at)?.text.push_str(&text);
-    }
-    let at = reader.buffer_position();
-    let document = stack.pop().filter(|_| stack.is_empty());
-    let document =
-        document.ok_or_else(|| XmlError { at, why: "the document ends early".into() })?;
-    let root = document.children.into_iter().next();
-    root.ok_or_else(|| XmlError { at, why: "an empty document".into() })
-}
-
-/// The text an entity or character reference stands for.
-fn entity(reference: quick_xml::events::BytesRef<'_>) -> Result<String, String> {
-    if let Ok(Some(c)) = reference.resolve_char_ref() {
-        return Ok(c.to_string());
-    }
-    let name = reference.into_inner();
-    let text = quick_xml::escape::resolve_predefined_entity(&name);
-    text.map(str::to_owned).ok_or_else(|| format!("unknown entity &{name};"))
-}
-
-/// The element being read; none once the document has ended.
-fn top(stack: &mut [Node], at: u64) -> Result<&mut Node, XmlError> {
-    stack.last_mut().ok_or_else(|| XmlError { at, why: "an end without a start".into() })
-}
-
-fn node(start: &quick_xml::events::BytesStart<'_>) -> Node {
-    Node { name: start.local_name().as_ref().to_owned(), ..Node::default() }
-}
+pub(crate) use crate::xml::parse;
+use crate::xml::Element;
 
 /// One instance, with the owner of its reservation.
 #[derive(Debug, Default, PartialEq)]
@@ -142,7 +47,7 @@ pub(crate) struct Page {
     pub next_token: Option<String>,
 }
 
-pub(crate) fn page(root: &Node) -> Page {
+pub(crate) fn page(root: &Element) -> Page {
     let mut instances = Vec::new();
     for reservation in root.items("reservationSet") {
         let owner_id = reservation.text_of("ownerId");
@@ -155,7 +60,7 @@ pub(crate) fn page(root: &Node) -> Page {
 }
 
 /// An `<item>` of `instancesSet`, under the SDK's names for its elements.
-fn instance(item: &Node) -> Instance {
+fn instance(item: &Element) -> Instance {
     let text = |name: &str| item.text_of(name);
     let nested = |outer: &str, inner: &str| item.child(outer).and_then(|o| o.text_of(inner));
     Instance {
@@ -182,7 +87,7 @@ fn instance(item: &Node) -> Instance {
     }
 }
 
-fn interface(item: &Node) -> Interface {
+fn interface(item: &Element) -> Interface {
     let index = item.child("attachment").and_then(|a| a.text_of("deviceIndex"));
     Interface {
         subnet_id: item.text_of("subnetId"),
@@ -198,7 +103,7 @@ fn interface(item: &Node) -> Interface {
 }
 
 /// Each zone's ID by its name, from a `DescribeAvailabilityZonesResponse`.
-pub(crate) fn zones(root: &Node) -> HashMap<String, String> {
+pub(crate) fn zones(root: &Element) -> HashMap<String, String> {
     let zones = root.items("availabilityZoneInfo");
     zones.filter_map(|z| Some((z.text_of("zoneName")?, z.text_of("zoneId")?))).collect()
 }

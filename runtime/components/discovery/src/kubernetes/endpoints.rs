@@ -71,12 +71,7 @@ pub(super) fn targets(cache: &Cache, attach_node: bool) -> Vec<Labels> {
                 }
             }
         }
-        found.extend(pod::uncovered(&seen));
-        out.extend(found.into_iter().map(|target| {
-            let mut pairs = group.clone();
-            pairs.extend(target);
-            Labels::from_pairs(pairs)
-        }));
+        out.extend(pod::with_uncovered(&group, found, &seen));
     }
     out
 }

@@ -203,7 +203,16 @@ pub(super) fn declaring(pod: &Pod, port: i64) -> Option<(&Container, &ContainerP
 /// A target for each container port of the seen pods that no endpoint
 /// covers (so that every port of a pod behind a service is a target);
 /// pods without an IP have none.
-pub(super) fn uncovered(seen: &Seen) -> Vec<Pairs> {
+/// The targets of one endpoints object or slice: those found, then the
+/// ports of their pods no endpoint covers, each with the object's
+/// labels (`group`).
+pub(super) fn with_uncovered(group: &Pairs, mut found: Vec<Pairs>, seen: &Seen) -> Vec<Labels> {
+    found.extend(uncovered(seen));
+    let target = |labels: Pairs| Labels::from_pairs(group.iter().cloned().chain(labels));
+    found.into_iter().map(target).collect()
+}
+
+fn uncovered(seen: &Seen) -> Vec<Pairs> {
     let mut out = Vec::new();
     for (pod, covered) in seen.iter().filter(|(p, _)| !p.status.pod_ip.is_empty()) {
         for container in &pod.spec.containers {
