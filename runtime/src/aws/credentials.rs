@@ -94,7 +94,9 @@ impl Credentials {
                 ];
                 self.call_sts(&form, None).await
             }
-            Source::InstanceRole => imds::role_keys(&self.http).await,
+            Source::InstanceRole => imds::role_keys(&self.http)
+                .await
+                .map(|(keys, expiration)| (keys, lifetime(expiration.as_deref()))),
             Source::AssumeRole { base, role_arn } => {
                 let (base, _) = Box::pin(self.fetch(base)).await?;
                 let form = [
@@ -154,7 +156,7 @@ impl Credentials {
 
 /// How long keys that expire at `expiration` (RFC 3339) last from now;
 /// an hour when the answer gives no time it can be read as.
-pub(crate) fn lifetime(expiration: Option<&str>) -> Duration {
+fn lifetime(expiration: Option<&str>) -> Duration {
     let Some(at) = expiration.and_then(|e| e.parse::<jiff::Timestamp>().ok()) else {
         return SESSION;
     };

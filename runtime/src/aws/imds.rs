@@ -78,11 +78,12 @@ pub fn region() -> Result<String, String> {
 }
 
 /// The keys of the instance's role, and how long they last.
-pub(crate) async fn role_keys(http: &reqwest::Client) -> Result<(Keys, Duration), Error> {
+/// The role's keys and when they expire (RFC 3339), as the service says.
+pub(crate) async fn role_keys(http: &reqwest::Client) -> Result<(Keys, Option<String>), Error> {
     role_keys_at(http, &address().map_err(Error::invalid)?).await
 }
 
-async fn role_keys_at(http: &reqwest::Client, base: &str) -> Result<(Keys, Duration), Error> {
+async fn role_keys_at(http: &reqwest::Client, base: &str) -> Result<(Keys, Option<String>), Error> {
     let path = "/latest/meta-data/iam/security-credentials/";
     let roles = get(http, base, path).await?;
     let Some(role) = roles.lines().map(str::trim).find(|l| !l.is_empty()) else {
@@ -99,8 +100,7 @@ async fn role_keys_at(http: &reqwest::Client, base: &str) -> Result<(Keys, Durat
         secret_key: field("SecretAccessKey").ok_or_else(|| missing("SecretAccessKey"))?,
         session_token: field("Token"),
     };
-    let expiration = field("Expiration");
-    Ok((keys, super::credentials::lifetime(expiration.as_deref())))
+    Ok((keys, field("Expiration")))
 }
 
 #[cfg(test)]
@@ -158,10 +158,9 @@ mod tests {
     #[tokio::test]
     async fn the_roles_keys_and_their_expiry() {
         let http = reqwest::Client::new();
-        let (keys, lasts) = role_keys_at(&http, &service(true).await).await.unwrap();
+        let (keys, expiration) = role_keys_at(&http, &service(true).await).await.unwrap();
         assert_eq!((keys.access_key.as_str(), keys.secret_key.as_str()), ("ASIAX", "s"));
         assert_eq!(keys.session_token.as_deref(), Some("tok"));
-        // Keys that have expired are fetched again at the next request.
-        assert_eq!(lasts, Duration::ZERO);
+        assert_eq!(expiration.as_deref(), Some("2001-01-01T00:00:00Z"));
     }
 }
