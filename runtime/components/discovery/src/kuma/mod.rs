@@ -9,23 +9,23 @@
 //! target of each `MonitoringAssignment` is labelled as `kuma.go` labels
 //! it. A failed request keeps the last targets, the component unhealthy.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
-
-use serde::{Deserialize, Deserializer, Serialize};
 
 use river_runtime::args::Args;
 use river_runtime::component::Registration;
 use river_runtime::error::{with_causes, Error};
 use river_runtime::http_client::HttpClient;
-use river_runtime::labels::{sanitize_name, Labels};
+use river_runtime::labels::Labels;
 
 use crate::api;
 use crate::refresh::{self, Discover, Found};
 
+mod mads;
+
+use mads::{targets_of, DiscoveryRequest, DiscoveryResponse, Node, TYPE_URL};
+
 /// The type of the resources the MADS v1 API serves.
-const TYPE_URL: &str = "type.googleapis.com/kuma.observability.v1.MonitoringAssignment";
 /// The xDS resource path under the server (`v3/discovery:<type>`).
 const RESOURCE_PATH: &str = "v3/discovery:monitoringassignments";
 /// What the HTTP timeout allows beyond `fetch_timeout` for the
@@ -216,127 +216,6 @@ async fn fqdn(host: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// An xDS `DiscoveryRequest`, as protobuf's JSON writes it with proto
-/// field names: empty fields left out, in field order.
-#[derive(Serialize)]
-struct DiscoveryRequest<'a> {
-    #[serde(skip_serializing_if = "str::is_empty")]
-    version_info: &'a str,
-    node: Node,
-    type_url: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    response_nonce: &'a str,
-}
-
-#[derive(Serialize)]
-struct Node {
-    id: String,
-}
-
-/// An xDS `DiscoveryResponse`. Protobuf's JSON takes each field under its
-/// proto name and its JSON name, and `null` for a field's default.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DiscoveryResponse {
-    #[serde(alias = "versionInfo", deserialize_with = "nullable")]
-    version_info: String,
-    #[serde(deserialize_with = "nullable")]
-    resources: Vec<Resource>,
-    #[serde(alias = "typeUrl", deserialize_with = "nullable")]
-    type_url: String,
-    #[serde(deserialize_with = "nullable")]
-    nonce: String,
-}
-
-/// A resource as protobuf's JSON writes an `Any`: its type, and the
-/// message's fields beside it.
-#[derive(Deserialize)]
-struct Resource {
-    #[serde(rename = "@type", default)]
-    type_url: String,
-    #[serde(flatten)]
-    assignment: Assignment,
-}
-
-/// A `kuma.observability.v1.MonitoringAssignment`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Assignment {
-    #[serde(deserialize_with = "nullable")]
-    mesh: String,
-    #[serde(deserialize_with = "nullable")]
-    service: String,
-    #[serde(deserialize_with = "nullable")]
-    targets: Vec<Target>,
-    #[serde(deserialize_with = "nullable")]
-    labels: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Target {
-    #[serde(deserialize_with = "nullable")]
-    name: String,
-    #[serde(deserialize_with = "nullable")]
-    scheme: String,
-    #[serde(deserialize_with = "nullable")]
-    address: String,
-    #[serde(alias = "metricsPath", deserialize_with = "nullable")]
-    metrics_path: String,
-    #[serde(deserialize_with = "nullable")]
-    labels: BTreeMap<String, String>,
-}
-
-/// A field's value, its default for `null`.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
-    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
-}
-
-/// Every target of every assignment of an answer, which must be of
-/// monitoring assignments.
-fn targets_of(answer: &DiscoveryResponse) -> Result<Vec<Labels>, String> {
-    if answer.type_url != TYPE_URL {
-        let url = &answer.type_url;
-        return Err(format!("received invalid typeURL for Kuma MADS v1 Resource: {url}"));
-    }
-    let mut targets = Vec::new();
-    for resource in &answer.resources {
-        if resource.type_url != TYPE_URL {
-            return Err(format!(
-                "a resource of type {:?}, not a MonitoringAssignment",
-                resource.type_url
-            ));
-        }
-        targets.extend(assignment_targets(&resource.assignment));
-    }
-    Ok(targets)
-}
-
-/// The targets of an assignment, labelled as `kuma.go` labels them: the
-/// target's own labels, then the assignment's (which win), then the
-/// mesh, service, dataplane, address, instance, scheme and path.
-fn assignment_targets(a: &Assignment) -> impl Iterator<Item = Labels> + '_ {
-    let mut common: Vec<(String, String)> = user_labels(&a.labels).collect();
-    common.push(("__meta_kuma_mesh".into(), a.mesh.clone()));
-    common.push(("__meta_kuma_service".into(), a.service.clone()));
-    a.targets.iter().map(move |t| {
-        let own = [
-            ("__meta_kuma_dataplane", &t.name),
-            ("__address__", &t.address),
-            ("instance", &t.name),
-            ("__scheme__", &t.scheme),
-            ("__metrics_path__", &t.metrics_path),
-        ];
-        let own = own.into_iter().map(|(k, v)| (k.to_owned(), v.clone()));
-        Labels::from_pairs(user_labels(&t.labels).chain(common.iter().cloned()).chain(own))
-    })
-}
-
-/// Labels given in Kuma, each under `__meta_kuma_label_`.
-fn user_labels(labels: &BTreeMap<String, String>) -> impl Iterator<Item = (String, String)> + '_ {
-    labels.iter().map(|(k, v)| (format!("__meta_kuma_label_{}", sanitize_name(k)), v.clone()))
 }
 
 #[cfg(test)]
