@@ -1,6 +1,6 @@
 //! The core of `flow run`: the component controller, the component API
 //! (`component`, `args`), the HTTP server, and what components share (the
-//! HTTP client with TLS and auth, AWS request signing, the `http` block's listener,
+//! HTTP client with TLS and auth, AWS request signing, the `http` block's listener and the server's own TLS (`http_tls`),
 //! relabelling, labels, series, log entries and metrics), and `flow
 //! test`'s runner (`testing`). The components themselves are
 //! in the family crates under `components/`; the controller gets the table
