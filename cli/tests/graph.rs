@@ -61,3 +61,20 @@ fn configs_with_errors_and_missing_paths() {
     let out = flow().args(["graph", "/no/such/config.river"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn custom_components_are_opened_up() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/graph");
+    let graph = |format: &str| {
+        let mut cmd = Command::new(get_cargo_bin("flow"));
+        cmd.current_dir(&dir).env("NO_COLOR", "1").args([
+            "graph",
+            "--format",
+            format,
+            "modules.river",
+        ]);
+        cmd
+    };
+    assert_cmd_snapshot!(graph("json"));
+    assert_cmd_snapshot!(graph("dot"));
+}

@@ -2,6 +2,8 @@
 //! refers to another, the kind of data the reference carries (read from
 //! the type of the export it names). `flow graph` draws this.
 
+mod expand;
+
 use river_syntax::ast::AstNode;
 
 use super::graph::config_graph;
@@ -60,12 +62,15 @@ pub struct Pipeline {
 }
 
 /// The pipeline of a config: the labelled blocks (components) in source
-/// order, and their references to each other.
+/// order, and their references to each other; then the inside of each
+/// instance of a custom component the config declares.
 pub fn pipeline(db: &dyn salsa::Database, config: Config) -> Pipeline {
     let scope = config_scope(db, config);
     let mut out = Pipeline::default();
     for (item, targets) in &config_graph(db, config).edges {
-        if item.label(db).is_none() {
+        // A declaration is no component; its instances are (and are opened
+        // up by `expand`).
+        if item.label(db).is_none() || item.name(db) == "declare" {
             continue;
         }
         let id = item_key(db, *item);
@@ -90,6 +95,7 @@ pub fn pipeline(db: &dyn salsa::Database, config: Config) -> Pipeline {
         }
         out.edges.extend(edges);
     }
+    expand::expand(db, config, &mut out);
     out
 }
 
