@@ -65,16 +65,13 @@ fn configs_with_errors_and_missing_paths() {
 #[test]
 fn custom_components_are_opened_up() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/graph");
-    let graph = |format: &str| {
+    let graph = |format: &str, file: &str| {
         let mut cmd = Command::new(get_cargo_bin("flow"));
-        cmd.current_dir(&dir).env("NO_COLOR", "1").args([
-            "graph",
-            "--format",
-            format,
-            "modules.river",
-        ]);
+        cmd.current_dir(&dir).env("NO_COLOR", "1").args(["graph", "--format", format, file]);
         cmd
     };
-    assert_cmd_snapshot!(graph("json"));
-    assert_cmd_snapshot!(graph("dot"));
+    assert_cmd_snapshot!(graph("json", "modules.river"));
+    assert_cmd_snapshot!(graph("dot", "modules.river"));
+    // A module imported from a file is opened the same way.
+    assert_cmd_snapshot!(graph("dot", "imported.river"));
 }

@@ -63,14 +63,26 @@ pub fn config_scope(db: &dyn salsa::Database, config: Config) -> Scope {
 /// The custom components an `import.string` or `import.file` brings in,
 /// when its source can be read now; `None` leaves the namespace unknown
 /// (`import.git`, `import.http`, a computed source, a missing file).
-///
-/// Files are read from disk here, outside salsa's inputs: the language
-/// server sets the config again when they change.
 fn imported(
     kind: &str,
     block: &ast::Block,
     base: Option<&std::path::Path>,
 ) -> Option<Vec<(String, Custom)>> {
+    let declares = imported_declares(kind, block, base)?;
+    Some(declares.iter().map(|(label, inner)| (label.clone(), custom_component(inner))).collect())
+}
+
+/// The `declare` blocks (each with its label) of the module an
+/// `import.string` or `import.file` brings in, when its source can be
+/// read now.
+///
+/// Files are read from disk here, outside salsa's inputs: the language
+/// server sets the config again when they change.
+pub(crate) fn imported_declares(
+    kind: &str,
+    block: &ast::Block,
+    base: Option<&std::path::Path>,
+) -> Option<Vec<(String, ast::Block)>> {
     let body = block.body()?;
     let literal = |name: &str| {
         body.attributes()
@@ -94,7 +106,7 @@ fn imported(
             let (name, _) = block_name(&inner);
             if let (true, Some(label)) = (name == "declare", inner.label().and_then(|l| l.value()))
             {
-                out.push((label, custom_component(&inner)));
+                out.push((label, inner));
             }
         }
     }

@@ -4,8 +4,10 @@
 //! components), with the references between them; an inner component
 //! that reads `argument.x.value` is tied to what the instance's `x`
 //! refers to, and a component that reads `<instance>.<export>` to what
-//! that export's `value` refers to. Components of imported modules
-//! (`import.*`) stay one node each: their bodies are not in the config.
+//! that export's `value` refers to. The components of modules imported
+//! from a string or a readable file (`import.string`, `import.file`) are
+//! opened the same way; those of `import.git` and `import.http` stay one
+//! node each, their bodies unknown until they are fetched.
 
 use std::collections::HashMap;
 
@@ -14,6 +16,7 @@ use river_syntax::ast::{self, AstNode};
 use super::{signal, Edge, Node, Pipeline, Signal};
 use crate::db::{file_items, Config};
 use crate::lint::refs::{paths, PathRef, Target};
+use crate::lint::scope::imported_declares;
 use crate::schema::registry;
 
 /// One instance being opened: its id, the ids its arguments refer to by
@@ -31,10 +34,19 @@ pub(super) fn expand(db: &dyn salsa::Database, config: Config, out: &mut Pipelin
     for file in config.files(db) {
         for item in file_items(db, *file) {
             let block = item.syntax(db).block();
+            let base = std::path::Path::new(file.path(db).as_str()).parent();
             match (item.name(db).as_str(), item.label(db)) {
                 ("declare", Some(label)) => {
                     if let Some(body) = block.body() {
                         declares.insert(label.clone(), body);
+                    }
+                }
+                (kind, Some(label)) if kind.starts_with("import.") => {
+                    let found = imported_declares(kind, &block, base).unwrap_or_default();
+                    for (name, declare) in found {
+                        if let Some(body) = declare.body() {
+                            declares.insert(format!("{label}.{name}"), body);
+                        }
                     }
                 }
                 (name, Some(label)) => {
