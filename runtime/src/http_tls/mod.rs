@@ -47,7 +47,12 @@ fn pem_or_file(
     pem: &str,
     file: &str,
 ) -> Result<Option<(Vec<u8>, Option<std::path::PathBuf>)>> {
-    let text: String = tls.get(pem)?;
+    // `key_pem` is a secret, the others plain strings.
+    let text = match tls.value(pem)? {
+        river_analyzer::Value::Secret(secret) => secret.to_string(),
+        river_analyzer::Value::String(text) => text,
+        _ => String::new(),
+    };
     let path: String = tls.get(file)?;
     match (text.is_empty(), path.is_empty()) {
         (false, false) => {
