@@ -40,6 +40,14 @@ fn only_passing_tests_exit_zero() {
 }
 
 #[test]
+fn a_loki_process_pipeline_passes_its_test() {
+    let out = flow("process").args(["test", "."]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.ends_with("1 test: 1 passed, 0 failed\n"), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+}
+
+#[test]
 fn mistakes_in_tests_are_placed() {
     assert_cmd_snapshot!(flow("broken").args(["test", "."]));
 }

@@ -27,6 +27,7 @@ pub const ALL: Table = &[
     river_local::file::LOCAL_FILE,
     river_local::file_match::LOCAL_FILE_MATCH,
     river_loki::echo::LOKI_ECHO,
+    river_loki::process::LOKI_PROCESS,
     river_loki::relabel::LOKI_RELABEL,
     river_loki::source_api::SOURCE_API,
     river_loki::source_file::SOURCE_FILE,

@@ -107,6 +107,24 @@ impl Fixture {
             // shared block's basic_auth, authorization and oauth2: empty,
             // they are read and mean none.
             "token" | "username" | "password" if *ty != SchemaType::Bool => return quoted(""),
+            // loki.process refuses at load, as the reference, a stage.drop
+            // without a condition, a stage.logfmt without a mapping, a
+            // stage.json without expressions, a stage.match without a LogQL
+            // selector and a stage.timestamp without a Go layout.
+            "longer_than" => return quoted("8KB"),
+            "mapping" | "expressions" => return "{ x = \"\" }".into(),
+            "selector" => return quoted("{a=\"b\"}"),
+            "format" if default.is_none() => return quoted("RFC3339"),
+            // The registry's default for stage.drop's older_than is `""`,
+            // which the linter refuses as a duration when written out.
+            "older_than" => return quoted("24h"),
+            // A stage.match that keeps needs nested stages, which a made-up
+            // config does not write; one that drops needs none.
+            "action" if default == Some("\"keep\"") => return quoted("drop"),
+            // stage.metrics' counters and gauges both take "inc".
+            "action" if default.is_none() => return quoted("inc"),
+            // A stage.tenant needs one of them set, as the reference.
+            "label" | "source" | "value" if default == Some("\"\"") => return quoted("x"),
             _ if name.ends_with("url") => return quoted(&self.url),
             _ if name.ends_with("_file") || name == "filename" => return quoted(&self.file),
             _ => {}
@@ -123,6 +141,17 @@ impl Fixture {
             _ => quoted("x"),
         }
     }
+}
+
+/// Blocks a component refuses at load as not implemented by this build
+/// yet (its own tests hold that, and the error's place): the made-up
+/// configs leave them out, and their settings need not be read.
+const NOT_YET: &[(&str, &str)] = &[("loki.process", "stage.geoip")];
+
+fn not_yet(component: &str, path: &str) -> bool {
+    NOT_YET.iter().any(|(c, block)| {
+        *c == component && (path == *block || path.starts_with(&format!("{block}/")))
+    })
 }
 
 /// A loopback server answering every request with a token, forever.
@@ -182,7 +211,14 @@ fn schema_paths(body: &Body, prefix: &str, out: &mut BTreeSet<String>) {
 }
 
 /// Writes `body` with the `choice`-th member of each exclusive group.
-fn write_body(out: &mut String, body: &Body, choice: usize, prefix: &str, fixture: &Fixture) {
+fn write_body(
+    out: &mut String,
+    body: &Body,
+    choice: usize,
+    prefix: &str,
+    fixture: &Fixture,
+    component: &str,
+) {
     let mut left_out: BTreeSet<&str> = BTreeSet::new();
     for group in exclusive_groups(body) {
         let keep = group[choice % group.len()];
@@ -194,9 +230,12 @@ fn write_body(out: &mut String, body: &Body, choice: usize, prefix: &str, fixtur
         writeln!(out, "{indent}{} = {value}", arg.name).unwrap();
     }
     for block in body.blocks.iter().filter(|b| !left_out.contains(b.name.as_str())) {
+        if not_yet(component, &format!("{prefix}{}", block.name)) {
+            continue;
+        }
         writeln!(out, "{indent}{} {{", block.name).unwrap();
         let inner = format!("{prefix}{}/", block.name);
-        write_body(out, &block.body, choice, &inner, fixture);
+        write_body(out, &block.body, choice, &inner, fixture, component);
         writeln!(out, "{indent}}}").unwrap();
     }
 }
@@ -230,7 +269,7 @@ async fn every_component_reads_exactly_the_settings_of_its_schema() {
         schema_paths(&schema.body, "", &mut declared);
         for choice in 0..choices(&schema.body) {
             let mut config = format!("{name} \"full\" {{\n");
-            write_body(&mut config, &schema.body, choice, "", &fixture);
+            write_body(&mut config, &schema.body, choice, "", &fixture, name);
             config.push_str("}\n");
             match reads_of(name, config, dir.path()).await {
                 Ok(tracker) => read.extend(tracker.paths.lock().iter().cloned()),
@@ -241,7 +280,10 @@ async fn every_component_reads_exactly_the_settings_of_its_schema() {
             registration.without_effect.iter().map(|(path, _)| (*path).to_owned()).collect();
         let without_effect =
             |p: &&String| ignored.iter().any(|i| *p == i || p.starts_with(&format!("{i}/")));
-        let unread: Vec<_> = declared.difference(&read).filter(|p| !without_effect(p)).collect();
+        let unread: Vec<_> = declared
+            .difference(&read)
+            .filter(|p| !without_effect(p) && !not_yet(name, p))
+            .collect();
         let unknown: Vec<_> = read.difference(&declared).collect();
         if !unread.is_empty() || !unknown.is_empty() {
             failures.push(format!(

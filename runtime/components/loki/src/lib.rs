@@ -3,7 +3,7 @@
 //! (tails files, with a positions file in the reference's format),
 //! `loki.source.journal` (the systemd journal, through journalctl),
 //! `loki.source.syslog` (RFC 5424 over TCP, TLS or UDP),
-//! `loki.relabel` and `loki.echo`. Entries move between them as `river_runtime::logs`
+//! `loki.relabel`, `loki.process` (pipelines of stages) and `loki.echo`. Entries move between them as `river_runtime::logs`
 //! entries through `LogsReceiver` capsules; the wire formats (protobuf
 //! with snappy, JSON) are here.
 
@@ -11,6 +11,7 @@ pub mod echo;
 pub mod json;
 pub mod labels_text;
 pub mod positions;
+pub mod process;
 pub mod proto;
 pub mod push_error;
 pub mod relabel;

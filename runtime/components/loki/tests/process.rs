@@ -1,0 +1,24 @@
+//! `loki.process` built from River text as the controller builds it,
+//! entries sent to its receiver and what it forwards caught here; the
+//! stages in groups, with inputs and outputs after the reference's own
+//! tests; and the Go layout and LogQL selector parsers on their own.
+
+#[path = "process/harness.rs"]
+mod harness;
+
+#[path = "process/component.rs"]
+mod component;
+#[path = "process/containers.rs"]
+mod containers;
+#[path = "process/filtering.rs"]
+mod filtering;
+#[path = "process/go_layout.rs"]
+mod go_layout;
+#[path = "process/labels.rs"]
+mod labels;
+#[path = "process/metrics.rs"]
+mod metrics;
+#[path = "process/parsing.rs"]
+mod parsing;
+#[path = "process/timestamp.rs"]
+mod timestamp;
