@@ -32,6 +32,11 @@ fn trace_shows_each_rule_in_turn() {
 }
 
 #[test]
+fn trace_shows_each_stage_in_turn() {
+    assert_cmd_snapshot!(flow("process").args(["test", "--trace", "."]));
+}
+
+#[test]
 fn only_passing_tests_exit_zero() {
     let out = flow("pipeline").args(["test", "--filter", "team", "config.river"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -30,6 +30,17 @@ pub trait Component: Send + Sync + 'static {
     fn debug_info(&self) -> Option<serde_json::Value> {
         None
     }
+
+    /// For `flow test --trace`: what each of the component's steps (a
+    /// processing stage) does in turn to `entry`, by the step's name,
+    /// with the entries after it (none: dropped). `None`: no steps to
+    /// show.
+    fn trace_logs(
+        &self,
+        _entry: &crate::logs::Entry,
+    ) -> Option<Vec<(String, Vec<crate::logs::Entry>)>> {
+        None
+    }
 }
 
 /// Builds a component from its context and first arguments; it publishes

@@ -156,7 +156,11 @@ fn run_all(plan: &Plan, cases: Vec<(TestCase, Source)>, trace: bool) -> Result<V
         let at = LineIndex::new(&source.text).line_col(case.range.start());
         // A test that cannot run says why already; its trace adds nothing.
         let trace = match trace {
-            true => testing::trace(plan, &case).unwrap_or_default(),
+            true => {
+                let trace_dir =
+                    tempfile::tempdir().map_err(|e| format!("cannot make a data folder: {e}"))?;
+                runtime.block_on(testing::trace(plan, &case, trace_dir.path())).unwrap_or_default()
+            }
             false => Vec::new(),
         };
         ran.push(Ran { case, line: at.line + 1, column: at.col + 1, verdict, trace });
@@ -198,7 +202,8 @@ fn trace_lines(trace: &[Trace]) -> String {
         out.push_str(&format!("    {}\n", item.input));
         for step in &item.steps {
             let after = step.after.as_deref().unwrap_or("dropped");
-            out.push_str(&format!("      {}: {after}\n", step.rule));
+            let after = after.replace('\n', "\n        ");
+            out.push_str(&format!("      {}: {after}\n", step.step));
         }
     }
     out
@@ -231,7 +236,7 @@ fn to_json(ran: &[Ran]) -> serde_json::Value {
             "missing": missing, "unexpected": unexpected,
             "trace": r.trace.iter().map(|t| json!({
                 "input": t.input,
-                "steps": t.steps.iter().map(|s| json!({"rule": s.rule, "after": s.after})).collect::<Vec<_>>(),
+                "steps": t.steps.iter().map(|s| json!({"step": s.step, "after": s.after})).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })
     };

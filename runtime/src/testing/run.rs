@@ -62,12 +62,25 @@ pub(super) fn prepare<'a>(plan: &'a Plan, case: &TestCase) -> Result<Prepared<'a
     Ok(Prepared { node, signal, args, input, caught })
 }
 
-async fn outcome(plan: &Plan, case: &TestCase, dir: &Path) -> Result<Verdict, String> {
-    let Prepared { node, signal, args, input, caught } = prepare(plan, case)?;
+/// The component built from the prepared arguments, with `dir` for its
+/// data; cancel the context when done.
+pub(super) fn start(
+    prepared: &Prepared,
+    dir: &Path,
+) -> Result<(Ctx, Arc<dyn crate::component::Component>), String> {
+    let node = prepared.node;
     let globals = Globals::new("127.0.0.1:0".into(), "flow.test:12345".into(), dir.into());
     let ctx = Ctx::detached(&node.id, dir.join(&node.id), globals);
     let build = node.build.ok_or_else(|| format!("`{}` does not run in this build", node.name))?;
-    build(ctx.clone(), &args).map_err(|e| format!("{} refused its arguments: {e}", node.id))?;
+    let built = build(ctx.clone(), &prepared.args);
+    let component = built.map_err(|e| format!("{} refused its arguments: {e}", node.id))?;
+    Ok((ctx, component))
+}
+
+async fn outcome(plan: &Plan, case: &TestCase, dir: &Path) -> Result<Verdict, String> {
+    let prepared = prepare(plan, case)?;
+    let (ctx, _component) = start(&prepared, dir)?;
+    let Prepared { signal, input, caught, .. } = prepared;
     let expected = case.expect.attrs.get(signal.key()).cloned().unwrap_or(Value::Array(vec![]));
     let verdict = match signal {
         Signal::Samples => samples(&ctx, &caught, input, &expected).await,

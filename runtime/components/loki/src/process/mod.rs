@@ -72,6 +72,11 @@ impl Component for LokiProcess {
         *self.settings.write() = new;
         Ok(())
     }
+
+    fn trace_logs(&self, entry: &Entry) -> Option<Vec<(String, Vec<Entry>)>> {
+        let pipeline = self.settings.read().pipeline.clone();
+        Some(pipeline.trace(entry.clone()))
+    }
 }
 
 /// The exported receiver: hands batches to the component's task.

@@ -118,6 +118,8 @@ impl Shared {
 /// A list of stages applied in turn.
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
+    /// Each stage's place (`stage.regex[1]`), for `flow test --trace`.
+    places: Vec<String>,
 }
 
 impl Pipeline {
@@ -125,6 +127,7 @@ impl Pipeline {
     pub fn build(args: &Args, shared: &Shared) -> Result<Pipeline, ArgError> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         let mut stages = Vec::new();
+        let mut places = Vec::new();
         for (name, _) in &args.blocks {
             let Some(kind) = name.strip_prefix("stage.") else { continue };
             let index = seen.entry(name.as_str()).or_default();
@@ -136,8 +139,9 @@ impl Pipeline {
             };
             *index += 1;
             stages.push(stages::build(kind, block, shared, &|why| args.invalid(&place, why))?);
+            places.push(place);
         }
-        Ok(Pipeline { stages })
+        Ok(Pipeline { stages, places })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -152,6 +156,21 @@ impl Pipeline {
             items = stage.run(items);
         }
         items
+    }
+
+    /// One entry through each stage in turn: each stage's place and the
+    /// entries after it (`flow test --trace`).
+    pub fn trace(&self, entry: Entry) -> Vec<(String, Vec<Entry>)> {
+        let mut items = vec![Item::new(entry)];
+        let mut steps = Vec::new();
+        for (place, stage) in self.places.iter().zip(&self.stages) {
+            if items.is_empty() {
+                break;
+            }
+            items = stage.run(items);
+            steps.push((place.clone(), items.iter().map(|i| i.entry.clone()).collect()));
+        }
+        steps
     }
 
     /// Entries in, entries out: the extracted map stays inside.
