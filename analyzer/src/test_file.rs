@@ -124,8 +124,13 @@ fn check_test(
     report: &mut impl FnMut(TextRange, String),
 ) {
     let range = block.syntax().text_range();
-    if block.label().and_then(|l| l.value()).unwrap_or_default().is_empty() {
+    let label = block.label().and_then(|l| l.value()).unwrap_or_default();
+    if label.is_empty() {
         report(range, "a test needs a label: `test \"what_it_checks\" { ... }`".into());
+    } else if !is_identifier(&label) {
+        let at = block.label().map(|l| l.syntax().text_range()).unwrap_or(range);
+        let why = format!("a test's label is an identifier (letters, digits and _, not first a digit), as every label: not {label:?}");
+        report(at, why);
     }
     let Some(body) = block.body() else { return };
     let Some(signal) = component(&body, range, components, report) else { return };
@@ -151,6 +156,12 @@ fn check_test(
     if seen.1 == 0 {
         report(range, "a test needs an `expect { ... }` block".into());
     }
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// The `component` attribute: present, a string, an id of the config, a

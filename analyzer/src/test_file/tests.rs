@@ -52,3 +52,11 @@ fn signals_follow_the_schema() {
     assert_eq!(Signal::of("prometheus.remote_write"), Some(Signal::Samples));
     assert_eq!(Signal::of("local.file"), None);
 }
+
+#[test]
+fn a_label_is_an_identifier() {
+    let text = "test \"adds a team\" {\n\tcomponent = \"prometheus.relabel.tag\"\n\texpect {\n\t\tsamples = []\n\t}\n}\n";
+    let found = messages(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("identifier") && found[0].0 == "\"adds a team\"", "{found:?}");
+}
