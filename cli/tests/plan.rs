@@ -87,3 +87,21 @@ fn against_a_running_flow_run() {
     let out = flow().args(["plan", "--against", "127.0.0.1:1", "new.river"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn logs_components_say_what_a_removal_loses() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "loki.write \"out\" {\n\tendpoint {\n\t\turl = \"http://127.0.0.1:3100/loki/api/v1/push\"\n\t}\n}\n\nloki.process \"p\" {\n\tforward_to = [loki.write.out.receiver]\n}\n\nloki.source.file \"f\" {\n\ttargets    = [{\"__path__\" = \"/var/log/x.log\"}]\n\tforward_to = [loki.process.p.receiver]\n}\n";
+    std::fs::write(dir.path().join("old.river"), old).unwrap();
+    std::fs::write(dir.path().join("new.river"), "logging {\n\tlevel = \"info\"\n}\n").unwrap();
+    let out = flow()
+        .arg("plan")
+        .arg(dir.path().join("old.river"))
+        .arg(dir.path().join("new.river"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("- loki.write.out  (loses its queue"), "{text}");
+    assert!(text.contains("- loki.process.p  (loses the lines a stage.multiline holds"), "{text}");
+    assert!(text.contains("- loki.source.file.f  (loses its place in what it reads"), "{text}");
+}

@@ -50,6 +50,17 @@ pub(crate) fn state_of(name: &str) -> Option<&'static str> {
         "prometheus.remote_write" => {
             Some("its write-ahead log (samples not yet delivered stay on disk, unsent)")
         }
+        "loki.write" => Some(
+            "its queue (entries not yet delivered are sent while it stops if the endpoint \
+             answers, else lost)",
+        ),
+        "loki.source.file" | "loki.source.journal" => Some(
+            "its place in what it reads (kept in its positions file: added again with the \
+             same id, it goes on from there)",
+        ),
+        "loki.process" => {
+            Some("the lines a stage.multiline holds, and the series of its stage.metrics")
+        }
         _ => None,
     }
 }
