@@ -1,6 +1,7 @@
-"""What the end-to-end scripts share: a free loopback port and waiting
-for a condition."""
+"""What the end-to-end scripts share: a free loopback port, waiting for
+a condition, and decoding Loki's push body (used by bench/ too)."""
 
+import re
 import socket
 import time
 
@@ -19,3 +20,103 @@ def wait(what, check, limit=60):
             return
         time.sleep(0.1)
     raise SystemExit(f"FAIL: {what}")
+
+
+# Loki's push body: raw snappy around protobuf (grafana/loki pkg/push/push.proto),
+# decoded by hand so that no package is needed.
+
+def varint(data, i):
+    """The unsigned varint at `data[i:]` and the index after it."""
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def unsnappy(data):
+    """Decodes snappy's raw (block) format."""
+    length, i = varint(data, 0)
+    out = bytearray()
+    while i < len(data):
+        tag = data[i]
+        i += 1
+        kind = tag & 3
+        if kind == 0:  # a literal
+            n = tag >> 2
+            if n >= 60:
+                extra = n - 59
+                n = int.from_bytes(data[i:i + extra], "little")
+                i += extra
+            n += 1
+            out += data[i:i + n]
+            i += n
+            continue
+        if kind == 1:
+            n = 4 + ((tag >> 2) & 7)
+            offset = ((tag >> 5) << 8) | data[i]
+            i += 1
+        elif kind == 2:
+            n = (tag >> 2) + 1
+            offset = int.from_bytes(data[i:i + 2], "little")
+            i += 2
+        else:
+            n = (tag >> 2) + 1
+            offset = int.from_bytes(data[i:i + 4], "little")
+            i += 4
+        for _ in range(n):  # copies may overlap what they write
+            out.append(out[-offset])
+    assert len(out) == length, (len(out), length)
+    return bytes(out)
+
+
+def fields(data):
+    """The (field number, value) pairs of a protobuf message: ints for
+    varints, bytes for length-delimited fields."""
+    i = 0
+    while i < len(data):
+        key, i = varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = varint(data, i)
+        elif wire == 2:
+            n, i = varint(data, i)
+            value, i = data[i:i + n], i + n
+        elif wire == 1:
+            value, i = data[i:i + 8], i + 8
+        elif wire == 5:
+            value, i = data[i:i + 4], i + 4
+        else:
+            raise ValueError(f"wire type {wire}")
+        yield number, value
+
+
+def labels_of(text):
+    """`{a="b", c="d"}` as a dict (values here have no escapes)."""
+    return dict(re.findall(r'([A-Za-z_][A-Za-z0-9_]*)="([^"]*)"', text))
+
+
+def decode_push(body):
+    """The entries of a push request: (labels, timestamp in ns, line)."""
+    entries = []
+    for number, stream in fields(unsnappy(body)):
+        if number != 1:
+            continue
+        labels, lines = {}, []
+        for n, value in fields(stream):
+            if n == 1:
+                labels = labels_of(value.decode())
+            elif n == 2:
+                ts, line = 0, ""
+                for m, v in fields(value):
+                    if m == 1:
+                        parts = dict(fields(v))
+                        ts = parts.get(1, 0) * 10**9 + parts.get(2, 0)
+                    elif m == 2:
+                        line = v.decode()
+                lines.append((ts, line))
+        entries += [(labels, ts, line) for ts, line in lines]
+    return entries
