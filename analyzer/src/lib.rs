@@ -21,6 +21,7 @@ pub mod eval;
 pub mod go;
 pub mod lint;
 pub mod load;
+pub mod logql;
 pub mod schema;
 pub mod stdlib;
 pub mod test_file;

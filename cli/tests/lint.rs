@@ -36,6 +36,13 @@ fn human_reports_exit_1_on_errors() {
     assert_cmd_snapshot!(flowlint().arg("mistakes.river"));
 }
 
+/// What `loki.process` refuses at load, reported while editing: a regex,
+/// a LogQL selector, a Go time layout and a Go template.
+#[test]
+fn loki_process_mistakes() {
+    assert_cmd_snapshot!(flowlint().arg("loki-process.river"));
+}
+
 #[test]
 fn json_is_one_object_per_finding_with_character_columns() {
     let (code, findings) = json(&["mistakes.river"]);

@@ -5,7 +5,9 @@
 //! config behaves the same wherever it is checked or run.
 
 pub mod case;
+pub mod layout;
 pub mod regex;
+pub mod template;
 pub(crate) mod unicode;
 pub mod units;
 

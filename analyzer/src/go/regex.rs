@@ -40,6 +40,19 @@ pub fn compile(pattern: &str) -> Result<::regex::Regex, ::regex::Error> {
     ::regex::Regex::new(&translate(pattern))
 }
 
+/// Why a Go pattern does not compile, and at which byte of the pattern
+/// (`unclosed group at byte 3`); `None` when its syntax is sound.
+pub fn syntax_error(pattern: &str) -> Option<String> {
+    let error = regex_syntax::Parser::new().parse(pattern).err()?;
+    Some(match &error {
+        regex_syntax::Error::Parse(e) => format!("{} at byte {}", e.kind(), e.span().start.offset),
+        regex_syntax::Error::Translate(e) => {
+            format!("{} at byte {}", e.kind(), e.span().start.offset)
+        }
+        other => other.to_string().lines().last().unwrap_or_default().trim().to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,9 @@ use river_runtime::globals::Globals;
 /// What the settings are set to, beyond what their type gives.
 struct Fixture {
     file: String,
+    /// A MaxMind database (stage.geoip's `db`), made by the script of
+    /// loki.process's tests.
+    mmdb: String,
     tls: std::path::PathBuf,
     /// Answers every request with an OAuth 2 token (a body that
     /// `remote.http` takes too).
@@ -48,6 +51,7 @@ impl Fixture {
         std::fs::write(&file, "x").unwrap();
         Fixture {
             file: file.display().to_string(),
+            mmdb: geoip_database(dir),
             tls: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls"),
             url: format!("http://127.0.0.1:{}/x", token_server()),
         }
@@ -115,6 +119,9 @@ impl Fixture {
             "mapping" | "expressions" => return "{ x = \"\" }".into(),
             "selector" => return quoted("{a=\"b\"}"),
             "format" if default.is_none() => return quoted("RFC3339"),
+            // stage.geoip opens its database at load.
+            "db" => return quoted(&self.mmdb),
+            "db_type" => return quoted("city"),
             // The registry's default for stage.drop's older_than is `""`,
             // which the linter refuses as a duration when written out.
             "older_than" => return quoted("24h"),
@@ -146,7 +153,25 @@ impl Fixture {
 /// Blocks a component refuses at load as not implemented by this build
 /// yet (its own tests hold that, and the error's place): the made-up
 /// configs leave them out, and their settings need not be read.
-const NOT_YET: &[(&str, &str)] = &[("loki.process", "stage.geoip")];
+const NOT_YET: &[(&str, &str)] = &[];
+
+/// A City database made by runtime/components/loki/tests/data/geoip_db.py
+/// (PyPI's mmdb-writer, which tests/run installs) in `dir`.
+fn geoip_database(dir: &Path) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("loki/tests/data/geoip_db.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run python3 {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "python3 {} failed (it needs PyPI's mmdb-writer: python3 -m pip install mmdb-writer):\n{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("city.mmdb").display().to_string()
+}
 
 fn not_yet(component: &str, path: &str) -> bool {
     NOT_YET.iter().any(|(c, block)| {

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     id: "invalid-regex",
     severity: Severity::Error,
     summary: "A regular expression does not compile.",
-    explanation: "Relabel rules and `loki.process` stages take regular expressions in RE2 syntax, as Go's `regexp` reads them: no look-around and no back-references. A pattern that does not compile is refused when the agent starts.",
+    explanation: "Relabel rules and `loki.process` stages (`stage.regex`, `stage.replace` and `stage.drop`'s `expression`, `stage.multiline`'s `firstline`) take regular expressions in RE2 syntax, as Go's `regexp` reads them: no look-around and no back-references. A pattern that does not compile is refused when the agent starts; the message says why and at which byte of the pattern. (Regular expressions inside a `stage.match` selector are checked by `invalid-selector`.)",
     invalid: r#"discovery.relabel "default" {
 	targets = []
 
@@ -60,13 +60,8 @@ fn check(cx: &AttributeCx, report: &mut Report) {
     if !is_regex(&cx.argument.name, cx.path) {
         return;
     }
-    if let Err(error) = regex_syntax::Parser::new().parse(pattern) {
-        let detail = error.to_string().lines().last().unwrap_or_default().trim().to_owned();
-        let message = format!(
-            "`{}` is not a valid regular expression: {}",
-            cx.argument.name,
-            detail.trim_start_matches("error: ")
-        );
+    if let Some(why) = crate::go::regex::syntax_error(pattern) {
+        let message = format!("`{}` is not a valid regular expression: {why}", cx.argument.name);
         report.at(cx.value.syntax().text_range(), message);
     }
 }

@@ -10,6 +10,9 @@ pub mod eval_error;
 pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_regex;
+pub mod invalid_selector;
+pub mod invalid_template;
+pub mod invalid_time_layout;
 pub mod invalid_value;
 pub mod missing_label;
 pub mod missing_required;
@@ -42,6 +45,9 @@ pub static RULES: &[&Rule] = &[
     &invalid_duration::RULE,
     &invalid_label_name::RULE,
     &invalid_regex::RULE,
+    &invalid_selector::RULE,
+    &invalid_template::RULE,
+    &invalid_time_layout::RULE,
     &invalid_value::RULE,
     &missing_label::RULE,
     &missing_required::RULE,

@@ -12,6 +12,8 @@ mod component;
 mod containers;
 #[path = "process/filtering.rs"]
 mod filtering;
+#[path = "process/geoip.rs"]
+mod geoip;
 #[path = "process/go_layout.rs"]
 mod go_layout;
 #[path = "process/labels.rs"]

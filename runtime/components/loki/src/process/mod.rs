@@ -5,8 +5,10 @@
 //! a new pipeline and swaps it in. Entries are processed in the
 //! component's own task, in the order they arrive, so that a stage that
 //! waits (`stage.limit` without `drop`) slows the senders, not a
-//! runtime thread.
+//! runtime thread; senders that can wait do once its backlog is full
+//! (`backlog.rs`), so a slow pipeline never holds its source in memory.
 
+mod backlog;
 pub mod pipeline;
 pub mod stages;
 
@@ -23,6 +25,7 @@ use river_runtime::error::Error;
 use river_runtime::logs::{fan_out, fan_out_waiting, BoxFuture, Entry, LogsReceiver, LogsSink};
 use river_runtime::metrics::Kind;
 
+use backlog::Backlog;
 use pipeline::{Pipeline, Shared};
 
 /// The component's settings: where to send, and what to do first.
@@ -49,13 +52,16 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
         Kind::Counter,
         &["reason"],
     );
-    let shared = Shared { dropped, home: Some((ctx.globals.clone(), ctx.id.clone())) };
+    let home = Some((ctx.globals.clone(), ctx.id.clone()));
+    let shared = Shared { dropped, home, stopping: Arc::default() };
     let settings = Arc::new(RwLock::new(settings(args, &shared)?));
     let (tx, rx) = mpsc::unbounded_channel();
-    let intake = Intake { tx, settings: settings.clone() };
+    let backlog = Arc::new(Backlog::default());
+    let intake = Intake { tx, settings: settings.clone(), backlog: backlog.clone() };
     let receiver = LogsReceiver(Arc::new(intake)).to_value();
     ctx.export(Object::from_iter([("receiver".to_owned(), receiver)]));
-    ctx.spawn(run(ctx.clone(), rx, settings.clone()));
+    let stopping = shared.stopping.clone();
+    ctx.spawn(run(ctx.clone(), rx, settings.clone(), (backlog, stopping)));
     ctx.set_health(HealthKind::Healthy, "running");
     Ok(Arc::new(LokiProcess { settings, shared }))
 }
@@ -83,20 +89,24 @@ impl Component for LokiProcess {
 struct Intake {
     tx: mpsc::UnboundedSender<Vec<Entry>>,
     settings: Arc<RwLock<Settings>>,
+    backlog: Arc<Backlog>,
 }
 
 impl LogsSink for Intake {
     fn send(&self, entries: &[Entry]) {
         if !entries.is_empty() {
+            self.backlog.add(entries.len());
             // Fails only once the component has stopped: nothing to do then.
             let _ = self.tx.send(entries.to_vec());
         }
     }
 
-    /// Room downstream: the pipeline holds nothing back for long.
+    /// Room in the backlog, then downstream.
     fn room(&self) -> BoxFuture<'static, ()> {
         let to = self.settings.read().forward_to.clone();
+        let backlog = self.backlog.clone();
         Box::pin(async move {
+            backlog.room().await;
             for receiver in to {
                 receiver.0.room().await;
             }
@@ -121,6 +131,7 @@ async fn run(
     ctx: Ctx,
     mut rx: mpsc::UnboundedReceiver<Vec<Entry>>,
     settings: Arc<RwLock<Settings>>,
+    (backlog, stopping): (Arc<Backlog>, Arc<std::sync::atomic::AtomicBool>),
 ) {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -143,10 +154,19 @@ async fn run(
             }
         }
         let out = match work {
-            Work::Stop => return stop(pipeline, &forward_to).await,
+            Work::Stop => {
+                stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+                backlog.stop();
+                return stop(pipeline, &forward_to).await;
+            }
             Work::Tick if !pipeline.holds() => continue,
             Work::Tick => off_thread(&ctx, move || pipeline.release(false)).await,
-            Work::Batch(batch) => off_thread(&ctx, move || pipeline.process(batch)).await,
+            Work::Batch(batch) => {
+                let count = batch.len();
+                let out = off_thread(&ctx, move || pipeline.process(batch)).await;
+                backlog.take(count);
+                out
+            }
         };
         fan_out_waiting(&forward_to, &out).await;
     }

@@ -97,6 +97,9 @@ pub struct Shared {
     pub dropped: Arc<Family>,
     /// Where `stage.metrics` shows its series, and the component's id.
     pub home: Option<(Arc<river_runtime::globals::Globals>, String)>,
+    /// Set once the component stops: a stage that waits (`stage.limit`)
+    /// stops waiting, so the pipeline's thread ends.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Shared {
@@ -107,7 +110,7 @@ impl Shared {
         let registry = river_runtime::metrics::Registry::default();
         let dropped =
             registry.family("dropped", "", river_runtime::metrics::Kind::Counter, &["reason"]);
-        Shared { dropped, home: None }
+        Shared { dropped, home: None, stopping: Arc::default() }
     }
 
     pub fn drop_one(&self, reason: &str) {

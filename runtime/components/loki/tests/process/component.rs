@@ -1,6 +1,6 @@
 //! The component: stages in order, one receiver across updates, an
 //! update that swaps the pipeline, and load errors placed on the stage's
-//! setting (or on the block of a stage this build does not have).
+//! setting.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use river_analyzer::Value;
 
 use river_runtime::error::Error;
 
-use crate::harness::{args, build, entry, receiver, refused};
+use crate::harness::{args, build, entry, receiver, refused, refused_past_linter};
 
 #[tokio::test]
 async fn stages_apply_in_order_and_the_receiver_survives_updates() {
@@ -57,8 +57,13 @@ fn bad_expressions_are_refused_on_their_stage_setting() {
     let json = "\tstage.json {\n\t\texpressions = { a = \"b[\" }\n\t}\n";
     assert_eq!(refused(json).0, "stage.json/expressions");
 
-    let selector = "\tstage.match {\n\t\tselector = \"{app=\\\"a\\\"\"\n\t\tstage.static_labels {\n\t\t\tvalues = { a = \"b\" }\n\t\t}\n\t}\n";
-    assert_eq!(refused(selector).0, "stage.match/selector");
+    // The linter's invalid-selector and invalid-time-layout refuse these
+    // first; the stages as well.
+    let selector = "\tstage.match {\n\t\tselector = \"{app=\\\"a\\\"}\"\n\t\tstage.static_labels {\n\t\t\tvalues = { a = \"b\" }\n\t\t}\n\t}\n";
+    assert_eq!(
+        refused_past_linter(selector, "{app=\"a\"}", "{app=\"a\"").0,
+        "stage.match/selector"
+    );
 
     let nested = "\tstage.match {\n\t\tselector = \"{app=\\\"a\\\"}\"\n\t\tstage.regex {\n\t\t\texpression = \"x\"\n\t\t}\n\t}\n";
     let mut bad = args(nested, &out).unwrap();
@@ -69,20 +74,31 @@ fn bad_expressions_are_refused_on_their_stage_setting() {
     let location = "\tstage.timestamp {\n\t\tsource = \"t\"\n\t\tformat = \"RFC3339\"\n\t\tlocation = \"Mars/Olympus\"\n\t}\n";
     assert_eq!(refused(location).0, "stage.timestamp/location");
 
-    let layout = "\tstage.timestamp {\n\t\tsource = \"t\"\n\t\tformat = \"yyyy-mm-dd\"\n\t}\n";
-    assert_eq!(refused(layout).0, "stage.timestamp/format");
+    let layout = "\tstage.timestamp {\n\t\tsource = \"t\"\n\t\tformat = \"2006-01-02\"\n\t}\n";
+    assert_eq!(refused_past_linter(layout, "2006-01-02", "yyyy-mm-dd").0, "stage.timestamp/format");
 
     let label = "\tstage.labels {\n\t\tvalues = { \"bad-name\" = \"\" }\n\t}\n";
     assert_eq!(refused(label).0, "stage.labels/values");
 }
 
-#[test]
-fn stages_not_in_this_build_are_refused_on_their_block() {
-    let (path, message) = refused("\tstage.geoip {\n\t\tdb = \"/x\"\n\t\tsource = \"ip\"\n\t}\n");
-    assert_eq!(path, "stage.geoip");
-    assert_eq!(message, "stage.geoip is not implemented by this build of flow run yet");
-    let second =
-        "\tstage.decolorize {}\n\tstage.geoip {\n\t\tdb = \"/x\"\n\t\tsource = \"ip\"\n\t}\n\
-                  \tstage.geoip {\n\t\tdb = \"/x\"\n\t\tsource = \"ip\"\n\t}\n";
-    assert_eq!(refused(second).0, "stage.geoip");
+/// A pipeline slower than its source makes waiting senders wait once
+/// enough entries are queued, instead of holding them all; a stopped
+/// component makes no one wait.
+#[tokio::test]
+async fn a_full_backlog_makes_senders_wait_until_it_drains_or_stops() {
+    // One entry a second: the first batch takes the task's attention, the
+    // queue behind it fills.
+    let process = build("\tstage.limit {\n\t\trate = 1\n\t\tburst = 1\n\t}\n").unwrap();
+    let receiver = receiver(&process);
+    let few: Vec<_> = (0..2).map(|i| entry(&[("app", "a")], &i.to_string())).collect();
+    receiver.0.send(&few);
+    let room = tokio::time::timeout(std::time::Duration::from_millis(300), receiver.0.room());
+    assert!(room.await.is_ok(), "a short queue has room");
+    let many: Vec<_> = (0..9000).map(|i| entry(&[("app", "a")], &i.to_string())).collect();
+    receiver.0.send(&many);
+    let room = tokio::time::timeout(std::time::Duration::from_millis(300), receiver.0.room());
+    assert!(room.await.is_err(), "a full queue makes a sender wait");
+    process.ctx.cancel.cancel();
+    let room = tokio::time::timeout(std::time::Duration::from_secs(2), receiver.0.room());
+    assert!(room.await.is_ok(), "a stopped component makes no one wait");
 }

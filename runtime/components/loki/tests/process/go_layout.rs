@@ -5,7 +5,7 @@ use river_loki::process::stages::go_layout::{chunks, parse, Chunk};
 
 fn instant(layout: &str, value: &str) -> Result<i64, String> {
     let parsed = parse(&chunks(layout), value)?;
-    Ok(parsed.timestamp(&TimeZone::UTC)?.as_second())
+    Ok(river_loki::process::stages::go_layout::timestamp(&parsed, &TimeZone::UTC)?.as_second())
 }
 
 #[test]

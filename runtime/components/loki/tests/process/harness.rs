@@ -78,6 +78,33 @@ pub fn refused(body: &str) -> (String, String) {
     }
 }
 
+/// As `refused`, for a mistake the linter refuses before the component
+/// sees it (the component must refuse it too): `body` holds `valid`,
+/// replaced by `bad` in the arguments after linting.
+pub fn refused_past_linter(body: &str, valid: &str, bad: &str) -> (String, String) {
+    fn swap(args: &mut Args, valid: &str, bad: &str) -> bool {
+        let mut swapped = false;
+        for value in args.attrs.values_mut() {
+            if matches!(value, Value::String(s) if s == valid) {
+                *value = Value::String(bad.to_owned());
+                swapped = true;
+            }
+        }
+        for (_, block) in &mut args.blocks {
+            swapped |= swap(block, valid, bad);
+        }
+        swapped
+    }
+    let out = Arc::new(Collect::default());
+    let mut args = args(body, &out).unwrap();
+    assert!(swap(&mut args, valid, bad), "{valid:?} is in no setting of:\n{body}");
+    match build_from(&args) {
+        Err(Error::Setting(setting)) => (setting.path, setting.message),
+        Err(other) => panic!("refused without a place: {other}"),
+        Ok(_) => panic!("accepted {bad:?} in:\n{body}"),
+    }
+}
+
 pub fn receiver(process: &Process) -> LogsReceiver {
     let Value::Object(exports) = process.ctx.exports() else { panic!("no exports") };
     exports["receiver"].decode().unwrap()

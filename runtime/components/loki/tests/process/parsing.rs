@@ -158,8 +158,10 @@ async fn replace_templates_are_go_templates_with_the_stage_functions() {
 
 #[test]
 fn replace_templates_with_functions_this_build_lacks_are_refused() {
-    let body = "\tstage.replace {\n\t\texpression = \"(a)\"\n\t\treplace = \"{{ .Value | b64enc }}\"\n\t}\n";
-    let (path, message) = crate::harness::refused(body);
+    // The linter's invalid-template refuses it first; the stage as well.
+    let body = "\tstage.replace {\n\t\texpression = \"(a)\"\n\t\treplace = \"{{ .Value }}\"\n\t}\n";
+    let (path, message) =
+        crate::harness::refused_past_linter(body, "{{ .Value }}", "{{ .Value | b64enc }}");
     assert_eq!(path, "stage.replace/replace");
     assert!(message.contains("b64enc"), "{message}");
 }
@@ -233,8 +235,15 @@ async fn template_renders_extracted_values_with_the_stage_functions() {
 
 #[test]
 fn template_functions_this_build_lacks_are_refused() {
-    let (path, message) = crate::harness::refused(&template("{{ .Value | b64enc }}"));
+    // The linter's invalid-template refuses these first; the stage as well.
+    let refused =
+        |bad| crate::harness::refused_past_linter(&template("{{ .Value }}"), "{{ .Value }}", bad);
+    let (path, message) = refused("{{ .Value | b64enc }}");
     assert_eq!(path, "stage.template/template");
     assert!(message.contains("b64enc"), "{message}");
-    assert_eq!(crate::harness::refused(&template("{{ .Value ")).0, "stage.template/template");
+    assert_eq!(refused("{{ .Value ").0, "stage.template/template");
+    // Go's structure errors, which gotmpl alone lets pass.
+    let (path, message) = refused("{{ if .Value }}x");
+    assert_eq!(path, "stage.template/template");
+    assert_eq!(message, "invalid template: {{if}} at byte 0 has no {{end}}");
 }

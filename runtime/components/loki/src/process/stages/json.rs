@@ -6,7 +6,7 @@
 
 use indexmap::IndexMap;
 
-use jmespath::Expression;
+use jmespath::{Expression, Rcvar, Variable};
 use serde_json::Value as JsonValue;
 
 use river_runtime::args::{ArgError, Args};
@@ -48,14 +48,17 @@ impl Json {
 impl Stage for Json {
     fn apply(&self, item: &mut Item) -> bool {
         let Some(input) = item.input(&self.source) else { return true };
-        let data = match serde_json::from_str::<JsonValue>(&input) {
-            Ok(data @ JsonValue::Object(_)) => data,
+        // Read once into JMESPath's own values, which every expression then
+        // searches (searching a serde value converts the whole of it each
+        // time).
+        let data = match Variable::from_json(&input) {
+            Ok(data @ Variable::Object(_)) => Rcvar::new(data),
             // Go reads `null` into a map as an empty one.
-            Ok(JsonValue::Null) => JsonValue::Object(Default::default()),
+            Ok(Variable::Null) => Rcvar::new(Variable::Object(Default::default())),
             _ => return !self.drop_malformed,
         };
         for (name, expression) in &self.expressions {
-            let Ok(found) = expression.search(&data) else { continue };
+            let Ok(found) = expression.search(data.clone()) else { continue };
             let Ok(value) = serde_json::to_value(&*found) else { continue };
             item.extracted.insert(name.clone(), kept(value));
         }

@@ -100,14 +100,19 @@ impl Limit {
     }
 
     /// Waits for a token of the shared bucket; false when dropping instead.
+    /// Once the component stops, what waits is dropped.
     fn wait_or_drop(&self) -> bool {
         loop {
+            if self.shared.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                return false;
+            }
             let wait = match self.bucket.lock().take(self.rate, self.burst) {
                 Ok(()) => return true,
                 Err(_) if self.drop => return false,
                 Err(wait) => wait,
             };
-            std::thread::sleep(wait.min(Duration::from_secs(1)));
+            // Short sleeps: a stop is seen within a tenth of a second.
+            std::thread::sleep(wait.min(Duration::from_millis(100)));
         }
     }
 }

@@ -54,7 +54,7 @@ impl Stage for Match {
     fn run(&self, items: Vec<Item>) -> Vec<Item> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            if !self.selector.matches(&item.entry.labels, &item.entry.line) {
+            if !self.selector.matches(|n| item.entry.labels.get(n), &item.entry.line) {
                 out.push(item);
                 continue;
             }

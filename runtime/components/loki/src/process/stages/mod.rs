@@ -7,8 +7,8 @@ pub mod cri;
 pub mod decolorize;
 pub mod drop;
 pub mod eventlogmessage;
+pub mod geoip;
 pub mod go_layout;
-pub mod go_parse;
 pub mod json;
 pub mod labels;
 pub mod limit;
@@ -47,6 +47,7 @@ pub fn build(
         "docker" => Box::new(cri::docker()?),
         "drop" => Box::new(drop::Drop::build(block, shared)?),
         "eventlogmessage" => Box::new(eventlogmessage::EventLogMessage::build(block)?),
+        "geoip" => Box::new(geoip::GeoIp::build(block)?),
         "json" => Box::new(json::Json::build(block)?),
         "label_drop" => Box::new(labels::LabelDrop::build(block)?),
         "label_keep" => Box::new(labels::LabelKeep::build(block)?),

@@ -1,14 +1,15 @@
 //! The functions `stage.template` offers, as the reference's own function
 //! map defines them (Go's `strings` functions with their argument order,
 //! `Hash` (SHA3-256) and `Sha2Hash` of salt and value, the regex
-//! replacements), and the check that a template names no other: the
-//! reference also merges Sprig's generic functions, which this build does
-//! not have, so a template using one is refused at load, not rendered
-//! wrongly.
+//! replacements), and the check that a template names no other (the
+//! analyzer's `go::template`, shared with the linter): the reference also
+//! merges Sprig's generic functions, which this build does not have, so a
+//! template using one is refused at load, not rendered wrongly.
 
 use std::sync::Arc;
 
 use gotmpl::{FuncMap, Result, TemplateError, Value};
+use river_analyzer::go::template;
 use sha2::Digest;
 
 /// The stage's functions by name.
@@ -74,75 +75,26 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Go's own template functions and keywords, which need no entry.
-const BUILTIN: &[&str] = &[
-    "and", "or", "not", "len", "index", "print", "printf", "println", "html", "js", "urlquery",
-    "eq", "ne", "lt", "le", "gt", "ge", "call", "slice", "if", "else", "end", "range", "with",
-    "define", "template", "block", "nil", "true", "false", "break", "continue",
-];
-
-/// The first function `template` names that is neither Go's nor the
-/// stage's.
-pub fn unknown_function(template: &str, known: &FuncMap) -> Option<String> {
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let end = after.find("}}").unwrap_or(after.len());
-        if let Some(name) = words(&after[..end])
-            .into_iter()
-            .find(|w| !BUILTIN.contains(&w.as_str()) && !known.contains_key(w.as_str()))
-        {
-            return Some(name);
-        }
-        rest = &after[end.min(after.len())..];
-    }
-    None
-}
-
-/// The bare words of an action (not fields, variables, strings or numbers).
-fn words(action: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = action.chars().peekable();
-    let mut word = String::new();
-    while let Some(c) = chars.next() {
-        if matches!(c, '"' | '`' | '\'') {
-            // Skip the literal, escapes included.
-            while let Some(d) = chars.next() {
-                if d == '\\' && c != '`' {
-                    chars.next();
-                } else if d == c {
-                    break;
-                }
-            }
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' || c == '.' || c == '$' {
-            word.push(c);
-            continue;
-        }
-        push_word(&mut out, &mut word);
-    }
-    push_word(&mut out, &mut word);
-    out
-}
-
-fn push_word(out: &mut Vec<String>, word: &mut String) {
-    let w = std::mem::take(word);
-    let first = w.chars().next();
-    if first.is_some_and(|c| c.is_alphabetic() || c == '_') && !w.contains('.') {
-        out.push(w);
-    }
-}
-
-/// A template with the stage functions, refusing functions it does not
-/// have (Go refuses an undefined function when it parses).
+/// A template with the stage functions, refused as the linter's
+/// `invalid-template` refuses it (`river_analyzer::go::template::check`:
+/// functions it does not have, Go's structure errors), then parsed by
+/// gotmpl with the functions themselves.
 pub fn parse(text: &str) -> std::result::Result<gotmpl::Template, String> {
-    let functions = functions();
-    if let Some(name) = unknown_function(text, &functions) {
-        return Err(format!("function {name:?} is not defined (Sprig's functions are not implemented by this build of flow run)"));
-    }
+    template::check(text)?;
     gotmpl::Template::new("pipeline")
-        .funcs(functions)
+        .funcs(functions())
         .parse(text)
         .map_err(|e| format!("invalid template: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_functions_are_the_ones_the_analyzer_names() {
+        let here: Vec<String> = super::functions().keys().cloned().collect();
+        let mut there: Vec<String> =
+            super::template::STAGE_FUNCTIONS.iter().map(|s| (*s).to_owned()).collect();
+        there.sort();
+        assert_eq!(here, there);
+    }
 }

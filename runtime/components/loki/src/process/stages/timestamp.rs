@@ -37,43 +37,18 @@ enum Format {
     },
 }
 
-const NAMED: &[(&str, &str)] = &[
-    ("ANSIC", "Mon Jan _2 15:04:05 2006"),
-    ("UnixDate", "Mon Jan _2 15:04:05 MST 2006"),
-    ("RubyDate", "Mon Jan 02 15:04:05 -0700 2006"),
-    ("RFC822", "02 Jan 06 15:04 MST"),
-    ("RFC822Z", "02 Jan 06 15:04 -0700"),
-    ("RFC850", "Monday, 02-Jan-06 15:04:05 MST"),
-    ("RFC1123", "Mon, 02 Jan 2006 15:04:05 MST"),
-    ("RFC1123Z", "Mon, 02 Jan 2006 15:04:05 -0700"),
-    ("RFC3339", "2006-01-02T15:04:05Z07:00"),
-    ("RFC3339Nano", "2006-01-02T15:04:05.999999999Z07:00"),
-    ("Kitchen", "3:04PM"),
-    ("Stamp", "Jan _2 15:04:05"),
-    ("StampMilli", "Jan _2 15:04:05.000"),
-    ("StampMicro", "Jan _2 15:04:05.000000"),
-    ("StampNano", "Jan _2 15:04:05.000000000"),
-];
-
 impl Format {
     fn new(text: &str, location: &Option<TimeZone>) -> Result<Format, String> {
-        let (layout, location) = match text {
-            "Unix" => return Ok(Format::Unix),
-            "UnixMs" => return Ok(Format::UnixScaled(1_000_000)),
-            "UnixUs" => return Ok(Format::UnixScaled(1_000)),
-            "UnixNs" => return Ok(Format::UnixScaled(1)),
-            _ => match NAMED.iter().find(|(name, _)| *name == text) {
-                // Go's named layouts are read without the location, as the reference.
-                Some((_, layout)) => (*layout, None),
-                None => (text, location.clone()),
+        Ok(match go_layout::format(text)? {
+            go_layout::Format::Unix => Format::Unix,
+            go_layout::Format::UnixScaled(unit) => Format::UnixScaled(unit),
+            // Go's named layouts are read without the location, as the reference.
+            go_layout::Format::Layout { chunks, named, yearless } => Format::Layout {
+                chunks,
+                yearless,
+                location: if named { None } else { location.clone() },
             },
-        };
-        let chunks = go_layout::chunks(layout);
-        if !go_layout::has_elements(&chunks) {
-            return Err(format!("{text:?} is not a time layout: it has no date or time element"));
-        }
-        let yearless = !layout.contains("06");
-        Ok(Format::Layout { chunks, yearless, location })
+        })
     }
 
     fn parse(&self, value: &str, now: jiff::ZonedDateTime) -> Result<Instant, String> {
@@ -101,7 +76,7 @@ impl Format {
                         _ => year,
                     };
                 }
-                parsed.timestamp(&tz)
+                go_layout::timestamp(&parsed, &tz)
             }
         }
     }

@@ -1,9 +1,9 @@
-//! Reading a value against a Go layout's chunks (`go_layout`), with
+//! Reading a value against a Go layout's chunks (`super`), with
 //! `time.Parse`'s rules: runs of spaces match runs of spaces, names match
 //! without regard to case, fractional seconds after the seconds are read
 //! even when the layout has none, and each field is range-checked.
 
-use super::go_layout::{Chunk, Pad, Parsed};
+use super::{Chunk, Pad, Parsed};
 
 const MONTHS: [&str; 12] = [
     "January",
