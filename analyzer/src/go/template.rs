@@ -63,19 +63,11 @@ const BUILTIN: &[&str] = &[
 /// The first function `template` names that is neither Go's nor the
 /// stage's.
 pub fn unknown_function(template: &str, known: impl Fn(&str) -> bool) -> Option<String> {
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let end = after.find("}}").unwrap_or(after.len());
-        if let Some(name) = words(&after[..end])
-            .into_iter()
-            .find(|w| !BUILTIN.contains(&w.as_str()) && !known(w.as_str()))
-        {
-            return Some(name);
-        }
-        rest = &after[end.min(after.len())..];
-    }
-    None
+    // Through `actions`: comments are no actions, and a `}}` inside a
+    // string does not end one.
+    actions(template).into_iter().find_map(|(_, body)| {
+        words(body).into_iter().find(|w| !BUILTIN.contains(&w.as_str()) && !known(w.as_str()))
+    })
 }
 
 /// The bare words of an action (not fields, variables, strings or numbers).

@@ -243,6 +243,17 @@ fn nanos(digits: &str) -> i32 {
 /// A zone abbreviation: `UTC`, `GMT+3`, or 3 to 5 capitals, which Go
 /// takes at offset zero when it does not know it.
 fn abbrev<'a>(value: &'a str, p: &mut Parsed) -> Result<&'a str, String> {
+    // Some zones have no name, only `+03` or `-11` (Go's parseSignedOffset):
+    // an hour of at most 23, taken as Go takes an unknown name, at zero.
+    if let Some(rest) = value.strip_prefix(['+', '-']) {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let hours: Option<u32> = rest[..digits].parse().ok();
+        if digits == 0 || hours.is_none_or(|h| h > 23) {
+            return Err(format!("expected a time zone at {value:?}"));
+        }
+        p.offset = Some(0);
+        return Ok(&rest[digits..]);
+    }
     let n = value.bytes().take_while(u8::is_ascii_uppercase).count();
     if !(3..=5).contains(&n) {
         return Err(format!("expected a time zone at {value:?}"));

@@ -16,6 +16,11 @@ mod filtering;
 mod geoip;
 #[path = "process/go_layout.rs"]
 mod go_layout;
+// Go time layouts and templates held side by side with Go itself.
+#[path = "process/go_oracle.rs"]
+mod go_oracle;
+#[path = "process/go_template_oracle.rs"]
+mod go_template_oracle;
 #[path = "process/labels.rs"]
 mod labels;
 #[path = "process/metrics.rs"]

@@ -83,8 +83,17 @@ pub fn parse(text: &str) -> std::result::Result<gotmpl::Template, String> {
     template::check(text)?;
     gotmpl::Template::new("pipeline")
         .funcs(functions())
-        .parse(text)
+        .parse(&without_comments(text))
         .map_err(|e| format!("invalid template: {e}"))
+}
+
+/// Go's comment actions (`{{/* ... */}}`, trim markers kept), which
+/// gotmpl does not read, as the empty action they write.
+fn without_comments(text: &str) -> String {
+    static COMMENT: std::sync::LazyLock<::regex::Regex> = std::sync::LazyLock::new(|| {
+        ::regex::Regex::new(r"(?s)\{\{(-\s+)?/\*.*?\*/(\s+-)?\}\}").expect("a valid pattern")
+    });
+    COMMENT.replace_all(text, "{{$1\"\"$2}}").into_owned()
 }
 
 #[cfg(test)]
