@@ -114,16 +114,24 @@ pub fn files_and_tests(path: &Path, walk: Walk) -> Result<Vec<PathBuf>, LoadErro
 }
 
 /// The tests of the config `path` names: a directory's `*.test.river`
-/// files, or those beside a config file.
+/// files; for a config file `x.river`, the test files beside it named
+/// after it (`x.test.river`, `x.<more>.test.river`), so that several
+/// one-file configs can share a directory.
 pub fn tests_of(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    match path.is_dir() {
-        true => test_files(path),
-        false => match path.parent() {
-            Some(dir) if dir.as_os_str().is_empty() => test_files(Path::new(".")),
-            Some(dir) => test_files(dir),
-            None => Ok(Vec::new()),
-        },
+    if path.is_dir() {
+        return test_files(path);
     }
+    let dir = match path.parent() {
+        Some(dir) if dir.as_os_str().is_empty() => Path::new("."),
+        Some(dir) => dir,
+        None => return Ok(Vec::new()),
+    };
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let prefix = format!("{stem}.");
+    let named = |p: &PathBuf| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix))
+    };
+    Ok(test_files(dir)?.into_iter().filter(named).collect())
 }
 
 /// Whether `path` names a test file (`*.test.river`).

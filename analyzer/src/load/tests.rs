@@ -104,4 +104,6 @@ fn test_files_are_no_part_of_a_config_but_are_formatted_and_tested() {
     assert_eq!(names(&[tests], dir.path()), [["sub/c.test.river"]]);
     let beside = tests_of(&dir.path().join("a.river")).unwrap();
     assert_eq!(names(&[beside], dir.path()), [["a.test.river"]]);
+    // A file's tests are those named after it: b.river has none here.
+    assert!(tests_of(&dir.path().join("b.river")).unwrap().is_empty());
 }

@@ -110,7 +110,7 @@ fn cases(
         ExitStatus::Failure
     })?;
     if files.is_empty() {
-        let _ = writeln!(err, "error: no tests: {} has no *.test.river files", dir_of(path));
+        let _ = writeln!(err, "error: no tests: {}", where_tests_go(path));
         return Err(ExitStatus::Failure);
     }
     let mut all = Vec::new();
@@ -136,11 +136,14 @@ fn report(err: &mut impl Write, source: &Source, findings: &[Finding]) {
     let _ = render::write_findings(err, sources, findings, render::Style::stderr());
 }
 
-fn dir_of(path: &Path) -> String {
-    match path.is_dir() {
-        true => path.display().to_string(),
-        false => path.parent().map(|p| p.display().to_string()).unwrap_or_default(),
+/// Where the tests of the config at `path` would be.
+fn where_tests_go(path: &Path) -> String {
+    if path.is_dir() {
+        return format!("{} has no *.test.river files", path.display());
     }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let beside = path.with_file_name(format!("{stem}.test.river"));
+    format!("no {} (or {stem}.*.test.river) beside {}", beside.display(), path.display())
 }
 
 /// Runs each test in turn, each in a fresh data folder.

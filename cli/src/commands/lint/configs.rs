@@ -79,8 +79,10 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<Source>, LoadError> {
 
 /// The test files of the directory of a config's files.
 fn tests_beside(group: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    match group.first() {
-        Some(first) => load::tests_of(first),
+    let dir = group.first().and_then(|first| first.parent());
+    match dir {
+        Some(dir) if dir.as_os_str().is_empty() => load::test_files(std::path::Path::new(".")),
+        Some(dir) => load::test_files(dir),
         None => Ok(Vec::new()),
     }
 }
