@@ -61,9 +61,23 @@ impl Selector {
     }
 }
 
+/// Why a selector does not parse, and the byte of the selector's text
+/// where reading stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SelectorError {
+    pub at: usize,
+    pub message: String,
+}
+
 /// Reads a selector; the error says what is wrong and where.
-pub fn parse(text: &str) -> Result<Selector, String> {
-    let mut p = Parser { rest: text.trim() };
+pub fn parse(text: &str) -> Result<Selector, SelectorError> {
+    let mut p = Parser { rest: text.trim_start() };
+    let read = selector(&mut p);
+    read.map_err(|message| SelectorError { at: text.len() - p.rest.len(), message })
+}
+
+fn selector(p: &mut Parser) -> Result<Selector, String> {
     p.expect("{")?;
     let mut matchers = Vec::new();
     while !p.eat("}") {
@@ -76,7 +90,7 @@ pub fn parse(text: &str) -> Result<Selector, String> {
         return Err("queries require at least one regexp or equality matcher that does not have an empty-compatible value. For instance, app=~\".*\" does not meet this requirement, but app=~\".+\" will".into());
     }
     let mut filters = Vec::new();
-    while !p.rest.is_empty() {
+    while !p.rest.trim_start().is_empty() {
         filters.push(p.filter()?);
     }
     Ok(Selector { matchers, filters })
@@ -269,17 +283,33 @@ mod tests {
     }
 
     #[test]
+    fn an_error_says_where_reading_stopped() {
+        let error = parse(r#"  {app="a" env="b"}"#).unwrap_err();
+        assert_eq!(
+            (error.at, error.message.as_str()),
+            (11, "expected `,` or `}` at \"env=\\\"b\\\"}\"")
+        );
+        assert!(parse("{app=\"a\"}  ").is_ok(), "space after the selector is no filter");
+    }
+
+    #[test]
     fn bad_selectors_are_refused_with_why() {
-        assert!(parse(r#"{app="a""#).unwrap_err().contains("expected"));
-        assert!(parse(r#"{app=~"(("}"#).unwrap_err().contains("invalid regex"));
-        assert!(parse(r#"{app=~".*"}"#).unwrap_err().contains("empty-compatible"));
-        assert!(parse(r#"{app="a"} | json"#).unwrap_err().contains("only line filters"));
+        assert!(parse(r#"{app="a""#).unwrap_err().to_string().contains("expected"));
+        assert!(parse(r#"{app=~"(("}"#).unwrap_err().to_string().contains("invalid regex"));
+        assert!(parse(r#"{app=~".*"}"#).unwrap_err().to_string().contains("empty-compatible"));
+        assert!(parse(r#"{app="a"} | json"#)
+            .unwrap_err()
+            .to_string()
+            .contains("only line filters"));
         assert!(parse(r#"app="a""#).is_err());
         assert!(parse(r#"{app="a"} |~ "(""#).is_err());
-        assert!(parse(r#"{app="a"} |~ "\d""#).unwrap_err().contains("invalid escape `\\d`"));
+        assert!(parse(r#"{app="a"} |~ "\d""#)
+            .unwrap_err()
+            .to_string()
+            .contains("invalid escape `\\d`"));
         assert!(parse(r#"{app="a\x41\u00e9\101"} |~ "\\d""#).is_ok());
         assert_eq!(
-            parse(r#"{app="a"} |~ "a(b""#).unwrap_err(),
+            parse(r#"{app="a"} |~ "a(b""#).unwrap_err().to_string(),
             "invalid regex \"a(b\": unclosed group at byte 1"
         );
     }

@@ -4,8 +4,6 @@
 //! refuse it. Go is run by the test; without it the test fails (tests/run
 //! installs golang-go).
 
-use std::process::Command;
-
 use jiff::tz::TimeZone;
 use river_loki::process::stages::go_layout::{chunks, parse, timestamp};
 
@@ -55,7 +53,6 @@ const CASES: &[(&str, &str)] = &[
 /// What Go's `time.Parse` makes of each case: the instant in nanoseconds
 /// since the epoch, or `None` when it refuses the value.
 fn go_answers() -> Vec<Option<i128>> {
-    let dir = tempfile::tempdir().unwrap();
     let mut program = String::from(
         "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tcases := [][2]string{\n",
     );
@@ -65,19 +62,7 @@ fn go_answers() -> Vec<Option<i128>> {
     program.push_str(
         "\t}\n\tfor _, c := range cases {\n\t\tt, err := time.Parse(c[0], c[1])\n\t\tif err != nil {\n\t\t\tfmt.Println(\"err\")\n\t\t} else {\n\t\t\tfmt.Println(t.Unix(), t.Nanosecond())\n\t\t}\n\t}\n}\n",
     );
-    let file = dir.path().join("oracle.go");
-    std::fs::write(&file, program).unwrap();
-    let out = Command::new("go")
-        .arg("run")
-        .arg(&file)
-        .env("GOCACHE", dir.path().join("cache"))
-        .env("GOPATH", dir.path().join("gopath"))
-        .env("GOFLAGS", "")
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .expect("go runs: install Debian's golang-go (tests/run does)");
-    assert!(out.status.success(), "go run failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = crate::harness::go_run(&program);
     // Seconds and nanoseconds, not UnixNano, which overflows before 1678.
     let instant = |line: &str| {
         let (seconds, nanos) = line.split_once(' ')?;

@@ -4,11 +4,9 @@
 //! this build must write the same text, or both fail. Go is run by the
 //! test; without it the test fails (tests/run installs golang-go).
 
-use std::collections::BTreeMap;
-use std::process::Command;
-
 use gotmpl::Value;
 use river_loki::process::stages::template_funcs;
+use std::collections::BTreeMap;
 
 /// The data every template sees: extracted values are text.
 const DATA: &[(&str, &str)] = &[
@@ -47,7 +45,6 @@ const TEMPLATES: &[&str] = &[
 ];
 
 fn go_answers() -> Vec<Option<String>> {
-    let dir = tempfile::tempdir().unwrap();
     let mut program = String::from(
         r#"package main
 
@@ -105,18 +102,7 @@ func main() {
 }
 "#,
     );
-    let file = dir.path().join("oracle.go");
-    std::fs::write(&file, program).unwrap();
-    let out = Command::new("go")
-        .arg("run")
-        .arg(&file)
-        .env("GOCACHE", dir.path().join("cache"))
-        .env("GOPATH", dir.path().join("gopath"))
-        .env("GOTOOLCHAIN", "local")
-        .output()
-        .expect("go runs: install Debian's golang-go (tests/run does)");
-    assert!(out.status.success(), "go run failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = crate::harness::go_run(&program);
     text.lines()
         .map(|line| {
             let quoted: String = serde_json::from_str(line).expect("Go's %q of ASCII is JSON");

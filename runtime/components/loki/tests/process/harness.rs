@@ -158,3 +158,23 @@ pub async fn through(body: &str, labels: &[(&str, &str)], line: &str) -> Option<
 pub fn labels(pairs: &[(&str, &str)]) -> Labels {
     Labels::from_pairs(pairs.iter().copied())
 }
+
+/// What the Go `program` (package main, the standard library only) prints,
+/// run by Debian's golang-go with its caches in a folder of its own; the
+/// test fails without Go (tests/run installs golang-go).
+pub fn go_run(program: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("oracle.go");
+    std::fs::write(&file, program).unwrap();
+    let out = std::process::Command::new("go")
+        .arg("run")
+        .arg(&file)
+        .env("GOCACHE", dir.path().join("cache"))
+        .env("GOPATH", dir.path().join("gopath"))
+        .env("GOFLAGS", "")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .expect("go runs: install Debian's golang-go (tests/run does)");
+    assert!(out.status.success(), "go run failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
