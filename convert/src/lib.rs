@@ -1,4 +1,5 @@
-//! Converts Prometheus and Promtail YAML into River.
+//! Converts Prometheus, Promtail, OpenTelemetry Collector and Grafana
+//! Agent static mode YAML into River.
 //!
 //! Invariants: output is built through one builder (`river.rs`) and the
 //! formatter, never by pasting strings, so it is canonical River that
@@ -10,10 +11,12 @@ mod defaults;
 mod discovery;
 mod finding;
 mod http_client;
+mod otelcol;
 mod prometheus;
 mod promtail;
 mod relabel;
 pub mod river;
+mod statics;
 mod yaml;
 
 pub use finding::{Finding, Severity};
@@ -23,6 +26,10 @@ pub use finding::{Finding, Severity};
 pub enum SourceFormat {
     Prometheus,
     Promtail,
+    /// OpenTelemetry Collector YAML.
+    Otelcol,
+    /// Grafana Agent static mode YAML.
+    Static,
 }
 
 /// The River text (none when nothing could be converted) and the findings.
@@ -45,8 +52,34 @@ pub fn convert(source: &str, format: SourceFormat) -> Conversion {
 
 /// As `convert`, naming the input in findings about where it is broken.
 pub fn convert_named(name: &str, source: &str, format: SourceFormat) -> Conversion {
+    convert_with_args(name, source, format, &[])
+}
+
+/// As `convert_named`, with the command-line flags the source format's
+/// program was run with (static mode's `--extra-args`): Prometheus and
+/// Promtail take none, the Collector none.
+pub fn convert_with_args(
+    name: &str,
+    source: &str,
+    format: SourceFormat,
+    extra_args: &[String],
+) -> Conversion {
+    if !extra_args.is_empty() && matches!(format, SourceFormat::Prometheus | SourceFormat::Promtail)
+    {
+        let which = if format == SourceFormat::Prometheus { "prometheus" } else { "promtail" };
+        let message = format!(
+            "extra arguments are not supported for the {which} converter: {}",
+            extra_args.join(" ")
+        );
+        return Conversion {
+            output: None,
+            findings: vec![Finding::new(Severity::Critical, message)],
+        };
+    }
     match format {
         SourceFormat::Prometheus => prometheus::convert(name, source),
         SourceFormat::Promtail => promtail::convert(name, source),
+        SourceFormat::Otelcol => otelcol::convert(name, source, extra_args),
+        SourceFormat::Static => statics::convert(name, source, extra_args),
     }
 }

@@ -137,3 +137,98 @@ fn promtail_huge_file_converts() {
     assert!(result.findings.is_empty(), "{:?}", &result.findings[..1]);
     assert_eq!(result.output.unwrap().matches("loki.source.file \"").count(), 5_000);
 }
+
+fn otelcol(source: &str) -> river_convert::Conversion {
+    convert(source, SourceFormat::Otelcol)
+}
+
+const PIPELINE: &str = "exporters: {otlp: {endpoint: 'db:4317'}}\nservice: {pipelines: {traces: {receivers: [otlp], exporters: [otlp]}}}\n";
+
+#[test]
+fn otelcol_bad_input_is_critical_and_located() {
+    for source in ["", "- a\n", "just text", "receivers: [unclosed\n"] {
+        let result = otelcol(source);
+        assert!(result.output.is_none(), "{source:?}");
+        assert_eq!(result.findings.len(), 1, "{source:?}: {:?}", result.findings);
+        assert_eq!(result.findings[0].severity, Severity::Critical, "{source:?}");
+    }
+    let unknown = otelcol(&format!("receivers:\n  frobnicator:\n{PIPELINE}"));
+    let messages: Vec<String> = unknown.findings.iter().map(|f| f.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("(Critical) <input>:2:3:") && m.contains("frobnicator")),
+        "{messages:#?}"
+    );
+    assert!(unknown.output.is_none());
+    let shapes = otelcol(&format!("receivers: [1]\n{PIPELINE}"));
+    assert!(
+        shapes.findings.iter().any(|f| f.message.contains("`receivers` must be a mapping")),
+        "{:?}",
+        shapes.findings
+    );
+    let undefined = otelcol("receivers: {otlp: {protocols: {grpc: }}}\nexporters: {otlp: {endpoint: x}}\nservice: {pipelines: {traces: {receivers: [otlp], exporters: [nope]}}}\n");
+    assert!(
+        undefined
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Critical && f.message.contains("\"nope\"")),
+        "{:?}",
+        undefined.findings
+    );
+}
+
+#[test]
+fn otelcol_wrong_values_and_unknown_settings_are_named() {
+    let source = format!("receivers:\n  otlp:\n    protocols: {{grpc: {{max_recv_msg_size_mib: lots}}}}\n    frob: 1\n{PIPELINE}");
+    let result = otelcol(&source);
+    let messages: Vec<String> = result.findings.iter().map(|f| f.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("(Critical) <input>:3:") && m.contains("max_recv_msg_size_mib")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("(Error) <input>:4:5:") && m.contains("receivers.otlp.frob")),
+        "{messages:#?}"
+    );
+    let args =
+        river_convert::convert_with_args("x", PIPELINE, SourceFormat::Otelcol, &["-a".into()]);
+    assert_eq!(args.findings[0].severity, Severity::Critical);
+}
+
+#[test]
+fn static_bad_input_is_critical() {
+    for source in ["- a\n", "just text", "traces: [unclosed\n", "metricz: {}\n"] {
+        let result = convert(source, SourceFormat::Static);
+        assert!(result.output.is_none(), "{source:?}");
+        assert!(
+            result.findings.iter().any(|f| f.severity == Severity::Critical),
+            "{source:?}: {:?}",
+            result.findings
+        );
+    }
+    let receivers = convert("traces: {configs: [{name: x}]}\n", SourceFormat::Static);
+    assert!(
+        receivers.findings.iter().any(|f| f.message.contains("at least one configured receiver")),
+        "{:?}",
+        receivers.findings
+    );
+}
+
+#[test]
+fn static_extra_args_are_read() {
+    let source = "server:\n  log_level: ${RIVER_CONVERT_TEST_LEVEL:-warn}\n";
+    let plain = river_convert::convert_with_args("x", source, SourceFormat::Static, &[]);
+    assert!(plain.output.unwrap().contains("${RIVER_CONVERT_TEST_LEVEL"));
+    let args = ["-config.expand-env".to_owned(), "-server.http.address=:80".to_owned()];
+    let expanded = river_convert::convert_with_args("x", source, SourceFormat::Static, &args);
+    assert!(expanded.output.as_deref().unwrap().contains("level = \"warn\""), "{expanded:?}");
+    assert!(expanded
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.message.contains("-server.http.address")));
+}

@@ -1,4 +1,6 @@
-//! The converter against the reference's goldens (`tests/data/convert`):
+//! The converter against the reference's goldens (`tests/data/convert`
+//! for Prometheus and Promtail; `convert/tests/data/{otelcol,static}`,
+//! copies of the reference's, for the Collector and static mode):
 //! the output must be byte-identical to the `.river` file, and the
 //! findings must match the `.diags` file in number per severity, each
 //! naming the same source item (`finding_items.txt`; our messages are our
@@ -20,15 +22,20 @@ use river_convert::{convert, Conversion, Finding, Severity, SourceFormat};
 mod support;
 
 fn cases(format: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/convert").join(format);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = match format {
+        "otelcol" | "static" => root.join("tests/data").join(format),
+        _ => root.join("../tests/data/convert").join(format),
+    };
     support::yaml_cases(&dir)
 }
 
 fn format_of(name: &str) -> SourceFormat {
-    if name.starts_with("promtail/") {
-        SourceFormat::Promtail
-    } else {
-        SourceFormat::Prometheus
+    match name.split('/').next() {
+        Some("promtail") => SourceFormat::Promtail,
+        Some("otelcol") => SourceFormat::Otelcol,
+        Some("static") => SourceFormat::Static,
+        _ => SourceFormat::Prometheus,
     }
 }
 
@@ -123,6 +130,16 @@ fn promtail_goldens() {
     check_goldens("promtail");
 }
 
+#[test]
+fn otelcol_goldens() {
+    check_goldens("otelcol");
+}
+
+#[test]
+fn static_goldens() {
+    check_goldens("static");
+}
+
 /// The case names of a pending list: lines `NAME: reason`.
 fn river_tests_list(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -139,10 +156,10 @@ fn river_tests_list(path: &Path) -> Vec<String> {
 /// reference writes the component even when the source has none).
 #[test]
 fn outputs_round_trip_and_lint_clean() {
-    let all = cases("prometheus").into_iter().chain(cases("promtail"));
-    for path in all {
+    let formats = ["prometheus", "promtail", "otelcol", "static"];
+    let all = formats.iter().flat_map(|f| cases(f).into_iter().map(move |p| (*f, p)));
+    for (format, path) in all {
         let source = std::fs::read_to_string(&path).unwrap();
-        let format = if path.to_string_lossy().contains("promtail") { "promtail/" } else { "" };
         let Some(output) = convert(&source, format_of(format)).output else { continue };
         if output.is_empty() {
             // A config without settings: nothing to format or lint.

@@ -1,14 +1,16 @@
-//! `flow convert`: Prometheus and Promtail YAML to River.
+//! `flow convert`: Prometheus, Promtail, OpenTelemetry Collector and
+//! Grafana Agent static mode YAML to River.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use river_convert::{convert_named, Severity, SourceFormat};
+use river_convert::{convert_with_args, Severity, SourceFormat};
 
 use crate::source;
 use crate::ExitStatus;
 
-/// Convert a Prometheus or Promtail config into River.
+/// Convert a Prometheus, Promtail, OpenTelemetry Collector or static mode
+/// config into River.
 ///
 /// Findings print one per line as `(Error) message`. Any Critical or Error
 /// finding means no output (exit 1), unless --bypass-errors.
@@ -26,6 +28,11 @@ pub struct ConvertArgs {
     /// Write the output even with Error findings (never with Critical ones).
     #[arg(short = 'b', long)]
     pub bypass_errors: bool,
+    /// The command-line flags the source program ran with, separated by
+    /// spaces (static mode honours `-config.expand-env`; the others are
+    /// named in findings).
+    #[arg(short = 'e', long, value_name = "ARGS", allow_hyphen_values = true)]
+    pub extra_args: Option<String>,
     /// The config to convert; `-` or none reads standard input.
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
@@ -35,6 +42,10 @@ pub struct ConvertArgs {
 pub enum Format {
     Prometheus,
     Promtail,
+    /// OpenTelemetry Collector YAML.
+    Otelcol,
+    /// Grafana Agent static mode YAML.
+    Static,
 }
 
 pub fn run(args: &ConvertArgs) -> ExitStatus {
@@ -50,8 +61,12 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
     let format = match args.source_format {
         Format::Prometheus => SourceFormat::Prometheus,
         Format::Promtail => SourceFormat::Promtail,
+        Format::Otelcol => SourceFormat::Otelcol,
+        Format::Static => SourceFormat::Static,
     };
-    let result = convert_named(&input.path, &input.text, format);
+    let extra: Vec<String> =
+        args.extra_args.as_deref().unwrap_or("").split_whitespace().map(str::to_owned).collect();
+    let result = convert_with_args(&input.path, &input.text, format, &extra);
     let critical = result.findings.iter().any(|f| f.severity == Severity::Critical);
     let errors = result.findings.iter().any(|f| f.severity == Severity::Error);
     let lines: Vec<String> = result.findings.iter().map(|f| f.to_string()).collect();
