@@ -21,6 +21,16 @@ pub enum Error {
     /// exposition, an unknown target scheme, ...).
     #[error("{0}")]
     Invalid(String),
+    /// A module's text was refused: its findings, placed in its files.
+    #[error("{}", summary(.0))]
+    Module(Vec<river_analyzer::lint::Finding>),
+}
+
+/// A module's findings on one line each, `file: message`.
+fn summary(findings: &[river_analyzer::lint::Finding]) -> String {
+    let lines: Vec<String> =
+        findings.iter().map(|f| format!("{}: {}", f.file, f.message)).collect();
+    lines.join("; ")
 }
 
 impl Error {

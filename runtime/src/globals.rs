@@ -23,6 +23,9 @@ pub struct Globals {
     /// The HTTP server's routes, set once the server is built.
     pub router: OnceLock<axum::Router>,
     pub tasks: TaskTracker,
+    /// The texts of modules read so far, by path, to show a finding in
+    /// one of them in its place.
+    module_sources: parking_lot::Mutex<Vec<river_analyzer::load::Source>>,
 }
 
 impl Globals {
@@ -38,6 +41,21 @@ impl Globals {
             process_metrics,
             router: OnceLock::new(),
             tasks: TaskTracker::new(),
+            module_sources: Default::default(),
         })
+    }
+
+    /// Keeps module texts for reports (the newest text of each path).
+    pub fn remember_sources(&self, sources: &[river_analyzer::load::Source]) {
+        let mut known = self.module_sources.lock();
+        for source in sources {
+            known.retain(|s| s.path != source.path);
+            known.push(source.clone());
+        }
+    }
+
+    /// The module texts read so far.
+    pub fn module_sources(&self) -> Vec<river_analyzer::load::Source> {
+        self.module_sources.lock().clone()
     }
 }

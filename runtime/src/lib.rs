@@ -1,4 +1,5 @@
-//! The core of `flow run`: the component controller, the component API
+//! The core of `flow run`: the component controller and modules (custom
+//! components, imports and `module.*` as nested controllers), the component API
 //! (`component`, `args`), the HTTP server, and what components share (the
 //! HTTP client with TLS and auth, AWS request signing, the `http` block's listener and the server's own TLS (`http_tls`),
 //! relabelling, labels, series, log entries and metrics), and `flow
@@ -28,6 +29,7 @@ pub mod labels;
 pub mod logging;
 pub mod logs;
 pub mod metrics;
+pub mod module;
 pub mod native_histogram;
 pub mod relabel;
 pub mod run;

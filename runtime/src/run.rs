@@ -106,8 +106,12 @@ pub async fn start(
     let tls = http_tls(&plan).map_err(|findings| StartError::Refused(sources.clone(), findings))?;
     let tls = Arc::new(parking_lot::RwLock::new(tls));
     let config_blocks = plan.config_blocks.clone();
-    let controller = Controller::start(plan, globals.clone())
-        .map_err(|findings| StartError::Refused(sources, findings))?;
+    let controller = Controller::start(plan, globals.clone()).map_err(|findings| {
+        // Findings in module files show in their place too.
+        let mut sources = sources;
+        sources.extend(globals.module_sources());
+        StartError::Refused(sources, findings)
+    })?;
     apply_logging(&controller, &config_blocks);
     let reload = reloader(controller.clone(), options.clone(), tls.clone());
     let router = server::router(controller.clone(), reload);

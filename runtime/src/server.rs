@@ -30,7 +30,8 @@ pub fn router(controller: Controller, reload: Reload) -> Router {
         .route("/-/healthy", get(healthy))
         .route("/-/reload", get(reload_config).post(reload_config))
         .route("/api/v0/web/components", get(list))
-        .route("/api/v0/web/components/{id}", get(detail))
+        .route("/api/v0/web/components/{*id}", get(detail))
+        .route("/api/v0/web/modules/{*path}", get(module_list))
         .route("/api/v0/component/{id}/metrics", get(component_metrics))
         .with_state(AppState { controller, reload })
 }
@@ -76,8 +77,24 @@ async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(serde_json::Value::Array(components))
 }
 
+/// `/api/v0/web/modules/{moduleID}/components`: a module's components
+/// (the module id may hold `/`, as nested ids do).
+async fn module_list(State(state): State<AppState>, Path(path): Path<String>) -> Response {
+    let Some(id) = path.strip_suffix("/components") else {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    };
+    match state.controller.module(id) {
+        Some(module) => {
+            let components: Vec<serde_json::Value> =
+                module.components().iter().map(summary).collect();
+            Json(serde_json::Value::Array(components)).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, format!("no module {id:?}\n")).into_response(),
+    }
+}
+
 async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match state.controller.components().into_iter().find(|c| c.id == id) {
+    match state.controller.component(&id) {
         Some(component) => {
             let mut json = summary(&component);
             json["arguments"] = to_json(&component.arguments);
@@ -91,11 +108,8 @@ async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Respon
 
 /// The metrics of an exporter component, served for its own target.
 async fn component_metrics(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let exists = state
-        .controller
-        .components()
-        .iter()
-        .any(|c| c.id == id && c.name == "prometheus.exporter.self");
+    let exists =
+        state.controller.component(&id).is_some_and(|c| c.name == "prometheus.exporter.self");
     if !exists {
         return (StatusCode::NOT_FOUND, format!("no exporter {id:?}\n")).into_response();
     }
@@ -103,10 +117,13 @@ async fn component_metrics(State(state): State<AppState>, Path(id): Path<String>
 }
 
 fn summary(component: &ComponentInfo) -> serde_json::Value {
+    let (module, local) = component.id.rsplit_once('/').unwrap_or(("", &component.id));
     serde_json::json!({
         "id": component.id,
+        "moduleID": module,
+        "localID": local,
         "name": component.name,
-        "label": component.id.strip_prefix(&format!("{}.", component.name)).unwrap_or_default(),
+        "label": local.strip_prefix(&format!("{}.", component.name)).unwrap_or_default(),
         "health": {
             "state": component.health.kind.as_str(),
             "message": component.health.message,

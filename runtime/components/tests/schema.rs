@@ -276,7 +276,7 @@ async fn reads_of(name: &str, config: String, dir: &Path) -> Result<Tracker, Str
     let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.into());
     let ctx = Ctx::detached(&node.id, dir.join(&node.id), globals);
     let cancel = ctx.cancel.clone();
-    let built = (node.build.expect("runnable"))(ctx, &args);
+    let built = (node.builder().expect("runnable"))(ctx, &args);
     cancel.cancel();
     built.map_err(|e| format!("{name} refused the made-up config: {e}\n{config}"))?;
     Ok(tracker)

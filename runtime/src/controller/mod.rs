@@ -6,8 +6,10 @@
 //! component.
 
 pub mod against;
+mod construct;
 pub mod diff;
 pub(crate) mod eval;
+mod info;
 mod place;
 pub mod plan;
 mod reload;
@@ -23,12 +25,16 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
-use crate::component::{Component, Ctx, Health, HealthKind, NodeState};
+use crate::component::{Component, Ctx, Health, HealthKind, NodeState, Table};
 use crate::error::Error;
 use crate::globals::Globals;
 use crate::labels::Labels;
 use crate::metrics::Registry;
-pub use plan::{plan, Plan, PlannedNode, Source};
+use crate::module::link::Link;
+use crate::module::Follow;
+pub use info::ComponentInfo;
+pub(crate) use plan::plan_in;
+pub use plan::{plan, Build, Custom, Plan, PlannedNode, Source};
 
 /// One component in the graph.
 struct Node {
@@ -41,19 +47,11 @@ struct Node {
     cancel: CancellationToken,
     /// Kept alive while the component runs; its series go with it.
     _metrics: Arc<Registry>,
-}
-
-/// What the API shows of a component.
-#[derive(Debug, Clone)]
-pub struct ComponentInfo {
-    pub id: String,
-    pub name: String,
-    pub health: Health,
-    pub arguments: Value,
-    pub exports: Value,
-    pub debug_info: Option<serde_json::Value>,
-    pub references: Vec<String>,
-    pub referenced_by: Vec<String>,
+    /// An import's custom components, for the instances that use them.
+    library: Option<Follow>,
+    /// The nested controller of a module (a custom component's
+    /// instance, a `module.*`).
+    module: Option<Controller>,
 }
 
 #[derive(Clone)]
@@ -66,6 +64,21 @@ struct Inner {
     nodes: Mutex<Vec<Node>>,
     changed: mpsc::UnboundedSender<String>,
     cancel: CancellationToken,
+    /// What its ids start with: empty at the root, `add.x/` inside the
+    /// instance `add.x`.
+    prefix: String,
+    /// The components its modules may run.
+    table: Table,
+    /// Inside a module, what ties it to its user.
+    link: Option<Arc<Link>>,
+}
+
+/// Where a nested controller runs: inside the module whose user `link`
+/// names, stopping with it.
+pub(crate) struct Nest {
+    pub prefix: String,
+    pub link: Arc<Link>,
+    pub cancel: CancellationToken,
 }
 
 impl Controller {
@@ -74,12 +87,36 @@ impl Controller {
     /// so that every error is reported at once (placed in its file); then
     /// what was started stops.
     pub fn start(plan: Plan, globals: Arc<Globals>) -> Result<Controller, Vec<Finding>> {
+        Controller::start_in(plan, globals, None)
+    }
+
+    /// Starts a module's components inside the component that runs it.
+    pub(crate) fn start_nested(
+        plan: Plan,
+        globals: Arc<Globals>,
+        nest: Nest,
+    ) -> Result<Controller, Vec<Finding>> {
+        Controller::start_in(plan, globals, Some(nest))
+    }
+
+    fn start_in(
+        plan: Plan,
+        globals: Arc<Globals>,
+        nest: Option<Nest>,
+    ) -> Result<Controller, Vec<Finding>> {
         let (changed, receiver) = mpsc::unbounded_channel();
+        let (prefix, link, cancel) = match nest {
+            Some(nest) => (nest.prefix, Some(nest.link), nest.cancel),
+            None => (String::new(), None, CancellationToken::new()),
+        };
         let inner = Arc::new(Inner {
             globals,
             nodes: Mutex::new(Vec::new()),
             changed,
-            cancel: CancellationToken::new(),
+            cancel,
+            prefix,
+            table: plan.table,
+            link,
         });
         let controller = Controller { inner };
         let mut nodes: Vec<Node> = Vec::new();
@@ -94,9 +131,9 @@ impl Controller {
             let running: Vec<&Node> = nodes.iter().collect();
             match controller.build(planned, &running) {
                 Ok(node) => nodes.push(node),
-                Err(finding) => {
+                Err(found) => {
                     failed.insert(id);
-                    findings.push(*finding);
+                    findings.extend(found);
                 }
             }
         }
@@ -113,6 +150,9 @@ impl Controller {
     }
 
     fn count_running(&self, count: usize) {
+        if !self.inner.prefix.is_empty() {
+            return; // the gauge counts the root's components
+        }
         self.inner
             .globals
             .process_metrics
@@ -133,30 +173,28 @@ impl Controller {
 
     /// Evaluates a node's arguments against the exports of `running` and
     /// builds its component.
-    fn build(&self, planned: PlannedNode, running: &[&Node]) -> Result<Node, Box<Finding>> {
-        let args = evaluate_in(&planned, running)?;
-        let builder = planned.build.expect("the plan holds only runnable components");
-        let state = Arc::new(NodeState::starting(&planned.id));
+    fn build(&self, planned: PlannedNode, running: &[&Node]) -> Result<Node, Vec<Finding>> {
+        let args = evaluate_in(&planned, running).map_err(|f| vec![*f])?;
+        let id = format!("{}{}", self.inner.prefix, planned.id);
+        let state = Arc::new(NodeState::starting(&id));
         let cancel = self.inner.cancel.child_token();
-        let metrics = Arc::new(Registry::with_labels(Labels::from_pairs([(
-            "component_id",
-            planned.id.as_str(),
-        )])));
+        let metrics =
+            Arc::new(Registry::with_labels(Labels::from_pairs([("component_id", id.as_str())])));
         self.inner.globals.gatherer.register(&metrics);
         let ctx = Ctx {
-            id: planned.id.clone(),
-            data_dir: self.inner.globals.storage_path.join(&planned.id),
+            data_dir: self.inner.globals.storage_path.join(&id),
+            id,
             globals: self.inner.globals.clone(),
             metrics: metrics.clone(),
             cancel: cancel.clone(),
             state: state.clone(),
             changed: self.inner.changed.clone(),
         };
-        let component = match state.guard(|| builder(ctx.clone(), &args)) {
-            Ok(Ok(component)) => Some(component),
+        let built = match state.guard(|| self.construct(&planned, ctx.clone(), &args, running)) {
+            Ok(Ok(built)) => Some(built),
             Ok(Err(error)) => {
                 cancel.cancel();
-                return Err(refused(&planned, &error));
+                return Err(refusals(&planned, &error, &self.inner.prefix));
             }
             Err(panic) => {
                 let _in = state.span.enter();
@@ -171,7 +209,11 @@ impl Controller {
             *health = Health::new(HealthKind::Healthy, "started");
         }
         drop(health);
-        Ok(Node { planned, state, component, args, cancel, _metrics: metrics })
+        let (component, library, module) = match built {
+            Some(b) => (Some(b.component), b.library, b.module),
+            None => (None, None, None),
+        };
+        Ok(Node { planned, state, component, args, cancel, _metrics: metrics, library, module })
     }
 
     /// Re-evaluates the dependents of components whose exports changed.
@@ -181,9 +223,12 @@ impl Controller {
                 _ = self.inner.cancel.cancelled() => return,
                 id = receiver.recv() => match id { Some(id) => id, None => return },
             };
-            let mut dirty: HashSet<String> = HashSet::from([first]);
+            let prefix = &self.inner.prefix;
+            let local =
+                |id: String| id.strip_prefix(prefix.as_str()).map(str::to_owned).unwrap_or(id);
+            let mut dirty: HashSet<String> = HashSet::from([local(first)]);
             while let Ok(id) = receiver.try_recv() {
-                dirty.insert(id);
+                dirty.insert(local(id));
             }
             self.update_dependents(&dirty);
         }
@@ -210,32 +255,6 @@ impl Controller {
                 Err(finding) => set_unhealthy(node, &finding.message),
             }
         }
-    }
-
-    /// Every component, in dependency order.
-    pub fn components(&self) -> Vec<ComponentInfo> {
-        let nodes = self.inner.nodes.lock();
-        nodes
-            .iter()
-            .map(|node| ComponentInfo {
-                id: node.planned.id.clone(),
-                name: node.planned.name.clone(),
-                health: node.state.health.lock().clone(),
-                arguments: node.args.to_value(),
-                exports: node.state.exports.lock().clone(),
-                debug_info: node.component.as_ref().and_then(|c| {
-                    node.state
-                        .guard(|| c.debug_info())
-                        .unwrap_or_else(|p| Some(p.to_string().into()))
-                }),
-                references: node.planned.deps.clone(),
-                referenced_by: nodes
-                    .iter()
-                    .filter(|n| n.planned.deps.contains(&node.planned.id))
-                    .map(|n| n.planned.id.clone())
-                    .collect(),
-            })
-            .collect()
     }
 
     /// Stops every component and waits (at most `grace`) for their tasks
@@ -311,13 +330,23 @@ fn placed_error(planned: &PlannedNode, range: TextRange, message: String) -> Box
 
 /// A config block's (`http`) setting refused, placed as a component's.
 pub fn config_refused(planned: &PlannedNode, error: &Error) -> Finding {
-    *refused(planned, error)
+    *refused(planned, error, "")
 }
 
 /// A finding of the `component-refused` rule: the component's builder or
 /// `update` refused its arguments, placed on the setting it names.
-fn refused(planned: &PlannedNode, error: &Error) -> Box<Finding> {
+fn refused(planned: &PlannedNode, error: &Error, prefix: &str) -> Box<Finding> {
     let rule = &river_analyzer::lint::rules::component_refused::RULE;
-    let message = format!("{}: {error}", planned.id);
+    let message = format!("{prefix}{}: {error}", planned.id);
     Box::new(rule.finding(&planned.file, place::range_of(planned, error), message))
+}
+
+/// What refusing `error` reports: a module's own findings (placed in its
+/// files) as they are, any other error as one finding on the block,
+/// naming the component by its whole id (`prefix`: its module's).
+fn refusals(planned: &PlannedNode, error: &Error, prefix: &str) -> Vec<Finding> {
+    match error {
+        Error::Module(findings) => findings.clone(),
+        _ => vec![*refused(planned, error, prefix)],
+    }
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use river_analyzer::lint::Finding;
 
-use super::{evaluate, evaluate_in, refused, Controller, Node, Plan, PlannedNode};
+use super::{evaluate, evaluate_in, refusals, Controller, Node, Plan, PlannedNode};
 use crate::args::Args;
 
 /// How a node of the new graph came to be, for undoing it.
@@ -25,7 +25,7 @@ enum Step {
 }
 
 /// Why a step failed, and the old node it had taken out (to put back).
-type Failure = Box<(Box<Finding>, Option<(Node, usize)>)>;
+type Failure = Box<(Vec<Finding>, Option<(Node, usize)>)>;
 
 impl Controller {
     /// Applies `plan`; on any error the running pipeline is left as it was.
@@ -42,14 +42,18 @@ impl Controller {
                 .get(&planned.id)
                 .filter(|&&i| {
                     // A component whose builder panicked is built again.
-                    previous[i]
-                        .as_ref()
-                        .is_some_and(|n| n.planned.name == planned.name && n.component.is_some())
+                    // So is a custom component whose definition changed.
+                    previous[i].as_ref().is_some_and(|n| {
+                        n.planned.name == planned.name
+                            && n.component.is_some()
+                            && n.planned.definition() == planned.definition()
+                    })
                 })
                 .copied();
             let result = match kept {
                 Some(i) => {
-                    update(previous[i].take().expect("checked above"), i, planned, &next, &previous)
+                    let node = previous[i].take().expect("checked above");
+                    update(node, (i, &self.inner.prefix), planned, &next, &previous)
                 }
                 None => self.build_after(planned, &next).map(|node| (node, Step::Built)),
             };
@@ -61,7 +65,7 @@ impl Controller {
                         previous[i] = Some(node);
                     }
                     *nodes = undo(next, previous);
-                    return Err(vec![*finding]);
+                    return Err(finding);
                 }
             }
         }
@@ -106,7 +110,7 @@ fn precheck(plan: &Plan, nodes: &[Node]) -> Result<(), Vec<Finding>> {
 /// change, else updated with its newly evaluated arguments.
 fn update(
     mut node: Node,
-    index: usize,
+    (index, prefix): (usize, &str),
     planned: PlannedNode,
     next: &[(Node, Step)],
     previous: &[Option<Node>],
@@ -118,10 +122,10 @@ fn update(
     let all: Vec<&Node> = next.iter().map(|(n, _)| n).chain(previous.iter().flatten()).collect();
     let args = match evaluate_in(&planned, &all) {
         Ok(args) => args,
-        Err(finding) => return Err(Box::new((finding, Some((node, index))))),
+        Err(finding) => return Err(Box::new((vec![*finding], Some((node, index))))),
     };
     if let Err(error) = node.update(&args) {
-        return Err(Box::new((refused(&planned, &error), Some((node, index)))));
+        return Err(Box::new((refusals(&planned, &error, prefix), Some((node, index)))));
     }
     let old_planned = std::mem::replace(&mut node.planned, planned);
     let old_args = std::mem::replace(&mut node.args, args);

@@ -71,7 +71,8 @@ pub(super) fn start(
     let node = prepared.node;
     let globals = Globals::new("127.0.0.1:0".into(), "flow.test:12345".into(), dir.into());
     let ctx = Ctx::detached(&node.id, dir.join(&node.id), globals);
-    let build = node.build.ok_or_else(|| format!("`{}` does not run in this build", node.name))?;
+    let build =
+        node.builder().ok_or_else(|| format!("`{}` does not run in this build", node.name))?;
     let built = build(ctx.clone(), &prepared.args);
     let component = built.map_err(|e| format!("{} refused its arguments: {e}", node.id))?;
     Ok((ctx, component))

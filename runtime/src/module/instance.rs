@@ -1,0 +1,273 @@
+//! The components that run a module: an instance of a custom component
+//! (over its `declare`'s body) and `module.file`/`module.string` (over a
+//! whole module text). Each runs a nested controller whose components'
+//! ids start with the user's (`add.x/`); new arguments reach its
+//! `argument` blocks; a new definition (an imported module that changed,
+//! a module file edited) is applied as a reload of the nested controller,
+//! so unchanged components keep running, and a definition that does not
+//! start leaves the last good one running, with the reason in health.
+
+use std::sync::Arc;
+
+use river_analyzer::load::Source;
+use river_analyzer::{Object, Value};
+
+use super::link::{Link, Shape};
+use super::source::{Origin, SourceKind};
+use super::{Declared, Follow};
+use crate::args::Args;
+use crate::component::{Component, Ctx, HealthKind, Table};
+use crate::controller::{plan_in, Build, Controller, Nest, Plan};
+use crate::error::Error;
+
+/// How deep modules may nest: past it, an import that brings itself in is
+/// refused instead of recursing for ever.
+const MAX_DEPTH: usize = 64;
+
+/// A running module and what feeds it.
+pub(crate) struct Running {
+    pub(crate) link: Arc<Link>,
+    pub(crate) controller: Controller,
+    arguments: Vec<String>,
+}
+
+/// Plans and starts a module over `sources` for the component of `ctx`.
+pub(crate) fn start(
+    ctx: &Ctx,
+    sources: &[Source],
+    table: Table,
+    given: Object,
+    (shape, ancestry): (Shape, Vec<String>),
+) -> Result<Running, Error> {
+    if ancestry.len() > MAX_DEPTH {
+        let path = ancestry.join(" → ");
+        return Err(Error::invalid(format!("modules nest deeper than {MAX_DEPTH} levels: {path}")));
+    }
+    let plan = plan_in(sources, table, false).map_err(Error::Module)?;
+    let arguments = argument_names(&plan);
+    check_given(&given, &arguments)?;
+    let link = Link::new(ctx.clone(), shape, given, ancestry);
+    let nest = Nest {
+        prefix: format!("{}/", ctx.id),
+        link: link.clone(),
+        cancel: ctx.cancel.child_token(),
+    };
+    let controller =
+        Controller::start_nested(plan, ctx.globals.clone(), nest).map_err(Error::Module)?;
+    Ok(Running { link, controller, arguments })
+}
+
+fn argument_names(plan: &Plan) -> Vec<String> {
+    let arguments = plan.nodes.iter().filter(|n| matches!(n.build, Some(Build::Argument)));
+    arguments.filter_map(|n| n.id.strip_prefix("argument.").map(str::to_owned)).collect()
+}
+
+/// A value given for an argument the module does not declare is refused.
+fn check_given(given: &Object, arguments: &[String]) -> Result<(), Error> {
+    match given.keys().find(|k| !arguments.contains(k)) {
+        Some(unknown) => Err(Error::setting(unknown.clone(), "the module has no such argument")),
+        None => Ok(()),
+    }
+}
+
+impl Running {
+    /// New arguments from the user.
+    fn give(&self, given: Object) -> Result<(), Error> {
+        check_given(&given, &self.arguments)?;
+        self.link.give(given);
+        Ok(())
+    }
+
+    /// A new definition, applied as a reload; on error the running one
+    /// stays and the user's health says why.
+    async fn redefine(&self, sources: Vec<Source>, table: Table) {
+        let user = self.link.user().clone();
+        let controller = self.controller.clone();
+        let applied = tokio::task::spawn_blocking(move || {
+            let plan = plan_in(&sources, table, false)?;
+            controller.reload(plan)
+        })
+        .await;
+        match applied {
+            Ok(Ok(())) => user.set_health(HealthKind::Healthy, "module updated"),
+            Ok(Err(findings)) => user.set_health(
+                HealthKind::Unhealthy,
+                format!(
+                    "the module's new version is refused, the last good one runs: {}",
+                    Error::Module(findings)
+                ),
+            ),
+            Err(panic) => user.set_health(
+                HealthKind::Unhealthy,
+                format!("reloading the module panicked: {panic}"),
+            ),
+        }
+    }
+}
+
+/// An instance of a custom component.
+struct Instance {
+    running: Arc<Running>,
+}
+
+/// Builds an instance of `declared`; with `updates`, the library of the
+/// import that defines it (and the name there), followed as it changes.
+pub(crate) fn build_custom(
+    ctx: Ctx,
+    args: &Args,
+    declared: Arc<Declared>,
+    updates: Option<(Follow, String)>,
+    (table, ancestry): (Table, &[String]),
+) -> Result<(Arc<dyn Component>, Controller), Error> {
+    if let Some(at) = ancestry.iter().position(|a| *a == declared.origin) {
+        let mut path: Vec<&str> = ancestry[at..].iter().map(|a| short(a)).collect();
+        path.push(&declared.name);
+        let message =
+            format!("custom component `{}` uses itself: {}", declared.name, path.join(" → "));
+        return Err(Error::invalid(message));
+    }
+    let mut ancestry = ancestry.to_vec();
+    ancestry.push(declared.origin.clone());
+    let running = Arc::new(start(
+        &ctx,
+        &declared.sources,
+        table,
+        args.attrs.clone(),
+        (Shape::Own, ancestry),
+    )?);
+    if let Some((receiver, name)) = updates {
+        ctx.spawn(follow(running.clone(), receiver, name, declared, table));
+    }
+    let controller = running.controller.clone();
+    Ok((Arc::new(Instance { running }), controller))
+}
+
+/// A definition's name without its file (`lib.river:add` → `add`).
+fn short(origin: &str) -> &str {
+    origin.rsplit_once(':').map_or(origin, |(_, name)| name)
+}
+
+/// Applies each new version of the imported definition.
+async fn follow(
+    running: Arc<Running>,
+    mut receiver: Follow,
+    name: String,
+    mut current: Arc<Declared>,
+    table: Table,
+) {
+    let user = running.link.user().clone();
+    loop {
+        tokio::select! {
+            _ = user.cancel.cancelled() => return,
+            changed = receiver.changed() => if changed.is_err() { return },
+        }
+        let library = receiver.borrow_and_update().clone();
+        let Some(next) = library.get(&name).cloned() else {
+            let message =
+                format!("the imported module no longer declares `{name}`; the last version runs");
+            user.set_health(HealthKind::Unhealthy, message);
+            continue;
+        };
+        if next.sources != current.sources {
+            running.redefine(next.sources.clone(), table).await;
+            current = next;
+        }
+    }
+}
+
+impl Component for Instance {
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        self.running.give(args.attrs.clone())
+    }
+}
+
+/// `module.file` or `module.string`.
+struct Module {
+    running: Arc<Running>,
+    origin: Arc<parking_lot::Mutex<Origin>>,
+    table: Table,
+}
+
+/// Builds `module.file` or `module.string`: its text read now (or the
+/// config is refused), then read again as it changes.
+pub(crate) fn build_module(
+    ctx: Ctx,
+    args: &Args,
+    kind: SourceKind,
+    (table, ancestry): (Table, &[String]),
+) -> Result<(Arc<dyn Component>, Controller), Error> {
+    let origin = Origin::of(kind, &ctx.id, args)?;
+    let sources = origin.read()?;
+    ctx.globals.remember_sources(&sources);
+    ctx.export(Object::from_iter([("exports".to_owned(), Value::Object(Object::new()))]));
+    let given = module_arguments(args);
+    let running =
+        Arc::new(start(&ctx, &sources, table, given, (Shape::Exports, ancestry.to_vec()))?);
+    let every = origin.every();
+    let origin = Arc::new(parking_lot::Mutex::new(origin));
+    if let Some(every) = every {
+        ctx.spawn(poll(running.clone(), origin.clone(), sources, every, table));
+    }
+    let controller = running.controller.clone();
+    let module = Module { running, origin, table };
+    Ok((Arc::new(module), controller))
+}
+
+/// The `arguments` block (or attribute) of a `module.*`.
+fn module_arguments(args: &Args) -> Object {
+    if let Some(Value::Object(given)) = args.attrs.get("arguments") {
+        return given.clone();
+    }
+    args.block("arguments").map(|b| b.attrs.clone()).unwrap_or_default()
+}
+
+/// Reads the module's file again every `every`; a changed text is applied.
+async fn poll(
+    running: Arc<Running>,
+    origin: Arc<parking_lot::Mutex<Origin>>,
+    mut last: Vec<Source>,
+    every: std::time::Duration,
+    table: Table,
+) {
+    let user = running.link.user().clone();
+    loop {
+        tokio::select! {
+            _ = user.cancel.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let read = origin.lock().read();
+        match read {
+            Ok(sources) if sources != last => {
+                user.globals.remember_sources(&sources);
+                running.redefine(sources.clone(), table).await;
+                last = sources;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                user.set_health(HealthKind::Unhealthy, format!("{error}; the last version runs"))
+            }
+        }
+    }
+}
+
+impl Component for Module {
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        let origin = Origin::of(*self.kind(), &self.running.link.user().id, args)?;
+        if origin != *self.origin.lock() {
+            let sources = origin.read()?;
+            let plan = plan_in(&sources, self.table, false).map_err(Error::Module)?;
+            self.running.controller.reload(plan).map_err(Error::Module)?;
+            *self.origin.lock() = origin;
+        }
+        self.running.give(module_arguments(args))
+    }
+}
+
+impl Module {
+    fn kind(&self) -> &SourceKind {
+        match &*self.origin.lock() {
+            Origin::File { .. } => &SourceKind::File,
+            Origin::String { .. } => &SourceKind::String,
+        }
+    }
+}
