@@ -196,7 +196,7 @@ async fn a_module_that_imports_itself_is_refused_in_its_file() {
     std::fs::write(&lib, format!("{import}declare \"d\" {{\n  me.d \"again\" {{ }}\n}}\n"))
         .unwrap();
     let found = refusals(dir.path(), &format!("{import}me.d \"x\" {{ }}\n"));
-    assert_eq!(found, ["lib.river:3: me.d.again: custom component `d` uses itself: d → d"]);
+    assert_eq!(found, ["lib.river:3: me.d.x/me.d.again: custom component `d` uses itself: d → d"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -242,5 +242,46 @@ async fn a_reload_keeps_instances_whose_definition_did_not_change() {
     let changed = ADD.replace("default  = 1", "default  = 5");
     controller.reload(plan_of(&format!("{changed}\nadd \"x\" {{ a = 2 }}\n"))).unwrap();
     assert_eq!(exports(&controller, "add.x")["sum"], 7, "a new definition builds it again");
+    controller.shutdown(Duration::from_secs(5)).await;
+}
+
+/// A loopback server answering every request with the current `text`.
+fn serve(text: std::sync::Arc<std::sync::Mutex<String>>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let body = text.lock().unwrap().clone();
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("http://{address}/lib.river")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_http_and_module_http_follow_what_the_url_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::sync::Arc::new(std::sync::Mutex::new(ADD.to_owned()));
+    let url = serve(text.clone());
+    let module = "argument \"a\" { }\nexport \"double\" { value = argument.a.value * 2 }\n";
+    let module_url = serve(std::sync::Arc::new(std::sync::Mutex::new(module.to_owned())));
+    let config = format!(
+        "import.http \"math\" {{\n  url = {url:?}\n  poll_frequency = \"100ms\"\n}}\n\
+         math.add \"x\" {{ a = 1 }}\n\
+         module.http \"m\" {{\n  url = {module_url:?}\n  arguments {{\n    a = 4\n  }}\n}}\n"
+    );
+    let controller = start(dir.path(), &config);
+    assert_eq!(exports(&controller, "math.add.x")["sum"], 2);
+    assert_eq!(exports(&controller, "module.http.m")["exports"]["double"], 8);
+    *text.lock().unwrap() = ADD.replace("default  = 1", "default  = 9");
+    eventually("the served change", || exports(&controller, "math.add.x")["sum"] == 10).await;
     controller.shutdown(Duration::from_secs(5)).await;
 }

@@ -46,9 +46,9 @@ pub enum Build {
     Argument,
     /// A module's `export` block.
     Export,
-    /// `import.file` or `import.string`.
+    /// `import.file`, `import.string` or `import.http`.
     Import(SourceKind),
-    /// `module.file` or `module.string`.
+    /// `module.file`, `module.string` or `module.http`.
     Module(SourceKind),
 }
 
@@ -187,6 +187,8 @@ fn how_to_build(
         "import.string" => Build::Import(SourceKind::String),
         "module.file" => Build::Module(SourceKind::File),
         "module.string" => Build::Module(SourceKind::String),
+        "import.http" => Build::Import(SourceKind::Http),
+        "module.http" => Build::Module(SourceKind::Http),
         _ => {
             if let Some(declared) = declares.get(name) {
                 Build::Custom(Custom::Local(declared.clone()))

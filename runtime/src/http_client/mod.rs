@@ -4,6 +4,7 @@
 //! HTTP/2, as one `reqwest` client and the headers it adds.
 
 pub mod expiring;
+pub mod fetch;
 mod oauth2;
 pub(crate) mod tls;
 

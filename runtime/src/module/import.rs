@@ -113,7 +113,8 @@ async fn poll(import: Arc<Import>, mut last: Vec<Source>, every: std::time::Dura
             _ = ctx.cancel.cancelled() => return,
             _ = tokio::time::sleep(every) => {}
         }
-        let read = import.origin.lock().read();
+        let origin = import.origin.lock().clone();
+        let read = origin.read_again().await;
         let result = match read {
             Ok(sources) if sources == last => continue,
             Ok(sources) => {
@@ -132,7 +133,7 @@ async fn poll(import: Arc<Import>, mut last: Vec<Source>, every: std::time::Dura
 impl Component for Import {
     fn update(&self, args: &Args) -> Result<(), Error> {
         let origin = Origin::of(self.kind, &self.ctx.id, args)?;
-        if origin != *self.origin.lock() {
+        if !origin.same(&self.origin.lock()) {
             self.apply(&origin.read()?)?;
             *self.origin.lock() = origin;
         }

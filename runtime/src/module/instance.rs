@@ -183,6 +183,7 @@ impl Component for Instance {
 
 /// `module.file` or `module.string`.
 struct Module {
+    kind: SourceKind,
     running: Arc<Running>,
     origin: Arc<parking_lot::Mutex<Origin>>,
     table: Table,
@@ -209,7 +210,7 @@ pub(crate) fn build_module(
         ctx.spawn(poll(running.clone(), origin.clone(), sources, every, table));
     }
     let controller = running.controller.clone();
-    let module = Module { running, origin, table };
+    let module = Module { kind, running, origin, table };
     Ok((Arc::new(module), controller))
 }
 
@@ -235,7 +236,8 @@ async fn poll(
             _ = user.cancel.cancelled() => return,
             _ = tokio::time::sleep(every) => {}
         }
-        let read = origin.lock().read();
+        let current = origin.lock().clone();
+        let read = current.read_again().await;
         match read {
             Ok(sources) if sources != last => {
                 user.globals.remember_sources(&sources);
@@ -252,22 +254,13 @@ async fn poll(
 
 impl Component for Module {
     fn update(&self, args: &Args) -> Result<(), Error> {
-        let origin = Origin::of(*self.kind(), &self.running.link.user().id, args)?;
-        if origin != *self.origin.lock() {
+        let origin = Origin::of(self.kind, &self.running.link.user().id, args)?;
+        if !origin.same(&self.origin.lock()) {
             let sources = origin.read()?;
             let plan = plan_in(&sources, self.table, false).map_err(Error::Module)?;
             self.running.controller.reload(plan).map_err(Error::Module)?;
             *self.origin.lock() = origin;
         }
         self.running.give(module_arguments(args))
-    }
-}
-
-impl Module {
-    fn kind(&self) -> &SourceKind {
-        match &*self.origin.lock() {
-            Origin::File { .. } => &SourceKind::File,
-            Origin::String { .. } => &SourceKind::String,
-        }
     }
 }

@@ -12,32 +12,19 @@ use river_analyzer::{Object, Value};
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
-use river_runtime::http_client::HttpClient;
+use river_runtime::http_client::fetch::Fetch;
 
 struct Settings {
-    url: String,
-    method: reqwest::Method,
-    headers: Vec<(String, String)>,
-    body: String,
+    fetch: Fetch,
     every: Duration,
     secret: bool,
-    client: HttpClient,
 }
 
 fn settings(args: &Args) -> Result<Settings, Error> {
-    let method: String = args.get("method")?;
-    let headers: indexmap::IndexMap<String, String> = args.get("headers")?;
-    let timeout = args.get("poll_timeout")?;
     Ok(Settings {
-        url: args.require("url")?,
-        method: method
-            .parse()
-            .map_err(|_| args.invalid("method", format!("{method:?} is not an HTTP method")))?,
-        headers: headers.into_iter().collect(),
-        body: args.get("body")?,
+        fetch: Fetch::from_args(args)?,
         every: args.get("poll_frequency")?,
         secret: args.get("is_secret")?,
-        client: HttpClient::from_args(&args.block_or_empty("client"), timeout)?,
     })
 }
 
@@ -51,12 +38,7 @@ pub const REMOTE_HTTP: Registration =
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = Arc::new(settings(args)?);
-    // Its own client: connections made in the short-lived runtime of the
-    // first poll must not be pooled for the component's later polls.
-    let first_settings = self::settings(args)?;
-    // A panic in the first poll goes on to the controller's guard.
-    let first = std::thread::scope(|s| s.spawn(|| block_on_poll(&first_settings)).join())
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let first = Fetch::get_now(args)?;
     publish(&ctx, &settings, first);
     let shared = Arc::new(RwLock::new(settings));
     ctx.spawn(poll_loop(ctx.clone(), shared.clone()));
@@ -68,37 +50,6 @@ impl Component for RemoteHttp {
         *self.settings.write() = Arc::new(settings(args)?);
         Ok(())
     }
-}
-
-/// The first poll, run to its end before the component counts as built.
-fn block_on_poll(settings: &Settings) -> Result<String, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::invalid(format!("cannot start the first poll: {e}")))?;
-    runtime.block_on(poll(settings))
-}
-
-async fn poll(settings: &Settings) -> Result<String, Error> {
-    let mut request = settings
-        .client
-        .http
-        .request(settings.method.clone(), &settings.url)
-        .body(settings.body.clone());
-    for (name, value) in &settings.headers {
-        request = request.header(name, value);
-    }
-    let response = settings
-        .client
-        .authorize(request)
-        .await?
-        .send()
-        .await
-        .map_err(|e| Error::remote(&settings.url, e))?;
-    if response.status() != reqwest::StatusCode::OK {
-        return Err(Error::remote(&settings.url, format!("answered {}", response.status())));
-    }
-    response.text().await.map_err(|e| Error::remote(&settings.url, e))
 }
 
 fn publish(ctx: &Ctx, settings: &Settings, body: String) {
@@ -115,7 +66,7 @@ async fn poll_loop(ctx: Ctx, shared: Arc<RwLock<Arc<Settings>>>) {
             _ = tokio::time::sleep(settings.every) => {}
         }
         let settings = shared.read().clone();
-        match poll(&settings).await {
+        match settings.fetch.get().await {
             Ok(body) => publish(&ctx, &settings, body),
             Err(error) => ctx.set_health(HealthKind::Unhealthy, error.to_string()),
         }
