@@ -46,9 +46,9 @@ pub enum Build {
     Argument,
     /// A module's `export` block.
     Export,
-    /// `import.file`, `import.string` or `import.http`.
+    /// `import.file`, `import.string`, `import.http` or `import.git`.
     Import(SourceKind),
-    /// `module.file`, `module.string` or `module.http`.
+    /// `module.file`, `module.string`, `module.http` or `module.git`.
     Module(SourceKind),
 }
 
@@ -189,6 +189,8 @@ fn how_to_build(
         "module.string" => Build::Module(SourceKind::String),
         "import.http" => Build::Import(SourceKind::Http),
         "module.http" => Build::Module(SourceKind::Http),
+        "import.git" => Build::Import(SourceKind::Git),
+        "module.git" => Build::Module(SourceKind::Git),
         _ => {
             if let Some(declared) = declares.get(name) {
                 Build::Custom(Custom::Local(declared.clone()))

@@ -14,7 +14,7 @@ use river_analyzer::load::Source;
 use river_syntax::ast::{self, AstNode};
 use tokio::sync::watch;
 
-use super::source::{Origin, SourceKind};
+use super::source::{follow, Origin, SourceKind};
 use super::{Follow, Library};
 use crate::args::Args;
 use crate::component::{Component, Ctx, HealthKind, Table};
@@ -35,9 +35,9 @@ pub(crate) fn build(
     kind: SourceKind,
     table: Table,
 ) -> Result<(Arc<dyn Component>, Follow), Error> {
-    let origin = Origin::of(kind, &ctx.id, args)?;
-    let sources = origin.read()?;
-    let library = library_of(&ctx, &sources, table)?;
+    let origin = Origin::of(kind, &ctx, args)?;
+    let fetched = origin.read()?;
+    let library = library_of(&ctx, &fetched.sources, table)?;
     let (sender, receiver) = watch::channel(Arc::new(library));
     let every = origin.every();
     let import = Arc::new(Import {
@@ -47,8 +47,19 @@ pub(crate) fn build(
         origin: Arc::new(Mutex::new(origin)),
         library: sender,
     });
+    if let Some(stale) = fetched.stale {
+        ctx.set_health(
+            HealthKind::Unhealthy,
+            format!("cannot fetch: {stale}; the last fetched version runs"),
+        );
+    }
     if let Some(every) = every {
-        ctx.spawn(poll(import.clone(), sources, every));
+        let (shared, origin) = (import.clone(), import.origin.clone());
+        let apply = move |sources: Vec<Source>| {
+            let import = shared.clone();
+            async move { import.apply(&sources) }
+        };
+        ctx.spawn(follow(ctx.clone(), origin, fetched.sources, every, apply));
     }
     Ok((import, receiver))
 }
@@ -101,40 +112,15 @@ impl Import {
     fn apply(&self, sources: &[Source]) -> Result<(), Error> {
         let library = library_of(&self.ctx, sources, self.table)?;
         self.library.send_replace(Arc::new(library));
-        self.ctx.set_health(HealthKind::Healthy, "module imported");
         Ok(())
-    }
-}
-
-async fn poll(import: Arc<Import>, mut last: Vec<Source>, every: std::time::Duration) {
-    let ctx = import.ctx.clone();
-    loop {
-        tokio::select! {
-            _ = ctx.cancel.cancelled() => return,
-            _ = tokio::time::sleep(every) => {}
-        }
-        let origin = import.origin.lock().clone();
-        let read = origin.read_again().await;
-        let result = match read {
-            Ok(sources) if sources == last => continue,
-            Ok(sources) => {
-                let applied = import.apply(&sources);
-                last = sources;
-                applied
-            }
-            Err(error) => Err(error),
-        };
-        if let Err(error) = result {
-            ctx.set_health(HealthKind::Unhealthy, format!("{error}; the last good version runs"));
-        }
     }
 }
 
 impl Component for Import {
     fn update(&self, args: &Args) -> Result<(), Error> {
-        let origin = Origin::of(self.kind, &self.ctx.id, args)?;
+        let origin = Origin::of(self.kind, &self.ctx, args)?;
         if !origin.same(&self.origin.lock()) {
-            self.apply(&origin.read()?)?;
+            self.apply(&origin.read()?.sources)?;
             *self.origin.lock() = origin;
         }
         Ok(())

@@ -13,7 +13,7 @@ use river_analyzer::load::Source;
 use river_analyzer::{Object, Value};
 
 use super::link::{Link, Shape};
-use super::source::{Origin, SourceKind};
+use super::source::{follow, Origin, SourceKind};
 use super::{Declared, Follow};
 use crate::args::Args;
 use crate::component::{Component, Ctx, HealthKind, Table};
@@ -79,9 +79,8 @@ impl Running {
     }
 
     /// A new definition, applied as a reload; on error the running one
-    /// stays and the user's health says why.
-    async fn redefine(&self, sources: Vec<Source>, table: Table) {
-        let user = self.link.user().clone();
+    /// stays.
+    async fn redefine(&self, sources: Vec<Source>, table: Table) -> Result<(), Error> {
         let controller = self.controller.clone();
         let applied = tokio::task::spawn_blocking(move || {
             let plan = plan_in(&sources, table, false)?;
@@ -89,18 +88,10 @@ impl Running {
         })
         .await;
         match applied {
-            Ok(Ok(())) => user.set_health(HealthKind::Healthy, "module updated"),
-            Ok(Err(findings)) => user.set_health(
-                HealthKind::Unhealthy,
-                format!(
-                    "the module's new version is refused, the last good one runs: {}",
-                    Error::Module(findings)
-                ),
-            ),
-            Err(panic) => user.set_health(
-                HealthKind::Unhealthy,
-                format!("reloading the module panicked: {panic}"),
-            ),
+            Ok(result) => result.map_err(|findings| {
+                Error::invalid(format!("the new version is refused: {}", Error::Module(findings)))
+            }),
+            Err(panic) => Err(Error::invalid(format!("reloading the module panicked: {panic}"))),
         }
     }
 }
@@ -136,7 +127,7 @@ pub(crate) fn build_custom(
         (Shape::Own, ancestry),
     )?);
     if let Some((receiver, name)) = updates {
-        ctx.spawn(follow(running.clone(), receiver, name, declared, table));
+        ctx.spawn(follow_library(running.clone(), receiver, name, declared, table));
     }
     let controller = running.controller.clone();
     Ok((Arc::new(Instance { running }), controller))
@@ -148,7 +139,7 @@ fn short(origin: &str) -> &str {
 }
 
 /// Applies each new version of the imported definition.
-async fn follow(
+async fn follow_library(
     running: Arc<Running>,
     mut receiver: Follow,
     name: String,
@@ -169,7 +160,11 @@ async fn follow(
             continue;
         };
         if next.sources != current.sources {
-            running.redefine(next.sources.clone(), table).await;
+            match running.redefine(next.sources.clone(), table).await {
+                Ok(()) => user.set_health(HealthKind::Healthy, "module updated"),
+                Err(error) => user
+                    .set_health(HealthKind::Unhealthy, format!("{error}; the last good one runs")),
+            }
             current = next;
         }
     }
@@ -197,8 +192,9 @@ pub(crate) fn build_module(
     kind: SourceKind,
     (table, ancestry): (Table, &[String]),
 ) -> Result<(Arc<dyn Component>, Controller), Error> {
-    let origin = Origin::of(kind, &ctx.id, args)?;
-    let sources = origin.read()?;
+    let origin = Origin::of(kind, &ctx, args)?;
+    let fetched = origin.read()?;
+    let sources = fetched.sources;
     ctx.globals.remember_sources(&sources);
     ctx.export(Object::from_iter([("exports".to_owned(), Value::Object(Object::new()))]));
     let given = module_arguments(args);
@@ -206,8 +202,20 @@ pub(crate) fn build_module(
         Arc::new(start(&ctx, &sources, table, given, (Shape::Exports, ancestry.to_vec()))?);
     let every = origin.every();
     let origin = Arc::new(parking_lot::Mutex::new(origin));
+    if let Some(stale) = fetched.stale {
+        let message = format!("cannot fetch: {stale}; the last fetched version runs");
+        ctx.set_health(HealthKind::Unhealthy, message);
+    }
     if let Some(every) = every {
-        ctx.spawn(poll(running.clone(), origin.clone(), sources, every, table));
+        let shared = running.clone();
+        let apply = move |sources: Vec<Source>| {
+            let running = shared.clone();
+            async move {
+                running.link.user().globals.remember_sources(&sources);
+                running.redefine(sources, table).await
+            }
+        };
+        ctx.spawn(follow(ctx.clone(), origin.clone(), sources, every, apply));
     }
     let controller = running.controller.clone();
     let module = Module { kind, running, origin, table };
@@ -222,41 +230,11 @@ fn module_arguments(args: &Args) -> Object {
     args.block("arguments").map(|b| b.attrs.clone()).unwrap_or_default()
 }
 
-/// Reads the module's file again every `every`; a changed text is applied.
-async fn poll(
-    running: Arc<Running>,
-    origin: Arc<parking_lot::Mutex<Origin>>,
-    mut last: Vec<Source>,
-    every: std::time::Duration,
-    table: Table,
-) {
-    let user = running.link.user().clone();
-    loop {
-        tokio::select! {
-            _ = user.cancel.cancelled() => return,
-            _ = tokio::time::sleep(every) => {}
-        }
-        let current = origin.lock().clone();
-        let read = current.read_again().await;
-        match read {
-            Ok(sources) if sources != last => {
-                user.globals.remember_sources(&sources);
-                running.redefine(sources.clone(), table).await;
-                last = sources;
-            }
-            Ok(_) => {}
-            Err(error) => {
-                user.set_health(HealthKind::Unhealthy, format!("{error}; the last version runs"))
-            }
-        }
-    }
-}
-
 impl Component for Module {
     fn update(&self, args: &Args) -> Result<(), Error> {
-        let origin = Origin::of(self.kind, &self.running.link.user().id, args)?;
+        let origin = Origin::of(self.kind, self.running.link.user(), args)?;
         if !origin.same(&self.origin.lock()) {
-            let sources = origin.read()?;
+            let sources = origin.read()?.sources;
             let plan = plan_in(&sources, self.table, false).map_err(Error::Module)?;
             self.running.controller.reload(plan).map_err(Error::Module)?;
             *self.origin.lock() = origin;

@@ -16,6 +16,7 @@
 
 pub(crate) mod argument;
 mod cycle;
+mod git;
 pub(crate) mod import;
 pub(crate) mod instance;
 pub(crate) mod link;

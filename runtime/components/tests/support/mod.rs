@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod loki;
+pub mod modules;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
