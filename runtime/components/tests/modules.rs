@@ -199,9 +199,22 @@ async fn a_reload_keeps_instances_whose_definition_did_not_change() {
     controller.reload(plan_of(&format!("{ADD}\nadd \"x\" {{ a = 2 }}\n"))).unwrap();
     eventually("the new argument", || exports(&controller, "add.x")["sum"] == 3).await;
     assert_eq!(controller.component("add.x/export.sum").unwrap().health.updated, started, "kept");
+    // A new definition reloads the module: what did not change inside
+    // keeps running.
     let changed = ADD.replace("default  = 1", "default  = 5");
     controller.reload(plan_of(&format!("{changed}\nadd \"x\" {{ a = 2 }}\n"))).unwrap();
-    assert_eq!(exports(&controller, "add.x")["sum"], 7, "a new definition builds it again");
+    eventually("the new definition", || exports(&controller, "add.x")["sum"] == 7).await;
+    assert_eq!(controller.component("add.x/export.sum").unwrap().health.updated, started, "kept");
+    // One that fails inside is undone as a whole.
+    let failing = ADD.replace(
+        "  export \"sum\"",
+        "  local.file \"gone\" { filename = \"/nonexistent/x\" }\n  export \"sum\"",
+    );
+    let errors = controller.reload(plan_of(&format!("{failing}\nadd \"x\" {{ a = 2 }}\n")));
+    assert!(errors.unwrap_err()[0].message.contains("/nonexistent/x"));
+    assert!(controller.component("add.x/local.file.gone").is_none(), "stopped again");
+    assert_eq!(exports(&controller, "add.x")["sum"], 7);
+    assert_eq!(exports(&controller, "add.x/argument.b")["value"], 5);
     controller.shutdown(Duration::from_secs(5)).await;
 }
 

@@ -167,6 +167,13 @@ impl Controller {
         evaluate(planned, &nodes)
     }
 
+    /// The names of the `argument` blocks it runs (inside a module).
+    pub(crate) fn argument_names(&self) -> Vec<String> {
+        let nodes = self.inner.nodes.lock();
+        let planned: Vec<PlannedNode> = nodes.iter().map(|n| n.planned.clone()).collect();
+        crate::module::instance::argument_names(&planned)
+    }
+
     pub fn globals(&self) -> &Arc<Globals> {
         &self.inner.globals
     }

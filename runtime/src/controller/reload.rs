@@ -11,8 +11,10 @@ use std::collections::{HashMap, HashSet};
 
 use river_analyzer::lint::Finding;
 
+use super::plan::{plan_in, Build, Custom};
 use super::{evaluate, evaluate_in, refusals, Controller, Node, Plan, PlannedNode};
 use crate::args::Args;
+use crate::component::Table;
 
 /// How a node of the new graph came to be, for undoing it.
 enum Step {
@@ -42,18 +44,21 @@ impl Controller {
                 .get(&planned.id)
                 .filter(|&&i| {
                     // A component whose builder panicked is built again.
-                    // So is a custom component whose definition changed.
-                    previous[i].as_ref().is_some_and(|n| {
-                        n.planned.name == planned.name
-                            && n.component.is_some()
-                            && n.planned.definition() == planned.definition()
-                    })
+                    previous[i]
+                        .as_ref()
+                        .is_some_and(|n| n.planned.name == planned.name && n.component.is_some())
                 })
                 .copied();
             let result = match kept {
                 Some(i) => {
                     let node = previous[i].take().expect("checked above");
-                    update(node, (i, &self.inner.prefix), planned, &next, &previous)
+                    update(
+                        node,
+                        (i, &self.inner.prefix, self.inner.table),
+                        planned,
+                        &next,
+                        &previous,
+                    )
                 }
                 None => self.build_after(planned, &next).map(|node| (node, Step::Built)),
             };
@@ -64,7 +69,7 @@ impl Controller {
                     if let Some((node, i)) = node {
                         previous[i] = Some(node);
                     }
-                    *nodes = undo(next, previous);
+                    *nodes = undo(next, previous, self.inner.table);
                     return Err(finding);
                 }
             }
@@ -107,34 +112,69 @@ fn precheck(plan: &Plan, nodes: &[Node]) -> Result<(), Vec<Finding>> {
 }
 
 /// A node of the old graph in the new one: untouched if its block did not
-/// change, else updated with its newly evaluated arguments.
+/// change, else updated with its newly evaluated arguments. A custom
+/// component whose definition changed has its module reloaded first, so
+/// that the components inside that did not change keep running.
 fn update(
     mut node: Node,
-    (index, prefix): (usize, &str),
+    (index, prefix, table): (usize, &str, Table),
     planned: PlannedNode,
     next: &[(Node, Step)],
     previous: &[Option<Node>],
 ) -> Result<(Node, Step), Failure> {
-    if node.planned.text == planned.text {
+    let redefined = node.planned.definition() != planned.definition();
+    if !redefined && node.planned.text == planned.text {
         let old = std::mem::replace(&mut node.planned, planned);
         return Ok((node, Step::Kept(index, old)));
     }
-    let all: Vec<&Node> = next.iter().map(|(n, _)| n).chain(previous.iter().flatten()).collect();
-    let args = match evaluate_in(&planned, &all) {
-        Ok(args) => args,
-        Err(finding) => return Err(Box::new((vec![*finding], Some((node, index))))),
-    };
-    if let Err(error) = node.update(&args) {
-        return Err(Box::new((refusals(&planned, &error, prefix), Some((node, index)))));
+    if redefined {
+        if let Err(findings) = redefine(&node, &planned, table) {
+            return Err(Box::new((findings, Some((node, index)))));
+        }
     }
+    let all: Vec<&Node> = next.iter().map(|(n, _)| n).chain(previous.iter().flatten()).collect();
+    let updated = match evaluate_in(&planned, &all) {
+        Ok(args) => node.update(&args).map(|()| args).map_err(|e| refusals(&planned, &e, prefix)),
+        Err(finding) => Err(vec![*finding]),
+    };
+    let args = match updated {
+        Ok(args) => args,
+        Err(findings) => {
+            if redefined {
+                let old = node.planned.clone();
+                restore(&node, &old, table);
+            }
+            return Err(Box::new((findings, Some((node, index)))));
+        }
+    };
     let old_planned = std::mem::replace(&mut node.planned, planned);
     let old_args = std::mem::replace(&mut node.args, args);
     Ok((node, Step::Updated(index, old_planned, old_args)))
 }
 
+/// Reloads the module of a custom component's instance with the
+/// definition `planned` carries.
+fn redefine(node: &Node, planned: &PlannedNode, table: Table) -> Result<(), Vec<Finding>> {
+    let (Some(module), Some(Build::Custom(Custom::Local(declared)))) =
+        (&node.module, &planned.build)
+    else {
+        return Ok(());
+    };
+    module.reload(plan_in(&declared.sources, table, false)?)
+}
+
+/// Puts an instance's module back to the definition `planned` carries.
+fn restore(node: &Node, planned: &PlannedNode, table: Table) {
+    if let Err(findings) = redefine(node, planned, table) {
+        let _in = node.state.span.enter();
+        let message = crate::error::Error::Module(findings);
+        tracing::error!(err = %message, "cannot restore the module's definition");
+    }
+}
+
 /// The old graph again from what `reload` had done: new components stop,
-/// updated ones get their old block and arguments back.
-fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
+/// updated ones get their old block, definition and arguments back.
+fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>, table: Table) -> Vec<Node> {
     for (mut node, step) in next.into_iter().rev() {
         match step {
             Step::Built => node.cancel.cancel(),
@@ -143,6 +183,9 @@ fn undo(next: Vec<(Node, Step)>, mut previous: Vec<Option<Node>>) -> Vec<Node> {
                 previous[i] = Some(node);
             }
             Step::Updated(i, planned, args) => {
+                if planned.definition() != node.planned.definition() {
+                    restore(&node, &planned, table);
+                }
                 if let Err(error) = node.update(&args) {
                     let _in = node.state.span.enter();
                     tracing::error!(err = %error, "cannot restore the arguments it had");

@@ -17,7 +17,7 @@ use super::source::{follow, Origin, SourceKind};
 use super::{Declared, Follow};
 use crate::args::Args;
 use crate::component::{Component, Ctx, HealthKind, Table};
-use crate::controller::{plan_in, Build, Controller, Nest, Plan};
+use crate::controller::{plan_in, Build, Controller, Nest, PlannedNode};
 use crate::error::Error;
 
 /// How deep modules may nest: past it, an import that brings itself in is
@@ -28,7 +28,6 @@ const MAX_DEPTH: usize = 64;
 pub(crate) struct Running {
     pub(crate) link: Arc<Link>,
     pub(crate) controller: Controller,
-    arguments: Vec<String>,
 }
 
 /// Plans and starts a module over `sources` for the component of `ctx`.
@@ -44,8 +43,7 @@ pub(crate) fn start(
         return Err(Error::invalid(format!("modules nest deeper than {MAX_DEPTH} levels: {path}")));
     }
     let plan = plan_in(sources, table, false).map_err(Error::Module)?;
-    let arguments = argument_names(&plan);
-    check_given(&given, &arguments)?;
+    check_given(&given, &argument_names(&plan.nodes))?;
     let link = Link::new(ctx.clone(), shape, given, ancestry);
     let nest = Nest {
         prefix: format!("{}/", ctx.id),
@@ -54,11 +52,12 @@ pub(crate) fn start(
     };
     let controller =
         Controller::start_nested(plan, ctx.globals.clone(), nest).map_err(Error::Module)?;
-    Ok(Running { link, controller, arguments })
+    Ok(Running { link, controller })
 }
 
-fn argument_names(plan: &Plan) -> Vec<String> {
-    let arguments = plan.nodes.iter().filter(|n| matches!(n.build, Some(Build::Argument)));
+/// The names of a module's `argument` blocks.
+pub(crate) fn argument_names(nodes: &[PlannedNode]) -> Vec<String> {
+    let arguments = nodes.iter().filter(|n| matches!(n.build, Some(Build::Argument)));
     arguments.filter_map(|n| n.id.strip_prefix("argument.").map(str::to_owned)).collect()
 }
 
@@ -73,7 +72,7 @@ fn check_given(given: &Object, arguments: &[String]) -> Result<(), Error> {
 impl Running {
     /// New arguments from the user.
     fn give(&self, given: Object) -> Result<(), Error> {
-        check_given(&given, &self.arguments)?;
+        check_given(&given, &self.controller.argument_names())?;
         self.link.give(given);
         Ok(())
     }
