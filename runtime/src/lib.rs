@@ -32,6 +32,7 @@ pub mod metrics;
 pub mod module;
 pub mod native_histogram;
 pub mod relabel;
+pub mod remotecfg;
 pub mod run;
 pub mod series;
 pub mod server;

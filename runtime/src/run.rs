@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use crate::component::Table;
 use crate::controller::{plan, Controller, Plan, PlannedNode, Source};
 use crate::globals::Globals;
+use crate::remotecfg::RemoteConfig;
 use crate::server;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +84,7 @@ pub struct Running {
     options: Options,
     server_stop: tokio_util::sync::CancellationToken,
     tls: crate::http_tls::TlsState,
+    remote: Arc<RemoteConfig>,
 }
 
 /// Starts the components of `plan` and the HTTP server.
@@ -106,14 +108,15 @@ pub async fn start(
     let tls = http_tls(&plan).map_err(|findings| StartError::Refused(sources.clone(), findings))?;
     let tls = Arc::new(parking_lot::RwLock::new(tls));
     let config_blocks = plan.config_blocks.clone();
-    let controller = Controller::start(plan, globals.clone()).map_err(|findings| {
-        // Findings in module files show in their place too.
-        let mut sources = sources;
-        sources.extend(globals.module_sources());
-        StartError::Refused(sources, findings)
-    })?;
+    let controller = match Controller::start(plan, globals.clone()) {
+        Ok(controller) => controller,
+        Err(findings) => return Err(refused(sources, &globals, findings)),
+    };
     apply_logging(&controller, &config_blocks);
-    let reload = reloader(controller.clone(), options.clone(), tls.clone());
+    let remote = RemoteConfig::new(controller.clone(), options.components);
+    configure_remote(&remote, &controller, &config_blocks)
+        .map_err(|findings| refused(sources, &globals, findings))?;
+    let reload = reloader(controller.clone(), options.clone(), tls.clone(), remote.clone());
     let router = server::router(controller.clone(), reload);
     let _ = globals.router.set(router.clone());
     let cancel = tokio_util::sync::CancellationToken::new();
@@ -128,7 +131,7 @@ pub async fn start(
     });
     // The reference's line and keys, which scripts wait for.
     tracing::info!(service = "http", addr = %address, "now listening for http traffic");
-    Ok(Running { controller, address, options, server_stop: cancel, tls })
+    Ok(Running { controller, address, options, server_stop: cancel, tls, remote })
 }
 
 /// The `http` block's TLS (`None`: plain HTTP), or why it is refused,
@@ -152,6 +155,7 @@ fn reloader(
     controller: Controller,
     options: Options,
     tls: crate::http_tls::TlsState,
+    remote: Arc<RemoteConfig>,
 ) -> server::Reload {
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
@@ -160,6 +164,8 @@ fn reloader(
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
         *tls.write() = acceptor;
         apply_logging(&controller, &config_blocks);
+        configure_remote(&remote, &controller, &config_blocks)
+            .map_err(|findings| findings_text(&findings))?;
         tracing::info!("config reloaded");
         Ok(())
     })
@@ -182,7 +188,12 @@ impl Running {
     /// What `POST /-/reload` and SIGHUP run: the config read again and
     /// applied.
     pub fn reloader(&self) -> server::Reload {
-        reloader(self.controller.clone(), self.options.clone(), self.tls.clone())
+        reloader(
+            self.controller.clone(),
+            self.options.clone(),
+            self.tls.clone(),
+            self.remote.clone(),
+        )
     }
 
     /// Serves until SIGINT or SIGTERM, reloading on SIGHUP; then stops the
@@ -224,6 +235,29 @@ pub fn log_settings(plan: &Plan) -> crate::logging::LogSettings {
 
 /// Puts the `logging` block in force with the running components'
 /// exports, which its `write_to` refers to.
+/// The config refused: findings in module files show in their place too.
+fn refused(mut sources: Vec<Source>, globals: &Globals, findings: Vec<Finding>) -> StartError {
+    sources.extend(globals.module_sources());
+    StartError::Refused(sources, findings)
+}
+
+/// Applies the `remotecfg` block (its absence turns it off).
+fn configure_remote(
+    remote: &Arc<RemoteConfig>,
+    controller: &Controller,
+    config_blocks: &[PlannedNode],
+) -> Result<(), Vec<Finding>> {
+    let block = config_blocks.iter().find(|b| b.name == "remotecfg");
+    let args = match block {
+        Some(block) => Some(controller.evaluate_config(block).map_err(|f| vec![*f])?),
+        None => None,
+    };
+    remote.configure(args.as_ref()).map_err(|e| {
+        let block = block.expect("only a block's settings can be refused");
+        vec![crate::controller::config_refused(block, &e)]
+    })
+}
+
 fn apply_logging(controller: &Controller, config_blocks: &[PlannedNode]) {
     let block = config_blocks.iter().find(|b| b.name == "logging");
     let args = block.and_then(|b| controller.evaluate_config(b).ok());

@@ -32,6 +32,7 @@ pub fn router(controller: Controller, reload: Reload) -> Router {
         .route("/api/v0/web/components", get(list))
         .route("/api/v0/web/components/{*id}", get(detail))
         .route("/api/v0/web/modules/{*path}", get(module_list))
+        .route("/api/v0/web/remotecfg/components", get(remotecfg_list))
         .route("/api/v0/component/{id}/metrics", get(component_metrics))
         .with_state(AppState { controller, reload })
 }
@@ -44,13 +45,28 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 async fn healthy(State(state): State<AppState>) -> Response {
-    let unhealthy: Vec<String> = state
+    let mut unhealthy: Vec<String> = state
         .controller
         .components()
         .into_iter()
         .filter(|c| c.health.kind == HealthKind::Unhealthy)
         .map(|c| format!("{}: {}", c.id, c.health.message))
         .collect();
+    for (name, service) in state.controller.services() {
+        match (service.health, service.controller) {
+            (Some(h), _) if h.kind == HealthKind::Unhealthy => {
+                unhealthy.push(format!("{name}: {}", h.message))
+            }
+            (_, Some(inner)) => unhealthy.extend(
+                inner
+                    .components()
+                    .into_iter()
+                    .filter(|c| c.health.kind == HealthKind::Unhealthy)
+                    .map(|c| format!("{}: {}", c.id, c.health.message)),
+            ),
+            _ => {}
+        }
+    }
     if unhealthy.is_empty() {
         (StatusCode::OK, "All components are healthy.\n".to_owned()).into_response()
     } else {
@@ -91,6 +107,16 @@ async fn module_list(State(state): State<AppState>, Path(path): Path<String>) ->
         }
         None => (StatusCode::NOT_FOUND, format!("no module {id:?}\n")).into_response(),
     }
+}
+
+/// `/api/v0/web/remotecfg/components` (Alloy's route): the components of
+/// the `remotecfg` block's config, empty while it runs none.
+async fn remotecfg_list(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let components = match state.controller.module(crate::remotecfg::NAME) {
+        Some(module) => module.components().iter().map(summary).collect(),
+        None => Vec::new(),
+    };
+    Json(serde_json::Value::Array(components))
 }
 
 async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Response {

@@ -50,7 +50,8 @@ impl Controller {
         let module = {
             let nodes = self.inner.nodes.lock();
             nodes.iter().find(|n| n.planned.id == first).and_then(|n| n.module.clone())
-        }?;
+        };
+        let module = module.or_else(|| self.service(first))?;
         match rest {
             None => Some(module),
             Some(rest) => module.module(rest),

@@ -13,6 +13,7 @@ mod info;
 mod place;
 pub mod plan;
 mod reload;
+mod services;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -35,6 +36,7 @@ use crate::module::Follow;
 pub use info::ComponentInfo;
 pub(crate) use plan::plan_in;
 pub use plan::{plan, Build, Custom, Plan, PlannedNode, Source};
+pub use services::Service;
 
 /// One component in the graph.
 struct Node {
@@ -71,6 +73,8 @@ struct Inner {
     table: Table,
     /// Inside a module, what ties it to its user.
     link: Option<Arc<Link>>,
+    /// At the root, the controllers run beside it (`remotecfg`).
+    services: Mutex<HashMap<String, Service>>,
 }
 
 /// Where a nested controller runs: inside the module whose user `link`
@@ -117,6 +121,7 @@ impl Controller {
             prefix,
             table: plan.table,
             link,
+            services: Mutex::new(HashMap::new()),
         });
         let controller = Controller { inner };
         let mut nodes: Vec<Node> = Vec::new();

@@ -214,7 +214,7 @@ fn how_to_build(
 }
 
 /// The config blocks `flow run` reads.
-const CONFIG_BLOCKS: [&str; 2] = ["logging", "http"];
+const CONFIG_BLOCKS: [&str; 3] = ["logging", "http", "remotecfg"];
 
 /// A finding of the analyzer's `not-runnable` rule, which only `flow run`
 /// reports.
