@@ -156,7 +156,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        self.publish(&params.text_document.uri).await;
+        let uri = params.text_document.uri;
+        let mut importers = Vec::new();
+        self.edit(|s| importers = s.saved(&crate::state::path_of(&uri)));
+        self.publish(&uri).await;
+        for importer in importers {
+            self.publish(&importer).await;
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

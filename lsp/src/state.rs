@@ -197,6 +197,33 @@ impl State {
         kept.extend(failures);
     }
 
+    /// After `saved` is written: each file that imports it as a module
+    /// (`import.file`) gets a new input, since the analyzer reads modules
+    /// from disk, outside its inputs, and would keep what it read before.
+    /// Returns a document of each config that changed, to publish again.
+    pub fn saved(&mut self, saved: &Path) -> Vec<Uri> {
+        let mut changed = Vec::new();
+        for config in self.configs.values().copied().collect::<Vec<_>>() {
+            let mut files = config.files(&self.db).clone();
+            let mut renewed = false;
+            for file in files.iter_mut() {
+                let modules = river_analyzer::lint::declared::module_files(&self.db, *file);
+                if !modules.iter().any(|m| m == saved) {
+                    continue;
+                }
+                let (path, text) = (file.path(&self.db).clone(), file.text(&self.db).clone());
+                *file = File::new(&self.db, path.clone(), text);
+                self.files.insert(PathBuf::from(&path), *file);
+                changed.extend(Uri::from_file_path(&path));
+                renewed = true;
+            }
+            if renewed {
+                config.set_files(&mut self.db).to(files);
+            }
+        }
+        changed
+    }
+
     /// What could not be read since the last call, for showing.
     pub fn take_problems(&mut self) -> Vec<String> {
         std::mem::take(&mut self.problems)

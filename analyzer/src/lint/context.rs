@@ -4,6 +4,7 @@
 //! checked against.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use river_syntax::ast::{self, AstNode, Expr};
 use river_syntax::TextRange;
@@ -29,6 +30,11 @@ pub struct ItemCx<'a> {
     pub(crate) registry: &'a Registry,
     pub(crate) scope: &'a Scope,
     pub(crate) block: &'a ast::Block,
+    /// The directory of the item's file, when the modules it imports are
+    /// read and checked (`invalid-module`); `None` inside a module being
+    /// checked, so that modules importing each other are not followed in
+    /// a circle.
+    pub(crate) dir: Option<&'a Path>,
     /// The block's name as written, and its range.
     pub(crate) name: String,
     pub(crate) name_range: TextRange,
@@ -54,7 +60,12 @@ pub(crate) enum ItemKind<'a> {
 }
 
 impl<'a> ItemCx<'a> {
-    pub(crate) fn new(registry: &'a Registry, scope: &'a Scope, block: &'a ast::Block) -> Self {
+    pub(crate) fn new(
+        registry: &'a Registry,
+        scope: &'a Scope,
+        block: &'a ast::Block,
+        dir: Option<&'a Path>,
+    ) -> Self {
         let (name, name_range) = block_name(block);
         let kind = if scope.is_custom(&name) {
             ItemKind::Custom(scope.declares.get(&name))
@@ -81,7 +92,7 @@ impl<'a> ItemCx<'a> {
             let calls = of(|e| matches!(e, Expr::Call(_)));
             (references, calls, of(|e| matches!(e, Expr::Access(_))))
         };
-        ItemCx { registry, scope, block, name, name_range, kind, references, calls, accesses }
+        ItemCx { registry, scope, block, dir, name, name_range, kind, references, calls, accesses }
     }
 }
 

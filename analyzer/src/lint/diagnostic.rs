@@ -9,7 +9,8 @@ use super::finding::Finding;
 impl Finding {
     /// The finding as a diagnostic: related places in its own file become
     /// labels; those in other files become notes naming `file:line:col`
-    /// (`text_of` gives a file's text); help lines and the fix, with how to
+    /// (`text_of` gives a file's text, the disk that of a file outside the
+    /// config); help lines and the fix, with how to
     /// apply it, become notes.
     pub fn to_diagnostic<'a>(&self, text_of: impl Fn(&str) -> Option<&'a str>) -> Diagnostic {
         let mut labels = Vec::new();
@@ -19,8 +20,12 @@ impl Finding {
                 labels.push(Label { range: related.range, message: related.message.clone() });
                 continue;
             }
-            let at = text_of(&related.file).map(|text| {
-                let lc = LineIndex::new(text).line_col_in(related.range.start(), ColumnUnit::Char);
+            // A place outside the config (in a module an import reads) is
+            // placed from the file on disk.
+            let outside = || std::fs::read_to_string(&related.file).ok();
+            let text = text_of(&related.file).map(str::to_owned).or_else(outside);
+            let at = text.map(|text| {
+                let lc = LineIndex::new(&text).line_col_in(related.range.start(), ColumnUnit::Char);
                 format!(":{}:{}", lc.line + 1, lc.col + 1)
             });
             let at = at.unwrap_or_default();

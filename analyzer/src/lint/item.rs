@@ -16,6 +16,7 @@ pub fn item_findings<'db>(
     item: Item<'db>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    walk::item(registry(), config_scope(db, config), &item.syntax(db).block(), &mut out);
+    let dir = super::scope::dir_of(item.file(db).path(db));
+    walk::item(registry(), config_scope(db, config), &item.syntax(db).block(), dir, &mut out);
     out
 }

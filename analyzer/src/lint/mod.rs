@@ -12,11 +12,13 @@
 //! `// flowlint:ignore` comments).
 
 mod context;
+pub mod declared;
 mod diagnostic;
 mod finding;
 mod fold;
 mod graph;
 mod item;
+mod module;
 pub mod navigation;
 pub mod pipeline;
 mod read;

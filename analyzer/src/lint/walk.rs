@@ -3,6 +3,8 @@
 //! context once (`context.rs`) and runs every rule of that kind on it
 //! (`run.rs`); it calls no rule by name.
 
+use std::path::Path;
+
 use river_syntax::ast;
 
 use super::context::{AttributeCx, BlockCx, ItemCx, ItemKind, Shape};
@@ -12,12 +14,20 @@ use super::scope::{nested_scope, Scope};
 use crate::schema::Registry;
 
 /// Checks one top-level block (or one inside a `declare`).
-pub(crate) fn item(registry: &Registry, scope: &Scope, block: &ast::Block, out: &mut Vec<Finding>) {
+/// `dir` is the directory of its file, when the modules it imports are
+/// checked too.
+pub(crate) fn item(
+    registry: &Registry,
+    scope: &Scope,
+    block: &ast::Block,
+    dir: Option<&Path>,
+    out: &mut Vec<Finding>,
+) {
     if super::read::block_name(block).0 == "declare" {
-        declare(registry, scope, block, out);
+        declare(registry, scope, block, dir, out);
         return;
     }
-    let cx = ItemCx::new(registry, scope, block);
+    let cx = ItemCx::new(registry, scope, block, dir);
     run::item(&cx, out);
     let Some(body) = block.body() else { return };
     let (shape, component) = match cx.kind {
@@ -35,11 +45,17 @@ pub(crate) fn item(registry: &Registry, scope: &Scope, block: &ast::Block, out: 
 
 /// A `declare` body is a config of its own: its items are checked against
 /// a scope made of its own blocks, its arguments and the outer declares.
-fn declare(registry: &Registry, scope: &Scope, block: &ast::Block, out: &mut Vec<Finding>) {
+fn declare(
+    registry: &Registry,
+    scope: &Scope,
+    block: &ast::Block,
+    dir: Option<&Path>,
+    out: &mut Vec<Finding>,
+) {
     let Some(body) = block.body() else { return };
     let inner = nested_scope(scope, &body);
     for inner_block in body.blocks() {
-        item(registry, &inner, &inner_block, out);
+        item(registry, &inner, &inner_block, dir, out);
     }
     let path = "declare".to_owned();
     run::block(&BlockCx::new(registry, &inner, block, &body, path, Shape::Declare, None), out);

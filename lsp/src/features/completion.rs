@@ -3,15 +3,19 @@
 //! the cursor (minus those set), enum values, references segment by
 //! segment (components, labels, exports, `argument.NAME.value`), and
 //! standard-library functions. Items carry a type, our one-line
-//! description and the reference link.
+//! description and the reference link. Custom components are offered
+//! like the others: by name (after `math.`, those of `import "math"`),
+//! and in an instance's body, its arguments (`custom.rs`).
 
 use std::collections::BTreeMap;
 
 use river_analyzer::db::config_names;
+use river_analyzer::lint::declared::declaration;
 use river_analyzer::schema::{registry, Argument, Block, Body, Component, Label, SchemaType};
 use river_analyzer::stdlib::SIGNATURES;
 use tower_lsp_server::ls_types::*;
 
+use super::custom;
 use super::place::{at_statement, enclosing, line_prefix, typed_path, value_of};
 use crate::state::Snapshot;
 
@@ -27,65 +31,26 @@ pub fn complete(s: &Snapshot, position: Position) -> Vec<CompletionItem> {
         }
     }
     if at_statement(&root, prefix, offset) {
-        return match (around.names.is_empty(), around.body) {
-            (true, _) => components(s),
-            (false, Some(body)) => {
-                let set: Vec<String> =
-                    around.node.as_ref().map(super::place::member_names).unwrap_or_default();
+        let set: Vec<String> =
+            around.node.as_ref().map(super::place::member_names).unwrap_or_default();
+        return match (around.names.last().map(String::as_str), around.body) {
+            (None | Some("declare"), _) => block_names(components(s), typed_path(prefix)),
+            (Some(_), Some(body)) => {
                 let component = around.component.expect("a body has a component");
                 body_members(body, component, &set)
             }
-            (false, None) => Vec::new(),
+            (Some(name), None) => {
+                let found = declaration(&s.db, s.config, s.file, offset, name);
+                found.map(|d| custom::argument_items(&d, &set)).unwrap_or_default()
+            }
         };
     }
     let typed = typed_path(prefix);
-    let local = declared_paths(&root, offset);
+    let local = custom::declared_paths(&root, offset);
     match typed.rfind('.') {
         Some(dot) => references(s, &typed[..=dot], &local),
         None => expressions(s, &local),
     }
-}
-
-/// Inside a `declare`: `argument.NAME.value` for each of its arguments,
-/// and the exports of the components it declares.
-fn declared_paths(
-    root: &river_syntax::SyntaxNode,
-    offset: river_syntax::TextSize,
-) -> Vec<(String, String, String)> {
-    use river_syntax::ast::{self, AstNode};
-    let declare = root
-        .descendants()
-        .filter_map(ast::Block::cast)
-        .filter(|b| {
-            b.name().is_some_and(|n| n.text() == "declare")
-                && b.syntax().text_range().contains(offset)
-        })
-        .last();
-    let Some(body) = declare.and_then(|d| d.body()) else { return Vec::new() };
-    let mut out = Vec::new();
-    for block in body.blocks() {
-        let (Some(name), Some(label)) =
-            (block.name().map(|n| n.text()), block.label().and_then(|l| l.value()))
-        else {
-            continue;
-        };
-        if name == "argument" {
-            out.push((
-                format!("argument.{label}.value"),
-                "any".into(),
-                "An argument of this custom component.".into(),
-            ));
-        } else if let Some(component) = registry().get(&name) {
-            for field in &component.exports {
-                out.push((
-                    format!("{name}.{label}.{}", field.name),
-                    field.ty.to_string(),
-                    field.description.clone(),
-                ));
-            }
-        }
-    }
-    out
 }
 
 fn docs(description: &str, link: &str) -> Option<Documentation> {
@@ -114,20 +79,39 @@ fn snippet(
     }
 }
 
-/// Every component and config block, and the custom components in scope.
+/// Every component and config block, and the custom components in scope
+/// (snippets with their required arguments, as the others have).
 fn components(s: &Snapshot) -> Vec<CompletionItem> {
     let mut out: Vec<CompletionItem> = registry().iter().map(component_item).collect();
     let scope = river_analyzer::lint::scope_of(&s.db, s.config);
-    for name in scope.declares.keys() {
-        out.push(snippet(
-            name.clone(),
-            CompletionItemKind::CLASS,
-            "custom component".into(),
-            None,
-            format!("{name} \"${{1:default}}\" {{\n\t$0\n}}"),
-        ));
+    for (name, custom) in &scope.declares {
+        let mut insert = format!("{name} \"${{1:default}}\" {{\n");
+        let required = custom.arguments.iter().filter(|(_, required)| *required);
+        for (stop, (argument, _)) in (2..).zip(required) {
+            insert.push_str(&format!("\t{argument} = ${{{stop}}}\n"));
+        }
+        insert.push_str("\t$0\n}");
+        let detail = "custom component".into();
+        out.push(snippet(name.clone(), CompletionItemKind::CLASS, detail, None, insert));
     }
     out
+}
+
+/// After a dot in a block name (`math.`), the names that go on from what
+/// is typed, from the segment after the last dot (what the editor
+/// replaces), so `math.` offers the custom components of `import "math"`.
+fn block_names(items: Vec<CompletionItem>, typed: &str) -> Vec<CompletionItem> {
+    let Some(dot) = typed.rfind('.') else { return items };
+    let stem = &typed[..=dot];
+    let rest = |text: &str| text.strip_prefix(stem).map(str::to_owned);
+    items
+        .into_iter()
+        .filter_map(|mut item| {
+            item.label = rest(&item.label)?;
+            item.insert_text = item.insert_text.as_deref().and_then(rest);
+            Some(item)
+        })
+        .collect()
 }
 
 fn component_item(c: &Component) -> CompletionItem {

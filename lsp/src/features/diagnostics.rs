@@ -26,9 +26,15 @@ pub fn compute(s: &Snapshot) -> Vec<Diagnostic> {
     all
 }
 
-/// A place in any file of the config.
+/// A place in any file of the config, or in a module file an import
+/// reads (`invalid-module`), which is read again to place it.
 pub fn locate(s: &Snapshot, path: &str, range: river_syntax::TextRange) -> Option<Location> {
-    let file = s.config.files(&s.db).iter().find(|f| f.path(&s.db) == path)?;
+    let Some(file) = s.config.files(&s.db).iter().find(|f| f.path(&s.db) == path) else {
+        let text = river_analyzer::load::read(std::path::Path::new(path)).ok()?.text;
+        let lines = Lines::new(&text, s.unit);
+        let uri = tower_lsp_server::ls_types::Uri::from_file_path(path)?;
+        return Some(Location { uri, range: lines.range(range) });
+    };
     let lines = Lines::new(file.text(&s.db), s.unit);
     Some(Location { uri: s.uri_of(path)?, range: lines.range(range) })
 }

@@ -2,7 +2,9 @@
 //! and explanation: the rule docs, which have no address to link to);
 //! what a component, block or argument is (type, default, whether
 //! required, the reference link); for a reference, the export's type and
-//! where its component is; for a function, its signature.
+//! where its component is; for a function, its signature; for a custom
+//! component's instance, its arguments and exports, for an attribute of
+//! one, that argument (`custom.rs`).
 
 use river_analyzer::lint::navigation as nav;
 use river_analyzer::lint::{file_findings, rule};
@@ -58,6 +60,14 @@ fn about_token(s: &Snapshot, offset: TextSize) -> Option<(String, TextRange)> {
         .filter(|t| !t.kind().is_trivia())
         .or_else(|| root.token_at_offset(offset).left_biased())?;
     let parent = token.parent()?;
+    let found = nav::custom_at(&s.db, s.config, s.file, token.text_range().start());
+    if let Some(found) = found {
+        let range = match parent.kind() {
+            SyntaxKind::BLOCK_NAME => parent.text_range(),
+            _ => token.text_range(),
+        };
+        return Some((super::custom::hover_text(s, &found), range));
+    }
     let text = match parent.kind() {
         SyntaxKind::BLOCK_NAME | SyntaxKind::BLOCK_LABEL => block_text(s, &token)?,
         SyntaxKind::ATTRIBUTE => {

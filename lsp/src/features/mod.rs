@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod custom;
 pub mod diagnostics;
 pub mod format;
 pub mod hover;

@@ -1,5 +1,7 @@
 //! Go to definition, find references and rename, for component references
-//! (and `argument.NAME.value` in modules), across the files of a config.
+//! (and `argument.NAME.value` in modules), across the files of a config;
+//! go to definition also from an instance of a custom component to its
+//! `declare`, `argument` and `export` blocks, in a module file too.
 
 use std::collections::HashMap;
 
@@ -19,8 +21,8 @@ fn to_location(s: &Snapshot, loc: nav::Location) -> Option<Location> {
 
 pub fn definition(s: &Snapshot, position: Position) -> Option<Location> {
     let offset = s.lines().offset(position);
-    let found = nav::definition(&s.db, s.config, s.file, offset)?;
-    to_location(s, found)
+    let found = nav::goto(&s.db, s.config, s.file, offset)?;
+    super::custom::location(s, found)
 }
 
 /// The item the cursor names: through a reference, or on its own label.

@@ -15,8 +15,8 @@ use river_syntax::ast::{self, AstNode};
 
 use super::{signal, Edge, Node, Pipeline, Signal};
 use crate::db::{file_items, Config};
+use crate::lint::module::imported_declares;
 use crate::lint::refs::{paths, PathRef, Target};
-use crate::lint::scope::imported_declares;
 use crate::schema::registry;
 
 /// One instance being opened: its id, the ids its arguments refer to by

@@ -9,6 +9,7 @@ pub mod duplicate_label;
 pub mod eval_error;
 pub mod invalid_duration;
 pub mod invalid_label_name;
+pub mod invalid_module;
 pub mod invalid_regex;
 pub mod invalid_selector;
 pub mod invalid_template;
@@ -44,6 +45,7 @@ pub static RULES: &[&Rule] = &[
     &eval_error::RULE,
     &invalid_duration::RULE,
     &invalid_label_name::RULE,
+    &invalid_module::RULE,
     &invalid_regex::RULE,
     &invalid_selector::RULE,
     &invalid_template::RULE,
