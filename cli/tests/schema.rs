@@ -31,8 +31,11 @@ fn the_list_names_every_component_once() {
         .filter(|l| l.starts_with("  "))
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(names.len(), 150);
+    // The reference's 139 components and 11 config blocks, and
+    // `livedebugging` (Alloy's, which this build has).
+    assert_eq!(names.len(), 151);
     assert!(names.contains(&"prometheus.scrape") && names.contains(&"declare"));
+    assert!(names.contains(&"livedebugging"));
 }
 
 #[test]
@@ -41,7 +44,7 @@ fn json_is_keyed_by_component_name() {
     assert!(output.status.success());
     let all: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(all.len(), 150);
+    assert_eq!(all.len(), 151);
     assert_eq!(all["prometheus.scrape"]["label"], "required");
     let output = flow().args(["schema", "--json", "discovery.file"]).output().unwrap();
     let one: serde_json::Map<String, serde_json::Value> =

@@ -101,10 +101,15 @@ impl Health {
     }
 }
 
+/// How many health changes a component's history keeps.
+const HISTORY: usize = 20;
+
 /// The state of one component that both it and the controller see.
 pub(crate) struct NodeState {
     pub exports: Mutex<Value>,
     pub health: Mutex<Health>,
+    /// The last health changes, newest last (for the UI).
+    pub history: Mutex<std::collections::VecDeque<Health>>,
     /// What its code runs in, so that its log lines name it.
     pub span: tracing::Span,
 }
@@ -115,8 +120,23 @@ impl NodeState {
         NodeState {
             exports: Mutex::new(Value::Object(Object::new())),
             health: Mutex::new(Health::new(HealthKind::Unknown, "starting")),
+            history: Mutex::new(std::collections::VecDeque::new()),
             span: crate::logging::component_span(id),
         }
+    }
+
+    /// Sets the health; a change of state or message is kept in the
+    /// history (the last `HISTORY` of them).
+    pub(crate) fn set_health(&self, health: Health) {
+        let mut current = self.health.lock();
+        if current.kind != health.kind || current.message != health.message {
+            let mut history = self.history.lock();
+            if history.len() == HISTORY {
+                history.pop_front();
+            }
+            history.push_back(health.clone());
+        }
+        *current = health;
     }
 
     /// Runs the component's own code in its span, under the guard.
@@ -161,9 +181,34 @@ impl Ctx {
         let value = Value::Object(exports);
         let mut current = self.state.exports.lock();
         if *current != value {
+            if self.globals.live.enabled() {
+                self.globals.live.publish(&self.id, || export_lines(&value));
+            }
             *current = value;
             drop(current);
             let _ = self.changed.send(self.id.clone());
+        }
+    }
+
+    /// The component's handle for live debugging.
+    pub fn live(&self) -> crate::live::LiveTap {
+        crate::live::LiveTap { globals: self.globals.clone(), id: self.id.as_str().into() }
+    }
+
+    /// Samples the component passes on (or, for a sink, takes in), for
+    /// live debugging: counted for the graph's rates, and shown to whoever
+    /// watches it.
+    pub fn live_samples(&self, samples: &[crate::series::Sample]) {
+        if self.globals.live.enabled() {
+            self.live().samples(samples);
+        }
+    }
+
+    /// Log entries the component passes on (or takes in), as
+    /// `live_samples`.
+    pub fn live_logs(&self, entries: &[crate::logs::Entry]) {
+        if self.globals.live.enabled() {
+            self.live().logs(entries);
         }
     }
 
@@ -178,7 +223,7 @@ impl Ctx {
     }
 
     pub fn set_health(&self, kind: HealthKind, message: impl Into<String>) {
-        *self.state.health.lock() = Health::new(kind, message);
+        self.state.set_health(Health::new(kind, message));
     }
 
     /// Runs `task`, which must end soon after `cancel` fires (after
@@ -200,6 +245,38 @@ impl Ctx {
         };
         self.globals.tasks.spawn(tracing::Instrument::instrument(task, span));
     }
+}
+
+/// `{labels} value @ timestamp` (a histogram sample says so).
+pub(crate) fn sample_line(sample: &crate::series::Sample) -> String {
+    match &sample.histogram {
+        Some(_) => format!("{} (native histogram) @{}", sample.labels, sample.timestamp),
+        None => format!("{} {} @{}", sample.labels, sample.value, sample.timestamp),
+    }
+}
+
+/// `timestamp {labels} line`.
+pub(crate) fn entry_line(entry: &crate::logs::Entry) -> String {
+    let at = jiff::Timestamp::try_from(entry.timestamp).map(|t| t.to_string()).unwrap_or_default();
+    format!("{at} {} {}", entry.labels, entry.line)
+}
+
+/// New exports: a list of targets one line each (a discovery's output),
+/// anything else as `name = value` (secrets hidden, as everywhere).
+pub(crate) fn export_lines(exports: &Value) -> Vec<String> {
+    let Value::Object(fields) = exports else { return Vec::new() };
+    let mut lines = Vec::new();
+    for (name, value) in fields.iter() {
+        match value {
+            Value::Array(items) if items.iter().all(|i| matches!(i, Value::Object(_))) => {
+                lines.push(format!("{name}: {} targets", items.len()));
+                lines.extend(items.iter().map(|t| format!("  {}", crate::server::to_json(t))));
+            }
+            Value::Capsule(..) => {}
+            other => lines.push(format!("{name} = {}", crate::server::to_json(other))),
+        }
+    }
+    lines
 }
 
 /// Runs a component's own code (its builder, `update`, `debug_info`): a

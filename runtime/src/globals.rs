@@ -23,6 +23,8 @@ pub struct Globals {
     /// The HTTP server's routes, set once the server is built.
     pub router: OnceLock<axum::Router>,
     pub tasks: TaskTracker,
+    /// Live debugging: what components pass on, for the UI.
+    pub live: crate::live::LiveHub,
     /// The texts of modules read so far, by path, to show a finding in
     /// one of them in its place.
     module_sources: parking_lot::Mutex<Vec<river_analyzer::load::Source>>,
@@ -41,6 +43,7 @@ impl Globals {
             process_metrics,
             router: OnceLock::new(),
             tasks: TaskTracker::new(),
+            live: Default::default(),
             module_sources: Default::default(),
         })
     }

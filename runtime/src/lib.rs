@@ -26,6 +26,7 @@ pub mod http_client;
 pub mod http_server;
 pub mod http_tls;
 pub mod labels;
+pub mod live;
 pub mod logging;
 pub mod logs;
 pub mod metrics;
@@ -40,5 +41,6 @@ pub mod targets;
 pub mod testing;
 pub mod timestamp;
 pub mod tls_server;
+pub mod ui;
 
 pub use args::Args;

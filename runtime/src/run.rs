@@ -31,6 +31,8 @@ pub struct Options {
     pub listen_addr: String,
     pub memory_addr: String,
     pub storage_path: PathBuf,
+    /// `--server.http.ui-path-prefix`: where the UI and its API are served.
+    pub ui_prefix: String,
     /// The components this build runs (`river_components::ALL`).
     pub components: Table,
 }
@@ -113,11 +115,12 @@ pub async fn start(
         Err(findings) => return Err(refused(sources, &globals, findings)),
     };
     apply_logging(&controller, &config_blocks);
+    apply_live_debugging(&controller, &config_blocks);
     let remote = RemoteConfig::new(controller.clone(), options.components);
     configure_remote(&remote, &controller, &config_blocks)
         .map_err(|findings| refused(sources, &globals, findings))?;
     let reload = reloader(controller.clone(), options.clone(), tls.clone(), remote.clone());
-    let router = server::router(controller.clone(), reload);
+    let router = server::router(controller.clone(), reload, &options.ui_prefix);
     let _ = globals.router.set(router.clone());
     let cancel = tokio_util::sync::CancellationToken::new();
     let stop = cancel.clone();
@@ -164,6 +167,7 @@ fn reloader(
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
         *tls.write() = acceptor;
         apply_logging(&controller, &config_blocks);
+        apply_live_debugging(&controller, &config_blocks);
         configure_remote(&remote, &controller, &config_blocks)
             .map_err(|findings| findings_text(&findings))?;
         tracing::info!("config reloaded");
@@ -256,6 +260,14 @@ fn configure_remote(
         let block = block.expect("only a block's settings can be refused");
         vec![crate::controller::config_refused(block, &e)]
     })
+}
+
+/// Turns live debugging on or off, as the `livedebugging` block says.
+fn apply_live_debugging(controller: &Controller, config_blocks: &[PlannedNode]) {
+    let block = config_blocks.iter().find(|b| b.name == "livedebugging");
+    let args = block.and_then(|b| controller.evaluate_config(b).ok());
+    let enabled = args.and_then(|a| a.get::<bool>("enabled").ok()).unwrap_or(false);
+    controller.globals().live.set_enabled(enabled);
 }
 
 fn apply_logging(controller: &Controller, config_blocks: &[PlannedNode]) {

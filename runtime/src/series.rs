@@ -8,7 +8,7 @@ use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::Value;
 
 use crate::labels::Labels;
-use crate::metrics::{AtomicF64, Histogram, Registry, LATENCY_BUCKETS};
+use crate::metrics::{AtomicF64, Histogram, LATENCY_BUCKETS};
 use crate::native_histogram::NativeHistogram;
 
 /// The value Prometheus writes to mark a series stale: a NaN with this
@@ -141,11 +141,15 @@ impl FromValue for MetricsReceiver {
 pub struct Fanout {
     forwarded: Arc<AtomicF64>,
     latency: Arc<Histogram>,
+    /// The sending component, for live debugging.
+    ctx: crate::component::Ctx,
 }
 
 impl Fanout {
-    pub fn new(metrics: &Registry) -> Fanout {
+    pub fn new(ctx: &crate::component::Ctx) -> Fanout {
+        let metrics = &ctx.metrics;
         Fanout {
+            ctx: ctx.clone(),
             forwarded: metrics.counter(
                 "agent_prometheus_forwarded_samples_total",
                 "Samples this component handed to the components in forward_to.",
@@ -160,6 +164,7 @@ impl Fanout {
 
     /// Sends to every receiver in `forward_to`.
     pub fn send(&self, receivers: &[MetricsReceiver], samples: &[Sample]) {
+        self.ctx.live_samples(samples);
         let start = Instant::now();
         for receiver in receivers {
             receiver.0.append(samples);

@@ -23,18 +23,32 @@ struct AppState {
     reload: Reload,
 }
 
-pub fn router(controller: Controller, reload: Reload) -> Router {
-    Router::new()
-        .route("/metrics", get(metrics))
-        .route("/-/ready", get(|| async { "Agent is Ready.\n" }))
-        .route("/-/healthy", get(healthy))
-        .route("/-/reload", get(reload_config).post(reload_config))
+/// The server's routes: metrics, readiness, health and reload at the
+/// root; the JSON API and the UI under `ui_prefix` (`/` or `/agent/`), as
+/// the reference serves them.
+pub fn router(controller: Controller, reload: Reload, ui_prefix: &str) -> Router {
+    let prefix = crate::ui::normalize_prefix(ui_prefix);
+    let web = Router::new()
         .route("/api/v0/web/components", get(list))
         .route("/api/v0/web/components/{*id}", get(detail))
         .route("/api/v0/web/modules/{*path}", get(module_list))
         .route("/api/v0/web/remotecfg/components", get(remotecfg_list))
+        .with_state(AppState { controller: controller.clone(), reload: reload.clone() })
+        .merge(crate::ui::routes(controller.clone(), &prefix));
+    let root = Router::new()
+        .route("/metrics", get(metrics))
+        .route("/-/ready", get(|| async { "Agent is Ready.\n" }))
+        .route("/-/healthy", get(healthy))
+        .route("/-/reload", get(reload_config).post(reload_config))
         .route("/api/v0/component/{id}/metrics", get(component_metrics))
-        .with_state(AppState { controller, reload })
+        .with_state(AppState { controller, reload });
+    if prefix == "/" {
+        return root.merge(web);
+    }
+    // Nested, the UI's `/` is `/agent`; `/agent/` shows the same page.
+    let bare = prefix.trim_end_matches('/').to_owned();
+    let index = crate::ui::index(&prefix);
+    root.nest(&bare, web).route(&prefix, get(move || async move { index }))
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
@@ -126,6 +140,15 @@ async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Respon
             json["arguments"] = to_json(&component.arguments);
             json["exports"] = to_json(&component.exports);
             json["debugInfo"] = component.debug_info.clone().unwrap_or(serde_json::Value::Null);
+            json["file"] = component.file.clone().into();
+            json["line"] = component.line.into();
+            json["block"] = component.block.clone().into();
+            json["healthHistory"] = component.health_history.iter().map(health).collect();
+            if let Some(module) = component.module.as_ref().and_then(|m| state.controller.module(m))
+            {
+                json["createdModuleIDs"] = serde_json::json!([component.id]);
+                json["moduleInfo"] = module.components().iter().map(summary).collect();
+            }
             Json(json).into_response()
         }
         None => (StatusCode::NOT_FOUND, format!("no component {id:?}\n")).into_response(),
@@ -150,13 +173,18 @@ fn summary(component: &ComponentInfo) -> serde_json::Value {
         "localID": local,
         "name": component.name,
         "label": local.strip_prefix(&format!("{}.", component.name)).unwrap_or_default(),
-        "health": {
-            "state": component.health.kind.as_str(),
-            "message": component.health.message,
-            "updatedTime": crate::timestamp::rfc3339(component.health.updated),
-        },
+        "health": health(&component.health),
         "referencesTo": component.references,
         "referencedBy": component.referenced_by,
+    })
+}
+
+/// A health as the reference's API writes it.
+fn health(health: &crate::component::Health) -> serde_json::Value {
+    serde_json::json!({
+        "state": health.kind.as_str(),
+        "message": health.message,
+        "updatedTime": crate::timestamp::rfc3339(health.updated),
     })
 }
 

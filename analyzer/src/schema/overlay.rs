@@ -17,6 +17,18 @@ use super::SchemaType;
 struct Overlay {
     #[serde(default)]
     patch: Vec<Patch>,
+    /// Components and config blocks this build has beyond the reference's
+    /// (Alloy's `livedebugging`), each with why.
+    #[serde(default)]
+    extension: Vec<Extension>,
+}
+
+// Not `deny_unknown_fields`: serde cannot combine it with `flatten`.
+#[derive(Deserialize)]
+struct Extension {
+    reason: String,
+    #[serde(flatten)]
+    component: Component,
 }
 
 #[derive(Deserialize, Default)]
@@ -57,9 +69,17 @@ struct Patch {
     enum_values: Option<Vec<String>>,
 }
 
-pub(super) fn apply(components: &mut [Component], text: &str) -> Result<(), LoadError> {
+pub(super) fn apply(components: &mut Vec<Component>, text: &str) -> Result<(), LoadError> {
     let overlay: Overlay =
         toml::from_str(text).map_err(|e| LoadError::new("overlay.toml", e.to_string()))?;
+    for extension in overlay.extension {
+        let name = &extension.component.name;
+        if extension.reason.trim().is_empty() || components.iter().any(|c| c.name == *name) {
+            let message = format!("extension `{name}`: needs a reason and a name of its own");
+            return Err(LoadError::new("overlay.toml", message));
+        }
+        components.push(extension.component);
+    }
     for patch in overlay.patch {
         apply_one(components, patch).map_err(|message| LoadError::new("overlay.toml", message))?;
     }

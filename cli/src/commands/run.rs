@@ -29,6 +29,10 @@ pub struct RunArgs {
         default_value = "agent.internal:12345"
     )]
     pub memory_addr: String,
+    /// Where the UI and its API (`/api/v0/web/...`) are served, as the
+    /// reference's flag: `/` or a prefix such as `/agent/`.
+    #[arg(long = "server.http.ui-path-prefix", value_name = "PREFIX", default_value = "/")]
+    pub ui_prefix: String,
     /// Where components keep their data (the remote write WAL among it).
     #[arg(long = "storage.path", value_name = "DIR", default_value = "data-agent/")]
     pub storage_path: PathBuf,
@@ -70,6 +74,7 @@ pub fn run(args: &RunArgs) -> ExitStatus {
         listen_addr: args.listen_addr.clone(),
         memory_addr: args.memory_addr.clone(),
         storage_path: args.storage_path.clone(),
+        ui_prefix: args.ui_prefix.clone(),
         components: river_components::ALL,
     };
     let (sources, plan) = match run::load_plan(&options) {

@@ -258,3 +258,37 @@ async fn import_http_and_module_http_follow_what_the_url_serves() {
     eventually("the served change", || exports(&controller, "math.add.x")["sum"] == 10).await;
     controller.shutdown(Duration::from_secs(5)).await;
 }
+
+/// A chain of `depth` custom components, each using the one before.
+fn chain(depth: usize) -> String {
+    let mut text = String::from(
+        "declare \"d0\" {\n  argument \"x\" { }\n  export \"v\" { value = argument.x.value }\n}\n",
+    );
+    for i in 1..=depth {
+        text.push_str(&format!(
+            "declare \"d{i}\" {{\n  argument \"x\" {{ }}\n  d{} \"inner\" {{ x = argument.x.value + 1 }}\n  \
+             export \"v\" {{ value = d{}.inner.v }}\n}}\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    text + &format!("d{depth} \"top\" {{ x = 0 }}\n")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deep_nesting_runs_and_too_deep_is_refused_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let controller = start(dir.path(), &chain(20));
+    assert_eq!(exports(&controller, "d20.top")["v"], 20);
+    let deepest =
+        "d20.top/".to_owned() + &(1..20).rev().map(|i| format!("d{i}.inner/")).collect::<String>();
+    assert!(
+        controller.component(&format!("{deepest}d0.inner")).is_some(),
+        "nested ids to the bottom"
+    );
+    controller.shutdown(Duration::from_secs(5)).await;
+    let found = refusals(&dir.path().join("deep"), &chain(70));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("modules nest deeper than 64 levels"), "{found:?}");
+    assert!(found[0].starts_with("main.river:"), "placed in the file: {found:?}");
+}

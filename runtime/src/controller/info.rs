@@ -24,6 +24,13 @@ pub struct ComponentInfo {
     /// For a module (a custom component's instance, a `module.*`): the id
     /// its components are listed under.
     pub module: Option<String>,
+    /// Where its block is: file and line, and the block as written
+    /// (secret literals hidden).
+    pub file: String,
+    pub line: u32,
+    pub block: String,
+    /// The last changes of its health, oldest first.
+    pub health_history: Vec<Health>,
 }
 
 impl Controller {
@@ -83,6 +90,10 @@ impl Controller {
                 .map(|n| full(&n.planned.id))
                 .collect(),
             module: node.module.as_ref().map(|_| id.clone()),
+            file: node.planned.file.clone(),
+            line: node.planned.line,
+            block: super::redact::shown_block(&node.planned),
+            health_history: node.state.history.lock().iter().cloned().collect(),
             id,
         }
     }

@@ -12,6 +12,7 @@ pub(crate) mod eval;
 mod info;
 mod place;
 pub mod plan;
+mod redact;
 mod reload;
 mod services;
 
@@ -216,11 +217,9 @@ impl Controller {
                 None
             }
         };
-        let mut health = state.health.lock();
-        if health.kind == HealthKind::Unknown {
-            *health = Health::new(HealthKind::Healthy, "started");
+        if state.health.lock().kind == HealthKind::Unknown {
+            state.set_health(Health::new(HealthKind::Healthy, "started"));
         }
-        drop(health);
         let (component, library, module) = match built {
             Some(b) => (Some(b.component), b.library, b.module),
             None => (None, None, None),
@@ -303,7 +302,7 @@ impl Node {
 }
 
 fn set_unhealthy(node: &Node, message: &str) {
-    *node.state.health.lock() = Health::new(HealthKind::Unhealthy, message);
+    node.state.set_health(Health::new(HealthKind::Unhealthy, message));
 }
 
 /// A block that refers to no component (a config block such as `logging`).

@@ -25,6 +25,8 @@ pub struct PlannedNode {
     pub name: String,
     pub file: String,
     pub range: TextRange,
+    /// The line the block starts on, from 1 (for the UI).
+    pub line: u32,
     /// The block, for evaluation.
     pub green: GreenNode,
     /// The block's text: an unchanged block keeps its component on reload.
@@ -115,11 +117,14 @@ pub(crate) fn plan_in(sources: &[Source], table: Table, root: bool) -> Result<Pl
         let range = item.range(&db);
         let file = item.file(&db).path(&db).clone();
         let syntax = item.syntax(&db);
+        let text = item.file(&db).text(&db);
+        let line = text[..usize::from(range.start()).min(text.len())].matches('\n').count() + 1;
         let mut node = PlannedNode {
             id: item_key(&db, *item),
             name: name.clone(),
             file: file.clone(),
             range,
+            line: line as u32,
             green: syntax.green.clone(),
             text: syntax.block().syntax().text().to_string(),
             deps: targets.iter().map(|t| item_key(&db, *t)).collect(),
@@ -214,7 +219,7 @@ fn how_to_build(
 }
 
 /// The config blocks `flow run` reads.
-const CONFIG_BLOCKS: [&str; 3] = ["logging", "http", "remotecfg"];
+const CONFIG_BLOCKS: [&str; 4] = ["logging", "http", "remotecfg", "livedebugging"];
 
 /// A finding of the analyzer's `not-runnable` rule, which only `flow run`
 /// reports.

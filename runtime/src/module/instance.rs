@@ -39,8 +39,10 @@ pub(crate) fn start(
     (shape, ancestry): (Shape, Vec<String>),
 ) -> Result<Running, Error> {
     if ancestry.len() > MAX_DEPTH {
-        let path = ancestry.join(" → ");
-        return Err(Error::invalid(format!("modules nest deeper than {MAX_DEPTH} levels: {path}")));
+        let names: Vec<&str> = ancestry.iter().map(|a| short(a)).collect();
+        let (first, last) = (names[..3].join(" → "), names[names.len() - 3..].join(" → "));
+        let message = format!("modules nest deeper than {MAX_DEPTH} levels: {first} → … → {last}");
+        return Err(Error::invalid(message));
     }
     let plan = plan_in(sources, table, false).map_err(Error::Module)?;
     check_given(&given, &argument_names(&plan.nodes))?;

@@ -25,6 +25,7 @@ struct Settings {
 
 struct Relabeler {
     settings: RwLock<Settings>,
+    live: river_runtime::live::LiveTap,
     /// Results by input label set: a stream's entries share their labels.
     cache: Mutex<HashMap<Labels, Option<Labels>>>,
     processed: Arc<AtomicF64>,
@@ -61,6 +62,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let rules_value = rules_capsule(&settings.rules);
     let inner = Arc::new(Relabeler {
         settings: RwLock::new(settings),
+        live: ctx.live(),
         cache: Mutex::default(),
         processed: m.counter("loki_relabel_entries_processed", "Log entries processed."),
         written: m.counter("loki_relabel_entries_written", "Log entries forwarded."),
@@ -138,7 +140,9 @@ impl Relabeler {
 impl LogsSink for Relabeler {
     fn send(&self, entries: &[Entry]) {
         let settings = self.settings.read();
-        fan_out(&settings.forward_to, &self.process(&settings, entries));
+        let out = self.process(&settings, entries);
+        self.live.logs(&out);
+        fan_out(&settings.forward_to, &out);
     }
 
     /// Room downstream: the rules hold nothing back.
@@ -157,6 +161,7 @@ impl LogsSink for Relabeler {
         if out.is_empty() {
             return;
         }
+        self.live.logs(&out);
         for receiver in &settings.forward_to {
             receiver.0.send_after_room(&out);
         }

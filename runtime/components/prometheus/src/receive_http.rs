@@ -73,7 +73,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
             "prometheus_receive_http_tcp_connections",
             "TCP connections open to this component's server.",
         ),
-        fanout: Fanout::new(m),
+        fanout: Fanout::new(&ctx),
     });
     let settings = Arc::new(RwLock::new(settings));
     let stop = serve(&ctx, &inner, &settings)?;

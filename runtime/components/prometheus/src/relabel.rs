@@ -74,7 +74,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
         cache_size: ctx
             .metrics
             .gauge("agent_prometheus_relabel_cache_size", "Series in the relabelling cache."),
-        fanout: Fanout::new(&ctx.metrics),
+        fanout: Fanout::new(&ctx),
     });
     let receiver = MetricsReceiver(inner.clone());
     ctx.export(Object::from_iter([("receiver".to_owned(), receiver.to_value())]));

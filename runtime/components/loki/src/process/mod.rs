@@ -150,6 +150,7 @@ async fn run(
             let old = std::mem::replace(&mut current, pipeline.clone());
             if old.holds() {
                 let out = off_thread(&ctx, move || old.release(true)).await;
+                ctx.live_logs(&out);
                 fan_out_waiting(&forward_to, &out).await;
             }
         }
@@ -168,6 +169,7 @@ async fn run(
                 out
             }
         };
+        ctx.live_logs(&out);
         fan_out_waiting(&forward_to, &out).await;
     }
 }

@@ -36,6 +36,7 @@ struct Settings {
 }
 
 struct Receiver {
+    live: river_runtime::live::LiveTap,
     settings: RwLock<Settings>,
     duration: Arc<Histogram>,
     request_bytes: Arc<Histogram>,
@@ -84,6 +85,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let grace: Duration = args.get("graceful_shutdown_timeout")?;
     let m = &ctx.metrics;
     let inner = Arc::new(Receiver {
+        live: ctx.live(),
         settings: RwLock::new(settings(args, &server)?),
         duration: m.histogram(
             "loki_source_api_request_duration_seconds",
@@ -259,6 +261,7 @@ impl Receiver {
     /// answered once its entries are taken, as in the reference).
     async fn forward(&self, mut entries: Vec<Entry>, process: bool) {
         let to = self.prepare(&mut entries, process);
+        self.live.logs(&entries);
         fan_out_waiting(&to, &entries).await;
     }
 

@@ -177,6 +177,7 @@ impl Run {
                 file_bytes: self.file_bytes.with(&[path]),
                 read_lines: self.read_lines.with(&[path]),
                 encoding_failures: self.encoding_failures.with(&[path]),
+                live: self.ctx.live(),
             };
             let saved = self.positions.get(key).map(|o| (*o).max(0) as u64);
             self.tailers

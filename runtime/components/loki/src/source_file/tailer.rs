@@ -39,6 +39,7 @@ pub struct FileMetrics {
     pub file_bytes: Arc<AtomicF64>,
     pub read_lines: Arc<AtomicF64>,
     pub encoding_failures: Arc<AtomicF64>,
+    pub live: river_runtime::live::LiveTap,
 }
 
 pub struct Tailer {
@@ -329,6 +330,7 @@ impl Tailer {
         }
         // Tailing runs on a blocking thread: it waits there while a
         // receiver is full, and reads on once there is room.
+        self.metrics.live.logs(&entries);
         tokio::runtime::Handle::current().block_on(fan_out_waiting(to, &entries));
         self.offset += bytes.len() as u64;
         self.metrics.read_lines.add(entries.len() as f64);

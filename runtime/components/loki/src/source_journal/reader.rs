@@ -192,7 +192,9 @@ impl Reader {
         };
         match entry::entry(&journal, &shape) {
             Ok(entry) => {
-                fan_out_waiting(&settings.forward_to, &[entry]).await;
+                let entries = [entry];
+                self.ctx.live_logs(&entries);
+                fan_out_waiting(&settings.forward_to, &entries).await;
                 counters.lines.add(1.0);
             }
             Err(skipped) => counters.errors.with(&[skipped.label()]).add(1.0),

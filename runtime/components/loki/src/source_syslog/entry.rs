@@ -63,7 +63,9 @@ impl Sender {
             Ok((message, frame)) => {
                 if let Some(entry) = self.entry(connection, &message, &frame) {
                     let to = self.shared.forward_to.read().clone();
-                    fan_out_waiting(&to, &[entry]).await;
+                    let entries = [entry];
+                    self.shared.live.logs(&entries);
+                    fan_out_waiting(&to, &entries).await;
                     self.shared.entries.add(1.0);
                 }
             }

@@ -33,6 +33,7 @@ use settings::Settings;
 
 /// What every listener of the component shares.
 struct Shared {
+    live: river_runtime::live::LiveTap,
     forward_to: RwLock<Vec<LogsReceiver>>,
     rules: RwLock<RelabelRules>,
     entries: Arc<AtomicF64>,
@@ -53,6 +54,7 @@ pub const SOURCE_SYSLOG: Registration =
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let m = &ctx.metrics;
     let shared = Arc::new(Shared {
+        live: ctx.live(),
         forward_to: RwLock::new(crate::forward_to(args)?),
         rules: RwLock::new(args.get("relabel_rules")?),
         entries: m.counter(

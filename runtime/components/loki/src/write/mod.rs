@@ -27,8 +27,8 @@ use queue::{Metrics, Queue};
 
 /// What the receiver hands entries to: the external labels and the
 /// endpoints' queues, swapped on update.
-#[derive(Default)]
 struct Writer {
+    live: river_runtime::live::LiveTap,
     external_labels: RwLock<Labels>,
     queues: RwLock<Vec<Arc<Queue>>>,
 }
@@ -97,7 +97,11 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     });
     let component = LokiWrite {
         ctx: ctx.clone(),
-        writer: Arc::default(),
+        writer: Arc::new(Writer {
+            live: ctx.live(),
+            external_labels: RwLock::default(),
+            queues: RwLock::default(),
+        }),
         metrics,
         running: Mutex::new((Value::Null, 0, CancellationToken::new())),
     };
@@ -198,6 +202,7 @@ impl LogsSink for Writer {
 
 impl Writer {
     fn queue(&self, entries: &[Entry], waited: bool) {
+        self.live.logs(entries);
         let external = self.external_labels.read().clone();
         let labelled: Vec<Entry>;
         let entries = if external.is_empty() {

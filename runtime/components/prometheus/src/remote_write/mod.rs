@@ -140,6 +140,7 @@ impl Appender for WalAppender {
     fn append(&self, samples: &[Sample]) {
         match self.0.wal.append(samples) {
             Ok(()) => {
+                self.0.ctx.live_samples(samples);
                 self.0.samples_in.add(samples.len() as f64);
                 self.0.wal_appended.add(samples.len() as f64);
                 let exemplars = samples.iter().filter(|s| s.exemplar.is_some()).count();

@@ -140,7 +140,7 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let shared = Shared {
         settings: RwLock::new(Arc::new(settings(&ctx, args)?)),
         forced_error: Mutex::default(),
-        fanout: Fanout::new(&ctx.metrics),
+        fanout: Fanout::new(&ctx),
     };
     let component = Scrape {
         ctx: ctx.clone(),
