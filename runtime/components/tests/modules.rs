@@ -292,3 +292,14 @@ async fn deep_nesting_runs_and_too_deep_is_refused_in_place() {
     assert!(found[0].contains("modules nest deeper than 64 levels"), "{found:?}");
     assert!(found[0].starts_with("main.river:"), "placed in the file: {found:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_label_may_hide_a_builtin_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "import.string \"local\" {{\n  content = {ADD:?}\n}}\nlocal.add \"x\" {{ a = 1 }}\n"
+    );
+    let controller = start(dir.path(), &config);
+    assert_eq!(exports(&controller, "local.add.x")["sum"], 2, "`local.add` is the module's");
+    controller.shutdown(Duration::from_secs(5)).await;
+}

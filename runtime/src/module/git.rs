@@ -145,9 +145,23 @@ fn run(env: &[(String, String)], dir: Option<&Path>, args: &[&str]) -> Result<St
     if output.status.success() {
         return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("git failed");
-    Err(last.trim().trim_start_matches("fatal: ").to_owned())
+    Err(git_error(&String::from_utf8_lossy(&output.stderr)))
+}
+
+/// What git said went wrong, on one line: its lines but the advice it
+/// adds ("Please make sure you have the correct access rights ...").
+fn git_error(stderr: &str) -> String {
+    let said: Vec<&str> = stderr
+        .lines()
+        .map(|l| l.trim().trim_start_matches("fatal: ").trim_start_matches("error: "))
+        .take_while(|l| !l.starts_with("Please make sure"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if said.is_empty() {
+        "git failed".into()
+    } else {
+        said.join("; ")
+    }
 }
 
 /// Basic auth as a header for every HTTP request git makes.
@@ -219,4 +233,19 @@ fn set_mode(file: &Path, mode: u32) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode))
         .map_err(|e| Error::file(file.display(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn git_errors_keep_the_reason_and_drop_the_advice() {
+        let stderr = "ssh: connect to host 127.0.0.1 port 9: Connection refused\r\n\
+                      fatal: Could not read from remote repository.\n\n\
+                      Please make sure you have the correct access rights\nand the repository exists.\n";
+        assert_eq!(
+            super::git_error(stderr),
+            "ssh: connect to host 127.0.0.1 port 9: Connection refused; Could not read from remote repository."
+        );
+        assert_eq!(super::git_error(""), "git failed");
+    }
 }

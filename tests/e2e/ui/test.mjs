@@ -120,7 +120,12 @@ async function startFlow(prefix) {
   const child = spawn(flow, args, { stdio: ["ignore", "ignore", fs.openSync(path.join(dir, "flow.log"), "w")] });
   const base = `http://127.0.0.1:${port}${prefix}`;
   await until("flow run to answer", async () => (await fetch(base + "api/v0/web/components")).ok);
-  return { child, base, watched };
+  const reload = async (text) => {
+    fs.writeFileSync(file, text);
+    const answer = await fetch(`http://127.0.0.1:${port}/-/reload`, { method: "POST" });
+    if (!answer.ok) fail(`reload: ${await answer.text()}`);
+  };
+  return { child, base, watched, reload, text: fs.readFileSync(file, "utf8") };
 }
 
 async function json(url) {
@@ -179,6 +184,10 @@ async function check(browser, prefix) {
       (await page.locator('tr[data-id="local.file.watched"] .health').getAttribute("data-state")) === "unhealthy");
     await shot(page, `${tag}-list`);
     console.log(`ok (${tag}): the list shows all ${components.length} components with their health; a removed file turns its component unhealthy`);
+    await flowRun.reload(flowRun.text + '\ndiscovery.relabel "added" {\n  targets = []\n}\n');
+    await until("the open list to show the component a reload added", async () =>
+      (await page.locator('tr[data-id="discovery.relabel.added"]').count()) === 1);
+    console.log(`ok (${tag}): a reload of the config shows on the open page`);
 
     await page.goto(base + "component/prometheus.remote_write.out");
     const args = await until("the arguments", async () => page.locator("#arguments").textContent());
@@ -189,13 +198,18 @@ async function check(browser, prefix) {
     await shot(page, `${tag}-detail`);
     console.log(`ok (${tag}): the detail page shows arguments, exports and the block with the password as (secret)`);
 
+    const now = await json(base + "api/v0/web/components");
     await page.goto(base + "graph");
-    await until("the graph", async () => (await page.locator("svg#graph g.node").count()) === components.length);
-    const references = components.reduce((n, c) => n + c.referencesTo.length, 0);
+    await until("the graph", async () => (await page.locator("svg#graph g.node").count()) === now.length);
+    const references = now.reduce((n, c) => n + c.referencesTo.length, 0);
     const edges = await page.locator("svg#graph path.edge").count();
     if (edges !== references) fail(`the graph has ${edges} edges for ${references} references`);
+    const rate = await until("data rates on the graph's edges", async () => {
+      const rates = await page.locator("svg#graph text.rate").allTextContents();
+      return rates.find((r) => parseFloat(r) > 0);
+    });
     await shot(page, `${tag}-graph`);
-    console.log(`ok (${tag}): the graph draws ${components.length} nodes and ${edges} edges, one per reference`);
+    console.log(`ok (${tag}): the graph draws ${now.length} nodes and ${edges} edges, one per reference, with rates (${rate})`);
 
     await page.goto(base + "component/prometheus.scrape.direct");
     await until("live data of the scrape", async () => (await page.locator("#live .live-line").count()) > 5, 15000);
