@@ -13,11 +13,17 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 def wait(what, check, limit=60):
-    """Waits until `check()` holds; fails the test after `limit` seconds."""
+    """Waits until `check()` gives something true and returns it (an
+    exception counts as not yet: a server still starting); fails the test
+    after `limit` seconds."""
     start = time.time()
     while time.time() - start < limit:
-        if check():
-            return
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception:
+            pass
         time.sleep(0.1)
     raise SystemExit(f"FAIL: {what}")
 

@@ -1,5 +1,6 @@
-//! The graph page's layout, computed here so that the page needs no
-//! layout library: components in layers (each below every component that
+//! The layout of a graph of components, computed here so that the UI's
+//! page needs no layout library (and `flow graph --format svg` shares it):
+//! components in layers (each below every component that
 //! refers to it, so data flows downwards from a scrape to its remote
 //! write), ordered within a layer by the barycentre of their neighbours
 //! to keep edges from crossing, then placed on a grid.
@@ -19,18 +20,24 @@ pub struct Placed {
 pub fn layout(components: &[ComponentInfo]) -> Vec<Placed> {
     let index: HashMap<&str, usize> =
         components.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
-    // refers[i]: the components that i refers to (drawn below i).
     let refers: Vec<Vec<usize>> = components
         .iter()
         .map(|c| c.references.iter().filter_map(|r| index.get(r.as_str()).copied()).collect())
         .collect();
-    let layers = layers(&refers);
+    arrange(&refers)
+}
+
+/// The cell of each node of a graph given as, for each node, the nodes it
+/// refers to (drawn after it: below in the UI, to the right in `flow
+/// graph --format svg`).
+pub fn arrange(refers: &[Vec<usize>]) -> Vec<Placed> {
+    let layers = layers(refers);
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); layers.iter().max().map_or(0, |m| m + 1)];
     for (i, layer) in layers.iter().enumerate() {
         rows[*layer].push(i);
     }
-    order(&mut rows, &refers);
-    let mut placed = vec![Placed { layer: 0, slot: 0 }; components.len()];
+    order(&mut rows, refers);
+    let mut placed = vec![Placed { layer: 0, slot: 0 }; refers.len()];
     for (layer, row) in rows.iter().enumerate() {
         for (slot, &i) in row.iter().enumerate() {
             placed[i] = Placed { layer, slot };

@@ -14,11 +14,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import free_port  # noqa: E402
+from support import free_port, wait  # noqa: E402
 
 PASSPHRASE = "ssh-e2e-passphrase"
 LIB = 'declare "add" {\n  argument "a" { }\n  export "sum" { value = argument.a.value + %d }\n}\n'
@@ -28,17 +27,6 @@ def run(*args, cwd=None):
     subprocess.run(args, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait(what, check, limit=30):
-    start = time.time()
-    while time.time() - start < limit:
-        try:
-            result = check()
-            if result:
-                return result
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"FAIL: {what}")
 
 
 def get(port, path):

@@ -22,12 +22,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import free_port  # noqa: E402
+from support import free_port, wait  # noqa: E402
 
 LIBRARY = """declare "scrape_to" {
   argument "address" { }
@@ -97,19 +96,6 @@ class Target(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def wait(what, check, limit=60):
-    """Waits until `check()` gives something true (errors count as not
-    yet) and returns it; fails the test after `limit` seconds."""
-    start = time.time()
-    while time.time() - start < limit:
-        try:
-            result = check()
-            if result:
-                return result
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"FAIL: {what}")
 
 
 def get(port, path):

@@ -19,12 +19,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import fields, free_port  # noqa: E402
+from support import fields, free_port, wait  # noqa: E402
 
 PASSWORD = "remote-s3cret"
 
@@ -76,17 +75,6 @@ class Api(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def wait(what, check, limit=30):
-    start = time.time()
-    while time.time() - start < limit:
-        try:
-            result = check()
-            if result:
-                return result
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"FAIL: {what}")
 
 
 def get(port, path):

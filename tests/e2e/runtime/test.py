@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -28,14 +27,11 @@ import time
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from support import free_port, wait  # noqa: E402
+
 FLOW = os.path.abspath(sys.argv[1])
 OUTAGE = int(sys.argv[sys.argv.index("--outage") + 1]) if "--outage" in sys.argv else 60
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fail(message):
@@ -111,19 +107,6 @@ def native_histogram_target():
                   "proto=io.prometheus.client.MetricFamily; encoding=delimited", exposition)
 
 
-def wait_until(what, check, limit=60):
-    start = time.time()
-    while time.time() - start < limit:
-        try:
-            result = check()
-            if result:
-                return result
-        except Exception:
-            pass
-        time.sleep(0.5)
-    fail(f"timed out after {limit}s waiting for {what}")
-
-
 class Prometheus:
     def __init__(self, work):
         self.port = free_port()
@@ -140,7 +123,7 @@ class Prometheus:
              f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver",
              "--enable-feature=native-histograms"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until("Prometheus to be ready", lambda: self.get("/-/ready") is not None)
+        wait("Prometheus to be ready", lambda: self.get("/-/ready") is not None)
 
     def stop(self):
         self.process.terminate()
@@ -259,25 +242,25 @@ def main():
         log("pipeline: scrape node_exporter, a counter and flow itself; relabel; remote write to Prometheus")
 
         # Series and labels arrive.
-        node_series = wait_until("node_exporter series in Prometheus",
+        node_series = wait("node_exporter series in Prometheus",
                                  lambda: prometheus.query('node_cpu_seconds_total{job="node"}'))
         labels = node_series[0]["metric"]
         for name, value in [("pipeline", "e2e"), ("cluster", "loopback"), ("instance", f"127.0.0.1:{node_port}")]:
             if labels.get(name) != value:
                 fail(f"node_exporter series has {name}={labels.get(name)!r}, want {value!r}: {labels}")
-        wait_until("flow's own metrics in Prometheus",
+        wait("flow's own metrics in Prometheus",
                    lambda: prometheus.query('prometheus_remote_storage_samples_total{job="integrations/agent"}'))
-        up = wait_until("up series", lambda: prometheus.query('up{job="counter"} == 1'))
+        up = wait("up series", lambda: prometheus.query('up{job="counter"} == 1'))
         log(f"series arrived: node_cpu_seconds_total with {sorted(labels)}, flow's own metrics, {len(up)} up series")
         # A native histogram, scraped as protobuf: Prometheus computes its
         # count, which is the scrape's number.
-        counts = wait_until("the native histogram in Prometheus", lambda: [
+        counts = wait("the native histogram in Prometheus", lambda: [
             float(s["value"][1]) for s in prometheus.query('histogram_count(e2e_latency_seconds{job="native"})')
             if float(s["value"][1]) >= 3])
         log(f"native histogram arrived: histogram_count = {counts[0]:g} after {histogram.served} scrapes")
 
         # Outage: everything produced while Prometheus is down arrives.
-        wait_until("the first counter samples", lambda: len(prometheus.counter_values()) >= 3)
+        wait("the first counter samples", lambda: len(prometheus.counter_values()) >= 3)
         prometheus.stop()
         before = counter.served
         log(f"Prometheus stopped for {OUTAGE}s (counter at {before})")
@@ -285,7 +268,7 @@ def main():
         during = counter.served - before
         prometheus.start()
         target = counter.served
-        values = wait_until("every counter sample of the outage",
+        values = wait("every counter sample of the outage",
                             lambda: (lambda v: v if set(range(1, target + 1)) <= v else None)(prometheus.counter_values()),
                             limit=90)
         log(f"outage: {during} samples scraped while Prometheus was down; all {target} counter values arrived")
@@ -306,7 +289,7 @@ def main():
             missing = set(range(1, final + 1)) - values
             # Only a scrape cut by the kill itself may be lost: it was not in the WAL.
             return (values, missing) if missing <= {killed_at} else None
-        values, missing = wait_until("the samples of the WAL after the restart", complete, limit=120)
+        values, missing = wait("the samples of the WAL after the restart", complete, limit=120)
         log(f"restart: all {final} counter values arrived" + (f" but {sorted(missing)} (cut by the kill)" if missing else ""))
 
         # Graceful shutdown.

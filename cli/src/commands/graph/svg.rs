@@ -1,6 +1,7 @@
-//! The pipeline as an SVG picture, laid out here: components in columns
-//! by how far down the chain of references they are (every arrow goes to
-//! the right), stacked in source order within a column.
+//! The pipeline as an SVG picture, laid out as the UI's graph is
+//! (`river_runtime::ui::graph`): components in columns by how far down the
+//! chain of references they are (every arrow goes to the right), ordered
+//! within a column to keep arrows from crossing.
 
 use river_analyzer::lint::pipeline::Pipeline;
 
@@ -18,20 +19,23 @@ struct Placed {
 }
 
 pub fn draw(graph: &Pipeline) -> String {
-    let columns = columns(graph);
-    let count = columns.iter().copied().max().map_or(0, |c| c + 1);
+    let cells = river_runtime::ui::graph::arrange(&refers(graph));
+    let count = cells.iter().map(|c| c.layer + 1).max().unwrap_or(0);
     let width_of = |i: usize| graph.nodes[i].id.chars().count() * CHAR + 24;
     let mut widths = vec![0; count];
     let mut rows = vec![0; count];
-    for (i, &column) in columns.iter().enumerate() {
-        widths[column] = widths[column].max(width_of(i));
+    for (i, cell) in cells.iter().enumerate() {
+        widths[cell.layer] = widths[cell.layer].max(width_of(i));
+        rows[cell.layer] = rows[cell.layer].max(cell.slot + 1);
     }
-    let mut placed = Vec::new();
-    for (i, &column) in columns.iter().enumerate() {
-        let x = MARGIN + widths[..column].iter().map(|w| w + GAP).sum::<usize>();
-        placed.push(Placed { x, y: MARGIN + rows[column] * ROW, width: width_of(i) });
-        rows[column] += 1;
-    }
+    let placed: Vec<Placed> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            let x = MARGIN + widths[..cell.layer].iter().map(|w| w + GAP).sum::<usize>();
+            Placed { x, y: MARGIN + cell.slot * ROW, width: width_of(i) }
+        })
+        .collect();
     let total_width = MARGIN * 2 + widths.iter().map(|w| w + GAP).sum::<usize>();
     let legend_y = MARGIN + rows.iter().max().copied().unwrap_or(0) * ROW;
     let total_height = legend_y + ROW;
@@ -82,28 +86,15 @@ fn index(graph: &Pipeline, id: &str) -> Option<usize> {
     graph.nodes.iter().position(|n| n.id == id)
 }
 
-/// Each node's column: 0 for those nothing refers to, else one more than
-/// the furthest component that refers to it. The analyzer has refused
-/// cycles, so the passes settle; they stop after as many as there are
-/// nodes whatever happens.
-fn columns(graph: &Pipeline) -> Vec<usize> {
-    let mut columns = vec![0; graph.nodes.len()];
-    for _ in 0..graph.nodes.len() {
-        let mut changed = false;
-        for edge in &graph.edges {
-            let (Some(from), Some(to)) = (index(graph, &edge.from), index(graph, &edge.to)) else {
-                continue;
-            };
-            if from != to && columns[to] < columns[from] + 1 {
-                columns[to] = columns[from] + 1;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
+/// For each node, the nodes it refers to.
+fn refers(graph: &Pipeline) -> Vec<Vec<usize>> {
+    let mut refers = vec![Vec::new(); graph.nodes.len()];
+    for edge in &graph.edges {
+        if let (Some(from), Some(to)) = (index(graph, &edge.from), index(graph, &edge.to)) {
+            refers[from].push(to);
         }
     }
-    columns
+    refers
 }
 
 fn escape(text: &str) -> String {
