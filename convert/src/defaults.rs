@@ -12,6 +12,11 @@ pub(crate) fn default_of(path: &str, name: &str) -> Option<&'static str> {
     registry().body(path)?.argument(name)?.default.as_deref()
 }
 
+/// Whether the body at `path` has an argument `name`.
+pub(crate) fn has_argument(path: &str, name: &str) -> bool {
+    registry().body(path).is_some_and(|body| body.argument(name).is_some())
+}
+
 /// Whether `value` is what Flow uses when `name` is left out at `path`.
 pub(crate) fn is_default(path: &str, name: &str, value: &Value) -> bool {
     default_of(path, name).is_some_and(|default| same(value, default))

@@ -11,6 +11,7 @@ mod defaults;
 mod discovery;
 mod finding;
 mod http_client;
+mod md5;
 mod otelcol;
 mod prometheus;
 mod promtail;

@@ -1,5 +1,6 @@
 //! `flow run`: read the config (a file, a directory's `*.river` files, or a
-//! Prometheus or Promtail YAML through the converter), refuse it with
+//! Prometheus, Promtail, OpenTelemetry Collector or static mode YAML
+//! through the converter), refuse it with
 //! findings or start it, serve HTTP, reload on request or SIGHUP, and stop
 //! gracefully on SIGINT or SIGTERM.
 
@@ -22,12 +23,19 @@ pub enum ConfigFormat {
     River,
     Prometheus,
     Promtail,
+    /// OpenTelemetry Collector YAML.
+    Otelcol,
+    /// Grafana Agent static mode YAML.
+    Static,
 }
 
 #[derive(Debug, Clone)]
 pub struct Options {
     pub path: PathBuf,
     pub format: ConfigFormat,
+    /// `--config.extra-args`: the flags static mode ran with, for its
+    /// converter (`-config.expand-env`).
+    pub extra_args: Vec<String>,
     pub listen_addr: String,
     pub memory_addr: String,
     pub storage_path: PathBuf,
@@ -54,13 +62,28 @@ pub enum StartError {
 /// `*.river` files of a directory (sorted by name); legacy formats are
 /// read and converted first.
 pub fn load(path: &Path, format: ConfigFormat) -> Result<Vec<Source>, StartError> {
+    load_with_args(path, format, &[])
+}
+
+/// As `load`, with the command-line flags the legacy program ran with
+/// (static mode's `-config.expand-env`), which its converter reads. A
+/// conversion with an Error or Critical finding is not run.
+pub fn load_with_args(
+    path: &Path,
+    format: ConfigFormat,
+    extra_args: &[String],
+) -> Result<Vec<Source>, StartError> {
+    use river_convert::SourceFormat;
     let source_format = match format {
         ConfigFormat::River => return river_analyzer::load::config(path).map_err(StartError::Load),
-        ConfigFormat::Prometheus => river_convert::SourceFormat::Prometheus,
-        ConfigFormat::Promtail => river_convert::SourceFormat::Promtail,
+        ConfigFormat::Prometheus => SourceFormat::Prometheus,
+        ConfigFormat::Promtail => SourceFormat::Promtail,
+        ConfigFormat::Otelcol => SourceFormat::Otelcol,
+        ConfigFormat::Static => SourceFormat::Static,
     };
     let input = river_analyzer::load::read(path).map_err(StartError::Load)?;
-    let conversion = river_convert::convert_named(&input.path, &input.text, source_format);
+    let conversion =
+        river_convert::convert_with_args(&input.path, &input.text, source_format, extra_args);
     let findings: Vec<String> = conversion.findings.iter().map(ToString::to_string).collect();
     match conversion.output {
         Some(output) if !conversion.blocked() => {
@@ -72,7 +95,7 @@ pub fn load(path: &Path, format: ConfigFormat) -> Result<Vec<Source>, StartError
 
 /// Reads and plans the config, or says why not.
 pub fn load_plan(options: &Options) -> Result<(Vec<Source>, Plan), StartError> {
-    let sources = load(&options.path, options.format)?;
+    let sources = load_with_args(&options.path, options.format, &options.extra_args)?;
     match plan(&sources, options.components) {
         Ok(plan) => Ok((sources, plan)),
         Err(findings) => Err(StartError::Refused(sources, findings)),

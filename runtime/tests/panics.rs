@@ -74,6 +74,7 @@ async fn panics_mark_their_component_unhealthy_and_the_rest_goes_on() {
     let options = Options {
         path: path.clone(),
         format: ConfigFormat::River,
+        extra_args: Vec::new(),
         listen_addr: "127.0.0.1:0".into(),
         memory_addr: "agent.internal:12345".into(),
         storage_path: dir.path().join("data"),

@@ -37,9 +37,14 @@ pub struct RunArgs {
     #[arg(long = "storage.path", value_name = "DIR", default_value = "data-agent/")]
     pub storage_path: PathBuf,
     /// The format of the config: River, or a legacy config run through
-    /// the converter.
+    /// the converter (Prometheus, Promtail, OpenTelemetry Collector or
+    /// Grafana Agent static mode YAML).
     #[arg(long = "config.format", value_enum, default_value = "river")]
     pub config_format: Format,
+    /// The command-line flags the legacy program ran with, separated by
+    /// spaces, for its converter (static mode: `-config.expand-env`).
+    #[arg(long = "config.extra-args", value_name = "ARGS", default_value = "")]
+    pub extra_args: String,
     /// The reference's Go profiling endpoints (`/debug/pprof`), on by
     /// default there; this build has none to serve (asking for them
     /// explicitly is warned about at start).
@@ -61,6 +66,10 @@ pub enum Format {
     River,
     Prometheus,
     Promtail,
+    /// OpenTelemetry Collector YAML.
+    Otelcol,
+    /// Grafana Agent static mode YAML.
+    Static,
 }
 
 pub fn run(args: &RunArgs) -> ExitStatus {
@@ -70,7 +79,10 @@ pub fn run(args: &RunArgs) -> ExitStatus {
             Format::River => ConfigFormat::River,
             Format::Prometheus => ConfigFormat::Prometheus,
             Format::Promtail => ConfigFormat::Promtail,
+            Format::Otelcol => ConfigFormat::Otelcol,
+            Format::Static => ConfigFormat::Static,
         },
+        extra_args: args.extra_args.split_whitespace().map(str::to_owned).collect(),
         listen_addr: args.listen_addr.clone(),
         memory_addr: args.memory_addr.clone(),
         storage_path: args.storage_path.clone(),

@@ -35,6 +35,17 @@ pub(crate) struct Global {
 
 impl Global {
     pub(crate) fn read(node: Option<&Node>, findings: &mut Vec<Finding>) -> Global {
+        Global::read_except(node, &[], findings)
+    }
+
+    /// As `read`, passing over the keys in `skip` (static mode's
+    /// `metrics.global` also holds `remote_write`, and reports
+    /// `evaluation_interval` itself).
+    pub(crate) fn read_except(
+        node: Option<&Node>,
+        skip: &[&str],
+        findings: &mut Vec<Finding>,
+    ) -> Global {
         let mut global = Global {
             scrape_interval: DEFAULT_INTERVAL,
             scrape_timeout: DEFAULT_TIMEOUT,
@@ -44,6 +55,9 @@ impl Global {
         let Some(node) = node else { return global };
         let mut timeout = 0;
         for (key, value) in yaml::entries(node) {
+            if skip.contains(&key.as_str()) {
+                continue;
+            }
             let path = format!("global.{key}");
             match key.as_str() {
                 // 0 is no setting: the default stays.

@@ -8,13 +8,16 @@ mod remote_write;
 mod scrape;
 mod targets;
 
+pub(crate) use global::Global;
+pub(crate) use remote_write::block as remote_write_block;
+pub(crate) use scrape::{convert_job, JobCx};
+
 use std::collections::HashSet;
 
 use crate::finding::{Finding, Severity};
 use crate::river::{self, Block};
 use crate::yaml::{self, Node};
 use crate::Conversion;
-use global::Global;
 
 /// The blocks, grouped as the reference writes them.
 #[derive(Default)]
@@ -27,7 +30,7 @@ pub(crate) struct Blocks {
 }
 
 impl Blocks {
-    fn in_order(self) -> Vec<Block> {
+    pub(crate) fn in_order(self) -> Vec<Block> {
         [self.discovery, self.discovery_relabel, self.scrape, self.relabel, self.remote_write]
             .into_iter()
             .flatten()
@@ -58,8 +61,14 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
     let mut blocks = Blocks::default();
     let receiver = remote_write::remote_write(&root, &global, &mut blocks, &mut findings);
     let jobs = yaml::items(yaml::get(&root, "scrape_configs"));
+    let cx = JobCx {
+        global: &global,
+        receiver: &receiver,
+        label_of: &|name| name.to_owned(),
+        extra_targets: &[],
+    };
     for job in &jobs {
-        scrape::convert_job(job, &global, &receiver, &mut blocks, &mut findings);
+        convert_job(job, &cx, &mut blocks, &mut findings);
     }
     let dangling = !blocks.scrape.is_empty() && blocks.remote_write.is_empty();
     let all = blocks.in_order();

@@ -15,30 +15,48 @@ pub(super) fn remote_write(
     blocks: &mut Blocks,
     findings: &mut Vec<Finding>,
 ) -> String {
-    let endpoints = yaml::items(yaml::get(root, "remote_write"));
-    if !endpoints.is_empty() {
-        let mut block = Block::new("prometheus.remote_write", Some("default"));
-        if !global.external_labels.is_empty() {
-            let labels = global
-                .external_labels
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
-                .collect();
-            block.attr("external_labels", Value::Object(labels));
-        }
-        for (i, endpoint) in endpoints.into_iter().enumerate() {
-            block.block(remote_endpoint(endpoint, i, findings));
-        }
-        blocks.remote_write.push(block);
-    }
+    let endpoints: Vec<(&Node, Option<String>)> =
+        yaml::items(yaml::get(root, "remote_write")).into_iter().map(|e| (e, None)).collect();
+    blocks.remote_write.extend(block("default", &endpoints, global, findings));
     "prometheus.remote_write.default.receiver".into()
+}
+
+/// `prometheus.remote_write "LABEL"` with an endpoint per entry (each
+/// with the name given, or its own), none without entries.
+pub(crate) fn block(
+    label: &str,
+    endpoints: &[(&Node, Option<String>)],
+    global: &Global,
+    findings: &mut Vec<Finding>,
+) -> Option<Block> {
+    if endpoints.is_empty() {
+        return None;
+    }
+    let mut block = Block::new("prometheus.remote_write", Some(label));
+    if !global.external_labels.is_empty() {
+        let labels = global
+            .external_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
+            .collect();
+        block.attr("external_labels", Value::Object(labels));
+    }
+    for (i, (endpoint, name)) in endpoints.iter().enumerate() {
+        block.block(remote_endpoint(endpoint, name.clone(), i, findings));
+    }
+    Some(block)
 }
 
 const ENDPOINT: &str = "prometheus.remote_write/endpoint";
 
-fn remote_endpoint(node: &Node, index: usize, findings: &mut Vec<Finding>) -> Block {
+fn remote_endpoint(
+    node: &Node,
+    name: Option<String>,
+    index: usize,
+    findings: &mut Vec<Finding>,
+) -> Block {
     let mut endpoint = Block::new("endpoint", None);
-    endpoint.attr_str("name", yaml::str_at(node, "name"));
+    endpoint.attr_str("name", yaml::str_at(node, "name").or(name));
     endpoint.attr_str("url", yaml::str_at(node, "url"));
     let at = format!("remote_write[{index}]");
     if let Some(timeout) = yaml::get(node, "remote_timeout") {

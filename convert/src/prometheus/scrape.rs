@@ -43,10 +43,18 @@ const JOB_KEYS: [&str; 23] = [
     "metric_relabel_configs",
 ];
 
+/// How a job's components are named and fed: its label from its job name,
+/// the receiver it sends to, targets besides its own (an exporter's).
+pub(crate) struct JobCx<'a> {
+    pub global: &'a Global,
+    pub receiver: &'a str,
+    pub label_of: &'a dyn Fn(&str) -> String,
+    pub extra_targets: &'a [Value],
+}
+
 pub(crate) fn convert_job(
     job: &Node,
-    global: &Global,
-    receiver: &str,
+    cx: &JobCx,
     blocks: &mut Blocks,
     findings: &mut Vec<Finding>,
 ) {
@@ -56,9 +64,9 @@ pub(crate) fn convert_job(
     };
     let path = format!("scrape_configs[{job_name}]");
     check_keys(job, &path, findings);
-    let label = river::sanitize_label(&job_name);
-    let forward_to = metric_relabel(job, &label, receiver, blocks);
-    let mut targets = targets::targets(job, &label, &path, blocks, findings);
+    let label = river::sanitize_label(&(cx.label_of)(&job_name));
+    let forward_to = metric_relabel(job, &label, cx.receiver, blocks);
+    let mut targets = targets::targets(job, &label, &path, cx.extra_targets, blocks, findings);
     let rules = relabel::rules(yaml::items(yaml::get(job, "relabel_configs")), "rule");
     if !rules.is_empty() {
         let mut block = Block::new("discovery.relabel", Some(&label));
@@ -73,7 +81,7 @@ pub(crate) fn convert_job(
     scrape.attr("targets", targets);
     scrape.attr("forward_to", Value::List(vec![Value::Ref(forward_to)]));
     scrape.attr("job_name", Value::Str(job_name));
-    settings(job, &path, global, &mut scrape, findings);
+    settings(job, &path, cx.global, &mut scrape, findings);
     blocks.scrape.push(scrape);
 }
 

@@ -56,11 +56,13 @@ pub(crate) fn targets(
     job: &Node,
     label: &str,
     path: &str,
+    extra: &[Value],
     blocks: &mut Blocks,
     findings: &mut Vec<Finding>,
 ) -> Value {
     let mut parts = discoveries(job, label, path, blocks, findings);
     parts.extend(statics(job, path, findings).into_iter().map(|t| Value::List(vec![t])));
+    parts.extend(extra.iter().cloned());
     match parts.len() {
         0 => Value::List(Vec::new()),
         1 => parts.pop().expect("one part"),

@@ -96,7 +96,7 @@ pub(super) fn start<'a>(
     };
     let mut job = Job {
         node,
-        label: river::sanitize_label(&name),
+        label: river::sanitize_label(&context.label(&name)),
         context,
         out,
         findings,

@@ -33,6 +33,8 @@ const TOP_LEVEL: [&str; 11] = [
 
 /// What every job shares: where logs go and how files are followed.
 pub(crate) struct Context {
+    /// What starts every label: empty, or static mode's `logs_<instance>`.
+    pub prefix: String,
     /// `loki.write.<label>.receiver` of each client.
     pub writers: Vec<Value>,
     pub positions_file: String,
@@ -86,31 +88,60 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
         return Conversion { output: None, findings: shapes };
     }
     let mut findings = validate(&root);
-    let clients = write::clients(&root);
+    let global = yaml::get(&root, "global");
+    let blocks = append(&root, global, "", None, &mut findings);
+    let output = (!blocks.is_empty()).then(|| river::print(&blocks));
+    Conversion { output, findings }
+}
+
+/// The blocks of one Promtail config: its jobs, then a `loki.write` per
+/// client. `global` holds `file_watch_config`; `prefix` starts every label
+/// (static mode's `logs_<instance>`, empty for Promtail itself);
+/// `positions` is the positions file when the config names none.
+pub(crate) fn append(
+    root: &Node,
+    global: Option<&Node>,
+    prefix: &str,
+    positions: Option<String>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Block> {
+    let clients = write::clients(root);
     let context = Context {
+        prefix: prefix.to_owned(),
         writers: (0..clients.len())
-            .map(|i| Value::Ref(format!("loki.write.{}.receiver", write::label(i))))
+            .map(|i| Value::Ref(format!("loki.write.{}.receiver", write::label(prefix, i))))
             .collect(),
-        positions_file: yaml::get(&root, "positions")
+        positions_file: yaml::get(root, "positions")
             .and_then(|p| yaml::str_at(p, "filename"))
+            .or(positions)
             .unwrap_or_else(|| "/var/log/positions.yaml".into()),
-        sync_period: sync_period(&root, &mut findings),
-        file_watch: file_watch(&root, &mut findings),
+        sync_period: sync_period(root, findings),
+        file_watch: file_watch(global, findings),
     };
     let mut blocks = Vec::new();
     let mut writers = Vec::new();
     for (i, client) in clients.iter().enumerate() {
-        writers.push(write::loki_write(client, i, &mut findings));
+        writers.push(write::loki_write(client, prefix, i, findings));
     }
-    for node in yaml::items(yaml::get(&root, "scrape_configs")) {
-        if let Some(mut job) = job::start(node, &context, &mut blocks, &mut findings) {
+    for node in yaml::items(yaml::get(root, "scrape_configs")) {
+        if let Some(mut job) = job::start(node, &context, &mut blocks, findings) {
             sources::convert(&mut job);
         }
     }
     blocks.extend(writers);
     findings.extend(duplicates(&blocks));
-    let output = (!blocks.is_empty()).then(|| river::print(&blocks));
-    Conversion { output, findings }
+    blocks
+}
+
+impl Context {
+    /// The label of a job before sanitising: its name, after the prefix.
+    pub fn label(&self, job: &str) -> String {
+        if self.prefix.is_empty() {
+            job.to_owned()
+        } else {
+            format!("{}_{job}", self.prefix)
+        }
+    }
 }
 
 fn blocked(finding: Finding) -> Conversion {
@@ -177,8 +208,8 @@ fn sync_period(root: &Node, findings: &mut Vec<Finding>) -> Option<String> {
 }
 
 /// `global.file_watch_config`, when not Promtail's 250ms polling.
-fn file_watch(root: &Node, findings: &mut Vec<Finding>) -> Option<(String, String)> {
-    let config = yaml::get(root, "global").and_then(|g| yaml::get(g, "file_watch_config"))?;
+fn file_watch(global: Option<&Node>, findings: &mut Vec<Finding>) -> Option<(String, String)> {
+    let config = global.and_then(|g| yaml::get(g, "file_watch_config"))?;
     let read = |key: &str, findings: &mut Vec<Finding>| {
         yaml::get(config, key)
             .and_then(|n| go_duration_at(n, &format!("global.file_watch_config.{key}"), findings))

@@ -32,17 +32,24 @@ pub(super) fn clients(root: &Node) -> Vec<&Node> {
     out
 }
 
-/// `default` for the first client, `default_2` for the second, ...
-pub(super) fn label(index: usize) -> String {
+/// `default` (or the prefix static mode gives) for the first client,
+/// `default_2` for the second, ...
+pub(super) fn label(prefix: &str, index: usize) -> String {
+    let base = if prefix.is_empty() { "default" } else { prefix };
     if index == 0 {
-        "default".into()
+        base.into()
     } else {
-        format!("default_{}", index + 1)
+        format!("{base}_{}", index + 1)
     }
 }
 
-pub(super) fn loki_write(client: &Node, index: usize, findings: &mut Vec<Finding>) -> Block {
-    let mut block = Block::new("loki.write", Some(&label(index)));
+pub(super) fn loki_write(
+    client: &Node,
+    prefix: &str,
+    index: usize,
+    findings: &mut Vec<Finding>,
+) -> Block {
+    let mut block = Block::new("loki.write", Some(&label(prefix, index)));
     block.block(endpoint(client, index, findings));
     let labels = yaml::get(client, "external_labels").map(http_client::string_map);
     block.attr("external_labels", labels.unwrap_or(Value::Object(Vec::new())));

@@ -56,7 +56,7 @@ impl Flags {
     }
 }
 
-/// `${VAR}`, `$VAR` and `${VAR:-default}` replaced as the agent's
+/// `${VAR}`, `$VAR`, `${VAR:-default}` and `${VAR:=default}` replaced as the agent's
 /// expansion does (a missing variable is empty; `$$` is a `$`).
 pub(crate) fn expand_env(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -73,8 +73,12 @@ pub(crate) fn expand_env(text: &str) -> String {
                 continue;
             };
             let body = &inner[..end];
-            let (name, default) = body.split_once(":-").map_or((body, ""), |(n, d)| (n, d));
-            out.push_str(&std::env::var(name).unwrap_or_else(|_| default.to_owned()));
+            // `${VAR:-default}` and `${VAR:=default}`: the default when
+            // the variable is unset or empty.
+            let split = body.find(":-").or_else(|| body.find(":="));
+            let (name, default) = split.map_or((body, ""), |at| (&body[..at], &body[at + 2..]));
+            let value = std::env::var(name).ok().filter(|v| !v.is_empty());
+            out.push_str(&value.unwrap_or_else(|| default.to_owned()));
             rest = &inner[end + 1..];
         } else {
             let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();

@@ -5,7 +5,10 @@
 //! (`validate.rs`).
 
 mod args;
+pub(crate) mod flow;
 mod integrations;
+mod logs;
+pub(crate) mod metrics;
 mod server;
 mod traces;
 mod validate;
@@ -27,16 +30,8 @@ pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conver
         Err(finding) => return blocked(finding),
     };
     let text = if flags.expand_env { args::expand_env(source) } else { source.to_owned() };
-    let root = match yaml::parse(name, &text, "static mode") {
-        Ok(Some(root)) if yaml::is_mapping(&root) => root,
-        Ok(None) => Node::scalar_from_string(String::new()),
-        Ok(Some(root)) if yaml::is_null(&root) => root,
-        Ok(_) => {
-            return blocked(Finding::new(
-                Severity::Critical,
-                "failed to parse Static config: the config is not a mapping of settings",
-            ))
-        }
+    let root = match read(name, &text) {
+        Ok(root) => root,
         Err(finding) => return blocked(finding),
     };
     let sink = Sink::new(name);
@@ -52,11 +47,11 @@ pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conver
     for finding in &flags.findings {
         sink.push(finding.clone());
     }
-    let mut blocks = Vec::new();
-    metrics_and_logs(&root, &sink);
+    let (mut blocks, shared) = metrics::blocks(&root, &sink);
+    blocks.extend(logs::blocks(&root, &sink));
     blocks.extend(server::blocks(yaml::get(&root, "server"), &sink));
-    integrations::append(&root, &sink);
-    blocks.extend(traces::blocks(yaml::get(&root, "traces"), &sink));
+    blocks.extend(integrations::blocks(&root, &shared, &sink));
+    blocks.extend(traces::blocks(&root, &sink));
     validate::all(&root, &sink);
     let findings = sink.findings.into_inner();
     if findings.iter().any(|f| f.severity == Severity::Critical) {
@@ -66,17 +61,14 @@ pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conver
     Conversion { output, findings }
 }
 
-/// `metrics` and `logs` name their components after each instance, and
-/// their remote-write endpoints after a hash of Prometheus's own encoding
-/// of each; neither is carried over yet.
-fn metrics_and_logs(root: &Node, sink: &Sink) {
-    let metrics = yaml::get(root, "metrics");
-    let has_instances = metrics.is_some_and(|m| !yaml::items(yaml::get(m, "configs")).is_empty());
-    if has_instances {
-        sink.push(Finding::not_yet("metrics.configs"));
-    }
-    let logs = yaml::get(root, "logs");
-    if logs.is_some_and(|l| !yaml::items(yaml::get(l, "configs")).is_empty()) {
-        sink.push(Finding::not_yet("logs.configs"));
+/// The file's settings: a mapping, or nothing (empty or `null`).
+fn read(name: &str, text: &str) -> Result<Node, Finding> {
+    match yaml::parse(name, text, "static mode")? {
+        Some(root) if yaml::is_mapping(&root) || yaml::is_null(&root) => Ok(root),
+        None => Ok(Node::scalar_from_string(String::new())),
+        Some(_) => Err(Finding::new(
+            Severity::Critical,
+            "failed to parse Static config: the config is not a mapping of settings",
+        )),
     }
 }

@@ -2,11 +2,10 @@
 //! JSON's flow style, which YAML reads), built the way static mode builds
 //! it before the Collector reads it.
 
-use saphyr::{ScalarOwned, YamlDataOwned};
-
 use super::not_converted;
 use crate::finding::{Finding, Severity};
 use crate::otelcol::reader::Sink;
+use crate::statics::flow::{json, json_str, list, map};
 use crate::yaml::{self, Node};
 
 /// Processors in static mode's fixed order; the load balancer splits the
@@ -14,77 +13,96 @@ use crate::yaml::{self, Node};
 const ORDER: [&str; 3] = ["attributes", "tail_sampling", "batch"];
 const SECOND_STAGE: [&str; 2] = ["tail_sampling", "batch"];
 
+type Entries = Vec<(String, String)>;
+
+/// The sections of the Collector config, each as (name, YAML) entries.
+#[derive(Default)]
+struct Sections {
+    receivers: Entries,
+    processors: Entries,
+    exporters: Entries,
+    extensions: Entries,
+    pipelines: Entries,
+}
+
 pub(crate) fn collector_yaml(config: &Node, sink: &Sink) -> Option<String> {
     let receivers = yaml::get(config, "receivers");
     if receivers.is_none_or(|r| yaml::keys(r).is_empty()) {
         sink.push(Finding::new(Severity::Critical, "failed to load otelConfig from agent traces config: must have at least one configured receiver"));
         return None;
     }
-    let mut receiver_entries: Vec<(String, String)> =
-        yaml::entries(receivers?).into_iter().map(|(k, v)| (k.clone(), receiver(&k, v))).collect();
-    let receiver_names: Vec<String> = receiver_entries.iter().map(|(k, _)| k.clone()).collect();
-    let mut processors: Vec<(String, String)> = Vec::new();
+    let mut s = Sections {
+        receivers: yaml::entries(receivers?)
+            .into_iter()
+            .map(|(k, v)| (k.clone(), receiver(&k, v)))
+            .collect(),
+        exporters: remote_writes(config),
+        ..Sections::default()
+    };
     for name in ORDER {
         if let Some(node) = yaml::get(config, name) {
             let text = if name == "tail_sampling" { tail_sampling(node) } else { json(node) };
-            processors.push((name.to_owned(), text));
+            s.processors.push((name.to_owned(), text));
         }
     }
-    let mut exporters = remote_writes(config);
-    let mut extensions = Vec::new();
-    for (i, node) in
-        yaml::items(yaml::get(config, "jaeger_remote_sampling")).into_iter().enumerate()
-    {
-        extensions.push((format!("jaegerremotesampling/{i}"), json(node)));
+    let sampling = yaml::items(yaml::get(config, "jaeger_remote_sampling"));
+    for (i, node) in sampling.into_iter().enumerate() {
+        s.extensions.push((format!("jaegerremotesampling/{i}"), json(node)));
     }
     let logging = automatic_logging(config, sink);
     unconverted(config, sink);
-    let names = |v: &[(String, String)]| v.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
-    let mut exporter_names = names(&exporters);
+    let mut exporter_names = names(&s.exporters);
     if logging {
         exporter_names.push("logging".into());
     }
-    let processor_names = names(&processors);
-    let pipelines = match yaml::get(config, "load_balancing") {
-        None => vec![(
-            "traces".to_owned(),
-            pipeline(&receiver_names, &processor_names, &exporter_names),
-        )],
-        Some(lb) => {
-            let split = processor_names
-                .iter()
-                .position(|p| SECOND_STAGE.contains(&p.as_str()))
-                .unwrap_or(processor_names.len());
-            let port = yaml::str_at(lb, "receiver_port").unwrap_or_else(|| "4318".into());
-            receiver_entries.push((
-                "otlp/lb".into(),
-                format!("{{\"protocols\": {{\"grpc\": {{\"endpoint\": \"0.0.0.0:{port}\"}}}}}}"),
-            ));
-            exporters.push(("loadbalancing".into(), load_balancing(lb)));
-            vec![
-                (
-                    "traces/0".to_owned(),
-                    pipeline(&receiver_names, &processor_names[..split], &["loadbalancing".into()]),
-                ),
-                (
-                    "traces/1".to_owned(),
-                    pipeline(&["otlp/lb".into()], &processor_names[split..], &exporter_names),
-                ),
-            ]
-        }
-    };
+    s.pipelines = pipelines(config, &mut s, &exporter_names);
     if logging {
-        exporters.push(("logging".into(), "{}".into()));
+        s.exporters.push(("logging".into(), "{}".into()));
     }
-    let mut service = format!("{{\"pipelines\": {}", map(&pipelines));
-    if !extensions.is_empty() {
-        service.push_str(&format!(", \"extensions\": {}", list(&names(&extensions))));
+    Some(assemble(&s))
+}
+
+fn names(entries: &[(String, String)]) -> Vec<String> {
+    entries.iter().map(|(k, _)| k.clone()).collect()
+}
+
+/// One `traces` pipeline, or with `load_balancing` two: the first stage
+/// to the load balancer, the second from its receiver (`otlp/lb`).
+fn pipelines(config: &Node, s: &mut Sections, exporter_names: &[String]) -> Entries {
+    let receiver_names = names(&s.receivers);
+    let processor_names = names(&s.processors);
+    let Some(lb) = yaml::get(config, "load_balancing") else {
+        let one = pipeline(&receiver_names, &processor_names, exporter_names);
+        return vec![("traces".to_owned(), one)];
+    };
+    let split = processor_names
+        .iter()
+        .position(|p| SECOND_STAGE.contains(&p.as_str()))
+        .unwrap_or(processor_names.len());
+    let port = yaml::str_at(lb, "receiver_port").unwrap_or_else(|| "4318".into());
+    s.receivers.push((
+        "otlp/lb".into(),
+        format!("{{\"protocols\": {{\"grpc\": {{\"endpoint\": \"0.0.0.0:{port}\"}}}}}}"),
+    ));
+    s.exporters.push(("loadbalancing".into(), load_balancing(lb)));
+    let first = pipeline(&receiver_names, &processor_names[..split], &["loadbalancing".into()]);
+    let second = pipeline(&["otlp/lb".into()], &processor_names[split..], exporter_names);
+    vec![("traces/0".to_owned(), first), ("traces/1".to_owned(), second)]
+}
+
+fn assemble(s: &Sections) -> String {
+    let mut service = format!("{{\"pipelines\": {}", map(&s.pipelines));
+    if !s.extensions.is_empty() {
+        service.push_str(&format!(", \"extensions\": {}", list(&names(&s.extensions))));
     }
     service.push('}');
-    Some(format!(
+    format!(
         "{{\"receivers\": {}, \"processors\": {}, \"exporters\": {}, \"extensions\": {}, \"service\": {service}}}\n",
-        map(&receiver_entries), map(&processors), map(&exporters), map(&extensions)
-    ))
+        map(&s.receivers),
+        map(&s.processors),
+        map(&s.exporters),
+        map(&s.extensions)
+    )
 }
 
 fn pipeline(receivers: &[String], processors: &[String], exporters: &[String]) -> String {
@@ -229,47 +247,5 @@ fn unconverted(config: &Node, sink: &Sink) {
     }
     if yaml::get(config, "scrape_configs").is_some() {
         not_converted(sink, "scrape_configs");
-    }
-}
-
-fn map(entries: &[(String, String)]) -> String {
-    let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {v}", json_str(k))).collect();
-    format!("{{{}}}", inner.join(", "))
-}
-
-fn list(items: &[String]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| json_str(s)).collect();
-    format!("[{}]", inner.join(", "))
-}
-
-fn json_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A node written back in JSON's style, scalars keeping their types.
-fn json(node: &Node) -> String {
-    match &node.data {
-        YamlDataOwned::Mapping(_) => {
-            map(&yaml::entries(node).into_iter().map(|(k, v)| (k, json(v))).collect::<Vec<_>>())
-        }
-        YamlDataOwned::Sequence(items) => {
-            format!("[{}]", items.iter().map(json).collect::<Vec<_>>().join(", "))
-        }
-        YamlDataOwned::Value(ScalarOwned::Null) => "null".into(),
-        YamlDataOwned::Value(ScalarOwned::Boolean(b)) => b.to_string(),
-        YamlDataOwned::Value(ScalarOwned::Integer(i)) => i.to_string(),
-        YamlDataOwned::Value(ScalarOwned::FloatingPoint(f)) => f.to_string(),
-        _ => json_str(&yaml::str_of(node).unwrap_or_default()),
     }
 }

@@ -12,8 +12,8 @@ use crate::yaml::{self, Node};
 
 mod emit;
 
-pub(crate) fn blocks(traces: Option<&Node>, sink: &Sink) -> Vec<Block> {
-    let Some(traces) = traces else { return Vec::new() };
+pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
+    let Some(traces) = yaml::get(root, "traces") else { return Vec::new() };
     let configs = yaml::items(yaml::get(traces, "configs"));
     let mut out = Vec::new();
     for config in &configs {
