@@ -11,7 +11,6 @@ mod defaults;
 mod discovery;
 mod finding;
 mod http_client;
-mod md5;
 mod otelcol;
 mod prometheus;
 mod promtail;

@@ -6,12 +6,11 @@
 //! are that struct's; the goldens' hashes check them.
 
 use super::go_json::{model_duration, secret, string, Obj};
-use crate::md5;
 use crate::river;
 use crate::yaml::{self, Node};
 
 pub(crate) fn generated_name(instance: &str, endpoint: &Node) -> String {
-    let digest = md5::hex(encode(endpoint).as_bytes());
+    let digest = format!("{:x}", md5::compute(encode(endpoint).as_bytes()));
     format!("{instance}-{}", &digest[..6])
 }
 
