@@ -8,6 +8,7 @@
 
 mod config;
 mod connector;
+mod ctx;
 mod encode;
 mod exporter;
 mod extension;
@@ -23,9 +24,10 @@ use crate::river::{self, Block, Value};
 use crate::yaml;
 use crate::Conversion;
 pub(crate) use config::Config;
+use ctx::Ctx;
 use pipeline::{Group, Kind, SIGNALS};
 use reader::{Sink, Src};
-use table::{Conv, Ctx};
+use table::Conv;
 
 pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conversion {
     let blocked = |f: Finding| Conversion { output: None, findings: vec![f] };

@@ -1,11 +1,11 @@
 //! The converters, one per Collector component type with an `otelcol.*`
 //! equivalent, and what each is handed: its label and its consumers.
 
+use super::ctx::Ctx;
 use super::encode::Body;
-use super::pipeline::{Kind, Signal, SIGNALS};
+use super::pipeline::Kind;
 use super::reader::Src;
 use super::{connector, exporter, extension, processor, receiver};
-use crate::river::Value;
 
 pub(crate) type ConvertFn = fn(&Ctx, &Src) -> Body;
 
@@ -16,39 +16,6 @@ pub(crate) struct Conv {
     pub kind: Kind,
     pub flow: &'static str,
     pub convert: ConvertFn,
-}
-
-/// What a converter needs besides the settings.
-pub(crate) struct Ctx<'a> {
-    pub flow: &'static str,
-    pub label: String,
-    /// The consumers of each signal, as `otelcol.x.y.label.input` references.
-    pub next: [Vec<Value>; 3],
-    /// Converted extensions: Collector id and Flow `name.label`.
-    pub extensions: &'a [(String, String)],
-}
-
-impl Ctx<'_> {
-    /// The component's block, labelled.
-    pub fn body(&self) -> Body {
-        Body::labelled(self.flow, &self.label)
-    }
-
-    /// The `output` block with the consumers of `signals` (each listed,
-    /// even when empty, as the reference does).
-    pub fn output(&self, signals: &[Signal]) -> Body {
-        let mut out = Body::new("output");
-        for signal in SIGNALS.iter().filter(|s| signals.contains(s)) {
-            out.raw(signal.name(), Value::List(self.next[*signal as usize].clone()));
-        }
-        out
-    }
-
-    /// The Flow reference to extension `id`'s export `what`.
-    pub fn extension(&self, id: &str, what: &str) -> Option<Value> {
-        let (_, name) = self.extensions.iter().find(|(i, _)| i == id)?;
-        Some(Value::Ref(format!("{name}.{what}")))
-    }
 }
 
 const fn conv(ty: &'static str, kind: Kind, flow: &'static str, convert: ConvertFn) -> Conv {

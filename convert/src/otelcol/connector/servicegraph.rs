@@ -1,10 +1,10 @@
 //! `servicegraph` to `otelcol.connector.servicegraph`: metrics out.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
 use super::super::shared::SECOND;
-use super::super::table::Ctx;
 use crate::river::{self, Value};
 
 const MS: u64 = 1_000_000;

@@ -2,11 +2,11 @@
 //! a histogram of either kind the reference writes explicit buckets, and
 //! it gives `events` the span dimensions, as it does here too.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
 use super::super::shared::SECOND;
-use super::super::table::Ctx;
 use super::servicegraph::{default_buckets, durations};
 use crate::river::Value;
 

@@ -1,10 +1,10 @@
 //! `loadbalancing` to `otelcol.exporter.loadbalancing`: the OTLP protocol
 //! (the OTLP exporter's settings under other names) and the resolver.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::reader::Src;
 use super::super::shared::{client, queue, retry, RETRY, SECOND};
-use super::super::table::Ctx;
 use crate::river::Value;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {

@@ -1,9 +1,9 @@
 //! `logging` to `otelcol.exporter.logging`: the deprecated `loglevel` has
 //! no Flow setting (`verbosity` replaces it).
 
+use super::super::ctx::Ctx;
 use super::super::encode::Body;
 use super::super::reader::Src;
-use super::super::table::Ctx;
 use crate::finding::{Finding, Severity};
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {

@@ -1,9 +1,9 @@
 //! `otlp` to `otelcol.exporter.otlp`.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::reader::Src;
 use super::super::shared::{client, queue, retry, RETRY, SECOND};
-use super::super::table::Ctx;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {
     let mut body = ctx.body();

@@ -2,11 +2,11 @@
 //! The Collector always has both servers; its remote client has no
 //! defaults, unlike Flow's.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::reader::Src;
 use super::super::shared::client::{self, ClientDefaults};
 use super::super::shared::server::{self, GrpcDefaults};
-use super::super::table::Ctx;
 
 const GRPC: GrpcDefaults =
     GrpcDefaults { endpoint: "0.0.0.0:14250", transport: "tcp", read_buffer: 0 };

@@ -1,10 +1,10 @@
 //! `attributes` to `otelcol.processor.attributes`: the match blocks, then
 //! one `action` block per action.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::SIGNALS;
 use super::super::reader::{scalar_value, Src};
-use super::super::table::Ctx;
 use super::matching;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {

@@ -1,10 +1,10 @@
 //! `batch` to `otelcol.processor.batch` (the Collector's defaults are
 //! Flow's).
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::SIGNALS;
 use super::super::reader::Src;
-use super::super::table::Ctx;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {
     let mut body = ctx.body();

@@ -2,10 +2,10 @@
 //! extracts eight metadata fields by default where Flow extracts none, so
 //! they show; its default excluded pods are Flow's.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::SIGNALS;
 use super::super::reader::Src;
-use super::super::table::Ctx;
 
 const METADATA: [&str; 8] = [
     "container.image.name",

@@ -1,10 +1,10 @@
 //! `memory_limiter` to `otelcol.processor.memory_limiter`: limits in MiB
 //! become sizes.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::SIGNALS;
 use super::super::reader::Src;
-use super::super::table::Ctx;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {
     let mut body = ctx.body();

@@ -1,10 +1,10 @@
 //! `probabilistic_sampler` to `otelcol.processor.probabilistic_sampler`:
 //! logs and traces only.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
-use super::super::table::Ctx;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {
     let mut body = ctx.body();

@@ -1,10 +1,10 @@
 //! `span` to `otelcol.processor.span`: match properties, renaming and the
 //! status to set.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
-use super::super::table::Ctx;
 use super::matching;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {

@@ -2,11 +2,11 @@
 //! block per policy, each kind's settings in a block written only when
 //! set (Flow's policy structs have no defaults).
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
 use super::super::shared::SECOND;
-use super::super::table::Ctx;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {
     let mut body = ctx.body();

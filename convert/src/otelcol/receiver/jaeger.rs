@@ -1,11 +1,11 @@
 //! `jaeger` to `otelcol.receiver.jaeger`: each protocol given becomes a
 //! block of `protocols`, against its own Flow defaults.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
 use super::super::shared::server::{self, GrpcDefaults};
-use super::super::table::Ctx;
 
 const GRPC: GrpcDefaults =
     GrpcDefaults { endpoint: "0.0.0.0:14250", transport: "tcp", read_buffer: 0 };

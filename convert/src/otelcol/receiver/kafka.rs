@@ -1,11 +1,11 @@
 //! `kafka` to `otelcol.receiver.kafka`: brokers, authentication and the
 //! consumer's tuning blocks.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::SIGNALS;
 use super::super::reader::Src;
 use super::super::shared::{tls_setting, SECOND};
-use super::super::table::Ctx;
 
 const MS: u64 = 1_000_000;
 

@@ -1,11 +1,11 @@
 //! `otlp` to `otelcol.receiver.otlp`: a protocol is on when its key is
 //! there, even empty.
 
+use super::super::ctx::Ctx;
 use super::super::encode::Body;
 use super::super::pipeline::SIGNALS;
 use super::super::reader::Src;
 use super::super::shared::server::{self, GrpcDefaults};
-use super::super::table::Ctx;
 
 /// The Collector's gRPC defaults for OTLP (0.96 listens on all addresses).
 const UP: GrpcDefaults =

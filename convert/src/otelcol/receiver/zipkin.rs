@@ -1,10 +1,10 @@
 //! `zipkin` to `otelcol.receiver.zipkin`: traces only.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::pipeline::Signal;
 use super::super::reader::Src;
 use super::super::shared::server;
-use super::super::table::Ctx;
 
 pub(crate) fn convert(ctx: &Ctx, src: &Src) -> Body {
     let mut body = ctx.body();

@@ -1,9 +1,9 @@
 //! The gRPC client of the OTLP, load-balancing and Jaeger sampling
 //! components.
 
+use super::super::ctx::Ctx;
 use super::super::encode::{Body, Parent};
 use super::super::reader::Src;
-use super::super::table::Ctx;
 use super::tls_client;
 use crate::finding::{Finding, Severity};
 
