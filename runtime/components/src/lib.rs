@@ -1,6 +1,6 @@
 //! Every component this build of `flow run` runs, in one table. Each
 //! family is a crate beside this one (`prometheus/`, `discovery/`,
-//! `local/`, `loki/`, `remote/`), and each component a module of its family that
+//! `local/`, `loki/`, `otelcol/`, `remote/`), and each component a module of its family that
 //! declares its `Registration`; adding one is a line here
 //! (docs/dev/components.md).
 
@@ -34,6 +34,12 @@ pub const ALL: Table = &[
     river_loki::source_journal::SOURCE_JOURNAL,
     river_loki::source_syslog::SOURCE_SYSLOG,
     river_loki::write::LOKI_WRITE,
+    river_otelcol::batch::PROCESSOR_BATCH,
+    river_otelcol::exporter::debug::EXPORTER_DEBUG,
+    river_otelcol::exporter::debug::EXPORTER_LOGGING,
+    river_otelcol::exporter::otlp::EXPORTER_OTLP,
+    river_otelcol::exporter::otlphttp::EXPORTER_OTLPHTTP,
+    river_otelcol::receiver_otlp::RECEIVER_OTLP,
     river_remote::http::REMOTE_HTTP,
     river_prometheus::exporter_self::EXPORTER_SELF,
     river_prometheus::relabel::RELABEL,

@@ -1,0 +1,342 @@
+//! What every `otelcol.*` component shares: OTLP data as it flows between
+//! components ([`Data`], the collector's export requests), the consumer a
+//! component exports as `input` ([`ConsumerHandle`], a capsule that says
+//! which signals it takes), and the `output` block that hands data on to
+//! the consumers it lists ([`Output`], [`Fanout`]).
+
+use std::sync::Arc;
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::metrics::v1::metric;
+use parking_lot::RwLock;
+use river_analyzer::value::{DecodeError, FromValue};
+use river_analyzer::Value;
+use river_runtime::args::{ArgError, Args};
+
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// One of the three kinds of telemetry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    Traces,
+    Metrics,
+    Logs,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 3] = [Signal::Traces, Signal::Metrics, Signal::Logs];
+
+    /// Its name in `output` blocks and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Traces => "traces",
+            Signal::Metrics => "metrics",
+            Signal::Logs => "logs",
+        }
+    }
+}
+
+/// The signals a consumer takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signals {
+    pub traces: bool,
+    pub metrics: bool,
+    pub logs: bool,
+}
+
+impl Signals {
+    pub const ALL: Signals = Signals { traces: true, metrics: true, logs: true };
+
+    pub fn takes(self, signal: Signal) -> bool {
+        match signal {
+            Signal::Traces => self.traces,
+            Signal::Metrics => self.metrics,
+            Signal::Logs => self.logs,
+        }
+    }
+
+    fn names(self) -> String {
+        let names: Vec<&str> =
+            Signal::ALL.into_iter().filter(|s| self.takes(*s)).map(Signal::name).collect();
+        if names.is_empty() {
+            "nothing".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+/// One batch of telemetry: the OTLP export request of its signal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Traces(ExportTraceServiceRequest),
+    Metrics(ExportMetricsServiceRequest),
+    Logs(ExportLogsServiceRequest),
+}
+
+impl Data {
+    pub fn signal(&self) -> Signal {
+        match self {
+            Data::Traces(_) => Signal::Traces,
+            Data::Metrics(_) => Signal::Metrics,
+            Data::Logs(_) => Signal::Logs,
+        }
+    }
+
+    /// How many items it holds, as the collector counts them: spans,
+    /// metric data points, log records.
+    pub fn items(&self) -> usize {
+        match self {
+            Data::Traces(r) => {
+                r.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum()
+            }
+            Data::Metrics(r) => r
+                .resource_metrics
+                .iter()
+                .flat_map(|r| &r.scope_metrics)
+                .flat_map(|s| &s.metrics)
+                .map(data_points)
+                .sum(),
+            Data::Logs(r) => r
+                .resource_logs
+                .iter()
+                .flat_map(|r| &r.scope_logs)
+                .map(|s| s.log_records.len())
+                .sum(),
+        }
+    }
+
+    /// The protobuf encoding (OTLP's wire format).
+    pub fn encode(&self) -> Vec<u8> {
+        use prost::Message;
+        match self {
+            Data::Traces(r) => r.encode_to_vec(),
+            Data::Metrics(r) => r.encode_to_vec(),
+            Data::Logs(r) => r.encode_to_vec(),
+        }
+    }
+
+    /// The JSON encoding (OTLP/HTTP's `application/json`).
+    pub fn to_json(&self) -> Vec<u8> {
+        let encoded = match self {
+            Data::Traces(r) => serde_json::to_vec(r),
+            Data::Metrics(r) => serde_json::to_vec(r),
+            Data::Logs(r) => serde_json::to_vec(r),
+        };
+        encoded.unwrap_or_default()
+    }
+}
+
+/// The data points of one metric, whatever its type.
+pub fn data_points(metric: &opentelemetry_proto::tonic::metrics::v1::Metric) -> usize {
+    match &metric.data {
+        Some(metric::Data::Gauge(g)) => g.data_points.len(),
+        Some(metric::Data::Sum(s)) => s.data_points.len(),
+        Some(metric::Data::Histogram(h)) => h.data_points.len(),
+        Some(metric::Data::ExponentialHistogram(h)) => h.data_points.len(),
+        Some(metric::Data::Summary(s)) => s.data_points.len(),
+        None => 0,
+    }
+}
+
+/// Why a consumer did not take data: what went wrong, and whether sending
+/// the same again could work (a full queue, an unreachable backend) or
+/// never will (data the backend refuses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumeError {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl ConsumeError {
+    pub fn retryable(message: impl Into<String>) -> ConsumeError {
+        ConsumeError { message: message.into(), permanent: false }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> ConsumeError {
+        ConsumeError { message: message.into(), permanent: true }
+    }
+}
+
+impl std::fmt::Display for ConsumeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Something OTLP data can be handed to: a processor's or an exporter's
+/// input. `consume` resolves once the data is taken (queued, batched or
+/// sent), or with why not.
+pub trait Consumer: Send + Sync {
+    fn signals(&self) -> Signals;
+    fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>>;
+}
+
+/// The `input` export of `otelcol.*` processors and exporters: one capsule
+/// (`otelcol.Consumer`) that stays the same while its component runs.
+#[derive(Clone)]
+pub struct ConsumerHandle(pub Arc<dyn Consumer>);
+
+impl ConsumerHandle {
+    pub fn to_value(&self) -> Value {
+        Value::Capsule("otelcol.Consumer", Arc::new(self.clone()))
+    }
+}
+
+impl FromValue for ConsumerHandle {
+    fn from_value(value: &Value) -> Result<Self, DecodeError> {
+        let found = || DecodeError(format!("expected otelcol.Consumer, got {}", value.ty().name()));
+        match value {
+            Value::Capsule(_, inner) => {
+                inner.downcast_ref::<ConsumerHandle>().cloned().ok_or_else(found)
+            }
+            _ => Err(found()),
+        }
+    }
+}
+
+/// The `output` block: the consumers each signal goes to.
+#[derive(Clone, Default)]
+pub struct Output {
+    pub traces: Vec<ConsumerHandle>,
+    pub metrics: Vec<ConsumerHandle>,
+    pub logs: Vec<ConsumerHandle>,
+}
+
+impl Output {
+    /// Reads the `output` block of `args`; a consumer listed under a
+    /// signal it does not take is refused there, as the reference does.
+    pub fn from_args(args: &Args) -> Result<Output, ArgError> {
+        let block = args.block_or_empty("output");
+        let mut output = Output::default();
+        for signal in Signal::ALL {
+            let consumers: Vec<ConsumerHandle> = block.get(signal.name())?;
+            for (i, consumer) in consumers.iter().enumerate() {
+                let takes = consumer.0.signals();
+                if !takes.takes(signal) {
+                    return Err(block.invalid(
+                        signal.name(),
+                        format!(
+                            "element {i} does not accept {} (it takes {})",
+                            signal.name(),
+                            takes.names()
+                        ),
+                    ));
+                }
+            }
+            *output.list_mut(signal) = consumers;
+        }
+        Ok(output)
+    }
+
+    pub fn list(&self, signal: Signal) -> &[ConsumerHandle] {
+        match signal {
+            Signal::Traces => &self.traces,
+            Signal::Metrics => &self.metrics,
+            Signal::Logs => &self.logs,
+        }
+    }
+
+    fn list_mut(&mut self, signal: Signal) -> &mut Vec<ConsumerHandle> {
+        match signal {
+            Signal::Traces => &mut self.traces,
+            Signal::Metrics => &mut self.metrics,
+            Signal::Logs => &mut self.logs,
+        }
+    }
+}
+
+/// Hands data to every consumer its `output` lists for the data's signal;
+/// the list can change while it runs (`set`).
+#[derive(Clone, Default)]
+pub struct Fanout(Arc<RwLock<Output>>);
+
+impl Fanout {
+    pub fn new(output: Output) -> Fanout {
+        Fanout(Arc::new(RwLock::new(output)))
+    }
+
+    pub fn set(&self, output: Output) {
+        *self.0.write() = output;
+    }
+
+    /// Gives `data` to each consumer of its signal (a copy to all but the
+    /// last), and resolves once all took it; the first refusal is the
+    /// error, after every consumer was tried. No consumer: dropped.
+    pub async fn consume(&self, data: Data) -> Result<(), ConsumeError> {
+        let targets: Vec<ConsumerHandle> = self.0.read().list(data.signal()).to_vec();
+        let mut first_error = None;
+        let last = targets.len().saturating_sub(1);
+        let mut data = Some(data);
+        for (i, target) in targets.iter().enumerate() {
+            let copy = if i == last { data.take() } else { data.clone() };
+            let Some(copy) = copy else { break };
+            if let Err(e) = target.0.consume(copy).await {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// A size as the reference writes it (Go's `units.Base2Bytes`: `20MiB`,
+/// `512KiB`, `4MB` is 4 MiB too, a bare number is bytes).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().map_err(|_| format!("{text:?} is not a size such as 4MiB"))?;
+    let power = match unit {
+        "" | "B" => 0,
+        "K" | "KB" | "KiB" => 1,
+        "M" | "MB" | "MiB" => 2,
+        "G" | "GB" | "GiB" => 3,
+        "T" | "TB" | "TiB" => 4,
+        "P" | "PB" | "PiB" => 5,
+        _ => return Err(format!("{text:?} is not a size such as 4MiB (unknown unit {unit:?})")),
+    };
+    Ok((number * 1024f64.powi(power)) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parking_lot::Mutex;
+
+    struct Collect(Signals, Mutex<Vec<Data>>);
+
+    impl Consumer for Collect {
+        fn signals(&self) -> Signals {
+            self.0
+        }
+        fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
+            self.1.lock().push(data);
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    #[test]
+    fn sizes_read_as_the_reference_writes_them() {
+        assert_eq!(parse_size("20MiB"), Ok(20 << 20));
+        assert_eq!(parse_size("512KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("4MB"), Ok(4 << 20));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("3 parsecs").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_consumer_survives_the_capsule_and_fanout_copies_to_each() {
+        let sink = Arc::new(Collect(Signals::ALL, Mutex::default()));
+        let value = ConsumerHandle(sink.clone()).to_value();
+        let decoded = ConsumerHandle::from_value(&value).unwrap();
+        assert!(ConsumerHandle::from_value(&Value::Bool(true)).is_err());
+        let fanout =
+            Fanout::new(Output { logs: vec![decoded.clone(), decoded], ..Output::default() });
+        fanout.consume(Data::Logs(Default::default())).await.unwrap();
+        fanout.consume(Data::Traces(Default::default())).await.unwrap();
+        assert_eq!(sink.1.lock().len(), 2, "two copies of the logs, no traces (none listed)");
+    }
+}

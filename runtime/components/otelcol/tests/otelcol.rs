@@ -1,0 +1,256 @@
+//! The otelcol components on their own and chained by hand: built from
+//! blocks as the controller builds them, talking over loopback.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+use parking_lot::Mutex;
+use river_analyzer::{Object, Value};
+use river_otelcol::consumer::{BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Signals};
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::controller::{evaluate_alone, plan, Source};
+use river_runtime::error::Error;
+use river_runtime::globals::Globals;
+
+const TABLE: &[Registration] = &[
+    river_otelcol::batch::PROCESSOR_BATCH,
+    river_otelcol::exporter::debug::EXPORTER_DEBUG,
+    river_otelcol::exporter::otlp::EXPORTER_OTLP,
+    river_otelcol::exporter::otlphttp::EXPORTER_OTLPHTTP,
+    river_otelcol::receiver_otlp::RECEIVER_OTLP,
+];
+
+fn ctx(id: &str) -> Ctx {
+    let dir = std::env::temp_dir();
+    let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.clone());
+    Ctx::detached(id, dir.join(id), globals)
+}
+
+/// Builds `name` from `body` (a block with no references).
+fn build(name: &str, body: &str) -> (Result<Arc<dyn Component>, Error>, Ctx) {
+    let config = format!("{name} \"test\" {{\n{body}\n}}\n");
+    let plan = plan(&[Source::text("test.river", config)], TABLE).unwrap();
+    let args = evaluate_alone(&plan.nodes[0]).unwrap();
+    let ctx = ctx(&format!("{name}.test"));
+    let registration = TABLE.iter().find(|r| r.name == name).unwrap();
+    ((registration.build)(ctx.clone(), &args), ctx)
+}
+
+fn refusal(name: &str, body: &str) -> String {
+    match build(name, body).0 {
+        Err(Error::Setting(e)) => format!("{}: {}", e.path, e.message),
+        Err(e) => panic!("{name}: not a setting's error: {e}"),
+        Ok(_) => panic!("{name} accepted {body}"),
+    }
+}
+
+fn input(ctx: &Ctx) -> ConsumerHandle {
+    let Value::Object(exports) = ctx.exports() else { panic!() };
+    exports["input"].decode().unwrap()
+}
+
+struct Collect(Mutex<Vec<Data>>);
+
+impl Consumer for Collect {
+    fn signals(&self) -> Signals {
+        Signals { traces: true, metrics: false, logs: false }
+    }
+    fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        self.0.lock().push(data);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+fn spans(names: &[&str]) -> Data {
+    Data::Traces(ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: names
+                    .iter()
+                    .map(|n| Span { name: (*n).into(), ..Default::default() })
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    })
+}
+
+/// A receiver with `grpc` and `http` on free ports whose traces go to `sink`.
+fn receiver(sink: ConsumerHandle) -> (Arc<dyn Component>, Ctx) {
+    let server = |endpoint: &str| {
+        Args::new(
+            Object::from_iter([("endpoint".to_owned(), Value::String(endpoint.into()))]),
+            vec![],
+        )
+    };
+    let output = Args::new(
+        Object::from_iter([("traces".to_owned(), Value::Array(vec![sink.to_value()]))]),
+        vec![],
+    );
+    let args = Args::new(
+        Object::new(),
+        vec![
+            ("grpc".into(), server("127.0.0.1:0")),
+            ("http".into(), server("127.0.0.1:0")),
+            ("output".into(), output),
+        ],
+    )
+    .for_schema("otelcol.receiver.otlp");
+    let ctx = ctx("otelcol.receiver.otlp.test");
+    let built = (river_otelcol::receiver_otlp::RECEIVER_OTLP.build)(ctx.clone(), &args).unwrap();
+    (built, ctx)
+}
+
+fn listening(component: &Arc<dyn Component>, which: &str) -> String {
+    component.debug_info().unwrap()[which].as_str().unwrap().to_owned()
+}
+
+async fn until(what: &str, check: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[test]
+fn what_this_build_cannot_honour_is_refused_at_its_setting() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let _in = runtime.enter();
+    let cases = [
+        ("otelcol.processor.batch", "metadata_keys = [\"tenant\"]\noutput {}", "metadata_keys: batching by client metadata"),
+        ("otelcol.processor.batch", "send_batch_size = 10\nsend_batch_max_size = 5\noutput {}", "send_batch_max_size: must be at least"),
+        ("otelcol.receiver.otlp", "http {\ntls {}\n}\noutput {}", "http/tls: TLS for the OTLP receiver"),
+        ("otelcol.receiver.otlp", "grpc {\nendpoint = \"127.0.0.1:0\"\ninclude_metadata = true\n}\noutput {}", "grpc/include_metadata: not supported"),
+        ("otelcol.receiver.otlp", "http {\nendpoint = \"127.0.0.1:0\"\ncors {\nallowed_origins = [\"*\"]\n}\n}\noutput {}", "http/cors/allowed_origins: CORS"),
+        ("otelcol.receiver.otlp", "http {\nendpoint = \"127.0.0.1:0\"\nmax_request_body_size = \"lots\"\n}\noutput {}", "http/max_request_body_size: \"lots\" is not a size"),
+        ("otelcol.exporter.otlp", "client {\nendpoint = \"127.0.0.1:4317\"\nwait_for_ready = true\n}", "client/wait_for_ready: waiting"),
+        ("otelcol.exporter.otlp", "client {\nendpoint = \"127.0.0.1:4317\"\ncompression = \"zstd\"\n}", "client/compression: \"zstd\" is not supported"),
+        ("otelcol.exporter.otlp", "client {\nendpoint = \"127.0.0.1:4317\"\ntls {\ninsecure_skip_verify = true\n}\n}", "client/tls/insecure_skip_verify: skipping"),
+        ("otelcol.exporter.otlphttp", "client {\nendpoint = \"http://127.0.0.1:4318\"\nmax_conns_per_host = 4\n}", "client/max_conns_per_host: limiting"),
+        ("otelcol.exporter.otlphttp", "client {\nendpoint = \"http://127.0.0.1:4318\"\ntls {\nreload_interval = \"1m\"\n}\n}", "client/tls/reload_interval: reloading"),
+        ("otelcol.exporter.otlphttp", "client {\nendpoint = \"http://127.0.0.1:4318\"\n}\nsending_queue {\nqueue_size = 0\n}", "sending_queue/queue_size: must be positive"),
+    ];
+    for (name, body, wanted) in cases {
+        let got = refusal(name, body);
+        assert!(got.starts_with(wanted), "{name} {body:?}: {got}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_over_http_goes_through_batch_and_the_grpc_exporter_to_a_grpc_receiver() {
+    // The far end: a receiver whose traces are collected here.
+    let sink = Arc::new(Collect(Mutex::default()));
+    let (far, _far_ctx) = receiver(ConsumerHandle(sink.clone()));
+    let grpc = listening(&far, "grpc_listening_on");
+    let (exporter, exporter_ctx) = build(
+        "otelcol.exporter.otlp",
+        &format!("client {{\nendpoint = \"{grpc}\"\ntls {{\ninsecure = true\n}}\n}}"),
+    );
+    let _exporter = exporter.unwrap();
+    let (batch, batch_ctx) =
+        (river_otelcol::batch::PROCESSOR_BATCH.build, ctx("otelcol.processor.batch.test"));
+    let batch_args = Args::new(
+        Object::from_iter([
+            ("send_batch_size".to_owned(), Value::Number(river_analyzer::value::Number::Int(3))),
+            ("timeout".to_owned(), Value::String("10s".into())),
+        ]),
+        vec![(
+            "output".into(),
+            Args::new(
+                Object::from_iter([(
+                    "traces".to_owned(),
+                    Value::Array(vec![input(&exporter_ctx).to_value()]),
+                )]),
+                vec![],
+            ),
+        )],
+    )
+    .for_schema("otelcol.processor.batch");
+    let _batch = batch(batch_ctx.clone(), &batch_args).unwrap();
+    // The near end: OTLP/HTTP JSON in.
+    let (near, _near_ctx) = receiver(input(&batch_ctx));
+    let http = listening(&near, "http_listening_on");
+    let client = reqwest::Client::new();
+    for name in ["a", "b", "c"] {
+        let body = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"name":"{name}"}}]}}]}}]}}"#
+        );
+        let response = client
+            .post(format!("http://{http}/v1/traces"))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    // Three spans make one batch (send_batch_size), long before the timeout.
+    until("the batch arrives over gRPC", || sink.0.lock().len() == 1).await;
+    assert_eq!(sink.0.lock()[0].items(), 3);
+    let malformed = client
+        .post(format!("http://{http}/v1/traces"))
+        .header("Content-Type", "application/x-protobuf")
+        .body(vec![0xff, 0xff, 0xff])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_backend_is_retried_and_a_full_queue_shows_in_health() {
+    use axum::http::StatusCode;
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = calls.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move || {
+            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // Unavailable twice, then taken.
+            async move {
+                if n < 2 {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (exporter, ctx) = build(
+        "otelcol.exporter.otlphttp",
+        &format!(
+            "client {{\nendpoint = \"http://127.0.0.1:{port}\"\ncompression = \"none\"\n}}\n\
+             retry_on_failure {{\ninitial_interval = \"20ms\"\n}}\n\
+             sending_queue {{\nqueue_size = 1\nnum_consumers = 1\n}}"
+        ),
+    );
+    let exporter = exporter.unwrap();
+    let input = input(&ctx);
+    input.0.consume(spans(&["x"])).await.unwrap();
+    until("the worker takes the request off the queue", || {
+        exporter.debug_info().unwrap()["queue_length"] == 0
+    })
+    .await;
+    input.0.consume(spans(&["y"])).await.unwrap();
+    let full = input.0.consume(spans(&["z"])).await.unwrap_err();
+    assert!(!full.permanent && full.message.contains("sending queue is full"), "{full:?}");
+    assert_eq!(ctx.health().kind, HealthKind::Unhealthy);
+    until("both requests delivered after the retries", || {
+        exporter.debug_info().unwrap()["sent_requests"] == 2
+    })
+    .await;
+    assert_eq!(
+        calls.load(std::sync::atomic::Ordering::SeqCst),
+        4,
+        "two refusals, then two requests taken"
+    );
+    assert_eq!(ctx.health().kind, HealthKind::Healthy);
+}

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""End-to-end test of the otelcol components with the OpenTelemetry
+Python SDK (PyPI opentelemetry-sdk and its OTLP gRPC and HTTP exporters).
+
+`flow run` runs `otelcol.receiver.otlp` (gRPC and HTTP) ->
+`otelcol.processor.batch` -> `otelcol.exporter.otlphttp` (and
+`otelcol.exporter.debug`). The SDK sends traces, metrics and logs over
+gRPC and over HTTP (protobuf, one of them gzip-compressed); a JSON span
+is posted by hand. A loopback HTTP server here takes what flow exports
+and decodes it with the opentelemetry-proto package: every span, metric
+and log record must arrive with its attributes and resource. Then the
+receiver's refusals: malformed protobuf and JSON bodies (400), a body
+over max_request_body_size (413), an unknown content type (415), a
+malformed and an oversized gRPC message (Internal, as Go's gRPC, and
+OutOfRange, tonic's word for it); flow must still be running and healthy after them.
+
+Usage: test.py FLOW_BINARY   (Python 3; loopback addresses only)
+"""
+
+import gzip
+import http.server
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support import free_port, wait  # noqa: E402
+
+import grpc  # noqa: E402
+from opentelemetry.proto.collector.logs.v1 import logs_service_pb2  # noqa: E402
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2  # noqa: E402
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: E402
+from opentelemetry.sdk.resources import Resource  # noqa: E402
+
+RECEIVED = {"traces": [], "metrics": [], "logs": []}
+LOCK = threading.Lock()
+
+
+def attrs(kvs):
+    out = {}
+    for kv in kvs:
+        v = kv.value
+        out[kv.key] = getattr(v, v.WhichOneof("value")) if v.WhichOneof("value") else None
+    return out
+
+
+class Sink(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        assert self.headers["Content-Type"] == "application/x-protobuf", self.headers["Content-Type"]
+        signal = self.path.rsplit("/", 1)[-1]
+        with LOCK:
+            if signal == "traces":
+                req = trace_service_pb2.ExportTraceServiceRequest.FromString(body)
+                for rs in req.resource_spans:
+                    for ss in rs.scope_spans:
+                        for span in ss.spans:
+                            RECEIVED["traces"].append((span.name, attrs(span.attributes), attrs(rs.resource.attributes)))
+            elif signal == "metrics":
+                req = metrics_service_pb2.ExportMetricsServiceRequest.FromString(body)
+                for rm in req.resource_metrics:
+                    for sm in rm.scope_metrics:
+                        for m in sm.metrics:
+                            for dp in m.sum.data_points:
+                                RECEIVED["metrics"].append((m.name, dp.as_int, attrs(dp.attributes), attrs(rm.resource.attributes)))
+            elif signal == "logs":
+                req = logs_service_pb2.ExportLogsServiceRequest.FromString(body)
+                for rl in req.resource_logs:
+                    for sl in rl.scope_logs:
+                        for rec in sl.log_records:
+                            RECEIVED["logs"].append((rec.body.string_value, attrs(rec.attributes), attrs(rl.resource.attributes)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def send_with_sdk(transport, grpc_port, http_port):
+    """Traces, metrics and logs through the SDK's OTLP exporters."""
+    from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    if transport == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+        kw = {"endpoint": f"127.0.0.1:{grpc_port}", "insecure": True}
+        spans, metrics, logs = OTLPSpanExporter(**kw), OTLPMetricExporter(**kw), OTLPLogExporter(**kw)
+    else:
+        from opentelemetry.exporter.otlp.proto.http import Compression
+        from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        base = f"http://127.0.0.1:{http_port}"
+        spans = OTLPSpanExporter(endpoint=f"{base}/v1/traces", compression=Compression.Gzip)
+        metrics = OTLPMetricExporter(endpoint=f"{base}/v1/metrics")
+        logs = OTLPLogExporter(endpoint=f"{base}/v1/logs")
+    resource = Resource.create({"service.name": f"e2e-{transport}"})
+
+    tracer_provider = TracerProvider(resource=resource)
+    tracer_provider.add_span_processor(BatchSpanProcessor(spans))
+    with tracer_provider.get_tracer("e2e").start_as_current_span(f"{transport}-span") as span:
+        span.set_attribute("via", transport)
+        span.set_attribute("n", 7)
+    assert tracer_provider.force_flush(10_000), "spans not flushed"
+    tracer_provider.shutdown()
+
+    reader = PeriodicExportingMetricReader(metrics, export_interval_millis=60_000)
+    meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
+    counter = meter_provider.get_meter("e2e").create_counter(f"e2e.requests.{transport}")
+    counter.add(3, {"route": "/x"})
+    assert meter_provider.force_flush(10_000), "metrics not flushed"
+    meter_provider.shutdown()
+
+    logger_provider = LoggerProvider(resource=resource)
+    logger_provider.add_log_record_processor(BatchLogRecordProcessor(logs))
+    logger = logging.getLogger(f"e2e.{transport}")
+    logger.propagate = False
+    logger.addHandler(LoggingHandler(logger_provider=logger_provider))
+    logger.warning("hello over %s", transport, extra={"user": "ann"})
+    assert logger_provider.force_flush(10_000), "logs not flushed"
+    logger_provider.shutdown()
+
+
+def post(url, body, content_type, encoding=None):
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+    if encoding:
+        request.add_header("Content-Encoding", encoding)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def grpc_code(port, payload):
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    call = channel.unary_unary(
+        "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+        request_serializer=lambda b: b,
+        response_deserializer=lambda b: b,
+    )
+    try:
+        call(payload, timeout=10)
+        return grpc.StatusCode.OK
+    except grpc.RpcError as e:
+        return e.code()
+    finally:
+        channel.close()
+
+
+def main():
+    flow = os.path.abspath(sys.argv[1])
+    sink_port, grpc_port, http_port, ui_port = free_port(), free_port(), free_port(), free_port()
+    sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    tmp = tempfile.mkdtemp()
+    config = os.path.join(tmp, "otel.river")
+    with open(config, "w") as f:
+        f.write(f"""
+otelcol.receiver.otlp "in" {{
+  grpc {{
+    endpoint          = "127.0.0.1:{grpc_port}"
+    max_recv_msg_size = "1MiB"
+  }}
+  http {{
+    endpoint              = "127.0.0.1:{http_port}"
+    max_request_body_size = "1MiB"
+  }}
+  output {{
+    traces  = [otelcol.processor.batch.b.input]
+    metrics = [otelcol.processor.batch.b.input]
+    logs    = [otelcol.processor.batch.b.input]
+  }}
+}}
+
+otelcol.processor.batch "b" {{
+  timeout = "200ms"
+  output {{
+    traces  = [otelcol.exporter.otlphttp.out.input, otelcol.exporter.debug.d.input]
+    metrics = [otelcol.exporter.otlphttp.out.input]
+    logs    = [otelcol.exporter.otlphttp.out.input]
+  }}
+}}
+
+otelcol.exporter.otlphttp "out" {{
+  client {{
+    endpoint = "http://127.0.0.1:{sink_port}"
+  }}
+}}
+
+otelcol.exporter.debug "d" {{
+  verbosity = "normal"
+}}
+""")
+    log = open(os.path.join(tmp, "flow.log"), "w")
+    proc = subprocess.Popen(
+        [flow, "run", "--server.http.listen-addr", f"127.0.0.1:{ui_port}", "--storage.path", os.path.join(tmp, "data"), config],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait("flow run is ready", lambda: urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/-/ready", timeout=1).status == 200, 60)
+
+        send_with_sdk("grpc", grpc_port, http_port)
+        send_with_sdk("http", grpc_port, http_port)
+        json_span = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "e2e-json"}}]},
+                     "scopeSpans": [{"spans": [{"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+                                                 "name": "json-span", "kind": 2, "startTimeUnixNano": "1700000000000000000",
+                                                 "endTimeUnixNano": "1700000001000000000",
+                                                 "attributes": [{"key": "via", "value": {"stringValue": "json"}}]}]}]}]}
+        status = post(f"http://127.0.0.1:{http_port}/v1/traces", gzip.compress(json.dumps(json_span).encode()), "application/json", "gzip")
+        assert status == 200, f"gzip JSON span: HTTP {status}"
+
+        def arrived():
+            with LOCK:
+                names = {t[0] for t in RECEIVED["traces"]}
+                metrics = {m[0] for m in RECEIVED["metrics"]}
+                logs = {entry[0] for entry in RECEIVED["logs"]}
+            return ({"grpc-span", "http-span", "json-span"} <= names
+                    and {"e2e.requests.grpc", "e2e.requests.http"} <= metrics
+                    and {"hello over grpc", "hello over http"} <= logs)
+        wait(f"every span, metric and log arrived at the sink (got {RECEIVED})", arrived, 30)
+        with LOCK:
+            for transport in ("grpc", "http"):
+                span = next(t for t in RECEIVED["traces"] if t[0] == f"{transport}-span")
+                assert span[1] == {"via": transport, "n": 7}, span
+                assert span[2]["service.name"] == f"e2e-{transport}", span
+                metric = next(m for m in RECEIVED["metrics"] if m[0] == f"e2e.requests.{transport}")
+                assert metric[1] == 3 and metric[2] == {"route": "/x"}, metric
+                assert metric[3]["service.name"] == f"e2e-{transport}", metric
+                record = next(r for r in RECEIVED["logs"] if r[0] == f"hello over {transport}")
+                assert record[1].get("user") == "ann", record
+                assert record[2]["service.name"] == f"e2e-{transport}", record
+            span = next(t for t in RECEIVED["traces"] if t[0] == "json-span")
+            assert span[1] == {"via": "json"} and span[2]["service.name"] == "e2e-json", span
+            counts = {k: len(v) for k, v in RECEIVED.items()}
+        print(f"otelcol e2e: delivered {counts['traces']} spans, {counts['metrics']} metric points, {counts['logs']} log records over gRPC and HTTP (protobuf, gzip, JSON)")
+
+        base = f"http://127.0.0.1:{http_port}"
+        assert post(f"{base}/v1/traces", b"\xff\xff\xff\xff", "application/x-protobuf") == 400, "malformed protobuf"
+        assert post(f"{base}/v1/logs", b"{not json", "application/json") == 400, "malformed JSON"
+        assert post(f"{base}/v1/metrics", b"x" * (2 << 20), "application/x-protobuf") == 413, "oversized body"
+        assert post(f"{base}/v1/metrics", gzip.compress(b"\x00" * (2 << 20)), "application/x-protobuf", "gzip") == 413, "oversized once decompressed"
+        assert post(f"{base}/v1/traces", b"x", "text/plain") == 415, "unknown content type"
+        code = grpc_code(grpc_port, b"\xff\xff\xff\xff")
+        assert code == grpc.StatusCode.INTERNAL, f"malformed gRPC message: {code}"
+        code = grpc_code(grpc_port, b"\x0a" + b"\x00" * (2 << 20))
+        # tonic refuses with OutOfRange where Go's gRPC says ResourceExhausted.
+        assert code in (grpc.StatusCode.OUT_OF_RANGE, grpc.StatusCode.RESOURCE_EXHAUSTED), f"oversized gRPC message: {code}"
+        print(f"otelcol e2e: malformed bodies 400, oversized 413, unknown type 415; gRPC malformed Internal, oversized {code.name}")
+
+        assert proc.poll() is None, "flow run exited"
+        health = json.load(urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/api/v0/web/components", timeout=5))
+        states = {c["localID"]: c["health"]["state"] for c in health}
+        assert all(s == "healthy" for s in states.values()), states
+        send_with_sdk("grpc", grpc_port, http_port)
+        wait("data still flows after the refusals", lambda: sum(1 for t in RECEIVED["traces"] if t[0] == "grpc-span") >= 2, 30)
+        print(f"otelcol e2e: still running and healthy after them: {sorted(states)}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    print("otelcol e2e: ok")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (AssertionError, SystemExit) as e:
+        print(f"FAIL: {e}")
+        raise SystemExit(1)
