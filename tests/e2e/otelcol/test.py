@@ -14,6 +14,19 @@ over max_request_body_size (413), an unknown content type (415), a
 malformed and an oversized gRPC message (Internal, as Go's gRPC, and
 OutOfRange, tonic's word for it); flow must still be running and healthy after them.
 
+The bridges: `prometheus.scrape` (of this script's /metrics) ->
+`otelcol.receiver.prometheus` -> `otelcol.exporter.prometheus` ->
+`prometheus.remote_write` (to this script's recorder, which decodes the
+snappy protobuf by hand), where the counter must arrive with `_total`,
+`job`, `instance` and the scope labels, beside `target_info`; and the
+logs -> `otelcol.exporter.loki` -> `loki.write` (to this script's fake
+Loki, support.decode_push), where the records must arrive with the
+`exporter`, `job`, `level` labels and the hinted ones, as JSON lines;
+then `loki.source.api` -> `otelcol.receiver.loki` back into the OTLP
+pipeline, to the sink above, with its labels as attributes. The
+exporter authenticates with `otelcol.auth.basic`: every export must carry
+its `Authorization` header.
+
 Usage: test.py FLOW_BINARY   (Python 3; loopback addresses only)
 """
 
@@ -30,7 +43,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from support import free_port, wait  # noqa: E402
+from support import decode_push, fields, free_port, labels_of, unsnappy, wait  # noqa: E402
 
 import grpc  # noqa: E402
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2  # noqa: E402
@@ -38,8 +51,33 @@ from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2  # noqa
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: E402
 from opentelemetry.sdk.resources import Resource  # noqa: E402
 
-RECEIVED = {"traces": [], "metrics": [], "logs": []}
+RECEIVED = {"traces": [], "metrics": [], "logs": [], "remote_write": [], "loki": []}
+
+METRICS = b"""# TYPE e2e_jobs_total counter
+e2e_jobs_total{queue="a"} 5
+# TYPE e2e_temperature gauge
+e2e_temperature 21.5
+"""
+
+
+def remote_write(body):
+    """The samples of a remote write request: (labels, value)."""
+    import struct
+    out = []
+    for number, series in fields(unsnappy(body)):
+        if number != 1:
+            continue
+        labels, values = {}, []
+        for n, value in fields(series):
+            if n == 1:
+                pair = dict(fields(value))
+                labels[pair[1].decode()] = pair[2].decode()
+            elif n == 2:
+                values.append(struct.unpack("<d", dict(fields(value))[1])[0])
+        out += [(labels, v) for v in values]
+    return out
 LOCK = threading.Lock()
+AUTHORIZATION = set()
 
 
 def attrs(kvs):
@@ -54,11 +92,29 @@ class Sink(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(METRICS)))
+        self.end_headers()
+        self.wfile.write(METRICS)
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path in ("/api/v1/write", "/loki/api/v1/push"):
+            with LOCK:
+                if self.path == "/api/v1/write":
+                    RECEIVED["remote_write"] += remote_write(body)
+                else:
+                    RECEIVED["loki"] += decode_push(body)
+            self.send_response(204)
+            self.end_headers()
+            return
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         assert self.headers["Content-Type"] == "application/x-protobuf", self.headers["Content-Type"]
+        with LOCK:
+            AUTHORIZATION.add(self.headers.get("Authorization"))
         signal = self.path.rsplit("/", 1)[-1]
         with LOCK:
             if signal == "traces":
@@ -163,9 +219,62 @@ def grpc_code(port, payload):
         channel.close()
 
 
+def check_bridges(http_port, push_port, sink_port):
+    """Metrics from a scrape through the OTLP bridges to remote write, logs
+    from OTLP to Loki and from Loki's push API back into OTLP."""
+    def scraped():
+        with LOCK:
+            return [(l, v) for l, v in RECEIVED["remote_write"] if l.get("__name__") == "e2e_jobs_total"]
+    counter, value = wait(f"the scraped counter arrived by remote write (got {RECEIVED['remote_write'][:5]})", scraped, 40)[0]
+    assert value == 5, value
+    assert counter["queue"] == "a" and counter["job"] == "prometheus.scrape.s", counter
+    assert counter["instance"] == f"127.0.0.1:{sink_port}", counter
+    assert counter["otel_scope_name"] == "otelcol/prometheusreceiver", counter
+    with LOCK:
+        names = {l.get("__name__") for l, _ in RECEIVED["remote_write"]}
+    assert {"target_info", "e2e_temperature"} <= names, names
+    print(f"otelcol e2e: prometheus.scrape -> otelcol.receiver.prometheus -> otelcol.exporter.prometheus -> remote_write: {sorted(n for n in names if n)}")
+
+    record = {"resourceLogs": [{"resource": {"attributes": [
+        {"key": "service.name", "value": {"stringValue": "e2e-hints"}},
+        {"key": "loki.resource.labels", "value": {"stringValue": "service.name"}}]},
+        "scopeLogs": [{"logRecords": [{"timeUnixNano": "1700000000000000000", "severityNumber": 13, "severityText": "Warn",
+                                       "body": {"stringValue": "hinted <line>"},
+                                       "attributes": [{"key": "event.name", "value": {"stringValue": "click"}},
+                                                      {"key": "loki.attribute.labels", "value": {"stringValue": "event.name"}}]}]}]}]}
+    assert post(f"http://127.0.0.1:{http_port}/v1/logs", json.dumps(record).encode(), "application/json") == 200
+
+    def hinted():
+        with LOCK:
+            return [e for e in RECEIVED["loki"] if e[0].get("job") == "e2e-hints"]
+    labels, ts, line = wait(f"the hinted log arrived at Loki (got {RECEIVED['loki'][:5]})", hinted, 30)[0]
+    assert labels == {"exporter": "OTLP", "job": "e2e-hints", "service_name": "e2e-hints", "event_name": "click", "level": "WARN"}, labels
+    assert ts == 1700000000000000000, ts
+    assert json.loads(line) == {"body": "hinted <line>", "severity": "Warn", "attributes": {"event.name": "click"},
+                                "resources": {"service.name": "e2e-hints"}}, line
+    assert "\\u003c" in line, line
+    with LOCK:
+        sdk = [e for e in RECEIVED["loki"] if e[0].get("job") == "e2e-grpc"]
+    assert sdk and sdk[0][0]["exporter"] == "OTLP", RECEIVED["loki"][:5]
+    print(f"otelcol e2e: otelcol.exporter.loki -> loki.write: {len(RECEIVED['loki'])} entries, labels {sorted(labels)}")
+
+    push = {"streams": [{"stream": {"app": "pushed"}, "values": [["1700000000000000000", "pushed line"]]}]}
+    request = urllib.request.Request(f"http://127.0.0.1:{push_port}/loki/api/v1/push", json.dumps(push).encode(),
+                                     {"Content-Type": "application/json"})
+    assert urllib.request.urlopen(request, timeout=5).status == 204
+
+    def back():
+        with LOCK:
+            return [r for r in RECEIVED["logs"] if r[0] == "pushed line"]
+    body, attributes, _ = wait("the pushed entry came back as an OTLP log record", back, 30)[0]
+    assert attributes.get("app") == "pushed" and attributes.get("loki.attribute.labels") == "app", attributes
+    print("otelcol e2e: loki.source.api -> otelcol.receiver.loki -> OTLP: labels as attributes")
+
+
 def main():
     flow = os.path.abspath(sys.argv[1])
     sink_port, grpc_port, http_port, ui_port = free_port(), free_port(), free_port(), free_port()
+    push_port = free_port()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     tmp = tempfile.mkdtemp()
@@ -193,14 +302,71 @@ otelcol.processor.batch "b" {{
   output {{
     traces  = [otelcol.exporter.otlphttp.out.input, otelcol.exporter.debug.d.input]
     metrics = [otelcol.exporter.otlphttp.out.input]
-    logs    = [otelcol.exporter.otlphttp.out.input]
+    logs    = [otelcol.exporter.otlphttp.out.input, otelcol.exporter.loki.l.input]
+  }}
+}}
+
+prometheus.scrape "s" {{
+  targets         = [{{"__address__" = "127.0.0.1:{sink_port}"}}]
+  scrape_interval = "1s"
+  scrape_timeout  = "900ms"
+  forward_to      = [otelcol.receiver.prometheus.p.receiver]
+}}
+
+otelcol.receiver.prometheus "p" {{
+  output {{
+    metrics = [otelcol.exporter.prometheus.p.input]
+  }}
+}}
+
+otelcol.exporter.prometheus "p" {{
+  forward_to = [prometheus.remote_write.rw.receiver]
+}}
+
+prometheus.remote_write "rw" {{
+  endpoint {{
+    url = "http://127.0.0.1:{sink_port}/api/v1/write"
+    queue_config {{
+      batch_send_deadline = "1s"
+    }}
+  }}
+}}
+
+otelcol.exporter.loki "l" {{
+  forward_to = [loki.write.fake.receiver]
+}}
+
+loki.write "fake" {{
+  endpoint {{
+    url             = "http://127.0.0.1:{sink_port}/loki/api/v1/push"
+    batch_wait      = "200ms"
+  }}
+}}
+
+loki.source.api "push" {{
+  http {{
+    listen_address = "127.0.0.1"
+    listen_port    = {push_port}
+  }}
+  forward_to = [otelcol.receiver.loki.l.receiver]
+}}
+
+otelcol.receiver.loki "l" {{
+  output {{
+    logs = [otelcol.processor.batch.b.input]
   }}
 }}
 
 otelcol.exporter.otlphttp "out" {{
   client {{
     endpoint = "http://127.0.0.1:{sink_port}"
+    auth     = otelcol.auth.basic.creds.handler
   }}
+}}
+
+otelcol.auth.basic "creds" {{
+  username = "e2e"
+  password = "s3cret"
 }}
 
 otelcol.exporter.debug "d" {{
@@ -248,7 +414,10 @@ otelcol.exporter.debug "d" {{
             span = next(t for t in RECEIVED["traces"] if t[0] == "json-span")
             assert span[1] == {"via": "json"} and span[2]["service.name"] == "e2e-json", span
             counts = {k: len(v) for k, v in RECEIVED.items()}
-        print(f"otelcol e2e: delivered {counts['traces']} spans, {counts['metrics']} metric points, {counts['logs']} log records over gRPC and HTTP (protobuf, gzip, JSON)")
+            assert AUTHORIZATION == {"Basic ZTJlOnMzY3JldA=="}, AUTHORIZATION
+        print(f"otelcol e2e: delivered {counts['traces']} spans, {counts['metrics']} metric points, {counts['logs']} log records over gRPC and HTTP (protobuf, gzip, JSON), with otelcol.auth.basic's header")
+
+        check_bridges(http_port, push_port, sink_port)
 
         base = f"http://127.0.0.1:{http_port}"
         assert post(f"{base}/v1/traces", b"\xff\xff\xff\xff", "application/x-protobuf") == 400, "malformed protobuf"

@@ -1,11 +1,20 @@
 //! The `otelcol.*` components of `flow run`: `otelcol.receiver.otlp`
 //! (OTLP over HTTP and gRPC), `otelcol.processor.batch`,
 //! `otelcol.exporter.otlp` (gRPC), `otelcol.exporter.otlphttp`,
-//! `otelcol.exporter.debug` and `otelcol.exporter.logging`. Data moves
-//! between them as OTLP export requests (`opentelemetry-proto`) through
-//! `otelcol.Consumer` capsules (`consumer`).
+//! `otelcol.exporter.debug` and `otelcol.exporter.logging`, and the
+//! bridges to the rest of `flow run`: `otelcol.exporter.prometheus`,
+//! `otelcol.exporter.loki`, `otelcol.receiver.prometheus` and
+//! `otelcol.receiver.loki`, and the client authentication of
+//! `otelcol.auth.basic`, `otelcol.auth.bearer` and `otelcol.auth.headers`.
+//! Data moves between them as OTLP export
+//! requests (`opentelemetry-proto`) through `otelcol.Consumer` capsules
+//! (`consumer`).
 
+pub mod attributes;
+pub mod auth;
 pub mod batch;
 pub mod consumer;
 pub mod exporter;
+pub mod receiver_loki;
 pub mod receiver_otlp;
+pub mod receiver_prometheus;

@@ -16,6 +16,9 @@ use river_runtime::error::Error;
 use river_runtime::globals::Globals;
 
 const TABLE: &[Registration] = &[
+    river_otelcol::auth::basic::AUTH_BASIC,
+    river_otelcol::auth::basic::AUTH_BEARER,
+    river_otelcol::auth::headers::AUTH_HEADERS,
     river_otelcol::batch::PROCESSOR_BATCH,
     river_otelcol::exporter::debug::EXPORTER_DEBUG,
     river_otelcol::exporter::otlp::EXPORTER_OTLP,
@@ -253,4 +256,192 @@ async fn a_failing_backend_is_retried_and_a_full_queue_shows_in_health() {
         "two refusals, then two requests taken"
     );
     assert_eq!(ctx.health().kind, HealthKind::Healthy);
+}
+
+struct Lines(Mutex<Vec<river_runtime::logs::Entry>>);
+
+impl river_runtime::logs::LogsSink for Lines {
+    fn send(&self, entries: &[river_runtime::logs::Entry]) {
+        self.0.lock().extend_from_slice(entries);
+    }
+}
+
+struct Samples(Mutex<Vec<river_runtime::series::Sample>>);
+
+impl river_runtime::series::Appender for Samples {
+    fn append(&self, samples: &[river_runtime::series::Sample]) {
+        self.0.lock().extend_from_slice(samples);
+    }
+}
+
+fn with_capsule(schema: &str, name: &str, value: Value) -> Args {
+    Args::new(Object::from_iter([(name.to_owned(), value)]), vec![]).for_schema(schema)
+}
+
+/// A Loki entry goes into OTLP and back: its labels are labels again
+/// (through the hint), with `exporter="OTLP"`, and its line the body.
+#[tokio::test(flavor = "multi_thread")]
+async fn loki_entries_go_through_otlp_and_back() {
+    use river_runtime::labels::Labels;
+    use river_runtime::logs::{time_from_ns, Entry, LogsReceiver};
+    let sink = Arc::new(Lines(Mutex::default()));
+    let forward = Value::Array(vec![LogsReceiver(sink.clone()).to_value()]);
+    let exporter_ctx = ctx("otelcol.exporter.loki.test");
+    let args = with_capsule("otelcol.exporter.loki", "forward_to", forward);
+    let _exporter =
+        (river_otelcol::exporter::loki::EXPORTER_LOKI.build)(exporter_ctx.clone(), &args).unwrap();
+    let output = Args::new(
+        Object::from_iter([(
+            "logs".to_owned(),
+            Value::Array(vec![input(&exporter_ctx).to_value()]),
+        )]),
+        vec![],
+    );
+    let args = Args::new(Object::new(), vec![("output".into(), output)])
+        .for_schema("otelcol.receiver.loki");
+    let receiver_ctx = ctx("otelcol.receiver.loki.test");
+    let _receiver =
+        (river_otelcol::receiver_loki::RECEIVER_LOKI.build)(receiver_ctx.clone(), &args).unwrap();
+    let Value::Object(exports) = receiver_ctx.exports() else { panic!() };
+    let receiver: LogsReceiver = exports["receiver"].decode().unwrap();
+    let entry = Entry::new(Labels::from_pairs([("app", "web")]), time_from_ns(7), "hello");
+    river_runtime::logs::fan_out_waiting(&[receiver], &[entry]).await;
+    until("the entry came back", || !sink.0.lock().is_empty()).await;
+    let back = sink.0.lock()[0].clone();
+    assert_eq!(back.labels.to_string(), "{app=\"web\", exporter=\"OTLP\"}");
+    assert_eq!(back.timestamp_ns(), 7);
+    assert_eq!(back.line, "{\"body\":\"hello\"}");
+}
+
+/// Samples go into OTLP and back: the counter keeps its name (no second
+/// `_total`), labels, value and timestamp, beside `target_info`.
+#[tokio::test(flavor = "multi_thread")]
+async fn samples_go_through_otlp_and_back() {
+    use river_runtime::labels::Labels;
+    use river_runtime::series::{Metadata, MetricType, MetricsReceiver, Sample};
+    let sink = Arc::new(Samples(Mutex::default()));
+    let forward = Value::Array(vec![MetricsReceiver(sink.clone()).to_value()]);
+    let exporter_ctx = ctx("otelcol.exporter.prometheus.test");
+    let args = with_capsule("otelcol.exporter.prometheus", "forward_to", forward);
+    let _exporter = (river_otelcol::exporter::prometheus::EXPORTER_PROMETHEUS.build)(
+        exporter_ctx.clone(),
+        &args,
+    )
+    .unwrap();
+    let output = Args::new(
+        Object::from_iter([(
+            "metrics".to_owned(),
+            Value::Array(vec![input(&exporter_ctx).to_value()]),
+        )]),
+        vec![],
+    );
+    let args = Args::new(Object::new(), vec![("output".into(), output)])
+        .for_schema("otelcol.receiver.prometheus");
+    let receiver_ctx = ctx("otelcol.receiver.prometheus.test");
+    let _receiver = (river_otelcol::receiver_prometheus::RECEIVER_PROMETHEUS.build)(
+        receiver_ctx.clone(),
+        &args,
+    )
+    .unwrap();
+    let Value::Object(exports) = receiver_ctx.exports() else { panic!() };
+    let receiver: MetricsReceiver = exports["receiver"].decode().unwrap();
+    let family = Metadata {
+        family: "jobs_total".into(),
+        kind: MetricType::Counter,
+        help: String::new(),
+        unit: String::new(),
+    };
+    receiver.0.update_metadata(1, &Arc::from([family]));
+    let labels = Labels::from_pairs([
+        ("__name__", "jobs_total"),
+        ("job", "app"),
+        ("instance", "h:1"),
+        ("queue", "a"),
+    ]);
+    receiver.0.append(&[Sample::float(labels, 1_700_000_000_000, 5.0)]);
+    until("the sample came back", || sink.0.lock().len() >= 2).await;
+    let samples = sink.0.lock().clone();
+    let names: Vec<String> =
+        samples.iter().map(|s| s.labels.get("__name__").unwrap().to_owned()).collect();
+    assert_eq!(names, ["target_info", "jobs_total"]);
+    let counter = &samples[1];
+    assert_eq!((counter.value, counter.timestamp), (5.0, 1_700_000_000_000));
+    assert_eq!(
+        (counter.labels.get("job"), counter.labels.get("instance"), counter.labels.get("queue")),
+        (Some("app"), Some("h:1"), Some("a"))
+    );
+    assert_eq!(counter.labels.get("otel_scope_name"), Some("otelcol/prometheusreceiver"));
+    assert_eq!(samples[0].labels.get("net_host_port"), Some("1"));
+}
+
+/// The headers a handler gives a request that had `before`.
+fn headers_of(name: &str, body: &str, before: &[(&str, &str)]) -> Vec<(String, String)> {
+    let (built, ctx) = build(name, body);
+    built.unwrap();
+    let Value::Object(exports) = ctx.exports() else { panic!() };
+    let handler: river_otelcol::auth::Handler = exports["handler"].decode().unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    for (k, v) in before {
+        headers.insert(
+            reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    handler.apply_http(&mut headers);
+    let mut out: Vec<(String, String)> =
+        headers.iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned())).collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn auth_handlers_set_their_headers() {
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(
+        headers_of("otelcol.auth.basic", "username = \"user\"\npassword = \"pass\"", &[]),
+        [pair("authorization", "Basic dXNlcjpwYXNz")]
+    );
+    assert_eq!(
+        headers_of("otelcol.auth.bearer", "token = \"t0k\"", &[("authorization", "x")]),
+        [pair("authorization", "Bearer t0k")]
+    );
+    assert_eq!(
+        headers_of("otelcol.auth.bearer", "token = \"t0k\"\nscheme = \"\"", &[]),
+        [pair("authorization", "t0k")]
+    );
+    let body = r#"
+        header {
+            key = "X-Scope-OrgID"
+            value = "tenant"
+        }
+        header {
+            key = "x-kept"
+            value = "new"
+            action = "insert"
+        }
+        header {
+            key = "x-absent"
+            value = "new"
+            action = "update"
+        }
+        header {
+            key = "x-gone"
+            action = "delete"
+            from_context = "x"
+        }
+        header {
+            key = "x-from-metadata"
+            from_context = "tenant"
+        }"#;
+    let before = [("x-kept", "old"), ("x-gone", "1")];
+    assert_eq!(
+        headers_of("otelcol.auth.headers", body, &before),
+        [pair("x-kept", "old"), pair("x-scope-orgid", "tenant")]
+    );
+    let bad = "header {\n key = \"bad header\"\n value = \"v\"\n}";
+    assert!(
+        refusal("otelcol.auth.headers", bad).contains("key"),
+        "{}",
+        refusal("otelcol.auth.headers", bad)
+    );
 }

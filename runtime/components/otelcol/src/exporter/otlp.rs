@@ -18,8 +18,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity
 use tonic::Code;
 
 use super::{
-    compression, refuse_auth, ClientTls, Compression, Exporter, QueueSettings, RetrySettings,
-    SendError, Sender,
+    compression, ClientTls, Compression, Exporter, QueueSettings, RetrySettings, SendError, Sender,
 };
 use crate::consumer::{BoxFuture, ConsumerHandle, Data};
 
@@ -41,6 +40,8 @@ struct GrpcSender {
     channel: Channel,
     gzip: bool,
     metadata: MetadataMap,
+    /// The `auth` handler, whose headers every request gets.
+    auth: Option<crate::auth::Handler>,
     endpoint: String,
 }
 
@@ -48,7 +49,7 @@ fn sender(args: &Args) -> Result<GrpcSender, Error> {
     let timeout: Duration = args.get("timeout")?;
     let client = args.block_or_empty("client");
     let given: String = client.require("endpoint")?;
-    refuse_auth(&client)?;
+    let auth = crate::auth::from_client(&client)?;
     let gzip = compression(&client, &["", "none", "gzip"])? == Compression::Gzip;
     if client.get::<bool>("wait_for_ready")? {
         return Err(client
@@ -158,7 +159,7 @@ fn sender(args: &Args) -> Result<GrpcSender, Error> {
             Error::from(tls_block.invalid("ca_pem", river_runtime::error::with_causes(&e)))
         })?;
     }
-    Ok(GrpcSender { channel: endpoint.connect_lazy(), gzip, metadata, endpoint: uri })
+    Ok(GrpcSender { channel: endpoint.connect_lazy(), gzip, metadata, auth, endpoint: uri })
 }
 
 /// Whether a gRPC status may pass on a later attempt (the collector's list).
@@ -179,6 +180,9 @@ impl GrpcSender {
     fn request<T>(&self, message: T) -> tonic::Request<T> {
         let mut request = tonic::Request::new(message);
         *request.metadata_mut() = self.metadata.clone();
+        if let Some(auth) = &self.auth {
+            auth.apply_grpc(request.metadata_mut());
+        }
         request
     }
 }

@@ -12,8 +12,7 @@ use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::{with_causes, Error};
 
 use super::{
-    compression, refuse_auth, ClientTls, Compression, Exporter, QueueSettings, RetrySettings,
-    SendError, Sender,
+    compression, ClientTls, Compression, Exporter, QueueSettings, RetrySettings, SendError, Sender,
 };
 use crate::consumer::{BoxFuture, ConsumerHandle, Data, Signal};
 
@@ -53,6 +52,8 @@ struct HttpSender {
     encoding: Encoding,
     compression: Compression,
     headers: reqwest::header::HeaderMap,
+    /// The `auth` handler, whose headers every request gets.
+    auth: Option<crate::auth::Handler>,
 }
 
 fn endpoint(args: &Args, name: &str, base: &str, path: &str) -> Result<String, Error> {
@@ -74,7 +75,7 @@ fn sender(args: &Args) -> Result<HttpSender, Error> {
             .invalid("endpoint", format!("{base:?} is not a URL such as http://host:4318"))
             .into());
     }
-    refuse_auth(&client)?;
+    let auth = crate::auth::from_client(&client)?;
     let encoding = match client.get::<String>("encoding")?.as_str() {
         "proto" => Encoding::Proto,
         "json" => Encoding::Json,
@@ -171,6 +172,7 @@ fn sender(args: &Args) -> Result<HttpSender, Error> {
         encoding,
         compression,
         headers,
+        auth,
     })
 }
 
@@ -212,10 +214,14 @@ impl Sender for HttpSender {
                 Encoding::Json => (data.to_json(), "application/json"),
             };
             let (body, coding) = compress(self.compression, body);
+            let mut headers = self.headers.clone();
+            if let Some(auth) = &self.auth {
+                auth.apply_http(&mut headers);
+            }
             let mut request = self
                 .client
                 .post(url)
-                .headers(self.headers.clone())
+                .headers(headers)
                 .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(body);
             if let Some(coding) = coding {

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentelemetry_proto::tonic::metrics::v1::{metric, Metric};
 use parking_lot::RwLock;
 use river_analyzer::Object;
 use river_runtime::args::Args;
@@ -15,9 +14,12 @@ use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
 use tokio::sync::mpsc;
 
+mod split;
+
+pub use split::split;
+
 use crate::consumer::{
-    data_points, BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signal,
-    Signals,
+    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signal, Signals,
 };
 
 /// `otelcol.processor.batch`.
@@ -145,11 +147,6 @@ async fn run(
     mut received: mpsc::Receiver<Data>,
 ) {
     let mut pending: [Pending; 3] = Default::default();
-    let index = |signal: Signal| match signal {
-        Signal::Traces => 0,
-        Signal::Metrics => 1,
-        Signal::Logs => 2,
-    };
     let mut deadline: Option<tokio::time::Instant> = None;
     loop {
         let now = *settings.read();
@@ -162,23 +159,8 @@ async fn run(
         tokio::select! {
             data = received.recv() => {
                 let Some(data) = data else { break };
-                let slot = &mut pending[index(data.signal())];
-                slot.add(data);
-                while slot.items >= now.size.max(1) {
-                    let Some(batch) = slot.take(now.max_size) else { break };
-                    send(&fanout, batch).await;
-                }
-                if now.timeout.is_zero() {
-                    // No waiting: what has arrived meanwhile goes in the same batch.
-                    while let Ok(more) = received.try_recv() {
-                        pending[index(more.signal())].add(more);
-                    }
-                    flush(&fanout, &mut pending, now.max_size).await;
-                } else if pending.iter().all(|p| p.items == 0 && p.data.is_none()) {
-                    deadline = None;
-                } else if deadline.is_none() {
-                    deadline = Some(tokio::time::Instant::now() + now.timeout);
-                }
+                received_one(&fanout, &mut pending, &mut received, data, now).await;
+                deadline = next_deadline(&pending, deadline, now);
             }
             _ = timer => {
                 deadline = None;
@@ -196,6 +178,51 @@ async fn run(
     flush(&fanout, &mut pending, max).await;
 }
 
+fn index(signal: Signal) -> usize {
+    match signal {
+        Signal::Traces => 0,
+        Signal::Metrics => 1,
+        Signal::Logs => 2,
+    }
+}
+
+/// Adds `data` and sends the full batches; with no timeout, everything.
+async fn received_one(
+    fanout: &Fanout,
+    pending: &mut [Pending; 3],
+    received: &mut mpsc::Receiver<Data>,
+    data: Data,
+    now: Settings,
+) {
+    let slot = &mut pending[index(data.signal())];
+    slot.add(data);
+    while slot.items >= now.size.max(1) {
+        let Some(batch) = slot.take(now.max_size) else { break };
+        send(fanout, batch).await;
+    }
+    if now.timeout.is_zero() {
+        // No waiting: what has arrived meanwhile goes in the same batch.
+        while let Ok(more) = received.try_recv() {
+            pending[index(more.signal())].add(more);
+        }
+        flush(fanout, pending, now.max_size).await;
+    }
+}
+
+/// When what is held must go: none when nothing is, else the deadline
+/// set by the first item.
+fn next_deadline(
+    pending: &[Pending; 3],
+    deadline: Option<tokio::time::Instant>,
+    now: Settings,
+) -> Option<tokio::time::Instant> {
+    if now.timeout.is_zero() || pending.iter().all(|p| p.items == 0 && p.data.is_none()) {
+        None
+    } else {
+        Some(deadline.unwrap_or_else(|| tokio::time::Instant::now() + now.timeout))
+    }
+}
+
 async fn flush(fanout: &Fanout, pending: &mut [Pending; 3], max: usize) {
     for slot in pending.iter_mut() {
         while let Some(batch) = slot.take(max) {
@@ -211,131 +238,12 @@ async fn send(fanout: &Fanout, batch: Data) {
     }
 }
 
-/// Moves the first `n` items of `data` (at least one left behind) into a
-/// request of their own, keeping their resources and scopes.
-pub fn split(data: &mut Data, n: usize) -> Data {
-    macro_rules! split_nested {
-        ($request:expr, $resources:ident, $scopes:ident, $items:ident, $ctor:path, $ty:ty) => {{
-            let mut out: $ty = Default::default();
-            let mut left = n;
-            while left > 0 && !$request.$resources.is_empty() {
-                let resource = &mut $request.$resources[0];
-                let count: usize = resource.$scopes.iter().map(|s| s.$items.len()).sum();
-                if count <= left {
-                    left -= count;
-                    out.$resources.push($request.$resources.remove(0));
-                    continue;
-                }
-                let mut part = resource.clone();
-                part.$scopes.clear();
-                while left > 0 {
-                    let scope = &mut resource.$scopes[0];
-                    if scope.$items.len() <= left {
-                        left -= scope.$items.len();
-                        part.$scopes.push(resource.$scopes.remove(0));
-                    } else {
-                        let mut piece = scope.clone();
-                        piece.$items = scope.$items.drain(..left).collect();
-                        left = 0;
-                        part.$scopes.push(piece);
-                    }
-                }
-                out.$resources.push(part);
-            }
-            $ctor(out)
-        }};
-    }
-    match data {
-        Data::Traces(r) => split_nested!(
-            r,
-            resource_spans,
-            scope_spans,
-            spans,
-            Data::Traces,
-            opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest
-        ),
-        Data::Logs(r) => split_nested!(
-            r,
-            resource_logs,
-            scope_logs,
-            log_records,
-            Data::Logs,
-            opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest
-        ),
-        Data::Metrics(r) => {
-            let mut out = opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest::default();
-            let mut left = n;
-            while left > 0 && !r.resource_metrics.is_empty() {
-                let resource = &mut r.resource_metrics[0];
-                let count: usize =
-                    resource.scope_metrics.iter().flat_map(|s| &s.metrics).map(data_points).sum();
-                if count <= left {
-                    left -= count;
-                    out.resource_metrics.push(r.resource_metrics.remove(0));
-                    continue;
-                }
-                let mut part = resource.clone();
-                part.scope_metrics.clear();
-                while left > 0 {
-                    let scope = &mut resource.scope_metrics[0];
-                    let count: usize = scope.metrics.iter().map(data_points).sum();
-                    if count <= left {
-                        left -= count;
-                        part.scope_metrics.push(resource.scope_metrics.remove(0));
-                        continue;
-                    }
-                    let mut piece = scope.clone();
-                    piece.metrics.clear();
-                    while left > 0 {
-                        let metric = &mut scope.metrics[0];
-                        let points = data_points(metric);
-                        if points <= left {
-                            left -= points;
-                            piece.metrics.push(scope.metrics.remove(0));
-                        } else {
-                            piece.metrics.push(take_points(metric, left));
-                            left = 0;
-                        }
-                    }
-                    part.scope_metrics.push(piece);
-                }
-                out.resource_metrics.push(part);
-            }
-            Data::Metrics(out)
-        }
-    }
-}
-
-/// A copy of `metric` with its first `n` data points, which it loses.
-fn take_points(metric: &mut Metric, n: usize) -> Metric {
-    let mut part = metric.clone();
-    match (&mut metric.data, &mut part.data) {
-        (Some(metric::Data::Gauge(a)), Some(metric::Data::Gauge(b))) => {
-            b.data_points = a.data_points.drain(..n).collect()
-        }
-        (Some(metric::Data::Sum(a)), Some(metric::Data::Sum(b))) => {
-            b.data_points = a.data_points.drain(..n).collect()
-        }
-        (Some(metric::Data::Histogram(a)), Some(metric::Data::Histogram(b))) => {
-            b.data_points = a.data_points.drain(..n).collect()
-        }
-        (
-            Some(metric::Data::ExponentialHistogram(a)),
-            Some(metric::Data::ExponentialHistogram(b)),
-        ) => b.data_points = a.data_points.drain(..n).collect(),
-        (Some(metric::Data::Summary(a)), Some(metric::Data::Summary(b))) => {
-            b.data_points = a.data_points.drain(..n).collect()
-        }
-        _ => {}
-    }
-    part
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
     use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use opentelemetry_proto::tonic::metrics::v1::{metric, Metric};
     use opentelemetry_proto::tonic::metrics::v1::{
         Gauge, NumberDataPoint, ResourceMetrics, ScopeMetrics,
     };

@@ -1,0 +1,93 @@
+//! The `output` block of receivers and processors, and the fan-out that
+//! hands data to the consumers it lists.
+
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+use river_runtime::args::{ArgError, Args};
+
+use super::{ConsumeError, ConsumerHandle, Data, Signal};
+
+/// The `output` block: the consumers each signal goes to.
+#[derive(Clone, Default)]
+pub struct Output {
+    pub traces: Vec<ConsumerHandle>,
+    pub metrics: Vec<ConsumerHandle>,
+    pub logs: Vec<ConsumerHandle>,
+}
+
+impl Output {
+    /// Reads the `output` block of `args`; a consumer listed under a
+    /// signal it does not take is refused there, as the reference does.
+    pub fn from_args(args: &Args) -> Result<Output, ArgError> {
+        let block = args.block_or_empty("output");
+        let mut output = Output::default();
+        for signal in Signal::ALL {
+            let consumers: Vec<ConsumerHandle> = block.get(signal.name())?;
+            for (i, consumer) in consumers.iter().enumerate() {
+                let takes = consumer.0.signals();
+                if !takes.takes(signal) {
+                    return Err(block.invalid(
+                        signal.name(),
+                        format!(
+                            "element {i} does not accept {} (it takes {})",
+                            signal.name(),
+                            takes.names()
+                        ),
+                    ));
+                }
+            }
+            *output.list_mut(signal) = consumers;
+        }
+        Ok(output)
+    }
+
+    pub fn list(&self, signal: Signal) -> &[ConsumerHandle] {
+        match signal {
+            Signal::Traces => &self.traces,
+            Signal::Metrics => &self.metrics,
+            Signal::Logs => &self.logs,
+        }
+    }
+
+    fn list_mut(&mut self, signal: Signal) -> &mut Vec<ConsumerHandle> {
+        match signal {
+            Signal::Traces => &mut self.traces,
+            Signal::Metrics => &mut self.metrics,
+            Signal::Logs => &mut self.logs,
+        }
+    }
+}
+
+/// Hands data to every consumer its `output` lists for the data's signal;
+/// the list can change while it runs (`set`).
+#[derive(Clone, Default)]
+pub struct Fanout(Arc<RwLock<Output>>);
+
+impl Fanout {
+    pub fn new(output: Output) -> Fanout {
+        Fanout(Arc::new(RwLock::new(output)))
+    }
+
+    pub fn set(&self, output: Output) {
+        *self.0.write() = output;
+    }
+
+    /// Gives `data` to each consumer of its signal (a copy to all but the
+    /// last), and resolves once all took it; the first refusal is the
+    /// error, after every consumer was tried. No consumer: dropped.
+    pub async fn consume(&self, data: Data) -> Result<(), ConsumeError> {
+        let targets: Vec<ConsumerHandle> = self.0.read().list(data.signal()).to_vec();
+        let mut first_error = None;
+        let last = targets.len().saturating_sub(1);
+        let mut data = Some(data);
+        for (i, target) in targets.iter().enumerate() {
+            let copy = if i == last { data.take() } else { data.clone() };
+            let Some(copy) = copy else { break };
+            if let Err(e) = target.0.consume(copy).await {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
