@@ -14,13 +14,19 @@ pub mod prometheus;
 pub mod queue;
 pub mod retry;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use river_analyzer::Object;
+use river_runtime::args::Args;
+use river_runtime::component::{Component, Ctx};
+use river_runtime::error::Error;
 
 pub use client::{compression, ClientTls, Compression};
 pub use queue::{Exporter, QueueSettings};
 pub use retry::RetrySettings;
 
-use crate::consumer::{BoxFuture, Data};
+use crate::consumer::{BoxFuture, ConsumerHandle, Data};
 
 /// Why one attempt to send failed.
 #[derive(Debug, Clone)]
@@ -44,4 +50,39 @@ impl SendError {
 /// One attempt at delivering a request.
 pub trait Sender: Send + Sync + 'static {
     fn send<'a>(&'a self, data: &'a Data) -> BoxFuture<'a, Result<(), SendError>>;
+}
+
+/// An OTLP exporter component (`otlp`, `otlphttp`): a sender made from its
+/// arguments by `make`, behind the shared queue and retries.
+struct Queued<S> {
+    exporter: Exporter,
+    make: fn(&Args) -> Result<S, Error>,
+}
+
+/// Builds an OTLP exporter: its sender, queue and retries, and its `input`.
+pub(crate) fn build_queued<S: Sender>(
+    ctx: &Ctx,
+    args: &Args,
+    make: fn(&Args) -> Result<S, Error>,
+) -> Result<Arc<dyn Component>, Error> {
+    let retry = RetrySettings::from_args(args)?;
+    let exporter =
+        Exporter::new(ctx, Arc::new(make(args)?), retry, QueueSettings::from_args(args)?);
+    let input = ConsumerHandle(Arc::new(exporter.clone()));
+    ctx.export(Object::from_iter([("input".to_owned(), input.to_value())]));
+    Ok(Arc::new(Queued { exporter, make }))
+}
+
+impl<S: Sender> Component for Queued<S> {
+    fn update(&self, args: &Args) -> Result<(), Error> {
+        let sender = (self.make)(args)?;
+        let retry = RetrySettings::from_args(args)?;
+        let queue = QueueSettings::from_args(args)?;
+        self.exporter.update(Arc::new(sender), retry, queue);
+        Ok(())
+    }
+
+    fn debug_info(&self) -> Option<serde_json::Value> {
+        Some(self.exporter.debug_info())
+    }
 }

@@ -8,7 +8,6 @@ use std::time::Duration;
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_client::TraceServiceClient;
-use river_analyzer::Object;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::Error;
@@ -17,10 +16,8 @@ use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::Code;
 
-use super::{
-    compression, ClientTls, Compression, Exporter, QueueSettings, RetrySettings, SendError, Sender,
-};
-use crate::consumer::{BoxFuture, ConsumerHandle, Data};
+use super::{compression, ClientTls, Compression, SendError, Sender};
+use crate::consumer::{BoxFuture, Data};
 
 /// `otelcol.exporter.otlp`.
 pub const EXPORTER_OTLP: Registration = Registration {
@@ -226,33 +223,6 @@ impl Sender for GrpcSender {
     }
 }
 
-struct ExporterOtlp {
-    exporter: Exporter,
-}
-
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let sender = sender(args)?;
-    let exporter = Exporter::new(
-        &ctx,
-        Arc::new(sender),
-        RetrySettings::from_args(args)?,
-        QueueSettings::from_args(args)?,
-    );
-    let input = ConsumerHandle(Arc::new(exporter.clone()));
-    ctx.export(Object::from_iter([("input".to_owned(), input.to_value())]));
-    Ok(Arc::new(ExporterOtlp { exporter }))
-}
-
-impl Component for ExporterOtlp {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        let sender = sender(args)?;
-        let retry = RetrySettings::from_args(args)?;
-        let queue = QueueSettings::from_args(args)?;
-        self.exporter.update(Arc::new(sender), retry, queue);
-        Ok(())
-    }
-
-    fn debug_info(&self) -> Option<serde_json::Value> {
-        Some(self.exporter.debug_info())
-    }
+    super::build_queued(&ctx, args, sender)
 }

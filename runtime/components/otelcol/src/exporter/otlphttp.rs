@@ -6,15 +6,12 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use river_analyzer::Object;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::{with_causes, Error};
 
-use super::{
-    compression, ClientTls, Compression, Exporter, QueueSettings, RetrySettings, SendError, Sender,
-};
-use crate::consumer::{BoxFuture, ConsumerHandle, Data, Signal};
+use super::{compression, ClientTls, Compression, SendError, Sender};
+use crate::consumer::{BoxFuture, Data, Signal};
 
 /// `otelcol.exporter.otlphttp`.
 pub const EXPORTER_OTLPHTTP: Registration = Registration {
@@ -245,33 +242,6 @@ impl Sender for HttpSender {
     }
 }
 
-struct ExporterOtlpHttp {
-    exporter: Exporter,
-}
-
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let sender = sender(args)?;
-    let exporter = Exporter::new(
-        &ctx,
-        Arc::new(sender),
-        RetrySettings::from_args(args)?,
-        QueueSettings::from_args(args)?,
-    );
-    let input = ConsumerHandle(Arc::new(exporter.clone()));
-    ctx.export(Object::from_iter([("input".to_owned(), input.to_value())]));
-    Ok(Arc::new(ExporterOtlpHttp { exporter }))
-}
-
-impl Component for ExporterOtlpHttp {
-    fn update(&self, args: &Args) -> Result<(), Error> {
-        let sender = sender(args)?;
-        let retry = RetrySettings::from_args(args)?;
-        let queue = QueueSettings::from_args(args)?;
-        self.exporter.update(Arc::new(sender), retry, queue);
-        Ok(())
-    }
-
-    fn debug_info(&self) -> Option<serde_json::Value> {
-        Some(self.exporter.debug_info())
-    }
+    super::build_queued(&ctx, args, sender)
 }
