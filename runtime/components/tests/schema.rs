@@ -162,7 +162,43 @@ const NOT_YET: &[(&str, &str)] = &[
     ("otelcol.receiver.otlp", "grpc/tls"),
     ("otelcol.receiver.otlp", "grpc/keepalive"),
     ("otelcol.receiver.otlp", "http/tls"),
+    // Detectors that ask a cloud's metadata service, a Docker daemon,
+    // Consul or Kubernetes: their blocks are refused at load.
+    ("otelcol.processor.resourcedetection", "ec2"),
+    ("otelcol.processor.resourcedetection", "ecs"),
+    ("otelcol.processor.resourcedetection", "eks"),
+    ("otelcol.processor.resourcedetection", "elasticbeanstalk"),
+    ("otelcol.processor.resourcedetection", "lambda"),
+    ("otelcol.processor.resourcedetection", "azure"),
+    ("otelcol.processor.resourcedetection", "aks"),
+    ("otelcol.processor.resourcedetection", "gcp"),
+    ("otelcol.processor.resourcedetection", "heroku"),
+    ("otelcol.processor.resourcedetection", "openshift"),
+    ("otelcol.processor.resourcedetection", "consul"),
+    ("otelcol.processor.resourcedetection", "docker"),
+    ("otelcol.processor.resourcedetection", "kubernetes_node"),
 ];
+
+/// Values of settings, per component, where the type's or default's value
+/// would be refused at load as the reference refuses it.
+fn component_value(component: &str, name: &str) -> Option<&'static str> {
+    Some(match (component, name) {
+        // An action that takes the made-up value (insert).
+        ("otelcol.processor.attributes", "action") => "\"insert\"",
+        // A severity name (`log_severity`'s `min`).
+        ("otelcol.processor.attributes", "min") => "\"INFO\"",
+        // A limit is needed, in size or percentage; the spike under it.
+        ("otelcol.processor.memory_limiter", "limit") => "\"100MiB\"",
+        ("otelcol.processor.memory_limiter", "spike_limit") => "\"10MiB\"",
+        _ => return None,
+    })
+}
+
+/// Settings a component needs beside its required ones to load at all,
+/// as the reference: written into the required-only config, and not held
+/// to their defaults there.
+const ALONGSIDE_REQUIRED: &[(&str, &str, &str)] =
+    &[("otelcol.processor.memory_limiter", "limit", "\"100MiB\"")];
 
 /// A City database made by runtime/components/loki/tests/data/geoip_db.py
 /// (PyPI's mmdb-writer, which tests/run installs) in `dir`.
@@ -263,6 +299,9 @@ fn write_body(
         let value = match arg.name.as_str() {
             // A receiver listens on its endpoint: any free loopback port.
             "endpoint" if component.starts_with("otelcol.receiver.") => "\"127.0.0.1:0\"".into(),
+            name if component_value(component, name).is_some() => {
+                component_value(component, name).unwrap_or_default().into()
+            }
             _ => fixture.value(&arg.name, &arg.ty, arg.default.as_deref(), &arg.enum_values),
         };
         writeln!(out, "{indent}{} = {value}", arg.name).unwrap();
@@ -369,6 +408,10 @@ async fn every_component_takes_its_defaults_from_the_registry() {
         let schema = registry().get(name).expect("in the registry");
         let mut config = format!("{name} \"required\" {{\n");
         write_required(&mut config, &schema.body, 0, &fixture);
+        let alongside: Vec<_> = ALONGSIDE_REQUIRED.iter().filter(|(c, ..)| *c == name).collect();
+        for (_, setting, value) in &alongside {
+            writeln!(config, "\t{setting} = {value}").unwrap();
+        }
         config.push_str("}\n");
         let tracker = match reads_of(name, config, dir.path()).await {
             Ok(tracker) => tracker,
@@ -381,6 +424,9 @@ async fn every_component_takes_its_defaults_from_the_registry() {
         let mut declared = BTreeMap::new();
         defaults_in(&schema.body, "", &mut declared);
         for (path, text) in &declared {
+            if alongside.iter().any(|(_, setting, _)| setting == path) {
+                continue;
+            }
             let wanted = river_analyzer::eval_text(text, &river_analyzer::EmptyScope);
             let wanted = wanted.ok().and_then(Result::ok);
             match given.get(path) {

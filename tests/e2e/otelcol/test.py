@@ -3,6 +3,10 @@
 Python SDK (PyPI opentelemetry-sdk and its OTLP gRPC and HTTP exporters).
 
 `flow run` runs `otelcol.receiver.otlp` (gRPC and HTTP) ->
+`otelcol.processor.memory_limiter` -> `otelcol.processor.resourcedetection`
+(env and system detectors: every resource gets deployment.environment
+from OTEL_RESOURCE_ATTRIBUTES, host.name and os.type) -> (traces through
+`otelcol.processor.attributes`, which updates the JSON span's `via`) ->
 `otelcol.processor.batch` -> `otelcol.exporter.otlphttp` (and
 `otelcol.exporter.debug`). The SDK sends traces, metrics and logs over
 gRPC and over HTTP (protobuf, one of them gzip-compressed); a JSON span
@@ -250,8 +254,12 @@ def check_bridges(http_port, push_port, sink_port):
     labels, ts, line = wait(f"the hinted log arrived at Loki (got {RECEIVED['loki'][:5]})", hinted, 30)[0]
     assert labels == {"exporter": "OTLP", "job": "e2e-hints", "service_name": "e2e-hints", "event_name": "click", "level": "WARN"}, labels
     assert ts == 1700000000000000000, ts
+    # The resource has what otelcol.processor.resourcedetection added on the way.
+    with open("/proc/sys/kernel/hostname") as f:
+        hostname = f.read().strip()
     assert json.loads(line) == {"body": "hinted <line>", "severity": "Warn", "attributes": {"event.name": "click"},
-                                "resources": {"service.name": "e2e-hints"}}, line
+                                "resources": {"service.name": "e2e-hints", "deployment.environment": "e2e",
+                                              "host.name": hostname, "os.type": "linux"}}, line
     assert "\\u003c" in line, line
     with LOCK:
         sdk = [e for e in RECEIVED["loki"] if e[0].get("job") == "e2e-grpc"]
@@ -291,9 +299,47 @@ otelcol.receiver.otlp "in" {{
     max_request_body_size = "1MiB"
   }}
   output {{
-    traces  = [otelcol.processor.batch.b.input]
+    traces  = [otelcol.processor.memory_limiter.m.input]
+    metrics = [otelcol.processor.memory_limiter.m.input]
+    logs    = [otelcol.processor.memory_limiter.m.input]
+  }}
+}}
+
+otelcol.processor.memory_limiter "m" {{
+  check_interval         = "1s"
+  limit_percentage       = 90
+  spike_limit_percentage = 10
+  output {{
+    traces  = [otelcol.processor.resourcedetection.r.input]
+    metrics = [otelcol.processor.resourcedetection.r.input]
+    logs    = [otelcol.processor.resourcedetection.r.input]
+  }}
+}}
+
+otelcol.processor.resourcedetection "r" {{
+  detectors = ["env", "system"]
+  system {{
+    hostname_sources = ["os"]
+  }}
+  output {{
+    traces  = [otelcol.processor.attributes.a.input]
     metrics = [otelcol.processor.batch.b.input]
     logs    = [otelcol.processor.batch.b.input]
+  }}
+}}
+
+otelcol.processor.attributes "a" {{
+  action {{
+    key    = "via"
+    value  = "json!"
+    action = "update"
+  }}
+  include {{
+    match_type = "strict"
+    span_names = ["json-span"]
+  }}
+  output {{
+    traces = [otelcol.processor.batch.b.input]
   }}
 }}
 
@@ -377,6 +423,7 @@ otelcol.exporter.debug "d" {{
     proc = subprocess.Popen(
         [flow, "run", "--server.http.listen-addr", f"127.0.0.1:{ui_port}", "--storage.path", os.path.join(tmp, "data"), config],
         stdout=log, stderr=subprocess.STDOUT,
+        env=dict(os.environ, OTEL_RESOURCE_ATTRIBUTES="deployment.environment=e2e"),
     )
     try:
         wait("flow run is ready", lambda: urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/-/ready", timeout=1).status == 200, 60)
@@ -412,7 +459,13 @@ otelcol.exporter.debug "d" {{
                 assert record[1].get("user") == "ann", record
                 assert record[2]["service.name"] == f"e2e-{transport}", record
             span = next(t for t in RECEIVED["traces"] if t[0] == "json-span")
-            assert span[1] == {"via": "json"} and span[2]["service.name"] == "e2e-json", span
+            # otelcol.processor.attributes updated the span its include names.
+            assert span[1] == {"via": "json!"} and span[2]["service.name"] == "e2e-json", span
+            # otelcol.processor.resourcedetection's env and system detectors.
+            for kind in ("traces", "metrics", "logs"):
+                for item in RECEIVED[kind]:
+                    resource = item[-1]
+                    assert resource.get("deployment.environment") == "e2e" and resource.get("os.type") == "linux" and resource.get("host.name"), (kind, item)
             counts = {k: len(v) for k, v in RECEIVED.items()}
             assert AUTHORIZATION == {"Basic ZTJlOnMzY3JldA=="}, AUTHORIZATION
         print(f"otelcol e2e: delivered {counts['traces']} spans, {counts['metrics']} metric points, {counts['logs']} log records over gRPC and HTTP (protobuf, gzip, JSON), with otelcol.auth.basic's header")

@@ -1,5 +1,7 @@
 //! The `otelcol.*` components of `flow run`: `otelcol.receiver.otlp`
-//! (OTLP over HTTP and gRPC), `otelcol.processor.batch`,
+//! (OTLP over HTTP and gRPC), `otelcol.processor.batch`, the processors
+//! that change data in place (`processor`: `attributes`, `memory_limiter`,
+//! `resourcedetection`),
 //! `otelcol.exporter.otlp` (gRPC), `otelcol.exporter.otlphttp`,
 //! `otelcol.exporter.debug` and `otelcol.exporter.logging`, and the
 //! bridges to the rest of `flow run`: `otelcol.exporter.prometheus`,
@@ -15,6 +17,7 @@ pub mod auth;
 pub mod batch;
 pub mod consumer;
 pub mod exporter;
+pub mod processor;
 pub mod receiver_loki;
 pub mod receiver_otlp;
 pub mod receiver_prometheus;
