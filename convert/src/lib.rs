@@ -64,6 +64,18 @@ pub fn convert_with_args(
     format: SourceFormat,
     extra_args: &[String],
 ) -> Conversion {
+    convert_as(name, source, format, extra_args, None)
+}
+
+/// The one conversion: `annotate` (the source's name) writes where each
+/// block came from above it.
+fn convert_as(
+    name: &str,
+    source: &str,
+    format: SourceFormat,
+    extra_args: &[String],
+    annotate: Option<&str>,
+) -> Conversion {
     if !extra_args.is_empty() && matches!(format, SourceFormat::Prometheus | SourceFormat::Promtail)
     {
         let which = if format == SourceFormat::Prometheus { "prometheus" } else { "promtail" };
@@ -77,9 +89,22 @@ pub fn convert_with_args(
         };
     }
     match format {
-        SourceFormat::Prometheus => prometheus::convert(name, source),
-        SourceFormat::Promtail => promtail::convert(name, source),
-        SourceFormat::Otelcol => otelcol::convert(name, source, extra_args),
-        SourceFormat::Static => statics::convert(name, source, extra_args),
+        SourceFormat::Prometheus => prometheus::convert(name, source, annotate),
+        SourceFormat::Promtail => promtail::convert(name, source, annotate),
+        SourceFormat::Otelcol => otelcol::convert(name, source, extra_args, annotate),
+        SourceFormat::Static => statics::convert(name, source, extra_args, annotate),
     }
+}
+
+/// As `convert_with_args`, with a line comment above each top-level block
+/// that came from one YAML node, giving its path and line:
+/// `// from scrape_configs[0] (prometheus.yml:12)`. Blocks made from no
+/// single node (or from YAML static mode generates) have none.
+pub fn convert_annotated(
+    name: &str,
+    source: &str,
+    format: SourceFormat,
+    extra_args: &[String],
+) -> Conversion {
+    convert_as(name, source, format, extra_args, Some(name))
 }

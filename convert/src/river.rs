@@ -31,11 +31,56 @@ pub struct Block {
     pub name: String,
     pub label: Option<String>,
     pub body: Vec<Item>,
+    /// Where a top-level block came from in the source YAML; printed as a
+    /// comment above it only when annotating (`print`'s `annotate`).
+    pub provenance: Option<Provenance>,
+}
+
+/// A YAML path (`scrape_configs[0]`, `receivers.otlp`) and its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub path: String,
+    pub line: usize,
+}
+
+impl Provenance {
+    pub fn new(path: impl Into<String>, line: usize) -> Provenance {
+        Provenance { path: path.into(), line }
+    }
+
+    /// The path and line of a YAML node.
+    pub(crate) fn of(path: impl Into<String>, node: &crate::yaml::Node) -> Provenance {
+        Provenance::new(path, node.span.start.line())
+    }
+}
+
+/// Sets `provenance` on every block, replacing what they had.
+pub(crate) fn set_provenance(blocks: &mut [Block], provenance: &Provenance) {
+    for block in blocks {
+        block.provenance = Some(provenance.clone());
+    }
+}
+
+/// Puts `prefix` before the path of every block that has one.
+pub(crate) fn prefix_provenance(blocks: &mut [Block], prefix: &str) {
+    for provenance in blocks.iter_mut().filter_map(|b| b.provenance.as_mut()) {
+        provenance.path = format!("{prefix}{}", provenance.path);
+    }
 }
 
 impl Block {
     pub fn new(name: &str, label: Option<&str>) -> Block {
-        Block { name: name.to_owned(), label: label.map(str::to_owned), body: Vec::new() }
+        Block {
+            name: name.to_owned(),
+            label: label.map(str::to_owned),
+            body: Vec::new(),
+            provenance: None,
+        }
+    }
+
+    pub fn with_provenance(mut self, provenance: Provenance) -> Block {
+        self.provenance = Some(provenance);
+        self
     }
 
     pub fn attr(&mut self, name: &str, value: Value) -> &mut Block {
@@ -61,8 +106,9 @@ impl Block {
     }
 }
 
-/// Prints top-level blocks as a canonical River file.
-pub fn print(blocks: &[Block]) -> String {
+/// Prints top-level blocks as a canonical River file; with `annotate`
+/// (the source's name), each block's provenance as a comment above it.
+pub fn print(blocks: &[Block], annotate: Option<&str>) -> String {
     let mut out = String::new();
     if blocks.is_empty() {
         // Not even the newline the formatter ends a file with.
@@ -71,6 +117,11 @@ pub fn print(blocks: &[Block]) -> String {
     for (i, block) in blocks.iter().enumerate() {
         if i > 0 {
             out.push('\n');
+        }
+        if let (Some(file), Some(from)) = (annotate, &block.provenance) {
+            // One line: a line break in the name would end the comment.
+            let file = file.replace(['\n', '\r'], " ");
+            out.push_str(&format!("// from {} ({file}:{})\n", from.path, from.line));
         }
         write_block(&mut out, block);
     }

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use river_convert::{convert_with_args, Severity, SourceFormat};
+use river_convert::{convert_annotated, convert_with_args, Severity, SourceFormat};
 
 use crate::source;
 use crate::ExitStatus;
@@ -33,6 +33,10 @@ pub struct ConvertArgs {
     /// named in findings).
     #[arg(short = 'e', long, value_name = "ARGS", allow_hyphen_values = true)]
     pub extra_args: Option<String>,
+    /// Write a comment above each top-level block naming the YAML path and
+    /// line it came from: `// from scrape_configs[0] (prometheus.yml:12)`.
+    #[arg(long)]
+    pub annotate: bool,
     /// The config to convert; `-` or none reads standard input.
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
@@ -66,7 +70,11 @@ pub fn run(args: &ConvertArgs) -> ExitStatus {
     };
     let extra: Vec<String> =
         args.extra_args.as_deref().unwrap_or("").split_whitespace().map(str::to_owned).collect();
-    let result = convert_with_args(&input.path, &input.text, format, &extra);
+    let result = if args.annotate {
+        convert_annotated(&input.path, &input.text, format, &extra)
+    } else {
+        convert_with_args(&input.path, &input.text, format, &extra)
+    };
     let critical = result.findings.iter().any(|f| f.severity == Severity::Critical);
     let errors = result.findings.iter().any(|f| f.severity == Severity::Error);
     let lines: Vec<String> = result.findings.iter().map(|f| f.to_string()).collect();

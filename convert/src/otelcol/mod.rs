@@ -29,7 +29,12 @@ use pipeline::{Group, Kind, SIGNALS};
 use reader::{Sink, Src};
 use table::Conv;
 
-pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conversion {
+pub(crate) fn convert(
+    name: &str,
+    source: &str,
+    extra_args: &[String],
+    annotate: Option<&str>,
+) -> Conversion {
     let blocked = |f: Finding| Conversion { output: None, findings: vec![f] };
     if !extra_args.is_empty() {
         let message = format!(
@@ -56,7 +61,7 @@ pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conver
     if findings.iter().any(|f| f.severity == Severity::Critical) {
         return Conversion { output: None, findings };
     }
-    let output = Some(river::print(&blocks)).filter(|o| !o.is_empty());
+    let output = Some(river::print(&blocks, annotate)).filter(|o| !o.is_empty());
     Conversion { output, findings }
 }
 
@@ -159,7 +164,11 @@ fn one(
     let ctx =
         Ctx { flow: conv.flow, label: pipeline::label(prefix, &group.name, id), next, extensions };
     let src = Src::new(cfg.node(kind, id), &cfg.path(kind, id), sink);
-    Some((conv.convert)(&ctx, &src).done())
+    let mut block = (conv.convert)(&ctx, &src).done();
+    if let Some(key) = cfg.key_node(kind, id) {
+        block.provenance = Some(river::Provenance::of(cfg.path(kind, id), key));
+    }
+    Some(block)
 }
 
 pub(crate) fn kind_name(kind: Kind) -> &'static str {

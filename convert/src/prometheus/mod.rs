@@ -15,7 +15,7 @@ pub(crate) use scrape::{convert_job, JobCx};
 use std::collections::HashSet;
 
 use crate::finding::{Finding, Severity};
-use crate::river::{self, Block};
+use crate::river::{self, Block, Provenance};
 use crate::yaml::{self, Node};
 use crate::Conversion;
 
@@ -36,6 +36,28 @@ impl Blocks {
             .flatten()
             .collect()
     }
+
+    fn groups(&mut self) -> [&mut Vec<Block>; 5] {
+        [
+            &mut self.discovery,
+            &mut self.discovery_relabel,
+            &mut self.scrape,
+            &mut self.relabel,
+            &mut self.remote_write,
+        ]
+    }
+
+    /// How many blocks each group holds, for `mark_since`.
+    pub(crate) fn counts(&mut self) -> [usize; 5] {
+        self.groups().map(|g| g.len())
+    }
+
+    /// Gives every block added since `counts` gave `before` the provenance.
+    pub(crate) fn mark_since(&mut self, before: [usize; 5], provenance: &Provenance) {
+        for (group, start) in self.groups().into_iter().zip(before) {
+            river::set_provenance(&mut group[start..], provenance);
+        }
+    }
 }
 
 const TOP_LEVEL: [&str; 9] = [
@@ -50,7 +72,7 @@ const TOP_LEVEL: [&str; 9] = [
     "scrape_config_files",
 ];
 
-pub(crate) fn convert(name: &str, source: &str) -> Conversion {
+pub(crate) fn convert(name: &str, source: &str, annotate: Option<&str>) -> Conversion {
     let root = match settings(name, source) {
         Ok(root) => root,
         Err(done) => return done,
@@ -60,6 +82,9 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
     let global = Global::read(yaml::get(&root, "global"), &mut findings);
     let mut blocks = Blocks::default();
     let receiver = remote_write::remote_write(&root, &global, &mut blocks, &mut findings);
+    if let Some(node) = yaml::get(&root, "remote_write") {
+        river::set_provenance(&mut blocks.remote_write, &Provenance::of("remote_write", node));
+    }
     let jobs = yaml::items(yaml::get(&root, "scrape_configs"));
     let cx = JobCx {
         global: &global,
@@ -67,8 +92,10 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
         label_of: &|name| name.to_owned(),
         extra_targets: &[],
     };
-    for job in &jobs {
+    for (i, job) in jobs.iter().enumerate() {
+        let before = blocks.counts();
         convert_job(job, &cx, &mut blocks, &mut findings);
+        blocks.mark_since(before, &Provenance::of(format!("scrape_configs[{i}]"), job));
     }
     let dangling = !blocks.scrape.is_empty() && blocks.remote_write.is_empty();
     let all = blocks.in_order();
@@ -86,7 +113,7 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
     }
     // Settings that give no component (`global` alone, `{}`) give empty
     // output, as in the reference.
-    Conversion { output: Some(river::print(&all)), findings }
+    Conversion { output: Some(river::print(&all, annotate)), findings }
 }
 
 /// The mapping of settings, or the conversion already done: empty for a

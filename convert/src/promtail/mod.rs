@@ -43,7 +43,7 @@ pub(crate) struct Context {
     pub file_watch: Option<(String, String)>,
 }
 
-pub(crate) fn convert(name: &str, source: &str) -> Conversion {
+pub(crate) fn convert(name: &str, source: &str, annotate: Option<&str>) -> Conversion {
     let root = match yaml::parse(name, source, "Promtail") {
         Ok(Some(root)) if yaml::is_mapping(&root) => root,
         Ok(_) => {
@@ -90,7 +90,7 @@ pub(crate) fn convert(name: &str, source: &str) -> Conversion {
     let mut findings = validate(&root);
     let global = yaml::get(&root, "global");
     let blocks = append(&root, global, "", None, &mut findings);
-    let output = (!blocks.is_empty()).then(|| river::print(&blocks));
+    let output = (!blocks.is_empty()).then(|| river::print(&blocks, annotate));
     Conversion { output, findings }
 }
 
@@ -120,13 +120,20 @@ pub(crate) fn append(
     };
     let mut blocks = Vec::new();
     let mut writers = Vec::new();
+    let listed = yaml::items(yaml::get(root, "clients")).len();
     for (i, client) in clients.iter().enumerate() {
-        writers.push(write::loki_write(client, prefix, i, findings));
+        // `clients` first, then the single `client`.
+        let path = if i < listed { format!("clients[{i}]") } else { "client".to_owned() };
+        let block = write::loki_write(client, prefix, i, findings);
+        writers.push(block.with_provenance(river::Provenance::of(path, client)));
     }
-    for node in yaml::items(yaml::get(root, "scrape_configs")) {
+    for (i, node) in yaml::items(yaml::get(root, "scrape_configs")).into_iter().enumerate() {
+        let before = blocks.len();
         if let Some(mut job) = job::start(node, &context, &mut blocks, findings) {
             sources::convert(&mut job);
         }
+        let from = river::Provenance::of(format!("scrape_configs[{i}]"), node);
+        river::set_provenance(&mut blocks[before..], &from);
     }
     blocks.extend(writers);
     findings.extend(duplicates(&blocks));

@@ -15,7 +15,7 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
     let directory = yaml::str_at(logs, "positions_directory");
     let mut findings = Vec::new();
     let mut out = Vec::new();
-    for instance in yaml::items(yaml::get(logs, "configs")) {
+    for (i, instance) in yaml::items(yaml::get(logs, "configs")).into_iter().enumerate() {
         let Some(name) = yaml::str_at(instance, "name").filter(|n| !n.is_empty()) else {
             let message = "failed to parse Static config: a logs instance has no `name`";
             findings.push(Finding::new(Severity::Critical, message));
@@ -25,7 +25,10 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
         let positions =
             directory.as_ref().map(|d| format!("{}/{name}.yml", d.trim_end_matches('/')));
         let prefix = format!("logs_{name}");
-        out.extend(promtail::append(instance, global, &prefix, positions, &mut findings));
+        let mut blocks = promtail::append(instance, global, &prefix, positions, &mut findings);
+        // The jobs' and clients' own paths, under the instance's.
+        crate::river::prefix_provenance(&mut blocks, &format!("logs.configs[{i}]."));
+        out.extend(blocks);
     }
     for finding in findings {
         sink.push(finding);

@@ -23,7 +23,12 @@ use crate::Conversion;
 const TOP_LEVEL: [&str; 6] =
     ["server", "metrics", "integrations", "traces", "logs", "agent_management"];
 
-pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conversion {
+pub(crate) fn convert(
+    name: &str,
+    source: &str,
+    extra_args: &[String],
+    annotate: Option<&str>,
+) -> Conversion {
     let blocked = |f: Finding| Conversion { output: None, findings: vec![f] };
     let flags = match args::Flags::parse(extra_args) {
         Ok(flags) => flags,
@@ -57,7 +62,7 @@ pub(crate) fn convert(name: &str, source: &str, extra_args: &[String]) -> Conver
     if findings.iter().any(|f| f.severity == Severity::Critical) {
         return Conversion { output: None, findings };
     }
-    let output = Some(river::print(&blocks)).filter(|o| !o.is_empty());
+    let output = Some(river::print(&blocks, annotate)).filter(|o| !o.is_empty());
     Conversion { output, findings }
 }
 

@@ -29,7 +29,7 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> (Vec<Block>, Shared) {
     let mut findings = Vec::new();
     let global = read_global(global_node, &mut findings);
     let mut out = Vec::new();
-    for instance in yaml::items(yaml::get(metrics, "configs")) {
+    for (i, instance) in yaml::items(yaml::get(metrics, "configs")).into_iter().enumerate() {
         let Some(name) = yaml::str_at(instance, "name").filter(|n| !n.is_empty()) else {
             let message = "failed to parse Static config: a metrics instance has no `name`";
             findings.push(Finding::new(Severity::Critical, message));
@@ -41,7 +41,10 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> (Vec<Block>, Shared) {
         } else {
             named(&own, &name, None)
         };
-        out.extend(instance_blocks(instance, &name, &global, &endpoints, &mut findings));
+        let mut blocks = instance_blocks(instance, &name, &global, &endpoints, &mut findings);
+        let from = river::Provenance::of(format!("metrics.configs[{i}]"), instance);
+        river::set_provenance(&mut blocks, &from);
+        out.extend(blocks);
     }
     for finding in findings {
         sink.push(finding);

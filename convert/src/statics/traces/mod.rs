@@ -16,7 +16,7 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
     let Some(traces) = yaml::get(root, "traces") else { return Vec::new() };
     let configs = yaml::items(yaml::get(traces, "configs"));
     let mut out = Vec::new();
-    for config in &configs {
+    for (i, config) in configs.iter().enumerate() {
         let name = yaml::str_at(config, "name").unwrap_or_default();
         let prefix = if configs.len() > 1 { name.as_str() } else { "" };
         let Some(text) = emit::collector_yaml(config, sink) else { continue };
@@ -30,7 +30,11 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
                 }
             };
         let Some(cfg) = Config::read(&root, sink) else { continue };
-        out.extend(otelcol::append_config(&cfg, prefix, &[], sink));
+        let mut blocks = otelcol::append_config(&cfg, prefix, &[], sink);
+        // The generated YAML's lines are not the file's: the instance's.
+        let from = crate::river::Provenance::of(format!("traces.configs[{i}]"), config);
+        crate::river::set_provenance(&mut blocks, &from);
+        out.extend(blocks);
     }
     out
 }
