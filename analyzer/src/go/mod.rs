@@ -1,10 +1,11 @@
 //! What the reference inherits from Go and users can see: case mapping
 //! (`strings.ToUpper`), printable characters (`strconv.IsPrint`) under
-//! Go's Unicode tables, Go's regular-expression classes and its size units. The standard
+//! Go's Unicode tables, Go's regular-expression classes, its size units and its JSON escapes. The standard
 //! library, lint rules and the runtime (relabelling) share these, so a
 //! config behaves the same wherever it is checked or run.
 
 pub mod case;
+pub mod json;
 pub mod layout;
 pub mod regex;
 pub mod template;

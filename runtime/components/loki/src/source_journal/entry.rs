@@ -132,11 +132,7 @@ fn priority_keyword(priority: &str) -> &str {
 /// `>`, `&`, U+2028 and U+2029 escaped.
 fn go_json(fields: &BTreeMap<String, String>) -> String {
     let text = serde_json::to_string(fields).unwrap_or_default();
-    text.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    river_analyzer::go::json::go_escape(&text)
 }
 
 #[cfg(test)]

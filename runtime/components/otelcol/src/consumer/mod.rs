@@ -199,23 +199,16 @@ impl FromValue for ConsumerHandle {
     }
 }
 
-/// A size as the reference writes it (Go's `units.Base2Bytes`: `20MiB`,
-/// `512KiB`, `4MB` is 4 MiB too, a bare number is bytes).
+/// A size as the reference writes it (Go's `units.Base2Bytes`, through the
+/// analyzer's one reader: `20MiB`, `512KiB`, `4MB` is 4 MiB too), and, as
+/// this build has always taken them, a bare byte count (`100`) or a unit
+/// without its `B` (`4M`).
 pub fn parse_size(text: &str) -> Result<u64, String> {
+    use river_analyzer::go::units::parse_base2_bytes;
     let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().map_err(|_| format!("{text:?} is not a size such as 4MiB"))?;
-    let power = match unit {
-        "" | "B" => 0,
-        "K" | "KB" | "KiB" => 1,
-        "M" | "MB" | "MiB" => 2,
-        "G" | "GB" | "GiB" => 3,
-        "T" | "TB" | "TiB" => 4,
-        "P" | "PB" | "PiB" => 5,
-        _ => return Err(format!("{text:?} is not a size such as 4MiB (unknown unit {unit:?})")),
-    };
-    Ok((number * 1024f64.powi(power)) as u64)
+    parse_base2_bytes(text)
+        .or_else(|| parse_base2_bytes(&format!("{text}B")))
+        .ok_or_else(|| format!("{text:?} is not a size such as 4MiB"))
 }
 
 #[cfg(test)]

@@ -78,11 +78,5 @@ fn kept(value: JsonValue) -> JsonValue {
 /// `value` as Go's `json.Marshal` writes it. The characters it escapes
 /// only occur inside strings, so replacing them in the text is exact.
 pub fn go_json(value: &JsonValue) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    river_analyzer::go::json::go_escape(&value.to_string())
 }

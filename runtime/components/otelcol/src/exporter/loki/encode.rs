@@ -62,12 +62,7 @@ pub fn json_line(
             .then(|| Scope { name: scope.name.clone(), version: scope.version.clone() }),
     };
     let text = serde_json::to_string(&line).unwrap_or_default();
-    // Go's encoder escapes these inside strings (the only place they occur).
-    text.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    river_analyzer::go::json::go_escape(&text)
 }
 
 /// An object with its keys sorted at every level, as Go writes maps.
