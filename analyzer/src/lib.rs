@@ -11,7 +11,7 @@
 //! Status: values (numbers with the reference's int/uint/float kinds,
 //! secrets), every expression form, the standard library, Go durations and
 //! decoding into Rust types, the schemas of every component and config
-//! block (`schema`), the database (`db`), 31 lint rules (`lint`; two
+//! block (`schema`), the database (`db`), 32 lint rules (`lint`; two
 //! of them, `not-runnable` and `component-refused`, are reported by
 //! `flow run` only), the checks of test files (`test_file`) and the Go
 //! layout, template and LogQL selector parsers the runtime shares

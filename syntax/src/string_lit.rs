@@ -59,6 +59,38 @@ pub fn escape_errors(literal: &str) -> Vec<EscapeError> {
     unescape(literal).1
 }
 
+/// Where the byte at `offset` of a literal's decoded value was written in
+/// the literal (its quotes included): a range found inside a string's
+/// value, such as a statement's mistake, is shown at its place in the
+/// source. A byte an escape produced maps to the escape's backslash, the
+/// value's end to the closing quote, and a raw string's dropped carriage
+/// returns are skipped.
+pub fn source_offset(literal: &str, offset: usize) -> usize {
+    let raw = literal.starts_with('`');
+    let body_start = usize::from(literal.starts_with(['"', '`']));
+    let closed = literal.len() > body_start && literal.ends_with(if raw { '`' } else { '"' });
+    let body = &literal[body_start..literal.len() - usize::from(closed)];
+    let (mut at, mut decoded) = (0, 0);
+    while at < body.len() {
+        // How many bytes of the literal this step reads, and how many
+        // bytes of the value it makes.
+        let (read, made) = match body.as_bytes()[at] {
+            b'\\' if !raw => match one_escape(&body[at..]) {
+                (len, Ok(Decoded::Byte(_))) => (len, 1),
+                (len, Ok(Decoded::Char(c))) => (len, c.len_utf8()),
+                (len, Err(_)) => (len, len),
+            },
+            b'\r' if raw => (1, 0),
+            _ => (1, 1),
+        };
+        if offset < decoded + made {
+            return body_start + at;
+        }
+        (at, decoded) = (at + read, decoded + made);
+    }
+    body_start + at
+}
+
 /// Why a literal could not be decoded into text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -178,6 +210,19 @@ mod tests {
             "escape sequence is invalid Unicode code point"
         );
         assert_eq!(escape_errors(r#""\x4""#)[0].message, "escape sequence not terminated");
+    }
+
+    #[test]
+    fn decoded_offsets_map_back_through_escapes() {
+        let lit = r#""a\tb\u00e9\"c""#;
+        assert_eq!(text(lit), "a\tbé\"c");
+        let got: Vec<usize> = (0..=7).map(|o| source_offset(lit, o)).collect();
+        // a, \t, b, the two bytes of é, \", c, then the closing quote.
+        assert_eq!(got, vec![1, 2, 4, 5, 5, 11, 13, 14]);
+        assert_eq!(source_offset("`a\r\nb`", 1), 3);
+        assert_eq!(source_offset("`a\r\nb`", 2), 4);
+        assert_eq!(source_offset(r#""\q!""#, 2), 3);
+        assert_eq!(source_offset(r#""ab"#, 9), 3);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod eval_error;
 pub mod invalid_duration;
 pub mod invalid_label_name;
 pub mod invalid_module;
+pub mod invalid_ottl;
 pub mod invalid_regex;
 pub mod invalid_selector;
 pub mod invalid_template;
@@ -46,6 +47,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_duration::RULE,
     &invalid_label_name::RULE,
     &invalid_module::RULE,
+    &invalid_ottl::RULE,
     &invalid_regex::RULE,
     &invalid_selector::RULE,
     &invalid_template::RULE,
