@@ -133,6 +133,16 @@ impl LiveTap {
         }
     }
 
+    /// `count` items of another kind (OTLP data) passed on, shown as the
+    /// lines `make` gives.
+    pub fn items(&self, count: usize, make: impl FnOnce() -> Vec<String>) {
+        let live = &self.globals.live;
+        if live.enabled() {
+            live.count(&self.id, count);
+            live.publish(&self.id, make);
+        }
+    }
+
     /// Log entries passed on (or taken in): see `Ctx::live_logs`.
     pub fn logs(&self, entries: &[crate::logs::Entry]) {
         let live = &self.globals.live;

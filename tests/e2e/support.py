@@ -1,9 +1,15 @@
 """What the end-to-end scripts share: a free loopback port, waiting for
-a condition, and decoding Loki's push body (used by bench/ too)."""
+a condition, a real Prometheus taking remote write, and decoding Loki's
+push body (used by bench/ too)."""
 
+import json
+import os
 import re
 import socket
+import subprocess
 import time
+import urllib.parse
+import urllib.request
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -26,6 +32,47 @@ def wait(what, check, limit=60):
             pass
         time.sleep(0.1)
     raise SystemExit(f"FAIL: {what}")
+
+
+class Prometheus:
+    """Debian's `prometheus` on a free loopback port, taking remote write
+    (and native histograms, and samples up to an hour out of order, as
+    replays after an outage send), with its files under `work`/prometheus."""
+
+    def __init__(self, work):
+        self.port = free_port()
+        home = os.path.join(work, "prometheus")
+        os.makedirs(home, exist_ok=True)
+        self.data = os.path.join(home, "data")
+        self.config = os.path.join(home, "prometheus.yml")
+        with open(self.config, "w") as f:
+            f.write("storage:\n  tsdb:\n    out_of_order_time_window: 1h\n")
+        self.process = None
+
+    @property
+    def write_url(self):
+        return f"http://127.0.0.1:{self.port}/api/v1/write"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["prometheus", f"--config.file={self.config}", f"--storage.tsdb.path={self.data}",
+             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver",
+             "--enable-feature=native-histograms"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait("Prometheus to be ready", lambda: self.get("/-/ready") is not None)
+        return self
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(30)
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
+            return r.read().decode()
+
+    def query(self, expr):
+        body = self.get("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
+        return json.loads(body)["data"]["result"]
 
 
 # Loki's push body: raw snappy around protobuf (grafana/loki pkg/push/push.proto),

@@ -2,6 +2,8 @@
 //! between `min_version` and `max_version`, the TLS 1.2 cipher suites of
 //! `cipher_suites` (TLS 1.3's are not configurable, as in Go), the key
 //! exchange groups of `curve_preferences` in their order.
+//! The `http` block names versions as Go's crypto/tls does (`TLS12`), the
+//! Collector's blocks as its configtls does (`1.2`).
 
 use rustls::crypto::{aws_lc_rs, CryptoProvider};
 use rustls::{SupportedCipherSuite, SupportedProtocolVersion};
@@ -9,23 +11,16 @@ use rustls::{SupportedCipherSuite, SupportedProtocolVersion};
 use crate::args::Args;
 use crate::error::{Error, Result};
 
+use super::Dialect;
+
 /// The versions the server accepts. rustls has no TLS 1.0 or 1.1: a
 /// lower minimum accepts from 1.2, and a maximum under 1.2 is refused.
-pub(super) fn versions(tls: &Args) -> Result<Vec<&'static SupportedProtocolVersion>> {
+pub(super) fn versions(
+    tls: &Args,
+    dialect: Dialect,
+) -> Result<Vec<&'static SupportedProtocolVersion>> {
     let rank = |name: &str, setting: &str| -> Result<u8> {
-        match name {
-            "" => Ok(0),
-            "TLS10" => Ok(10),
-            "TLS11" => Ok(11),
-            "TLS12" => Ok(12),
-            "TLS13" => Ok(13),
-            other => Err(tls
-                .invalid(
-                    setting,
-                    format!("{other:?} is no TLS version: TLS10, TLS11, TLS12 or TLS13"),
-                )
-                .into()),
-        }
+        dialect.version(name).map_err(|why| tls.invalid(setting, why).into())
     };
     let min = rank(&tls.get::<String>("min_version")?, "min_version")?;
     let max = rank(&tls.get::<String>("max_version")?, "max_version")?;
@@ -49,7 +44,7 @@ pub(super) fn versions(tls: &Args) -> Result<Vec<&'static SupportedProtocolVersi
 
 /// The crypto provider with the listed TLS 1.2 suites (all of TLS 1.3's)
 /// and the listed curves, in order.
-pub(super) fn provider(tls: &Args) -> Result<CryptoProvider> {
+pub(super) fn provider(tls: &Args, dialect: Dialect) -> Result<CryptoProvider> {
     let mut provider = aws_lc_rs::default_provider();
     let suites: Vec<String> = tls.get("cipher_suites")?;
     if !suites.is_empty() {
@@ -62,7 +57,11 @@ pub(super) fn provider(tls: &Args) -> Result<CryptoProvider> {
         }
         provider.cipher_suites = chosen;
     }
-    let curves: Vec<String> = tls.get("curve_preferences")?;
+    // The Collector's block has no curves to choose.
+    let curves: Vec<String> = match dialect {
+        Dialect::Http => tls.get("curve_preferences")?,
+        Dialect::Collector => Vec::new(),
+    };
     if !curves.is_empty() {
         let groups = curves.iter().map(|name| curve(name));
         provider.kx_groups = groups
@@ -120,5 +119,26 @@ fn curve(name: &str) -> std::result::Result<&'static dyn rustls::crypto::Support
                             X25519, CurveP256 or CurveP384"
             .into()),
         other => Err(format!("{other:?} is no curve the reference knows")),
+    }
+}
+
+impl Dialect {
+    /// A version's rank (12 for TLS 1.2), 0 for none given.
+    fn version(self, name: &str) -> std::result::Result<u8, String> {
+        let rank = match (self, name) {
+            (_, "") => 0,
+            (Dialect::Http, "TLS10") | (Dialect::Collector, "1.0") => 10,
+            (Dialect::Http, "TLS11") | (Dialect::Collector, "1.1") => 11,
+            (Dialect::Http, "TLS12") | (Dialect::Collector, "1.2" | "TLS 1.2") => 12,
+            (Dialect::Http, "TLS13") | (Dialect::Collector, "1.3" | "TLS 1.3") => 13,
+            (Dialect::Http, other) => {
+                return Err(format!("{other:?} is no TLS version: TLS10, TLS11, TLS12 or TLS13"))
+            }
+            // The docs write "TLS 1.2" where the Collector reads "1.2": both are taken.
+            (Dialect::Collector, other) => {
+                return Err(format!("{other:?} is no TLS version: 1.0, 1.1, 1.2 or 1.3"))
+            }
+        };
+        Ok(rank)
     }
 }

@@ -47,17 +47,8 @@ pub(super) fn client_auth(
             format!("{kind} verifies client certificates against client_ca_pem or client_ca_file; give one"),
         )),
         ("VerifyClientCertIfGiven" | "RequireAndVerifyClientCert", Some(ca)) => {
-            let mut roots = rustls::RootCertStore::empty();
-            let certs = crate::http_client::tls::certificates(&ca).map_err(|e| invalid("client_ca_file", e))?;
-            for cert in certs {
-                roots.add(cert).map_err(|e| invalid("client_ca_file", e.to_string()))?;
-            }
-            let verifier = WebPkiClientVerifier::builder_with_provider(roots.into(), provider);
-            let verifier = match kind.as_str() {
-                "VerifyClientCertIfGiven" => verifier.allow_unauthenticated(),
-                _ => verifier,
-            };
-            let verifier = verifier.build().map_err(|e| invalid("client_ca_file", e.to_string()))?;
+            let verifier = verifier(&ca, provider, kind == "VerifyClientCertIfGiven")
+                .map_err(|e| invalid("client_ca_file", e))?;
             Ok(builder.with_client_cert_verifier(verifier))
         }
         (other, _) => Err(invalid(
@@ -68,6 +59,40 @@ pub(super) fn client_auth(
             ),
         )),
     }
+}
+
+/// The Collector's way: with `client_ca_file`, every client presents a
+/// certificate that chains to it (Go's `RequireAndVerifyClientCert`).
+pub(super) fn client_ca(
+    tls: &Args,
+    builder: Builder,
+    provider: Arc<CryptoProvider>,
+) -> Result<Ready> {
+    let path: String = tls.get("client_ca_file")?;
+    match path.as_str() {
+        "" => Ok(builder.with_no_client_auth()),
+        path => {
+            let ca = std::fs::read(path).map_err(|e| Error::file(path, e))?;
+            let verifier = verifier(&ca, provider, false)
+                .map_err(|e| Error::from(tls.invalid("client_ca_file", e)))?;
+            Ok(builder.with_client_cert_verifier(verifier))
+        }
+    }
+}
+
+/// Verifies client certificates against the CA's certificates.
+fn verifier(
+    ca: &[u8],
+    provider: Arc<CryptoProvider>,
+    optional: bool,
+) -> std::result::Result<Arc<dyn ClientCertVerifier>, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in crate::http_client::tls::certificates(ca)? {
+        roots.add(cert).map_err(|e| e.to_string())?;
+    }
+    let verifier = WebPkiClientVerifier::builder_with_provider(roots.into(), provider);
+    let verifier = if optional { verifier.allow_unauthenticated() } else { verifier };
+    verifier.build().map_err(|e| e.to_string())
 }
 
 /// Asks for a client certificate, takes any, and checks the signature

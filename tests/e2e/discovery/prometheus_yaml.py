@@ -26,7 +26,7 @@ import urllib.request
 
 # The helpers the end-to-end scripts share (tests/e2e/support.py).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from support import free_port, wait  # noqa: E402
+from support import Prometheus, free_port, wait  # noqa: E402
 
 FLOW = os.path.abspath(sys.argv[1])
 
@@ -66,17 +66,11 @@ def main():
     from_http, from_file = serve(exposition("http")), serve(exposition("file"))
     groups = [{"targets": [f"127.0.0.1:{from_http}"], "labels": {"team": "web"}}]
     sd = serve(lambda _: ("application/json", json.dumps(groups)))
-    receiver = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, "targets.json"), "w") as f:
             json.dump([{"targets": [f"127.0.0.1:{from_file}"], "labels": {"team": "files"}}], f)
-        with open(os.path.join(tmp, "receiver.yml"), "w") as f:
-            f.write("global: {}\n")
-        prometheus = subprocess.Popen(
-            ["prometheus", f"--config.file={os.path.join(tmp, 'receiver.yml')}",
-             f"--storage.tsdb.path={os.path.join(tmp, 'tsdb')}",
-             f"--web.listen-address=127.0.0.1:{receiver}", "--web.enable-remote-write-receiver"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        prometheus = Prometheus(tmp).start()
+        receiver = prometheus.port
         config = os.path.join(tmp, "prometheus.yml")
         with open(config, "w") as f:
             f.write(f"""global:
@@ -124,8 +118,7 @@ remote_write:
         finally:
             flow.terminate()
             flow.wait(15)
-            prometheus.terminate()
-            prometheus.wait(15)
+            prometheus.stop()
 
 
 # The reference's converter examples that run as they are (docs/run.md

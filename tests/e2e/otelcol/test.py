@@ -20,24 +20,27 @@ OutOfRange, tonic's word for it); flow must still be running and healthy after t
 
 The bridges: `prometheus.scrape` (of this script's /metrics) ->
 `otelcol.receiver.prometheus` -> `otelcol.exporter.prometheus` ->
-`prometheus.remote_write` (to this script's recorder, which decodes the
-snappy protobuf by hand), where the counter must arrive with `_total`,
-`job`, `instance` and the scope labels, beside `target_info`; and the
-logs -> `otelcol.exporter.loki` -> `loki.write` (to this script's fake
-Loki, support.decode_push), where the records must arrive with the
-`exporter`, `job`, `level` labels and the hinted ones, as JSON lines;
+`prometheus.remote_write` -> a real Prometheus (Debian's), where the
+counter must arrive with `_total`, `job`, `instance` and the scope
+labels, beside `target_info`; the SDK's counter (`e2e.requests.grpc`,
+unit ms) goes the same way from the batch and must arrive as
+`e2e_requests_grpc_milliseconds_total` with its resource's `job` and a
+`target_info` with the detected attributes. The logs ->
+`otelcol.exporter.loki` -> `loki.write` -> a `loki.source.api` ->
+`loki.write` (to this script's fake Loki, support.decode_push), where
+the records must arrive with the `exporter`, `job`, `level` labels and
+the hinted ones, as JSON lines;
 then `loki.source.api` -> `otelcol.receiver.loki` back into the OTLP
 pipeline, to the sink above, with its labels as attributes. The
 exporter authenticates with `otelcol.auth.basic`: every export must carry
 its `Authorization` header.
 
-Usage: test.py FLOW_BINARY   (Python 3; loopback addresses only)
+Usage: test.py FLOW_BINARY   (Python 3, prometheus; loopback addresses only)
 """
 
 import gzip
 import http.server
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -47,15 +50,17 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from support import decode_push, fields, free_port, labels_of, unsnappy, wait  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from support import Prometheus, decode_push, free_port, wait  # noqa: E402
+from grpc_sink import attrs  # noqa: E402
+from sdk import send_with_sdk  # noqa: E402
 
 import grpc  # noqa: E402
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2  # noqa: E402
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2  # noqa: E402
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2  # noqa: E402
-from opentelemetry.sdk.resources import Resource  # noqa: E402
 
-RECEIVED = {"traces": [], "metrics": [], "logs": [], "remote_write": [], "loki": []}
+RECEIVED = {"traces": [], "metrics": [], "logs": [], "loki": []}
 
 METRICS = b"""# TYPE e2e_jobs_total counter
 e2e_jobs_total{queue="a"} 5
@@ -64,32 +69,8 @@ e2e_temperature 21.5
 """
 
 
-def remote_write(body):
-    """The samples of a remote write request: (labels, value)."""
-    import struct
-    out = []
-    for number, series in fields(unsnappy(body)):
-        if number != 1:
-            continue
-        labels, values = {}, []
-        for n, value in fields(series):
-            if n == 1:
-                pair = dict(fields(value))
-                labels[pair[1].decode()] = pair[2].decode()
-            elif n == 2:
-                values.append(struct.unpack("<d", dict(fields(value))[1])[0])
-        out += [(labels, v) for v in values]
-    return out
 LOCK = threading.Lock()
 AUTHORIZATION = set()
-
-
-def attrs(kvs):
-    out = {}
-    for kv in kvs:
-        v = kv.value
-        out[kv.key] = getattr(v, v.WhichOneof("value")) if v.WhichOneof("value") else None
-    return out
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -105,12 +86,9 @@ class Sink(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path in ("/api/v1/write", "/loki/api/v1/push"):
+        if self.path == "/loki/api/v1/push":
             with LOCK:
-                if self.path == "/api/v1/write":
-                    RECEIVED["remote_write"] += remote_write(body)
-                else:
-                    RECEIVED["loki"] += decode_push(body)
+                RECEIVED["loki"] += decode_push(body)
             self.send_response(204)
             self.end_headers()
             return
@@ -145,57 +123,6 @@ class Sink(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def send_with_sdk(transport, grpc_port, http_port):
-    """Traces, metrics and logs through the SDK's OTLP exporters."""
-    from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
-    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
-    from opentelemetry.sdk.metrics import MeterProvider
-    from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
-
-    if transport == "grpc":
-        from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
-        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-        kw = {"endpoint": f"127.0.0.1:{grpc_port}", "insecure": True}
-        spans, metrics, logs = OTLPSpanExporter(**kw), OTLPMetricExporter(**kw), OTLPLogExporter(**kw)
-    else:
-        from opentelemetry.exporter.otlp.proto.http import Compression
-        from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-        base = f"http://127.0.0.1:{http_port}"
-        spans = OTLPSpanExporter(endpoint=f"{base}/v1/traces", compression=Compression.Gzip)
-        metrics = OTLPMetricExporter(endpoint=f"{base}/v1/metrics")
-        logs = OTLPLogExporter(endpoint=f"{base}/v1/logs")
-    resource = Resource.create({"service.name": f"e2e-{transport}"})
-
-    tracer_provider = TracerProvider(resource=resource)
-    tracer_provider.add_span_processor(BatchSpanProcessor(spans))
-    with tracer_provider.get_tracer("e2e").start_as_current_span(f"{transport}-span") as span:
-        span.set_attribute("via", transport)
-        span.set_attribute("n", 7)
-    assert tracer_provider.force_flush(10_000), "spans not flushed"
-    tracer_provider.shutdown()
-
-    reader = PeriodicExportingMetricReader(metrics, export_interval_millis=60_000)
-    meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
-    counter = meter_provider.get_meter("e2e").create_counter(f"e2e.requests.{transport}")
-    counter.add(3, {"route": "/x"})
-    assert meter_provider.force_flush(10_000), "metrics not flushed"
-    meter_provider.shutdown()
-
-    logger_provider = LoggerProvider(resource=resource)
-    logger_provider.add_log_record_processor(BatchLogRecordProcessor(logs))
-    logger = logging.getLogger(f"e2e.{transport}")
-    logger.propagate = False
-    logger.addHandler(LoggingHandler(logger_provider=logger_provider))
-    logger.warning("hello over %s", transport, extra={"user": "ann"})
-    assert logger_provider.force_flush(10_000), "logs not flushed"
-    logger_provider.shutdown()
-
-
 def post(url, body, content_type, encoding=None):
     request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
     if encoding:
@@ -223,21 +150,24 @@ def grpc_code(port, payload):
         channel.close()
 
 
-def check_bridges(http_port, push_port, sink_port):
-    """Metrics from a scrape through the OTLP bridges to remote write, logs
-    from OTLP to Loki and from Loki's push API back into OTLP."""
-    def scraped():
-        with LOCK:
-            return [(l, v) for l, v in RECEIVED["remote_write"] if l.get("__name__") == "e2e_jobs_total"]
-    counter, value = wait(f"the scraped counter arrived by remote write (got {RECEIVED['remote_write'][:5]})", scraped, 40)[0]
+def check_bridges(http_port, push_port, sink_port, prometheus):
+    """Metrics from a scrape and from the SDK through the OTLP bridges to
+    a real Prometheus by remote write, logs from OTLP to Loki (through a
+    loki.source.api) and from Loki's push API back into OTLP."""
+    counter = wait("the scraped counter arrived in Prometheus", lambda: prometheus.query("e2e_jobs_total"), 40)[0]
+    labels, value = counter["metric"], float(counter["value"][1])
     assert value == 5, value
-    assert counter["queue"] == "a" and counter["job"] == "prometheus.scrape.s", counter
-    assert counter["instance"] == f"127.0.0.1:{sink_port}", counter
-    assert counter["otel_scope_name"] == "otelcol/prometheusreceiver", counter
-    with LOCK:
-        names = {l.get("__name__") for l, _ in RECEIVED["remote_write"]}
-    assert {"target_info", "e2e_temperature"} <= names, names
-    print(f"otelcol e2e: prometheus.scrape -> otelcol.receiver.prometheus -> otelcol.exporter.prometheus -> remote_write: {sorted(n for n in names if n)}")
+    assert labels["queue"] == "a" and labels["job"] == "prometheus.scrape.s", labels
+    assert labels["instance"] == f"127.0.0.1:{sink_port}", labels
+    assert labels["otel_scope_name"] == "otelcol/prometheusreceiver", labels
+    # The SDK's counter `e2e.requests.grpc` (unit ms): the reference's name.
+    sdk = wait("the SDK's counter arrived in Prometheus", lambda: prometheus.query('e2e_requests_grpc_milliseconds_total{route="/x"}'), 40)[0]
+    assert sdk["metric"]["job"] == "e2e-grpc" and float(sdk["value"][1]) == 3, sdk
+    info = wait("target_info of the SDK's resource", lambda: prometheus.query('target_info{job="e2e-grpc"}'), 20)[0]
+    assert info["metric"].get("deployment_environment") == "e2e" and info["metric"].get("os_type") == "linux", info
+    names = set(json.loads(prometheus.get("/api/v1/label/__name__/values"))["data"])
+    assert {"target_info", "e2e_temperature", "e2e_jobs_total", "e2e_requests_grpc_milliseconds_total"} <= names, names
+    print(f"otelcol e2e: scrape and SDK metrics -> otelcol.exporter.prometheus -> remote write -> Prometheus: {sorted(names)}")
 
     record = {"resourceLogs": [{"resource": {"attributes": [
         {"key": "service.name", "value": {"stringValue": "e2e-hints"}},
@@ -282,10 +212,11 @@ def check_bridges(http_port, push_port, sink_port):
 def main():
     flow = os.path.abspath(sys.argv[1])
     sink_port, grpc_port, http_port, ui_port = free_port(), free_port(), free_port(), free_port()
-    push_port = free_port()
+    push_port, landing_port = free_port(), free_port()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     tmp = tempfile.mkdtemp()
+    prometheus = Prometheus(tmp).start()
     config = os.path.join(tmp, "otel.river")
     with open(config, "w") as f:
         f.write(f"""
@@ -347,7 +278,7 @@ otelcol.processor.batch "b" {{
   timeout = "200ms"
   output {{
     traces  = [otelcol.exporter.otlphttp.out.input, otelcol.exporter.debug.d.input]
-    metrics = [otelcol.exporter.otlphttp.out.input]
+    metrics = [otelcol.exporter.otlphttp.out.input, otelcol.exporter.prometheus.p.input]
     logs    = [otelcol.exporter.otlphttp.out.input, otelcol.exporter.loki.l.input]
   }}
 }}
@@ -371,7 +302,7 @@ otelcol.exporter.prometheus "p" {{
 
 prometheus.remote_write "rw" {{
   endpoint {{
-    url = "http://127.0.0.1:{sink_port}/api/v1/write"
+    url = "{prometheus.write_url}"
     queue_config {{
       batch_send_deadline = "1s"
     }}
@@ -384,8 +315,29 @@ otelcol.exporter.loki "l" {{
 
 loki.write "fake" {{
   endpoint {{
-    url             = "http://127.0.0.1:{sink_port}/loki/api/v1/push"
+    url             = "http://127.0.0.1:{landing_port}/loki/api/v1/push"
     batch_wait      = "200ms"
+    // loki.source.api "landing" stops with flow: what is left is not
+    // pushed to it for long.
+    queue_config {{
+      drain_timeout = "1s"
+    }}
+  }}
+}}
+
+loki.source.api "landing" {{
+  http {{
+    listen_address = "127.0.0.1"
+    listen_port    = {landing_port}
+  }}
+  use_incoming_timestamp = true
+  forward_to             = [loki.write.sink.receiver]
+}}
+
+loki.write "sink" {{
+  endpoint {{
+    url        = "http://127.0.0.1:{sink_port}/loki/api/v1/push"
+    batch_wait = "200ms"
   }}
 }}
 
@@ -470,7 +422,7 @@ otelcol.exporter.debug "d" {{
             assert AUTHORIZATION == {"Basic ZTJlOnMzY3JldA=="}, AUTHORIZATION
         print(f"otelcol e2e: delivered {counts['traces']} spans, {counts['metrics']} metric points, {counts['logs']} log records over gRPC and HTTP (protobuf, gzip, JSON), with otelcol.auth.basic's header")
 
-        check_bridges(http_port, push_port, sink_port)
+        check_bridges(http_port, push_port, sink_port, prometheus)
 
         base = f"http://127.0.0.1:{http_port}"
         assert post(f"{base}/v1/traces", b"\xff\xff\xff\xff", "application/x-protobuf") == 400, "malformed protobuf"
@@ -496,6 +448,7 @@ otelcol.exporter.debug "d" {{
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+        prometheus.stop()
     print("otelcol e2e: ok")
 
 

@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import free_port, wait  # noqa: E402
+from support import Prometheus, free_port, wait  # noqa: E402
 
 LIBRARY = """declare "scrape_to" {
   argument "address" { }
@@ -194,14 +194,8 @@ def main():
         ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={work}",
          "--listen=127.0.0.1", f"--port={git_port}", work],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    prom_port = free_port()
-    with open(os.path.join(work, "prometheus.yml"), "w") as f:
-        f.write("global: {}\n")
-    prometheus = subprocess.Popen(
-        ["prometheus", f"--config.file={work}/prometheus.yml",
-         f"--storage.tsdb.path={work}/prometheus-data",
-         f"--web.listen-address=127.0.0.1:{prom_port}", "--web.enable-remote-write-receiver"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    prometheus = Prometheus(work).start()
+    prom_port = prometheus.port
     lib_dir = os.path.join(work, "lib")
     os.makedirs(lib_dir)
     library = os.path.join(lib_dir, "scrape.river")
@@ -222,8 +216,7 @@ def main():
     finally:
         process.terminate()
         process.wait(30)
-        prometheus.terminate()
-        prometheus.wait(30)
+        prometheus.stop()
         daemon.terminate()
         server.shutdown()
     print("modules e2e: passed")

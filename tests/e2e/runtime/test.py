@@ -24,10 +24,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import support  # noqa: E402
 from support import free_port, wait  # noqa: E402
 
 FLOW = os.path.abspath(sys.argv[1])
@@ -107,36 +107,7 @@ def native_histogram_target():
                   "proto=io.prometheus.client.MetricFamily; encoding=delimited", exposition)
 
 
-class Prometheus:
-    def __init__(self, work):
-        self.port = free_port()
-        self.data = os.path.join(work, "prometheus-data")
-        self.config = os.path.join(work, "prometheus.yml")
-        with open(self.config, "w") as f:
-            # Replayed samples may be older than what arrived since.
-            f.write("storage:\n  tsdb:\n    out_of_order_time_window: 1h\n")
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["prometheus", f"--config.file={self.config}", f"--storage.tsdb.path={self.data}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver",
-             "--enable-feature=native-histograms"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait("Prometheus to be ready", lambda: self.get("/-/ready") is not None)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(30)
-
-    def get(self, path):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
-            return r.read().decode()
-
-    def query(self, expr):
-        body = self.get("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
-        return json.loads(body)["data"]["result"]
-
+class Prometheus(support.Prometheus):
     def counter_values(self):
         """Every value of e2e_scrape_number it holds."""
         result = self.query("e2e_scrape_number[2h]")

@@ -10,7 +10,9 @@
 //! `otelcol.auth.basic`, `otelcol.auth.bearer` and `otelcol.auth.headers`.
 //! Data moves between them as OTLP export
 //! requests (`opentelemetry-proto`) through `otelcol.Consumer` capsules
-//! (`consumer`).
+//! (`consumer`), with the client's metadata beside it when a receiver
+//! keeps it; what passes is counted as the collector counts it
+//! (`telemetry`) and shown to live debugging.
 
 pub mod attributes;
 pub mod auth;
@@ -21,3 +23,4 @@ pub mod processor;
 pub mod receiver_loki;
 pub mod receiver_otlp;
 pub mod receiver_prometheus;
+pub mod telemetry;

@@ -80,7 +80,7 @@ impl LogsSink for Sink {
 struct ReceiverLoki(Fanout);
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let fanout = Fanout::new(Output::from_args(args)?);
+    let fanout = Fanout::watched(&ctx, Output::from_args(args)?);
     let (sender, received) = mpsc::unbounded_channel();
     let sink = Sink { sender, pending: Arc::default(), freed: Arc::default() };
     let receiver = LogsReceiver(Arc::new(sink.clone()));

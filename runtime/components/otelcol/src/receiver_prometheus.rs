@@ -68,7 +68,7 @@ struct ReceiverPrometheus {
 }
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
-    let fanout = Fanout::new(Output::from_args(args)?);
+    let fanout = Fanout::watched(&ctx, Output::from_args(args)?);
     let (sender, received) = mpsc::unbounded_channel();
     let skipped = Arc::new(AtomicU64::new(0));
     let receiver = Receiver {

@@ -18,6 +18,7 @@ use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use parking_lot::Mutex;
 use river_analyzer::Value;
 use river_otelcol::attributes::{as_string, get, text};
+use river_otelcol::consumer::metadata::{self, Metadata};
 use river_otelcol::consumer::{BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Signals};
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::controller::{evaluate_alone, plan, Source};
@@ -148,6 +149,9 @@ async fn every_action_changes_span_attributes_as_attraction_does() {
 	action { key = "count" converted_type = "int" action = "convert" }
 	action { key = "ratio" converted_type = "double" action = "convert" }
 	action { key = "bad" converted_type = "int" action = "convert" }
+	action { key = "tenant" from_context = "metadata.x-tenant" action = "insert" }
+	action { key = "region" from_context = "x-region" action = "insert" }
+	action { key = "none" from_context = "metadata.absent" action = "insert" }
 	"#;
     let (built, ctx, sink) = build("otelcol.processor.attributes", body, ALL);
     built.unwrap();
@@ -163,7 +167,13 @@ async fn every_action_changes_span_attributes_as_attraction_does() {
         kv("ratio", any_value::Value::IntValue(3)),
         kv("bad", s("x")),
     ];
-    let out = run(&ctx, &sink, traces("api", "lib", vec![span("GET", 2, attrs)])).await.unwrap();
+    // Client metadata, as a receiver with include_metadata hands it on.
+    let metadata = Metadata::from_pairs([
+        ("X-Tenant".to_owned(), vec!["a".to_owned(), "b".to_owned()]),
+        ("x-region".to_owned(), vec!["eu".to_owned()]),
+    ]);
+    let data = traces("api", "lib", vec![span("GET", 2, attrs)]);
+    let out = metadata::scope(metadata, run(&ctx, &sink, data)).await.unwrap();
     let got = &span_attrs(&out)[0];
     let value = |k: &str| get(got, k).and_then(|v| v.value.clone());
     assert_eq!(value("new"), Some(any_value::Value::IntValue(1)));
@@ -180,6 +190,13 @@ async fn every_action_changes_span_attributes_as_attraction_does() {
     assert_eq!(value("count"), Some(any_value::Value::IntValue(42)));
     assert_eq!(value("ratio"), Some(any_value::Value::DoubleValue(3.0)));
     assert_eq!(value("bad"), Some(s("x")), "what does not parse stays");
+    assert_eq!(
+        value("tenant"),
+        Some(s("a;b")),
+        "metadata values joined as the collector joins them"
+    );
+    assert_eq!(value("region"), Some(s("eu")), "a bare key is a metadata key");
+    assert_eq!(value("none"), None);
 }
 
 #[tokio::test]
@@ -326,8 +343,8 @@ fn attribute_configs_are_refused_as_the_collector_refuses_them() {
         ),
         (r#"action { key = "a" action = "rename" }"#, "unsupported action \"rename\""),
         (
-            r#"action { key = "a" from_context = "metadata.x" action = "insert" }"#,
-            "from_context: this build's receivers",
+            r#"action { key = "a" from_context = "client.address" action = "insert" }"#,
+            "from_context: \"client.address\": only client metadata",
         ),
         (r#"include { match_type = "regexp" }"#, "include: at least one of \"services\""),
         (

@@ -11,7 +11,7 @@ use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::error::Error;
 
-use super::{header_value, Action, Handler, Rule};
+use super::{header_value, Action, Handler, Rule, Source};
 use crate::attributes::base64;
 
 /// `otelcol.auth.basic`.
@@ -27,7 +27,7 @@ fn basic(args: &Args) -> Result<Vec<Rule>, Error> {
     let password: Secret = args.require("password")?;
     let credentials = base64(format!("{username}:{}", password.0).as_bytes());
     let value = header_value(args, "password", &format!("Basic {credentials}"))?;
-    Ok(vec![Rule { name: AUTHORIZATION, value: Some(value), action: Action::Upsert }])
+    Ok(vec![Rule { name: AUTHORIZATION, source: Source::Value(value), action: Action::Upsert }])
 }
 
 fn bearer(args: &Args) -> Result<Vec<Rule>, Error> {
@@ -36,7 +36,7 @@ fn bearer(args: &Args) -> Result<Vec<Rule>, Error> {
     let text =
         if scheme.is_empty() { token.0.to_string() } else { format!("{scheme} {}", token.0) };
     let value = header_value(args, "token", &text)?;
-    Ok(vec![Rule { name: AUTHORIZATION, value: Some(value), action: Action::Upsert }])
+    Ok(vec![Rule { name: AUTHORIZATION, source: Source::Value(value), action: Action::Upsert }])
 }
 
 /// A component whose handler's rules come from `rules`.

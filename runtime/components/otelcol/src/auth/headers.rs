@@ -1,7 +1,8 @@
 //! `otelcol.auth.headers`: the `header` blocks, each a header set from
-//! `value` (or from the request's metadata, `from_context`: this build's
-//! receivers carry none, so such a header is never set, as the reference
-//! without `include_metadata`) with its `action`.
+//! `value` or from the client metadata of the data being sent
+//! (`from_context`: kept by a receiver's `include_metadata`, and through
+//! `otelcol.processor.batch` only for its `metadata_keys`, as in the
+//! reference) with its `action`.
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::Error;
 
 use super::basic::start;
-use super::{header_value, Action, Rule};
+use super::{header_value, Action, Rule, Source};
 
 /// `otelcol.auth.headers`.
 pub const AUTH_HEADERS: Registration =
@@ -32,12 +33,15 @@ fn rule(block: &Args) -> Result<Rule, Error> {
             return Err(block.invalid("action", why).into());
         }
     };
-    let _from_context: Option<String> = block.opt("from_context")?;
-    let value = match block.opt::<Secret>("value")? {
-        Some(secret) => Some(header_value(block, "value", &secret.0)?),
-        None => None,
+    let from_context: Option<String> = block.opt("from_context")?;
+    let value = block.opt::<Secret>("value")?;
+    // The schema refuses both and neither at load (one of them is required).
+    let source = match (value, from_context) {
+        (Some(secret), _) => Source::Value(header_value(block, "value", &secret.0)?),
+        (None, Some(key)) => Source::FromContext(key),
+        (None, None) => Source::None,
     };
-    Ok(Rule { name, value, action })
+    Ok(Rule { name, source, action })
 }
 
 fn rules(args: &Args) -> Result<Vec<Rule>, Error> {

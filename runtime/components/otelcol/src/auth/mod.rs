@@ -2,7 +2,9 @@
 //! client side: each exports `handler` (an `otelcol.Handler` capsule that
 //! stays the same while it runs) which the exporters' `auth` setting takes;
 //! every request they send then carries the handler's current headers.
-//! Server side (a receiver's `auth`) is not supported by this build.
+//! The server side the docs mention has no place to be used: no
+//! receiver of the reference takes an `auth` handler (its gRPC and HTTP
+//! server arguments leave auth out), nor does any here.
 
 pub mod basic;
 pub mod headers;
@@ -17,6 +19,8 @@ use river_runtime::args::Args;
 use river_runtime::error::Error;
 use tonic::metadata::MetadataMap;
 
+use crate::consumer::metadata;
+
 /// What a rule does to a header the request may already have.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
@@ -30,14 +34,45 @@ pub enum Action {
     Delete,
 }
 
-/// One header a handler sets (or removes); `None`: no value (a
-/// `from_context` header, without request metadata here), the rule
-/// does nothing but delete.
+/// Where a header's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A fixed value.
+    Value(HeaderValue),
+    /// The client metadata key of the data being sent (kept by a
+    /// receiver's `include_metadata`, and by `otelcol.processor.batch`
+    /// for its `metadata_keys`); without it, the header is not set.
+    FromContext(String),
+    /// None (the schema requires one, so only a rule built by hand).
+    None,
+}
+
+/// One header a handler sets (or removes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub name: HeaderName,
-    pub value: Option<HeaderValue>,
+    pub source: Source,
     pub action: Action,
+}
+
+impl Source {
+    /// The value for the data being sent now, if any.
+    fn value(&self) -> Result<Option<HeaderValue>, String> {
+        match self {
+            Source::Value(value) => Ok(Some(value.clone())),
+            Source::None => Ok(None),
+            Source::FromContext(key) => match metadata::current().get(key) {
+                [] => Ok(None),
+                [one] => HeaderValue::from_str(one).map(Some).map_err(|_| {
+                    format!("the client metadata {key:?} is not a valid header value")
+                }),
+                many => Err(format!(
+                    "{} values of the client metadata {key:?}: cannot tell which one to send",
+                    many.len()
+                )),
+            },
+        }
+    }
 }
 
 /// The `handler` export: the rules of its component, as they are now.
@@ -53,12 +88,13 @@ impl Handler {
         *self.0.write() = rules.into();
     }
 
-    /// Applies the rules to an HTTP request's headers.
-    pub fn apply_http(&self, headers: &mut HeaderMap) {
+    /// Applies the rules to an HTTP request's headers; an error when a
+    /// header's value cannot be told (as the collector's headers setter).
+    pub fn apply_http(&self, headers: &mut HeaderMap) -> Result<(), String> {
         let rules = self.0.read().clone();
         for rule in rules.iter() {
             let present = headers.contains_key(&rule.name);
-            match (rule.action, &rule.value) {
+            match (rule.action, rule.source.value()?) {
                 (Action::Delete, _) => {
                     headers.remove(&rule.name);
                 }
@@ -66,17 +102,19 @@ impl Handler {
                 (Action::Insert, Some(_)) if present => {}
                 (Action::Update, Some(_)) if !present => {}
                 (_, Some(value)) => {
-                    headers.insert(rule.name.clone(), value.clone());
+                    headers.insert(rule.name.clone(), value);
                 }
             }
         }
+        Ok(())
     }
 
     /// Applies the rules to a gRPC request's metadata.
-    pub fn apply_grpc(&self, metadata: &mut MetadataMap) {
+    pub fn apply_grpc(&self, metadata: &mut MetadataMap) -> Result<(), String> {
         let mut headers = std::mem::take(metadata).into_headers();
-        self.apply_http(&mut headers);
+        let applied = self.apply_http(&mut headers);
         *metadata = MetadataMap::from_headers(headers);
+        applied
     }
 }
 

@@ -1,13 +1,18 @@
 //! `otelcol.processor.batch`: gathers what it receives, per signal, and
 //! hands it on once `send_batch_size` items (spans, metric data points,
 //! log records) are there or `timeout` has passed since the first; a batch
-//! over `send_batch_max_size` is split. When the component stops, what it
-//! holds is sent first.
+//! over `send_batch_max_size` is split. With `metadata_keys`, data is
+//! batched apart per distinct values of those client metadata keys, and
+//! each batch goes on with them. When the component stops, what it holds
+//! is sent first.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::RwLock;
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use parking_lot::{Mutex, RwLock};
 use river_analyzer::Object;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
@@ -18,19 +23,14 @@ mod split;
 
 pub use split::split;
 
+use crate::consumer::metadata::{self, Metadata};
 use crate::consumer::{
     BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signal, Signals,
 };
 
 /// `otelcol.processor.batch`.
-pub const PROCESSOR_BATCH: Registration = Registration {
-    name: "otelcol.processor.batch",
-    build,
-    without_effect: &[(
-        "metadata_cardinality_limit",
-        "bounds the batches of distinct metadata_keys values, which this build refuses: there is only one batch per signal",
-    )],
-};
+pub const PROCESSOR_BATCH: Registration =
+    Registration { name: "otelcol.processor.batch", build, without_effect: &[] };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
@@ -41,16 +41,6 @@ pub struct Settings {
 }
 
 fn settings(args: &Args) -> Result<Settings, Error> {
-    let keys: Vec<String> = args.get("metadata_keys")?;
-    let _: u64 = args.get("metadata_cardinality_limit")?;
-    if !keys.is_empty() {
-        return Err(args
-            .invalid(
-                "metadata_keys",
-                "batching by client metadata is not supported by this build yet (the receivers do not carry request metadata)",
-            )
-            .into());
-    }
     let settings = Settings {
         timeout: args.get("timeout")?,
         size: args.get::<u64>("send_batch_size")? as usize,
@@ -64,8 +54,44 @@ fn settings(args: &Args) -> Result<Settings, Error> {
     Ok(settings)
 }
 
+/// `metadata_keys`: one batch per distinct combination of these client
+/// metadata values, at most `limit` combinations (the collector's
+/// `metadata_cardinality_limit`); data of one more is refused.
+#[derive(Default)]
+struct Sharding {
+    keys: Vec<String>,
+    limit: usize,
+    known: HashSet<Metadata>,
+}
+
+impl Sharding {
+    fn from_args(args: &Args) -> Result<Sharding, Error> {
+        let keys: Vec<String> = args.get("metadata_keys")?;
+        let limit = args.get::<u64>("metadata_cardinality_limit")? as usize;
+        Ok(Sharding { keys, limit, known: HashSet::new() })
+    }
+
+    /// The shard of the data being consumed: its values of the keys.
+    fn shard(&mut self) -> Result<Metadata, ConsumeError> {
+        if self.keys.is_empty() {
+            return Ok(Metadata::default());
+        }
+        let shard = metadata::current().only(&self.keys);
+        if !self.known.contains(&shard) {
+            if self.limit != 0 && self.known.len() >= self.limit {
+                return Err(ConsumeError::permanent(
+                    "too many batcher metadata-value combinations",
+                ));
+            }
+            self.known.insert(shard.clone());
+        }
+        Ok(shard)
+    }
+}
+
 struct Input {
-    queue: mpsc::Sender<Data>,
+    queue: mpsc::Sender<(Data, Metadata)>,
+    sharding: Arc<Mutex<Sharding>>,
 }
 
 impl Consumer for Input {
@@ -74,9 +100,10 @@ impl Consumer for Input {
     }
 
     fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        let shard = self.sharding.lock().shard();
         Box::pin(async move {
             self.queue
-                .send(data)
+                .send((data, shard?))
                 .await
                 .map_err(|_| ConsumeError::retryable("otelcol.processor.batch has stopped"))
         })
@@ -85,25 +112,32 @@ impl Consumer for Input {
 
 struct Batch {
     settings: Arc<RwLock<Settings>>,
+    sharding: Arc<Mutex<Sharding>>,
     fanout: Fanout,
 }
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = Arc::new(RwLock::new(settings(args)?));
-    let fanout = Fanout::new(Output::from_args(args)?);
+    let fanout = Fanout::watched(&ctx, Output::from_args(args)?);
+    let sharding = Arc::new(Mutex::new(Sharding::from_args(args)?));
     let (queue, received) = mpsc::channel(64);
-    let input = ConsumerHandle(Arc::new(Input { queue }));
+    let input = ConsumerHandle(Arc::new(Input { queue, sharding: sharding.clone() }));
     ctx.export(Object::from_iter([("input".to_owned(), input.to_value())]));
     ctx.spawn(run(ctx.clone(), settings.clone(), fanout.clone(), received));
     ctx.set_health(HealthKind::Healthy, "running");
-    Ok(Arc::new(Batch { settings, fanout }))
+    Ok(Arc::new(Batch { settings, sharding, fanout }))
 }
 
 impl Component for Batch {
     fn update(&self, args: &Args) -> Result<(), Error> {
         let settings = settings(args)?;
+        let sharding = Sharding::from_args(args)?;
         self.fanout.set(Output::from_args(args)?);
         *self.settings.write() = settings;
+        let mut current = self.sharding.lock();
+        if current.keys != sharding.keys || current.limit != sharding.limit {
+            *current = sharding;
+        }
         Ok(())
     }
 }
@@ -140,13 +174,16 @@ impl Pending {
     }
 }
 
+/// What is held, per shard (one without `metadata_keys`) and signal.
+type Shards = IndexMap<Metadata, [Pending; 3]>;
+
 async fn run(
     ctx: Ctx,
     settings: Arc<RwLock<Settings>>,
     fanout: Fanout,
-    mut received: mpsc::Receiver<Data>,
+    mut received: mpsc::Receiver<(Data, Metadata)>,
 ) {
-    let mut pending: [Pending; 3] = Default::default();
+    let mut shards = Shards::new();
     let mut deadline: Option<tokio::time::Instant> = None;
     loop {
         let now = *settings.read();
@@ -158,24 +195,24 @@ async fn run(
         };
         tokio::select! {
             data = received.recv() => {
-                let Some(data) = data else { break };
-                received_one(&fanout, &mut pending, &mut received, data, now).await;
-                deadline = next_deadline(&pending, deadline, now);
+                let Some((data, shard)) = data else { break };
+                received_one(&fanout, &mut shards, &mut received, data, shard, now).await;
+                deadline = next_deadline(&shards, deadline, now);
             }
             _ = timer => {
                 deadline = None;
-                flush(&fanout, &mut pending, now.max_size).await;
+                flush(&fanout, &mut shards, now.max_size).await;
             }
             _ = ctx.cancel.cancelled() => break,
         }
     }
     // Stopping: what is held is sent.
     received.close();
-    while let Ok(more) = received.try_recv() {
-        pending[index(more.signal())].add(more);
+    while let Ok((more, shard)) = received.try_recv() {
+        add(&mut shards, more, shard);
     }
     let max = settings.read().max_size;
-    flush(&fanout, &mut pending, max).await;
+    flush(&fanout, &mut shards, max).await;
 }
 
 fn index(signal: Signal) -> usize {
@@ -186,54 +223,67 @@ fn index(signal: Signal) -> usize {
     }
 }
 
+fn add(shards: &mut Shards, data: Data, shard: Metadata) -> &mut Pending {
+    let slot = &mut shards.entry(shard).or_default()[index(data.signal())];
+    slot.add(data);
+    slot
+}
+
 /// Adds `data` and sends the full batches; with no timeout, everything.
 async fn received_one(
     fanout: &Fanout,
-    pending: &mut [Pending; 3],
-    received: &mut mpsc::Receiver<Data>,
+    shards: &mut Shards,
+    received: &mut mpsc::Receiver<(Data, Metadata)>,
     data: Data,
+    shard: Metadata,
     now: Settings,
 ) {
-    let slot = &mut pending[index(data.signal())];
-    slot.add(data);
+    let slot = add(shards, data, shard.clone());
     while slot.items >= now.size.max(1) {
         let Some(batch) = slot.take(now.max_size) else { break };
-        send(fanout, batch).await;
+        send(fanout, batch, &shard).await;
     }
     if now.timeout.is_zero() {
         // No waiting: what has arrived meanwhile goes in the same batch.
-        while let Ok(more) = received.try_recv() {
-            pending[index(more.signal())].add(more);
+        while let Ok((more, shard)) = received.try_recv() {
+            add(shards, more, shard);
         }
-        flush(fanout, pending, now.max_size).await;
+        flush(fanout, shards, now.max_size).await;
     }
 }
 
 /// When what is held must go: none when nothing is, else the deadline
-/// set by the first item.
+/// set by the first item (one for all shards: a shard's batch never
+/// waits longer than `timeout`, sometimes less).
 fn next_deadline(
-    pending: &[Pending; 3],
+    shards: &Shards,
     deadline: Option<tokio::time::Instant>,
     now: Settings,
 ) -> Option<tokio::time::Instant> {
-    if now.timeout.is_zero() || pending.iter().all(|p| p.items == 0 && p.data.is_none()) {
+    let empty = shards.values().flatten().all(|p| p.items == 0 && p.data.is_none());
+    if now.timeout.is_zero() || empty {
         None
     } else {
         Some(deadline.unwrap_or_else(|| tokio::time::Instant::now() + now.timeout))
     }
 }
 
-async fn flush(fanout: &Fanout, pending: &mut [Pending; 3], max: usize) {
-    for slot in pending.iter_mut() {
-        while let Some(batch) = slot.take(max) {
-            send(fanout, batch).await;
+async fn flush(fanout: &Fanout, shards: &mut Shards, max: usize) {
+    for (shard, pending) in shards.iter_mut() {
+        for slot in pending.iter_mut() {
+            while let Some(batch) = slot.take(max) {
+                send(fanout, batch, shard).await;
+            }
         }
     }
 }
 
-async fn send(fanout: &Fanout, batch: Data) {
+/// Hands a batch on, with its shard's metadata as the current metadata
+/// (as the collector's batch processor puts the keys' values in the
+/// context of what it sends).
+async fn send(fanout: &Fanout, batch: Data, shard: &Metadata) {
     let (items, signal) = (batch.items(), batch.signal().name());
-    if let Err(e) = fanout.consume(batch).await {
+    if let Err(e) = metadata::scope(shard.clone(), fanout.consume(batch)).await {
         tracing::warn!(err = %e, items, signal, "the next component refused a batch, dropped");
     }
 }

@@ -13,8 +13,11 @@ use opentelemetry_proto::tonic::metrics::v1::metric;
 use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::Value;
 
+mod live;
+pub mod metadata;
 mod output;
 
+pub use live::lines as live_lines;
 pub use output::{Fanout, Output};
 
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

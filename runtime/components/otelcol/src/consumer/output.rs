@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 use river_runtime::args::{ArgError, Args};
+use river_runtime::component::Ctx;
+use river_runtime::live::LiveTap;
 
 use super::{ConsumeError, ConsumerHandle, Data, Signal};
 
@@ -60,13 +62,19 @@ impl Output {
 }
 
 /// Hands data to every consumer its `output` lists for the data's signal;
-/// the list can change while it runs (`set`).
+/// the list can change while it runs (`set`). A component's fan-out
+/// shows what it hands on to live debugging.
 #[derive(Clone, Default)]
-pub struct Fanout(Arc<RwLock<Output>>);
+pub struct Fanout(Arc<RwLock<Output>>, Option<LiveTap>);
 
 impl Fanout {
     pub fn new(output: Output) -> Fanout {
-        Fanout(Arc::new(RwLock::new(output)))
+        Fanout(Arc::new(RwLock::new(output)), None)
+    }
+
+    /// The fan-out of `ctx`'s component, watched by live debugging.
+    pub fn watched(ctx: &Ctx, output: Output) -> Fanout {
+        Fanout(Arc::new(RwLock::new(output)), Some(ctx.live()))
     }
 
     pub fn set(&self, output: Output) {
@@ -77,6 +85,9 @@ impl Fanout {
     /// last), and resolves once all took it; the first refusal is the
     /// error, after every consumer was tried. No consumer: dropped.
     pub async fn consume(&self, data: Data) -> Result<(), ConsumeError> {
+        if let Some(live) = &self.1 {
+            live.items(data.items(), || super::live_lines(&data));
+        }
         let targets: Vec<ConsumerHandle> = self.0.read().list(data.signal()).to_vec();
         let mut first_error = None;
         let last = targets.len().saturating_sub(1);

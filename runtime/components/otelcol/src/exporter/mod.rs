@@ -12,6 +12,7 @@ pub mod otlp;
 pub mod otlphttp;
 pub mod prometheus;
 pub mod queue;
+mod raw_codec;
 pub mod retry;
 
 use std::sync::Arc;

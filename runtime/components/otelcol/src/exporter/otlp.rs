@@ -5,9 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
-use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_client::MetricsServiceClient;
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_client::TraceServiceClient;
+use axum::http::uri::PathAndQuery;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::Error;
@@ -16,8 +14,9 @@ use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::Code;
 
+use super::raw_codec::RawCodec;
 use super::{compression, ClientTls, Compression, SendError, Sender};
-use crate::consumer::{BoxFuture, Data};
+use crate::consumer::{BoxFuture, Data, Signal};
 
 /// `otelcol.exporter.otlp`.
 pub const EXPORTER_OTLP: Registration = Registration {
@@ -28,7 +27,7 @@ pub const EXPORTER_OTLP: Registration = Registration {
         ("client/write_buffer_size", "a tuning of Go's gRPC client; tonic sizes its own buffers, and what is sent does not change"),
         (
             "debug_metrics",
-            "this build registers none of the collector's internal metrics, with or without high-cardinality labels",
+            "the exporter's metrics here have no high-cardinality labels to turn on or off",
         ),
     ],
 };
@@ -174,42 +173,37 @@ fn retryable(code: Code) -> bool {
 }
 
 impl GrpcSender {
-    fn request<T>(&self, message: T) -> tonic::Request<T> {
+    fn request<T>(&self, message: T) -> Result<tonic::Request<T>, SendError> {
         let mut request = tonic::Request::new(message);
         *request.metadata_mut() = self.metadata.clone();
         if let Some(auth) = &self.auth {
-            auth.apply_grpc(request.metadata_mut());
+            auth.apply_grpc(request.metadata_mut()).map_err(SendError::permanent)?;
         }
-        request
+        Ok(request)
     }
 }
 
 impl Sender for GrpcSender {
     fn send<'a>(&'a self, data: &'a Data) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
-            let compress = |c: bool| if c { Some(CompressionEncoding::Gzip) } else { None };
-            let result = match data.clone() {
-                Data::Traces(r) => {
-                    let mut client = TraceServiceClient::new(self.channel.clone());
-                    if let Some(c) = compress(self.gzip) {
-                        client = client.send_compressed(c);
-                    }
-                    client.export(self.request(r)).await.map(|_| ())
+            let path = match data.signal() {
+                Signal::Traces => "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                Signal::Metrics => {
+                    "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
                 }
-                Data::Metrics(r) => {
-                    let mut client = MetricsServiceClient::new(self.channel.clone());
-                    if let Some(c) = compress(self.gzip) {
-                        client = client.send_compressed(c);
-                    }
-                    client.export(self.request(r)).await.map(|_| ())
-                }
-                Data::Logs(r) => {
-                    let mut client = LogsServiceClient::new(self.channel.clone());
-                    if let Some(c) = compress(self.gzip) {
-                        client = client.send_compressed(c);
-                    }
-                    client.export(self.request(r)).await.map(|_| ())
-                }
+                Signal::Logs => "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+            };
+            let mut client = tonic::client::Grpc::new(self.channel.clone());
+            if self.gzip {
+                client = client.send_compressed(CompressionEncoding::Gzip);
+            }
+            let request = self.request(data.encode())?;
+            let result = match client.ready().await {
+                Ok(()) => client
+                    .unary(request, PathAndQuery::from_static(path), RawCodec)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(tonic::Status::unavailable(e.to_string())),
             };
             result.map_err(|status| {
                 let message = Error::remote(

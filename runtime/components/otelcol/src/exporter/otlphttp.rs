@@ -30,7 +30,7 @@ pub const EXPORTER_OTLPHTTP: Registration = Registration {
         ),
         (
             "debug_metrics",
-            "this build registers none of the collector's internal metrics, with or without high-cardinality labels",
+            "the exporter's metrics here have no high-cardinality labels to turn on or off",
         ),
     ],
 };
@@ -213,7 +213,7 @@ impl Sender for HttpSender {
             let (body, coding) = compress(self.compression, body);
             let mut headers = self.headers.clone();
             if let Some(auth) = &self.auth {
-                auth.apply_http(&mut headers);
+                auth.apply_http(&mut headers).map_err(SendError::permanent)?;
             }
             let mut request = self
                 .client

@@ -14,7 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::retry::{deliver, RetrySettings};
 use super::Sender;
+use crate::consumer::metadata::{self, Metadata};
 use crate::consumer::{BoxFuture, ConsumeError, Consumer, Data, Signals};
+use crate::telemetry::ExporterMetrics;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueueSettings {
@@ -50,13 +52,15 @@ pub(super) struct Shared {
     pub(super) sender: RwLock<Arc<dyn Sender>>,
     pub(super) retry: RwLock<RetrySettings>,
     queue_settings: RwLock<QueueSettings>,
-    queue: Mutex<VecDeque<Data>>,
+    queue: Mutex<VecDeque<(Data, Metadata)>>,
     ready: Notify,
     /// The workers of the current queue settings.
     workers: Mutex<CancellationToken>,
     pub(super) sent: AtomicU64,
     pub(super) failed: AtomicU64,
     refused: AtomicU64,
+    pub(super) metrics: ExporterMetrics,
+    live: river_runtime::live::LiveTap,
 }
 
 /// An exporter's `input`: queues (or, without a queue, sends at once)
@@ -82,6 +86,8 @@ impl Exporter {
             sent: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             refused: AtomicU64::new(0),
+            metrics: ExporterMetrics::new(&ctx.metrics),
+            live: ctx.live(),
         });
         let exporter = Exporter(shared);
         exporter.start_workers();
@@ -91,6 +97,8 @@ impl Exporter {
 
     fn start_workers(&self) {
         let settings = *self.0.queue_settings.read();
+        let capacity = if settings.enabled { settings.capacity } else { 0 };
+        self.0.metrics.queue_capacity.set(capacity as f64);
         let token = self.0.ctx.cancel.child_token();
         let old = std::mem::replace(&mut *self.0.workers.lock(), token.clone());
         old.cancel();
@@ -135,6 +143,9 @@ impl Consumer for Exporter {
     fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
         Box::pin(async move {
             let settings = *self.0.queue_settings.read();
+            let metadata = metadata::current();
+            // What an exporter takes in is what live debugging shows of it.
+            self.0.live.items(data.items(), || crate::consumer::live_lines(&data));
             if !settings.enabled {
                 let cancel = self.0.ctx.cancel.clone();
                 return deliver(&self.0, &data, &cancel).await.map_err(|e| {
@@ -149,11 +160,13 @@ impl Consumer for Exporter {
             if queue.len() >= settings.capacity {
                 drop(queue);
                 self.0.refused.fetch_add(1, Ordering::Relaxed);
+                self.0.metrics.enqueue_failed.add(&data, &[]);
                 let message = format!("sending queue is full ({} requests)", settings.capacity);
                 self.0.ctx.set_health(HealthKind::Unhealthy, message.clone());
                 return Err(ConsumeError::retryable(message));
             }
-            queue.push_back(data);
+            queue.push_back((data, metadata));
+            self.0.metrics.queue_size.set(queue.len() as f64);
             drop(queue);
             self.0.ready.notify_one();
             Ok(())
@@ -165,11 +178,17 @@ impl Consumer for Exporter {
 /// are replaced; when the component stops, what is left gets one try.
 async fn worker(shared: Arc<Shared>, token: CancellationToken) {
     loop {
-        let next = shared.queue.lock().pop_front();
+        let next = {
+            let mut queue = shared.queue.lock();
+            let next = queue.pop_front();
+            shared.metrics.queue_size.set(queue.len() as f64);
+            next
+        };
         match next {
-            Some(data) => {
+            Some((data, metadata)) => {
+                // Sent as it was queued: with the client metadata it came with.
                 let cancel = shared.ctx.cancel.clone();
-                let _ = deliver(&shared, &data, &cancel).await;
+                let _ = metadata::scope(metadata, deliver(&shared, &data, &cancel)).await;
             }
             None => {
                 tokio::select! {

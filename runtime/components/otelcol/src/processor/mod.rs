@@ -60,7 +60,7 @@ pub struct Processor<T> {
 pub fn build<T: Transform>(ctx: &Ctx, args: &Args, read: ReadFn<T>) -> Result<Processor<T>, Error> {
     let output = Output::from_args(args)?;
     let current = Arc::new(RwLock::new(Arc::new(read(args, &output)?)));
-    let fanout = Fanout::new(output);
+    let fanout = Fanout::watched(ctx, output);
     let input =
         ConsumerHandle(Arc::new(Input { current: current.clone(), fanout: fanout.clone() }));
     ctx.export(Object::from_iter([("input".to_owned(), input.to_value())]));

@@ -18,11 +18,14 @@ use river_runtime::component::{Ctx, HealthKind};
 use tokio_util::sync::CancellationToken;
 
 use super::HttpSettings;
+use crate::consumer::metadata::{self, Metadata};
 use crate::consumer::{Data, Fanout, Signal};
+use crate::telemetry::ReceiverMetrics;
 
 struct HttpState {
     settings: HttpSettings,
     fanout: Fanout,
+    metrics: ReceiverMetrics,
 }
 
 /// `google.rpc.Status`, the body of OTLP/HTTP errors.
@@ -47,7 +50,10 @@ pub(super) fn serve(
     fanout: Fanout,
     stop: CancellationToken,
 ) {
-    let state = Arc::new(HttpState { settings: settings.clone(), fanout });
+    let tls = Arc::new(parking_lot::RwLock::new(settings.tls.as_ref().map(|t| t.acceptor.clone())));
+    let listener = river_runtime::http_tls::ServerListener::new(listener, tls);
+    let metrics = ReceiverMetrics::new(&ctx.metrics);
+    let state = Arc::new(HttpState { settings: settings.clone(), fanout, metrics });
     let route = |signal: Signal| {
         axum::routing::post(
             move |State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Body| {
@@ -165,7 +171,14 @@ async fn handle(state: Arc<HttpState>, signal: Signal, headers: HeaderMap, body:
             )
         }
     };
-    match state.fanout.consume(data).await {
+    let (signal, items) = (data.signal(), data.items());
+    let consumed = state.fanout.consume(data);
+    let consumed = match state.settings.include_metadata {
+        true => metadata::scope(Metadata::from_headers(&headers), consumed).await,
+        false => consumed.await,
+    };
+    state.metrics.count(signal, items, "http", consumed.is_ok());
+    match consumed {
         Ok(()) => success(signal, encoding),
         Err(e) if e.permanent => {
             error(encoding, StatusCode::BAD_REQUEST, INVALID_ARGUMENT, e.message)

@@ -9,6 +9,7 @@ mod grpc;
 mod http;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use river_analyzer::Object;
@@ -34,7 +35,7 @@ pub const RECEIVER_OTLP: Registration = Registration {
         ),
         (
             "debug_metrics",
-            "this build registers none of the collector's internal metrics, with or without high-cardinality labels",
+            "the receiver's metrics here have no high-cardinality labels to turn on or off",
         ),
     ],
 };
@@ -43,6 +44,8 @@ pub const RECEIVER_OTLP: Registration = Registration {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct HttpSettings {
     pub endpoint: String,
+    pub tls: Option<Tls>,
+    pub include_metadata: bool,
     pub max_body: usize,
     pub traces_path: String,
     pub metrics_path: String,
@@ -53,8 +56,48 @@ pub(crate) struct HttpSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GrpcSettings {
     pub endpoint: String,
+    pub tls: Option<Tls>,
+    pub include_metadata: bool,
     pub max_recv: usize,
     pub max_streams: Option<u32>,
+    pub keepalive: Keepalive,
+}
+
+/// The server's side of gRPC keepalive: pings to idle clients (`time`,
+/// given up after `timeout`), and connections closed after `max_age`
+/// with `grace` for what is in flight. `None`: no limit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Keepalive {
+    pub time: Duration,
+    pub timeout: Duration,
+    pub max_age: Option<Duration>,
+    pub grace: Option<Duration>,
+}
+
+fn keepalive(grpc: &Args) -> Result<Keepalive, Error> {
+    let block = grpc.block_or_empty("keepalive");
+    if block.block("enforcement_policy").is_some() {
+        let why = "this build does not police how often clients ping (hyper has no such \
+                   policy): clients are never cut off for pinging; remove the block";
+        return Err(block.invalid("enforcement_policy", why).into());
+    }
+    let server = block.block_or_empty("server_parameters");
+    let idle: Duration = server.get("max_connection_idle")?;
+    if !idle.is_zero() {
+        let why = "closing idle connections is not supported by this build (tonic has no such \
+                   limit); max_connection_age bounds how long a connection lives";
+        return Err(server.invalid("max_connection_idle", why).into());
+    }
+    let limit = |name: &str| -> Result<Option<Duration>, Error> {
+        let value: Duration = server.get(name)?;
+        Ok((!value.is_zero()).then_some(value))
+    };
+    Ok(Keepalive {
+        time: server.get("time")?,
+        timeout: server.get("timeout")?,
+        max_age: limit("max_connection_age")?,
+        grace: limit("max_connection_age_grace")?,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,36 +114,37 @@ fn url_path(args: &Args, name: &str) -> Result<String, Error> {
     Ok(if path.starts_with('/') { path } else { format!("/{path}") })
 }
 
-/// Refuses a `tls` block: this build serves OTLP in plain text only.
-fn refuse_block(args: &Args, name: &str, why: &str) -> Result<(), Error> {
-    match args.block(name) {
-        Some(_) => Err(args.invalid(name, why).into()),
-        None => Ok(()),
+/// A server's TLS: the acceptor, and the block it was made from (to
+/// tell whether a new config changes it; certificate files are read
+/// again when they change, at each handshake).
+#[derive(Clone)]
+pub(crate) struct Tls {
+    pub acceptor: river_runtime::http_tls::TlsAcceptor,
+    block: river_analyzer::Value,
+}
+
+impl PartialEq for Tls {
+    fn eq(&self, other: &Tls) -> bool {
+        self.block == other.block
     }
 }
 
-fn refuse_metadata(args: &Args) -> Result<(), Error> {
-    if args.get::<bool>("include_metadata")? {
-        return Err(args
-            .invalid(
-                "include_metadata",
-                "not supported by this build yet: request metadata is not carried with the data",
-            )
-            .into());
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tls")
     }
-    Ok(())
+}
+
+fn tls(args: &Args) -> Result<Option<Tls>, Error> {
+    let Some(block) = args.block("tls") else { return Ok(None) };
+    let acceptor = river_runtime::http_tls::collector_acceptor(block)?;
+    Ok(Some(Tls { acceptor, block: block.to_value() }))
 }
 
 fn settings(args: &Args) -> Result<Settings, Error> {
     let http = match args.block("http") {
         None => None,
         Some(block) => {
-            refuse_block(
-                block,
-                "tls",
-                "TLS for the OTLP receiver is not supported by this build yet",
-            )?;
-            refuse_metadata(block)?;
             let cors = block.block_or_empty("cors");
             let origins: Vec<String> = cors.get("allowed_origins")?;
             let _: Vec<String> = cors.get("allowed_headers")?;
@@ -115,6 +159,8 @@ fn settings(args: &Args) -> Result<Settings, Error> {
                 parse_size(&size).map_err(|e| block.invalid("max_request_body_size", e))?;
             Some(HttpSettings {
                 endpoint: block.get("endpoint")?,
+                tls: tls(block)?,
+                include_metadata: block.get("include_metadata")?,
                 max_body: max_body as usize,
                 traces_path: url_path(block, "traces_url_path")?,
                 metrics_path: url_path(block, "metrics_url_path")?,
@@ -125,17 +171,6 @@ fn settings(args: &Args) -> Result<Settings, Error> {
     let grpc = match args.block("grpc") {
         None => None,
         Some(block) => {
-            refuse_block(
-                block,
-                "tls",
-                "TLS for the OTLP receiver is not supported by this build yet",
-            )?;
-            refuse_block(
-                block,
-                "keepalive",
-                "gRPC keepalive settings are not supported by this build yet",
-            )?;
-            refuse_metadata(block)?;
             let transport: String = block.get("transport")?;
             if transport != "tcp" {
                 return Err(block
@@ -155,8 +190,11 @@ fn settings(args: &Args) -> Result<Settings, Error> {
             let streams: u64 = block.get("max_concurrent_streams")?;
             Some(GrpcSettings {
                 endpoint: block.get("endpoint")?,
+                tls: tls(block)?,
+                include_metadata: block.get("include_metadata")?,
                 max_recv,
                 max_streams: (streams > 0).then_some(streams.min(u32::MAX as u64) as u32),
+                keepalive: keepalive(block)?,
             })
         }
     };
@@ -208,7 +246,7 @@ struct ReceiverOtlp {
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let settings = settings(args)?;
-    let fanout = Fanout::new(Output::from_args(args)?);
+    let fanout = Fanout::watched(&ctx, Output::from_args(args)?);
     let running = start(&ctx, &fanout, settings, None, None)?;
     ctx.export(Object::new());
     ctx.set_health(HealthKind::Healthy, "listening");

@@ -12,6 +12,9 @@ use super::river_to_any;
 pub(super) enum Source {
     Value(AnyValue),
     Attribute(String),
+    /// A client metadata key (`from_context = "metadata.<key>"`, or a
+    /// bare key, as the collector falls back to metadata).
+    Context(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +52,7 @@ struct Fields<'a> {
     value: Option<Value>,
     pattern: String,
     from_attribute: String,
+    from_context: String,
     converted_type: String,
 }
 
@@ -57,9 +61,11 @@ impl Fields<'_> {
         Err(self.block.invalid(setting, message))
     }
 
-    /// How many of `value` and `from_attribute` are set.
+    /// How many of `value`, `from_attribute` and `from_context` are set.
     fn sources(&self) -> usize {
-        self.value.is_some() as usize + !self.from_attribute.is_empty() as usize
+        self.value.is_some() as usize
+            + !self.from_attribute.is_empty() as usize
+            + !self.from_context.is_empty() as usize
     }
 
     fn no_converted_type(&self) -> Result<(), ArgError> {
@@ -80,13 +86,6 @@ impl Fields<'_> {
 
 /// Reads action `i`, refusing what the collector refuses, with its words.
 pub(super) fn action(block: &Args, i: usize) -> Result<Action, ArgError> {
-    let from_context: String = block.get("from_context")?;
-    if !from_context.is_empty() {
-        return Err(block.invalid(
-            "from_context",
-            "this build's receivers do not carry the client's context (client.address, metadata.*, auth.*) with the data, so no value could be found",
-        ));
-    }
     let f = Fields {
         block,
         i,
@@ -95,6 +94,7 @@ pub(super) fn action(block: &Args, i: usize) -> Result<Action, ArgError> {
         value: Some(block.value("value")?).filter(|v| !matches!(v, Value::Null)),
         pattern: block.get("pattern")?,
         from_attribute: block.get("from_attribute")?,
+        from_context: block.get("from_context")?,
         converted_type: block.get("converted_type")?,
     };
     check_key(&f)?;
@@ -140,13 +140,29 @@ fn valued(value: Option<Value>, f: &Fields) -> Result<Kind, ArgError> {
     f.no_converted_type()?;
     let source = match value {
         Some(v) => Source::Value(river_to_any(&v)),
-        None => Source::Attribute(f.from_attribute.clone()),
+        None if f.from_context.is_empty() => Source::Attribute(f.from_attribute.clone()),
+        None => context(f)?,
     };
     Ok(match name.as_str() {
         "insert" => Kind::Insert(source),
         "update" => Kind::Update(source),
         _ => Kind::Upsert(source),
     })
+}
+
+/// `from_context`: client metadata (kept by a receiver's
+/// `include_metadata`). The client's address and what server auth
+/// learnt are not kept with the data here: refused.
+fn context(f: &Fields) -> Result<Source, ArgError> {
+    let key = f.from_context.as_str();
+    if key == "client.address" || key.starts_with("auth.") {
+        let why = format!(
+            "{key:?}: only client metadata (metadata.<key>) travels with the data in this \
+             build; the client's address and server auth attributes do not"
+        );
+        return f.fail("from_context", why);
+    }
+    Ok(Source::Context(key.strip_prefix("metadata.").unwrap_or(key).to_owned()))
 }
 
 /// `delete` and `hash`: by key, or by pattern.

@@ -5,6 +5,7 @@ use regex::Regex;
 
 use super::actions::{Action, Conversion, Kind, Source};
 use crate::attributes::{as_string, get};
+use crate::consumer::metadata;
 
 fn position(attrs: &[KeyValue], key: &str) -> Option<usize> {
     attrs.iter().position(|kv| kv.key == key)
@@ -16,6 +17,13 @@ fn source_value(source: &Source, attrs: &[KeyValue]) -> Option<AnyValue> {
         Source::Attribute(key) => {
             position(attrs, key).map(|i| attrs[i].value.clone().unwrap_or_default())
         }
+        // Several values are joined with `;`, as the collector joins them.
+        Source::Context(key) => match metadata::current().get(key) {
+            [] => None,
+            values => {
+                Some(AnyValue { value: Some(any_value::Value::StringValue(values.join(";"))) })
+            }
+        },
     }
 }
 
