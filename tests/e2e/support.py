@@ -1,6 +1,6 @@
 """What the end-to-end scripts share: a free loopback port, waiting for
-a condition, a real Prometheus taking remote write, and decoding Loki's
-push body (used by bench/ too)."""
+a condition, `flow run` of a config, a real Prometheus taking remote
+write, and decoding Loki's push body (used by bench/ too)."""
 
 import json
 import os
@@ -73,6 +73,41 @@ class Prometheus:
     def query(self, expr):
         body = self.get("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
         return json.loads(body)["data"]["result"]
+
+
+class FlowRun:
+    """`flow run` of `config` (River text) with its API on a free loopback
+    port, its data and log (flow.log) under `work`; `start` waits until
+    it is ready, `stop` ends it with SIGTERM."""
+
+    def __init__(self, flow, work, config, name="config.river", env=None):
+        self.flow, self.work, self.env = flow, work, env
+        self.port = free_port()
+        self.config = os.path.join(work, name)
+        with open(self.config, "w") as f:
+            f.write(config)
+        self.process = self.log = None
+
+    def start(self):
+        self.log = open(os.path.join(self.work, "flow.log"), "w")
+        self.process = subprocess.Popen(
+            [self.flow, "run", "--server.http.listen-addr", f"127.0.0.1:{self.port}",
+             "--storage.path", os.path.join(self.work, "data"), self.config],
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        wait("flow run is ready", lambda: self.get("/-/ready") is not None, 60)
+        return self
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
+            return r.read().decode()
+
+    def running(self):
+        return self.process.poll() is None
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
 
 
 # Loki's push body: raw snappy around protobuf (grafana/loki pkg/push/push.proto),

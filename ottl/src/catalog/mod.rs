@@ -5,6 +5,7 @@
 //! the transform and filter processors' own, at the version the agent
 //! wraps (v0.87).
 
+pub mod enums;
 mod functions;
 mod paths;
 

@@ -6,6 +6,9 @@
 //! field that takes none are ignored by the collector of this version, so
 //! they are not checked.
 
+use super::enums::{
+    AGGREGATION_TEMPORALITY, FLAG, METRIC_DATA_TYPE, SEVERITY_NUMBER, SPAN_KIND, STATUS_CODE,
+};
 use super::Context;
 
 const CACHE: &[&str] = &["cache[]"];
@@ -141,45 +144,6 @@ pub fn path_names(context: Context) -> impl Iterator<Item = (String, bool)> {
 pub fn has_path(context: Context, dotted: &str) -> bool {
     path_names(context).any(|(name, _)| name == dotted)
 }
-
-const SPAN_KIND: &[&str] = &[
-    "SPAN_KIND_UNSPECIFIED",
-    "SPAN_KIND_INTERNAL",
-    "SPAN_KIND_SERVER",
-    "SPAN_KIND_CLIENT",
-    "SPAN_KIND_PRODUCER",
-    "SPAN_KIND_CONSUMER",
-];
-
-const STATUS_CODE: &[&str] = &["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
-
-const AGGREGATION_TEMPORALITY: &[&str] = &[
-    "AGGREGATION_TEMPORALITY_UNSPECIFIED",
-    "AGGREGATION_TEMPORALITY_DELTA",
-    "AGGREGATION_TEMPORALITY_CUMULATIVE",
-];
-
-const METRIC_DATA_TYPE: &[&str] = &[
-    "METRIC_DATA_TYPE_NONE",
-    "METRIC_DATA_TYPE_GAUGE",
-    "METRIC_DATA_TYPE_SUM",
-    "METRIC_DATA_TYPE_HISTOGRAM",
-    "METRIC_DATA_TYPE_EXPONENTIAL_HISTOGRAM",
-    "METRIC_DATA_TYPE_SUMMARY",
-];
-
-const FLAG: &[&str] = &["FLAG_NONE", "FLAG_NO_RECORDED_VALUE"];
-
-#[rustfmt::skip]
-const SEVERITY_NUMBER: &[&str] = &[
-    "SEVERITY_NUMBER_UNSPECIFIED",
-    "SEVERITY_NUMBER_TRACE", "SEVERITY_NUMBER_TRACE2", "SEVERITY_NUMBER_TRACE3", "SEVERITY_NUMBER_TRACE4",
-    "SEVERITY_NUMBER_DEBUG", "SEVERITY_NUMBER_DEBUG2", "SEVERITY_NUMBER_DEBUG3", "SEVERITY_NUMBER_DEBUG4",
-    "SEVERITY_NUMBER_INFO", "SEVERITY_NUMBER_INFO2", "SEVERITY_NUMBER_INFO3", "SEVERITY_NUMBER_INFO4",
-    "SEVERITY_NUMBER_WARN", "SEVERITY_NUMBER_WARN2", "SEVERITY_NUMBER_WARN3", "SEVERITY_NUMBER_WARN4",
-    "SEVERITY_NUMBER_ERROR", "SEVERITY_NUMBER_ERROR2", "SEVERITY_NUMBER_ERROR3", "SEVERITY_NUMBER_ERROR4",
-    "SEVERITY_NUMBER_FATAL", "SEVERITY_NUMBER_FATAL2", "SEVERITY_NUMBER_FATAL3", "SEVERITY_NUMBER_FATAL4",
-];
 
 /// The enum symbols `context` knows; the resource and scope contexts
 /// have none.

@@ -22,14 +22,13 @@ Usage: outage.py FLOW_BINARY   (Python 3; loopback addresses only)
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import free_port, wait  # noqa: E402
+from support import FlowRun, free_port, wait  # noqa: E402
 from grpc_sink import GrpcSink  # noqa: E402
 from sdk import send_with_sdk  # noqa: E402
 
@@ -198,26 +197,17 @@ PORTS = {}
 
 def main():
     flow = os.path.abspath(sys.argv[1])
-    PORTS.update(grpc=free_port(), direct=free_port(), sink=free_port(), ui=free_port())
+    PORTS.update(grpc=free_port(), direct=free_port(), sink=free_port())
     sink = GrpcSink(PORTS["sink"])
     sink.start()
-    tmp = tempfile.mkdtemp()
-    config = os.path.join(tmp, "outage.river")
-    with open(config, "w") as f:
-        f.write(CONFIG.format(grpc_port=PORTS["grpc"], direct_port=PORTS["direct"], sink_port=PORTS["sink"]))
-    log = open(os.path.join(tmp, "flow.log"), "w")
-    proc = subprocess.Popen(
-        [flow, "run", "--server.http.listen-addr", f"127.0.0.1:{PORTS['ui']}", "--storage.path", os.path.join(tmp, "data"), config],
-        stdout=log, stderr=subprocess.STDOUT)
+    config = CONFIG.format(grpc_port=PORTS["grpc"], direct_port=PORTS["direct"], sink_port=PORTS["sink"])
+    flow = FlowRun(flow, tempfile.mkdtemp(), config).start()
     try:
-        wait("flow run is ready", lambda: api(PORTS["ui"], "/-/ready"), 60)
         pipeline(sink)
-        outage(sink, PORTS["ui"])
-        assert proc.poll() is None, "flow run exited"
+        outage(sink, flow.port)
+        assert flow.running(), "flow run exited"
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        flow.stop()
         if sink.server:
             sink.stop()
     print("otelcol outage e2e: ok")

@@ -42,7 +42,6 @@ import gzip
 import http.server
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -51,7 +50,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import Prometheus, decode_push, free_port, wait  # noqa: E402
+from support import FlowRun, Prometheus, decode_push, free_port, wait  # noqa: E402
 from grpc_sink import attrs  # noqa: E402
 from sdk import send_with_sdk  # noqa: E402
 
@@ -211,15 +210,13 @@ def check_bridges(http_port, push_port, sink_port, prometheus):
 
 def main():
     flow = os.path.abspath(sys.argv[1])
-    sink_port, grpc_port, http_port, ui_port = free_port(), free_port(), free_port(), free_port()
+    sink_port, grpc_port, http_port = free_port(), free_port(), free_port()
     push_port, landing_port = free_port(), free_port()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     tmp = tempfile.mkdtemp()
     prometheus = Prometheus(tmp).start()
-    config = os.path.join(tmp, "otel.river")
-    with open(config, "w") as f:
-        f.write(f"""
+    config = f"""
 otelcol.receiver.otlp "in" {{
   grpc {{
     endpoint          = "127.0.0.1:{grpc_port}"
@@ -370,16 +367,11 @@ otelcol.auth.basic "creds" {{
 otelcol.exporter.debug "d" {{
   verbosity = "normal"
 }}
-""")
-    log = open(os.path.join(tmp, "flow.log"), "w")
-    proc = subprocess.Popen(
-        [flow, "run", "--server.http.listen-addr", f"127.0.0.1:{ui_port}", "--storage.path", os.path.join(tmp, "data"), config],
-        stdout=log, stderr=subprocess.STDOUT,
-        env=dict(os.environ, OTEL_RESOURCE_ATTRIBUTES="deployment.environment=e2e"),
-    )
+"""
+    env = dict(os.environ, OTEL_RESOURCE_ATTRIBUTES="deployment.environment=e2e")
+    flow = FlowRun(flow, tmp, config, env=env).start()
+    ui_port = flow.port
     try:
-        wait("flow run is ready", lambda: urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/-/ready", timeout=1).status == 200, 60)
-
         send_with_sdk("grpc", grpc_port, http_port)
         send_with_sdk("http", grpc_port, http_port)
         json_span = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "e2e-json"}}]},
@@ -437,7 +429,7 @@ otelcol.exporter.debug "d" {{
         assert code in (grpc.StatusCode.OUT_OF_RANGE, grpc.StatusCode.RESOURCE_EXHAUSTED), f"oversized gRPC message: {code}"
         print(f"otelcol e2e: malformed bodies 400, oversized 413, unknown type 415; gRPC malformed Internal, oversized {code.name}")
 
-        assert proc.poll() is None, "flow run exited"
+        assert flow.running(), "flow run exited"
         health = json.load(urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/api/v0/web/components", timeout=5))
         states = {c["localID"]: c["health"]["state"] for c in health}
         assert all(s == "healthy" for s in states.values()), states
@@ -445,9 +437,7 @@ otelcol.exporter.debug "d" {{
         wait("data still flows after the refusals", lambda: sum(1 for t in RECEIVED["traces"] if t[0] == "grpc-span") >= 2, 30)
         print(f"otelcol e2e: still running and healthy after them: {sorted(states)}")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        flow.stop()
         prometheus.stop()
     print("otelcol e2e: ok")
 

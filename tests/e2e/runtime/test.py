@@ -14,7 +14,6 @@ Usage: test.py FLOW_BINARY [--outage SECONDS]
 """
 
 import http.server
-import json
 import os
 import shutil
 import signal
@@ -24,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import support  # noqa: E402

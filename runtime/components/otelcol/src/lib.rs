@@ -1,7 +1,8 @@
 //! The `otelcol.*` components of `flow run`: `otelcol.receiver.otlp`
 //! (OTLP over HTTP and gRPC), `otelcol.processor.batch`, the processors
 //! that change data in place (`processor`: `attributes`, `memory_limiter`,
-//! `resourcedetection`),
+//! `resourcedetection`, and `transform` and `filter`, which run OTTL
+//! through `ottl`),
 //! `otelcol.exporter.otlp` (gRPC), `otelcol.exporter.otlphttp`,
 //! `otelcol.exporter.debug` and `otelcol.exporter.logging`, and the
 //! bridges to the rest of `flow run`: `otelcol.exporter.prometheus`,
@@ -17,8 +18,10 @@
 pub mod attributes;
 pub mod auth;
 pub mod batch;
+pub mod connector;
 pub mod consumer;
 pub mod exporter;
+pub mod ottl;
 pub mod processor;
 pub mod receiver_loki;
 pub mod receiver_otlp;

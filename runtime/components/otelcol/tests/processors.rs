@@ -2,6 +2,8 @@
 //! built from blocks as the controller builds them, fed by hand, their
 //! output caught by a consumer of every signal.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,15 +17,12 @@ use opentelemetry_proto::tonic::metrics::v1::{
 };
 use opentelemetry_proto::tonic::resource::v1::Resource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
-use parking_lot::Mutex;
-use river_analyzer::Value;
 use river_otelcol::attributes::{as_string, get, text};
 use river_otelcol::consumer::metadata::{self, Metadata};
-use river_otelcol::consumer::{BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Signals};
+use river_otelcol::consumer::{ConsumeError, Data};
 use river_runtime::component::{Component, Ctx, HealthKind, Registration};
-use river_runtime::controller::{evaluate_alone, plan, Source};
 use river_runtime::error::Error;
-use river_runtime::globals::Globals;
+use support::{input, Collect};
 
 const TABLE: &[Registration] = &[
     river_otelcol::processor::attributes::PROCESSOR_ATTRIBUTES,
@@ -31,23 +30,7 @@ const TABLE: &[Registration] = &[
     river_otelcol::processor::resourcedetection::PROCESSOR_RESOURCEDETECTION,
 ];
 
-#[derive(Default)]
-struct Collect(Mutex<Vec<Data>>);
-
-impl Consumer for Collect {
-    fn signals(&self) -> Signals {
-        Signals::ALL
-    }
-    fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
-        self.0.lock().push(data);
-        Box::pin(async { Ok(()) })
-    }
-}
-
-/// Builds `name` from `body`, its output every signal to a collector.
-/// `output` is written in by the test as `output { traces = [sink] ... }`
-/// through the `sink` argument the controller cannot give: the block is
-/// evaluated, then the sink put into its output.
+/// Builds `name` from `body`, its output `signals` to a collector.
 fn build(
     name: &str,
     body: &str,
@@ -56,24 +39,7 @@ fn build(
     // Blocks written on one line here get a line per attribute, as River wants.
     let split = regex::Regex::new(r#"(["\]\w`])[ \t]+([a-z_][\w.]* (=|\{) )"#).unwrap();
     let body = split.replace_all(body, "$1\n$2").replace("{ ", "{\n").replace(" }", "\n}");
-    let config = format!("{name} \"test\" {{\n{body}\n\toutput {{}}\n}}\n");
-    let plan = plan(&[Source::text("test.river", config)], TABLE).unwrap();
-    let mut args = evaluate_alone(&plan.nodes[0]).unwrap();
-    let sink = Arc::new(Collect::default());
-    let handle = ConsumerHandle(sink.clone()).to_value();
-    for (block_name, block) in &mut args.blocks {
-        if block_name == "output" {
-            for signal in signals {
-                block.attrs.insert((*signal).into(), Value::Array(vec![handle.clone()]));
-            }
-        }
-    }
-    let dir = std::env::temp_dir();
-    let globals = Globals::new("127.0.0.1:0".into(), "agent.internal:12345".into(), dir.clone());
-    let id = format!("{name}.test");
-    let ctx = Ctx::detached(&id, dir.join(&id), globals);
-    let registration = TABLE.iter().find(|r| r.name == name).unwrap();
-    ((registration.build)(ctx.clone(), &args), ctx, sink)
+    support::build(TABLE, name, &body, signals)
 }
 
 const ALL: &[&str] = &["traces", "metrics", "logs"];
@@ -84,11 +50,6 @@ fn refusal(name: &str, body: &str, signals: &[&str]) -> String {
         Err(e) => panic!("{name}: not a setting's error: {e}"),
         Ok(_) => panic!("{name} accepted {body}"),
     }
-}
-
-fn input(ctx: &Ctx) -> ConsumerHandle {
-    let Value::Object(exports) = ctx.exports() else { panic!() };
-    exports["input"].decode().unwrap()
 }
 
 fn s(v: &str) -> any_value::Value {

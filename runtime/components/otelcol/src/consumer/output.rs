@@ -22,9 +22,15 @@ impl Output {
     /// Reads the `output` block of `args`; a consumer listed under a
     /// signal it does not take is refused there, as the reference does.
     pub fn from_args(args: &Args) -> Result<Output, ArgError> {
+        Output::with_signals(args, &Signal::ALL)
+    }
+
+    /// As [`Output::from_args`], for a block that lists only `signals`
+    /// (a connector's output: the signal it makes).
+    pub fn with_signals(args: &Args, signals: &[Signal]) -> Result<Output, ArgError> {
         let block = args.block_or_empty("output");
         let mut output = Output::default();
-        for signal in Signal::ALL {
+        for &signal in signals {
             let consumers: Vec<ConsumerHandle> = block.get(signal.name())?;
             for (i, consumer) in consumers.iter().enumerate() {
                 let takes = consumer.0.signals();

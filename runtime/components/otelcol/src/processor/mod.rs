@@ -11,16 +11,28 @@ use river_runtime::component::{Component, Ctx, HealthKind};
 use river_runtime::error::Error;
 
 use crate::consumer::{
-    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signals,
+    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signal, Signals,
 };
 
 pub mod attributes;
+pub mod filter;
 pub mod memory_limiter;
+pub mod probabilistic_sampler;
 pub mod resourcedetection;
+pub mod span;
+pub mod tail_sampling;
+pub mod transform;
 
 /// What a processor does to one batch: changes it, or refuses it.
 pub trait Transform: Send + Sync + 'static {
     fn apply(&self, data: &mut Data) -> Result<(), ConsumeError>;
+
+    /// Whether the batch, once applied, is handed on: the filter
+    /// processor keeps a batch it emptied to itself, as the collector's
+    /// `ErrSkipProcessingData` does.
+    fn passes_on(&self, _data: &Data) -> bool {
+        true
+    }
 }
 
 /// Reads a processor's settings; `output` says which signals it hands on.
@@ -32,17 +44,21 @@ pub type Current<T> = Arc<RwLock<Arc<T>>>;
 struct Input<T> {
     current: Current<T>,
     fanout: Fanout,
+    signals: Signals,
 }
 
 impl<T: Transform> Consumer for Input<T> {
     fn signals(&self) -> Signals {
-        Signals::ALL
+        self.signals
     }
 
     fn consume(&self, mut data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
         let transform = self.current.read().clone();
         Box::pin(async move {
             transform.apply(&mut data)?;
+            if !transform.passes_on(&data) {
+                return Ok(());
+            }
             self.fanout.consume(data).await
         })
     }
@@ -53,24 +69,45 @@ pub struct Processor<T> {
     pub current: Current<T>,
     fanout: Fanout,
     read: ReadFn<T>,
+    /// The signals it takes, and its `output` block lists.
+    signals: &'static [Signal],
 }
 
 /// Reads the settings and the `output` block, exports `input`, and marks
 /// the component healthy.
 pub fn build<T: Transform>(ctx: &Ctx, args: &Args, read: ReadFn<T>) -> Result<Processor<T>, Error> {
-    let output = Output::from_args(args)?;
+    build_for(ctx, args, &Signal::ALL, read)
+}
+
+/// As [`build`], for a processor of only some signals (the span
+/// processor's traces): its `input` takes only those, and its `output`
+/// block lists only those.
+pub fn build_for<T: Transform>(
+    ctx: &Ctx,
+    args: &Args,
+    signals: &'static [Signal],
+    read: ReadFn<T>,
+) -> Result<Processor<T>, Error> {
+    let output = Output::with_signals(args, signals)?;
     let current = Arc::new(RwLock::new(Arc::new(read(args, &output)?)));
     let fanout = Fanout::watched(ctx, output);
-    let input =
-        ConsumerHandle(Arc::new(Input { current: current.clone(), fanout: fanout.clone() }));
-    ctx.export(Object::from_iter([("input".to_owned(), input.to_value())]));
+    let takes = Signals {
+        traces: signals.contains(&Signal::Traces),
+        metrics: signals.contains(&Signal::Metrics),
+        logs: signals.contains(&Signal::Logs),
+    };
+    let input = Input { current: current.clone(), fanout: fanout.clone(), signals: takes };
+    ctx.export(Object::from_iter([(
+        "input".to_owned(),
+        ConsumerHandle(Arc::new(input)).to_value(),
+    )]));
     ctx.set_health(HealthKind::Healthy, "running");
-    Ok(Processor { current, fanout, read })
+    Ok(Processor { current, fanout, read, signals })
 }
 
 impl<T: Transform> Component for Processor<T> {
     fn update(&self, args: &Args) -> Result<(), Error> {
-        let output = Output::from_args(args)?;
+        let output = Output::with_signals(args, self.signals)?;
         let settings = (self.read)(args, &output)?;
         self.fanout.set(output);
         *self.current.write() = Arc::new(settings);

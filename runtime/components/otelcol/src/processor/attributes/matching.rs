@@ -310,15 +310,7 @@ impl Properties {
 
 /// The span kind as the collector names it (`traceutil.SpanKindStr`).
 fn span_kind(kind: i32) -> &'static str {
-    match kind {
-        0 => "SPAN_KIND_UNSPECIFIED",
-        1 => "SPAN_KIND_INTERNAL",
-        2 => "SPAN_KIND_SERVER",
-        3 => "SPAN_KIND_CLIENT",
-        4 => "SPAN_KIND_PRODUCER",
-        5 => "SPAN_KIND_CONSUMER",
-        _ => "",
-    }
+    river_ottl::catalog::enums::SPAN_KIND.get(kind as usize).copied().unwrap_or("")
 }
 
 fn all_match(matchers: &[AttributeMatch], attributes: &[KeyValue]) -> bool {
