@@ -22,16 +22,7 @@ use crate::consumer::{ConsumeError, Data, Output, Signal};
 pub const PROCESSOR_SPAN: Registration = Registration {
     name: "otelcol.processor.span",
     build,
-    without_effect: &[
-        (
-            "include/regexp",
-            "sizes a cache of regexp match results; matching gives the same results without it",
-        ),
-        (
-            "exclude/regexp",
-            "sizes a cache of regexp match results; matching gives the same results without it",
-        ),
-    ],
+    without_effect: super::attributes::MATCH_CACHE,
 };
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {

@@ -27,20 +27,21 @@ use super::Transform;
 use crate::consumer::{ConsumeError, Data, Output};
 
 /// `otelcol.processor.attributes`.
-pub const PROCESSOR_ATTRIBUTES: Registration = Registration {
-    name: "otelcol.processor.attributes",
-    build,
-    without_effect: &[
-        (
-            "include/regexp",
-            "sizes a cache of regexp match results; matching gives the same results without it",
-        ),
-        (
-            "exclude/regexp",
-            "sizes a cache of regexp match results; matching gives the same results without it",
-        ),
-    ],
-};
+pub const PROCESSOR_ATTRIBUTES: Registration =
+    Registration { name: "otelcol.processor.attributes", build, without_effect: MATCH_CACHE };
+
+/// The `regexp` blocks of `include` and `exclude` (here and in the span
+/// processor, which shares these match properties).
+pub const MATCH_CACHE: &[(&str, &str)] = &[
+    (
+        "include/regexp",
+        "sizes a cache of regexp match results; matching gives the same results without it",
+    ),
+    (
+        "exclude/regexp",
+        "sizes a cache of regexp match results; matching gives the same results without it",
+    ),
+];
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     Ok(Arc::new(super::build(&ctx, args, Box::new(Attributes::from_args))?))
