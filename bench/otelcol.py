@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`flow run` as the OpenTelemetry Collector's testbed loads it: spans in
-batches of 100 over OTLP/gRPC into `otelcol.receiver.otlp`, through
+batches of 100 over OTLP/gRPC (gzip-compressed, as the testbed's sender
+sends them) into `otelcol.receiver.otlp`, through
 `otelcol.processor.batch`, out of `otelcol.exporter.otlp` to a gRPC
 backend (tests/e2e/otelcol/grpc_sink.py, counting what arrives).
 
@@ -102,6 +103,13 @@ def rss_mib(pid):
     return 0.0
 
 
+def channel_call(receiver):
+    """A raw-bytes Export call to flow's receiver, gzip-compressed as the
+    testbed's sender (the collector's OTLP exporter, default settings)."""
+    channel = grpc.insecure_channel(f"127.0.0.1:{receiver}", compression=grpc.Compression.Gzip)
+    return channel.unary_unary(METHOD, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+
+
 def start_flow(receiver, backend, pin=None):
     tmp = tempfile.mkdtemp()
     config = os.path.join(tmp, "bench.river")
@@ -112,8 +120,7 @@ def start_flow(receiver, backend, pin=None):
     if pin is not None:
         command = ["taskset", "-c", str(pin)] + command
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    call = grpc.insecure_channel(f"127.0.0.1:{receiver}").unary_unary(
-        METHOD, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    call = channel_call(receiver)
     deadline = time.time() + 30
     while True:
         try:
@@ -174,8 +181,7 @@ def largest_rate():
     body, stop = request_bytes(), time.time() + 20
 
     def send():
-        call = grpc.insecure_channel(f"127.0.0.1:{receiver}").unary_unary(
-            METHOD, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        call = channel_call(receiver)
         futures = []
         while time.time() < stop:
             futures.append(call.future(body, timeout=10))
