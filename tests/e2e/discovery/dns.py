@@ -97,7 +97,7 @@ def main():
         api = free_port()
         flow = subprocess.Popen(
             ["unshare", "--mount", "--", "sh", "-c",
-             f'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv,
+             'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv,
              FLOW, "run", "--server.http.listen-addr", f"127.0.0.1:{api}",
              "--storage.path", os.path.join(tmp, "data"), config],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
