@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use flow_run::{eventually, flow, free_port, http, Running};
+use flow_run::{component_ids, eventually, flow, free_port, http, Running};
 use insta_cmd::get_cargo_bin;
 
 fn refused(config: &str) -> (i32, String) {
@@ -261,11 +261,7 @@ fn a_prometheus_config_runs_through_the_converter() {
         .spawn()
         .unwrap();
     let _running = Running(child);
-    let ids = || -> Option<Vec<String>> {
-        let (_, body) = http("GET", api, "/api/v0/web/components")?;
-        let list: serde_json::Value = serde_json::from_str(&body).ok()?;
-        Some(list.as_array()?.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect())
-    };
+    let ids = || component_ids(api);
     assert!(eventually(Duration::from_secs(20), || ids().is_some()), "flow run did not start");
     assert_eq!(ids().unwrap(), ["prometheus.remote_write.default", "prometheus.scrape.app"]);
     // The target is down: `up` says so, and the component stays healthy.

@@ -9,7 +9,7 @@ mod flow_run;
 use std::process::Stdio;
 use std::time::Duration;
 
-use flow_run::{eventually, flow, free_port, http, Running};
+use flow_run::{component_ids, eventually, flow, free_port, http, Running};
 
 #[test]
 fn a_static_config_runs_with_its_flags() {
@@ -32,11 +32,7 @@ fn a_static_config_runs_with_its_flags() {
         .spawn()
         .unwrap();
     let _running = Running(child);
-    let ids = || -> Option<Vec<String>> {
-        let (_, body) = http("GET", api, "/api/v0/web/components")?;
-        let list: serde_json::Value = serde_json::from_str(&body).ok()?;
-        Some(list.as_array()?.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect())
-    };
+    let ids = || component_ids(api);
     assert!(eventually(Duration::from_secs(20), || ids().is_some()), "flow run did not start");
     assert_eq!(
         ids().unwrap(),

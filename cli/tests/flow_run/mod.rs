@@ -31,6 +31,13 @@ pub fn http(method: &str, port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
+/// The ids of the components `flow run` on `api` runs, once it answers.
+pub fn component_ids(api: u16) -> Option<Vec<String>> {
+    let (_, body) = http("GET", api, "/api/v0/web/components")?;
+    let list: serde_json::Value = serde_json::from_str(&body).ok()?;
+    Some(list.as_array()?.iter().filter_map(|c| c["id"].as_str().map(str::to_owned)).collect())
+}
+
 /// Waits until `check` holds, for at most `limit`.
 pub fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     let start = Instant::now();

@@ -16,19 +16,9 @@ pub(crate) fn list(items: &[String]) -> String {
     format!("[{}]", inner.join(", "))
 }
 
+/// A JSON string (Go's escapes, which the YAML reader takes as any).
 pub(crate) fn json_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    super::metrics::go_json::string(s)
 }
 
 /// A node written back in JSON's style, scalars keeping their types.

@@ -40,7 +40,7 @@ pub(super) fn secret(value: Option<String>) -> String {
 }
 
 /// A JSON string as Go writes it, with `<`, `>` and `&` escaped.
-pub(super) fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

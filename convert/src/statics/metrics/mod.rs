@@ -4,7 +4,7 @@
 //! remote write `metrics_<instance>`. An endpoint without a name gets the
 //! one static mode gives it (`hash.rs`).
 
-mod go_json;
+pub(crate) mod go_json;
 pub(crate) mod hash;
 
 use crate::finding::{Finding, Severity};

@@ -6,40 +6,43 @@
 
 use std::sync::Arc;
 
-use river_runtime::metrics::{AtomicF64, Family, Kind, Registry};
+use river_runtime::metrics::{AtomicF64, Kind, Registry};
 
 use crate::consumer::{Data, Signal};
 
 /// One counter per signal: `{prefix}_spans_total`,
-/// `{prefix}_metric_points_total`, `{prefix}_log_records_total`.
-pub struct ItemCounters([Arc<Family>; 3]);
+/// `{prefix}_metric_points_total`, `{prefix}_log_records_total`, each
+/// the series of the label values given, found once (not per batch).
+pub struct ItemCounters([Arc<AtomicF64>; 3]);
 
 impl ItemCounters {
-    pub fn new(registry: &Registry, prefix: &str, help: &str, labels: &[&str]) -> ItemCounters {
-        let family = |item: &str| {
+    pub fn new(
+        registry: &Registry,
+        prefix: &str,
+        help: &str,
+        labels: &[(&str, &str)],
+    ) -> ItemCounters {
+        let (names, values): (Vec<&str>, Vec<&str>) = labels.iter().copied().unzip();
+        let series = |item: &str| {
             let name = format!("{prefix}_{item}_total");
-            registry.family(
-                &name,
-                &format!("{help} ({})", item.replace('_', " ")),
-                Kind::Counter,
-                labels,
-            )
+            let help = format!("{help} ({})", item.replace('_', " "));
+            registry.family(&name, &help, Kind::Counter, &names).with(&values)
         };
-        ItemCounters([family("spans"), family("metric_points"), family("log_records")])
+        ItemCounters([series("spans"), series("metric_points"), series("log_records")])
     }
 
-    /// Counts the items of `data` under the label values.
-    pub fn add(&self, data: &Data, values: &[&str]) {
-        self.add_items(data.signal(), data.items(), values);
+    /// Counts the items of `data`.
+    pub fn add(&self, data: &Data) {
+        self.add_items(data.signal(), data.items());
     }
 
-    pub fn add_items(&self, signal: Signal, items: usize, values: &[&str]) {
-        let family = match signal {
+    pub fn add_items(&self, signal: Signal, items: usize) {
+        let series = match signal {
             Signal::Traces => &self.0[0],
             Signal::Metrics => &self.0[1],
             Signal::Logs => &self.0[2],
         };
-        family.with(values).add(items as f64);
+        series.add(items as f64);
     }
 }
 
@@ -77,16 +80,17 @@ impl ExporterMetrics {
     }
 }
 
-/// A receiver's counters, by `transport` (`grpc`, `http`).
+/// A receiver's counters for one `transport` (`grpc`, `http`).
 pub struct ReceiverMetrics {
     pub accepted: ItemCounters,
     pub refused: ItemCounters,
 }
 
 impl ReceiverMetrics {
-    pub fn new(registry: &Registry) -> ReceiverMetrics {
+    pub fn new(registry: &Registry, transport: &str) -> ReceiverMetrics {
+        let labels = [("transport", transport)];
         let counters =
-            |prefix: &str, help: &str| ItemCounters::new(registry, prefix, help, &["transport"]);
+            |prefix: &str, help: &str| ItemCounters::new(registry, prefix, help, &labels);
         ReceiverMetrics {
             accepted: counters(
                 "otelcol_receiver_accepted",
@@ -100,8 +104,8 @@ impl ReceiverMetrics {
     }
 
     /// Counts what a request carried by whether the pipeline took it.
-    pub fn count(&self, signal: Signal, items: usize, transport: &str, taken: bool) {
+    pub fn count(&self, signal: Signal, items: usize, taken: bool) {
         let counters = if taken { &self.accepted } else { &self.refused };
-        counters.add_items(signal, items, &[transport]);
+        counters.add_items(signal, items);
     }
 }

@@ -160,7 +160,7 @@ impl Consumer for Exporter {
             if queue.len() >= settings.capacity {
                 drop(queue);
                 self.0.refused.fetch_add(1, Ordering::Relaxed);
-                self.0.metrics.enqueue_failed.add(&data, &[]);
+                self.0.metrics.enqueue_failed.add(&data);
                 let message = format!("sending queue is full ({} requests)", settings.capacity);
                 self.0.ctx.set_health(HealthKind::Unhealthy, message.clone());
                 return Err(ConsumeError::retryable(message));

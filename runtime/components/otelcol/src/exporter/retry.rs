@@ -68,7 +68,7 @@ pub(super) async fn deliver(
         let error = match sender.send(data).await {
             Ok(()) => {
                 shared.sent.fetch_add(1, Ordering::Relaxed);
-                shared.metrics.sent.add(data, &[]);
+                shared.metrics.sent.add(data);
                 shared.ctx.set_health(HealthKind::Healthy, "running");
                 return Ok(());
             }
@@ -118,7 +118,7 @@ fn give_up(
 /// Counts and reports a request given up.
 fn drop_request(shared: &Shared, data: &Data, error: &SendError, why: &str) {
     shared.failed.fetch_add(1, Ordering::Relaxed);
-    shared.metrics.send_failed.add(data, &[]);
+    shared.metrics.send_failed.add(data);
     let message =
         format!("dropped {} {} ({why}): {}", data.items(), data.signal().name(), error.message);
     tracing::warn!(err = %error.message, items = data.items(), signal = data.signal().name(), reason = why, "exporting failed, data dropped");

@@ -59,7 +59,7 @@ impl Services {
             }
             false => consumed.await,
         };
-        self.metrics.count(signal, items, "grpc", consumed.is_ok());
+        self.metrics.count(signal, items, consumed.is_ok());
         consumed.map_err(status)
     }
 }
@@ -147,7 +147,7 @@ pub(super) fn serve(
     fanout: Fanout,
     stop: CancellationToken,
 ) {
-    let metrics = Arc::new(ReceiverMetrics::new(&ctx.metrics));
+    let metrics = Arc::new(ReceiverMetrics::new(&ctx.metrics, "grpc"));
     let services = Services { fanout, include_metadata: settings.include_metadata, metrics };
     // Answers go uncompressed, as the collector's: an export's answer is
     // a few bytes, and a gzip stream per answer cost a fifth of the CPU.

@@ -52,7 +52,7 @@ pub(super) fn serve(
 ) {
     let tls = Arc::new(parking_lot::RwLock::new(settings.tls.as_ref().map(|t| t.acceptor.clone())));
     let listener = river_runtime::http_tls::ServerListener::new(listener, tls);
-    let metrics = ReceiverMetrics::new(&ctx.metrics);
+    let metrics = ReceiverMetrics::new(&ctx.metrics, "http");
     let state = Arc::new(HttpState { settings: settings.clone(), fanout, metrics });
     let route = |signal: Signal| {
         axum::routing::post(
@@ -177,7 +177,7 @@ async fn handle(state: Arc<HttpState>, signal: Signal, headers: HeaderMap, body:
         true => metadata::scope(Metadata::from_headers(&headers), consumed).await,
         false => consumed.await,
     };
-    state.metrics.count(signal, items, "http", consumed.is_ok());
+    state.metrics.count(signal, items, consumed.is_ok());
     match consumed {
         Ok(()) => success(signal, encoding),
         Err(e) if e.permanent => {
