@@ -7,12 +7,12 @@
 
 pub mod client;
 pub mod debug;
+mod grpc_call;
 pub mod loki;
 pub mod otlp;
 pub mod otlphttp;
 pub mod prometheus;
 pub mod queue;
-mod raw_codec;
 pub mod retry;
 
 use std::sync::Arc;

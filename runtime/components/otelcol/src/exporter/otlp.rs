@@ -5,17 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::uri::PathAndQuery;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::Error;
-use tonic::codec::CompressionEncoding;
 use tonic::metadata::{MetadataKey, MetadataMap, MetadataValue};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 use tonic::Code;
 
-use super::raw_codec::RawCodec;
-use super::{compression, ClientTls, Compression, SendError, Sender};
+use super::{compression, grpc_call, ClientTls, Compression, SendError, Sender};
 use crate::consumer::{BoxFuture, Data, Signal};
 
 /// `otelcol.exporter.otlp`.
@@ -173,13 +170,13 @@ fn retryable(code: Code) -> bool {
 }
 
 impl GrpcSender {
-    fn request<T>(&self, message: T) -> Result<tonic::Request<T>, SendError> {
-        let mut request = tonic::Request::new(message);
-        *request.metadata_mut() = self.metadata.clone();
+    /// The request's metadata: the `headers`, then the `auth` handler's.
+    fn metadata(&self) -> Result<MetadataMap, SendError> {
+        let mut metadata = self.metadata.clone();
         if let Some(auth) = &self.auth {
-            auth.apply_grpc(request.metadata_mut()).map_err(SendError::permanent)?;
+            auth.apply_grpc(&mut metadata).map_err(SendError::permanent)?;
         }
-        Ok(request)
+        Ok(metadata)
     }
 }
 
@@ -193,18 +190,10 @@ impl Sender for GrpcSender {
                 }
                 Signal::Logs => "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
             };
-            let mut client = tonic::client::Grpc::new(self.channel.clone());
-            if self.gzip {
-                client = client.send_compressed(CompressionEncoding::Gzip);
-            }
-            let request = self.request(data.encode())?;
-            let result = match client.ready().await {
-                Ok(()) => client
-                    .unary(request, PathAndQuery::from_static(path), RawCodec)
-                    .await
-                    .map(|_| ()),
-                Err(e) => Err(tonic::Status::unavailable(e.to_string())),
-            };
+            let body = grpc_call::frame(&data.encode(), self.gzip);
+            let metadata = self.metadata()?;
+            let result =
+                grpc_call::unary(self.channel.clone(), path, metadata, body, self.gzip).await;
             result.map_err(|status| {
                 let message = Error::remote(
                     &self.endpoint,
