@@ -50,7 +50,7 @@ impl Error {
     /// log, the health and the API.
     pub fn remote(url: impl std::fmt::Display, message: impl std::fmt::Display) -> Error {
         let (url, message) = (url.to_string(), message.to_string());
-        match reqwest::Url::parse(&url).ok().and_then(|u| u.password().map(str::to_owned)) {
+        match url_password(&url) {
             Some(password) => {
                 let hide = |text: &str| text.replace(&format!(":{password}@"), ":xxxxx@");
                 Error::Remote { url: hide(&url), message: hide(&message) }
@@ -62,6 +62,18 @@ impl Error {
     pub fn invalid(message: impl Into<String>) -> Error {
         Error::Invalid(message.into())
     }
+}
+
+/// `url` with its password hidden (`xxxxx`, as Go's `URL.Redacted`).
+pub fn redacted_url(url: &str) -> String {
+    match url_password(url) {
+        Some(password) => url.replace(&format!(":{password}@"), ":xxxxx@"),
+        None => url.to_owned(),
+    }
+}
+
+fn url_password(url: &str) -> Option<String> {
+    reqwest::Url::parse(url).ok().and_then(|u| u.password().map(str::to_owned))
 }
 
 /// `error` followed by each of its causes, `: `-joined: an HTTP client's

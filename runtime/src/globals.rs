@@ -25,6 +25,8 @@ pub struct Globals {
     pub tasks: TaskTracker,
     /// Live debugging: what components pass on, for the UI.
     pub live: crate::live::LiveHub,
+    /// flow's own traces (the `tracing` block).
+    pub traces: Arc<crate::traces::Tracer>,
     /// The texts of modules read so far, by path, to show a finding in
     /// one of them in its place.
     module_sources: parking_lot::Mutex<Vec<river_analyzer::load::Source>>,
@@ -44,6 +46,7 @@ impl Globals {
             router: OnceLock::new(),
             tasks: TaskTracker::new(),
             live: Default::default(),
+            traces: Default::default(),
             module_sources: Default::default(),
         })
     }

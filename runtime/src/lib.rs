@@ -41,6 +41,7 @@ pub mod targets;
 pub mod testing;
 pub mod timestamp;
 pub mod tls_server;
+pub mod traces;
 pub mod ui;
 
 pub use args::Args;

@@ -139,6 +139,9 @@ pub async fn start(
     };
     apply_logging(&controller, &config_blocks);
     apply_live_debugging(&controller, &config_blocks);
+    configure_tracing(&controller, &config_blocks)
+        .map_err(|findings| refused(sources.clone(), &globals, findings))?;
+    globals.tasks.spawn(globals.traces.clone().run(controller.stopping()));
     let remote = RemoteConfig::new(controller.clone(), options.components);
     configure_remote(&remote, &controller, &config_blocks)
         .map_err(|findings| refused(sources, &globals, findings))?;
@@ -191,6 +194,8 @@ fn reloader(
         *tls.write() = acceptor;
         apply_logging(&controller, &config_blocks);
         apply_live_debugging(&controller, &config_blocks);
+        configure_tracing(&controller, &config_blocks)
+            .map_err(|findings| findings_text(&findings))?;
         configure_remote(&remote, &controller, &config_blocks)
             .map_err(|findings| findings_text(&findings))?;
         tracing::info!("config reloaded");
@@ -280,6 +285,22 @@ fn configure_remote(
         None => None,
     };
     remote.configure(args.as_ref()).map_err(|e| {
+        let block = block.expect("only a block's settings can be refused");
+        vec![crate::controller::config_refused(block, &e)]
+    })
+}
+
+/// Puts the `tracing` block in force (its absence turns tracing off).
+fn configure_tracing(
+    controller: &Controller,
+    config_blocks: &[PlannedNode],
+) -> Result<(), Vec<Finding>> {
+    let block = config_blocks.iter().find(|b| b.name == "tracing");
+    let args = match block {
+        Some(block) => Some(controller.evaluate_config(block).map_err(|f| vec![*f])?),
+        None => None,
+    };
+    controller.globals().traces.configure(args.as_ref()).map_err(|e| {
         let block = block.expect("only a block's settings can be refused");
         vec![crate::controller::config_refused(block, &e)]
     })

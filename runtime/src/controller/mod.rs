@@ -34,6 +34,7 @@ use crate::labels::Labels;
 use crate::metrics::Registry;
 use crate::module::link::Link;
 use crate::module::Follow;
+use crate::traces::{AttrValue, Span, SpanKind, SpanStatus};
 pub use info::ComponentInfo;
 pub(crate) use plan::plan_in;
 pub use plan::{plan, Build, Custom, Plan, PlannedNode, Source};
@@ -127,6 +128,7 @@ impl Controller {
         let controller = Controller { inner };
         let mut nodes: Vec<Node> = Vec::new();
         let (mut failed, mut findings) = (HashSet::new(), Vec::new());
+        let mut evaluation = controller.evaluation_span("GraphEvaluate");
         for planned in plan.nodes {
             // What refers to a failed component cannot be evaluated.
             if planned.deps.iter().any(|d| failed.contains(d)) {
@@ -134,15 +136,21 @@ impl Controller {
                 continue;
             }
             let id = planned.id.clone();
+            let mut span = node_span(&evaluation, &id);
             let running: Vec<&Node> = nodes.iter().collect();
             match controller.build(planned, &running) {
-                Ok(node) => nodes.push(node),
+                Ok(node) => {
+                    span.set_status(SpanStatus::Ok);
+                    nodes.push(node)
+                }
                 Err(found) => {
+                    span.set_status(failed_status(&found));
                     failed.insert(id);
                     findings.extend(found);
                 }
             }
         }
+        evaluation.set_status(SpanStatus::Ok);
         if !findings.is_empty() {
             for node in &nodes {
                 node.cancel.cancel();
@@ -153,6 +161,22 @@ impl Controller {
         *controller.inner.nodes.lock() = nodes;
         tokio::spawn(controller.clone().propagate(receiver));
         Ok(controller)
+    }
+
+    /// Cancelled when the controller stops.
+    pub fn stopping(&self) -> CancellationToken {
+        self.inner.cancel.clone()
+    }
+
+    /// A span of flow's own traces for one evaluation (`GraphEvaluate`,
+    /// `GraphEvaluatePartial`), as the reference names them.
+    fn evaluation_span(&self, name: &'static str) -> Span {
+        let mut span = self.inner.globals.traces.root(name, SpanKind::Internal);
+        if !self.inner.prefix.is_empty() {
+            let id = self.inner.prefix.trim_end_matches('/').to_owned();
+            span.set("controller_id", || AttrValue::Str(id));
+        }
+        span
     }
 
     fn count_running(&self, count: usize) {
@@ -246,26 +270,35 @@ impl Controller {
     }
 
     fn update_dependents(&self, dirty: &HashSet<String>) {
+        let mut evaluation = self.evaluation_span("GraphEvaluatePartial");
         let mut nodes = self.inner.nodes.lock();
         for i in 0..nodes.len() {
             if !nodes[i].planned.deps.iter().any(|d| dirty.contains(d)) {
                 continue;
             }
+            let mut span = node_span(&evaluation, &nodes[i].planned.id);
             let result = evaluate(&nodes[i].planned, &nodes);
             let node = &mut nodes[i];
-            match result {
-                Ok(args) => {
-                    if args.to_value() == node.args.to_value() {
-                        continue;
+            let status = match result {
+                Ok(args) if args.to_value() == node.args.to_value() => SpanStatus::Ok,
+                Ok(args) => match node.update(&args) {
+                    Ok(()) => {
+                        node.args = args;
+                        SpanStatus::Ok
                     }
-                    match node.update(&args) {
-                        Ok(()) => node.args = args,
-                        Err(error) => set_unhealthy(node, &error.to_string()),
+                    Err(error) => {
+                        set_unhealthy(node, &error.to_string());
+                        SpanStatus::Error(error.to_string())
                     }
+                },
+                Err(finding) => {
+                    set_unhealthy(node, &finding.message);
+                    SpanStatus::Error(finding.message)
                 }
-                Err(finding) => set_unhealthy(node, &finding.message),
-            }
+            };
+            span.set_status(status);
         }
+        evaluation.set_status(SpanStatus::Ok);
     }
 
     /// Stops every component and waits (at most `grace`) for their tasks
@@ -299,6 +332,18 @@ impl Node {
             }
         }
     }
+}
+
+/// The `EvaluateNode` span of one node inside an evaluation.
+fn node_span(evaluation: &Span, id: &str) -> Span {
+    let mut span = evaluation.child("EvaluateNode", SpanKind::Internal);
+    span.set("node_id", || AttrValue::Str(id.to_owned()));
+    span
+}
+
+/// A failed evaluation's status: its first finding's message.
+fn failed_status(findings: &[Finding]) -> SpanStatus {
+    SpanStatus::Error(findings.first().map(|f| f.message.clone()).unwrap_or_default())
 }
 
 fn set_unhealthy(node: &Node, message: &str) {

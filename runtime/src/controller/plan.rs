@@ -219,7 +219,7 @@ fn how_to_build(
 }
 
 /// The config blocks `flow run` reads.
-const CONFIG_BLOCKS: [&str; 4] = ["logging", "http", "remotecfg", "livedebugging"];
+const CONFIG_BLOCKS: [&str; 5] = ["logging", "http", "remotecfg", "livedebugging", "tracing"];
 
 /// A finding of the analyzer's `not-runnable` rule, which only `flow run`
 /// reports.

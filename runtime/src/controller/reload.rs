@@ -15,6 +15,7 @@ use super::plan::{plan_in, Build, Custom};
 use super::{evaluate, evaluate_in, refusals, Controller, Node, Plan, PlannedNode};
 use crate::args::Args;
 use crate::component::Table;
+use crate::traces::SpanStatus;
 
 /// How a node of the new graph came to be, for undoing it.
 enum Step {
@@ -39,7 +40,9 @@ impl Controller {
         let mut previous: Vec<Option<Node>> =
             std::mem::take(&mut *nodes).into_iter().map(Some).collect();
         let mut next: Vec<(Node, Step)> = Vec::new();
+        let mut evaluation = self.evaluation_span("GraphEvaluate");
         for planned in plan.nodes {
+            let mut span = super::node_span(&evaluation, &planned.id);
             let kept = old
                 .get(&planned.id)
                 .filter(|&&i| {
@@ -63,9 +66,14 @@ impl Controller {
                 None => self.build_after(planned, &next).map(|node| (node, Step::Built)),
             };
             match result {
-                Ok(entry) => next.push(entry),
+                Ok(entry) => {
+                    span.set_status(SpanStatus::Ok);
+                    next.push(entry)
+                }
                 Err(failure) => {
                     let (finding, node) = *failure;
+                    span.set_status(super::failed_status(&finding));
+                    evaluation.set_status(super::failed_status(&finding));
                     if let Some((node, i)) = node {
                         previous[i] = Some(node);
                     }
@@ -79,6 +87,7 @@ impl Controller {
         }
         *nodes = next.into_iter().map(|(node, _)| node).collect();
         self.count_running(nodes.len());
+        evaluation.set_status(SpanStatus::Ok);
         Ok(())
     }
 

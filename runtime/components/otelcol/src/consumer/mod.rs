@@ -17,6 +17,7 @@ mod live;
 pub mod metadata;
 mod output;
 
+mod flow_spans;
 pub use live::lines as live_lines;
 pub use output::{Fanout, Output};
 
@@ -185,20 +186,27 @@ pub trait Consumer: Send + Sync {
 pub struct ConsumerHandle(pub Arc<dyn Consumer>);
 
 impl ConsumerHandle {
+    /// The capsule: this handle, and itself as the sink of flow's own
+    /// spans for `tracing.write_to` (the runtime's `ConsumerCapsule`).
     pub fn to_value(&self) -> Value {
-        Value::Capsule("otelcol.Consumer", Arc::new(self.clone()))
+        let capsule = river_runtime::traces::ConsumerCapsule {
+            handle: Arc::new(self.clone()),
+            spans: Arc::new(self.clone()),
+        };
+        Value::Capsule("otelcol.Consumer", Arc::new(capsule))
     }
 }
 
 impl FromValue for ConsumerHandle {
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         let found = || DecodeError(format!("expected otelcol.Consumer, got {}", value.ty().name()));
-        match value {
+        let capsule = match value {
             Value::Capsule(_, inner) => {
-                inner.downcast_ref::<ConsumerHandle>().cloned().ok_or_else(found)
+                inner.downcast_ref::<river_runtime::traces::ConsumerCapsule>()
             }
-            _ => Err(found()),
-        }
+            _ => None,
+        };
+        capsule.and_then(|c| c.handle.downcast_ref::<ConsumerHandle>().cloned()).ok_or_else(found)
     }
 }
 

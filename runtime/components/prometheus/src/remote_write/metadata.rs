@@ -67,6 +67,7 @@ pub async fn run(
                 retried: &metrics.retried,
                 failed: &metrics.failed,
                 duration: &metrics.duration,
+                traces: &shared.ctx.globals.traces,
             };
             match post(&endpoint, body, &stop, counters).await {
                 Outcome::Sent => {

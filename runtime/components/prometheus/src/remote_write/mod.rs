@@ -56,6 +56,7 @@ pub struct EndpointMetrics {
     pub retried: Arc<AtomicF64>,
     pub duration: Arc<AtomicF64>,
     pub highest_sent: Arc<AtomicF64>,
+    pub traces: Arc<river_runtime::traces::Tracer>,
 }
 
 impl Shared {
@@ -130,6 +131,7 @@ impl Shared {
                 "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
                 "Newest timestamp sent successfully.",
             ),
+            traces: self.ctx.globals.traces.clone(),
         }
     }
 }

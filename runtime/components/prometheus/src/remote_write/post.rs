@@ -4,14 +4,16 @@
 //! the request goes through or the endpoint stops; other 4xx answers drop
 //! it. Samples and metadata go the same way.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use reqwest::StatusCode;
 use tokio_util::sync::CancellationToken;
 
 use super::endpoint::Endpoint;
-use river_runtime::error::{with_causes, Error};
+use river_runtime::error::{redacted_url, with_causes, Error};
 use river_runtime::metrics::AtomicF64;
+use river_runtime::traces::{AttrValue, Span, SpanKind, SpanStatus, Tracer};
 
 /// What sending a request came to.
 pub enum Outcome {
@@ -31,6 +33,8 @@ pub struct Counters<'a> {
     pub retried: &'a AtomicF64,
     pub failed: &'a AtomicF64,
     pub duration: &'a AtomicF64,
+    /// flow's own traces: a `Remote Send Batch` span per try.
+    pub traces: &'a Arc<Tracer>,
 }
 
 /// Posts `body` (a snappy-compressed write request), retrying what can
@@ -42,10 +46,18 @@ pub async fn post(
     counters: Counters<'_>,
 ) -> Outcome {
     let mut backoff = endpoint.min_backoff;
+    let mut try_number = 0;
     loop {
+        let mut span = send_span(endpoint, body.len(), &counters, try_number);
         let started = Instant::now();
         let outcome = attempt(endpoint, &body).await;
         counters.duration.add(started.elapsed().as_secs_f64());
+        span.set_status(match &outcome {
+            Ok(response) if response.status().is_success() => SpanStatus::Ok,
+            Ok(response) => SpanStatus::Error(format!("HTTP status {}", response.status())),
+            Err(e) => SpanStatus::Error(e.to_string()),
+        });
+        drop(span);
         let retry = match outcome {
             Ok(response) if response.status().is_success() => return Outcome::Sent,
             Ok(response) => {
@@ -69,7 +81,19 @@ pub async fn post(
             _ = tokio::time::sleep(backoff) => {}
         }
         backoff = (backoff * 2).min(endpoint.max_backoff);
+        try_number += 1;
     }
+}
+
+/// Prometheus's span of one try, with its attributes.
+fn send_span(endpoint: &Endpoint, size: usize, counters: &Counters<'_>, try_number: i64) -> Span {
+    let mut span = counters.traces.root("Remote Send Batch", SpanKind::Client);
+    span.set("request_size", || AttrValue::Int(size as i64));
+    span.set(counters.what, || AttrValue::Int(counters.count as i64));
+    span.set("try", || AttrValue::Int(try_number));
+    span.set("remote_name", || AttrValue::Str(endpoint.name.clone()));
+    span.set("remote_url", || AttrValue::Str(redacted_url(&endpoint.url)));
+    span
 }
 
 /// One try: the request with its headers, signed or authorised as the

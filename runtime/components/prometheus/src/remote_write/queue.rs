@@ -210,6 +210,7 @@ async fn send(
         retried: &metrics.retried,
         failed: &metrics.failed,
         duration: &metrics.duration,
+        traces: &metrics.traces,
     };
     let outcome = post(endpoint, proto::encode(samples), stop, counters).await;
     if let Outcome::Sent = outcome {

@@ -2,6 +2,7 @@
 //! offset), label the samples, check the limits, add the report series and
 //! the staleness markers, and send everything on.
 
+use river_runtime::traces::{AttrValue, Span, SpanKind, SpanStatus};
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -104,6 +105,7 @@ async fn scrape_once(
 ) {
     let previous = std::mem::take(&mut memory.previous);
     let timestamp = now_ms();
+    let mut span = scrape_span(ctx, target);
     let started = Instant::now();
     let forced = shared.forced_error.lock().clone();
     let fetched = match forced {
@@ -116,6 +118,12 @@ async fn scrape_once(
         Err(e) => (Vec::new(), Some(e)),
     };
     let scraped = samples.len();
+    span.set("samples", || AttrValue::Int(scraped as i64));
+    span.set_status(match &error {
+        None => SpanStatus::Ok,
+        Some(e) => SpanStatus::Error(e.to_string()),
+    });
+    drop(span);
     // A series seen last time keeps the label set it had then: the one
     // just built goes at once, and the log's recent records, the next
     // scrape's staleness set and the senders all share one copy.
@@ -168,6 +176,17 @@ async fn scrape_once(
     s.last_scrape_ms = timestamp;
     s.duration = duration;
     memory.previous = current;
+}
+
+/// The `scrape` span of flow's own traces: the component, and the
+/// target's job and instance.
+fn scrape_span(ctx: &Ctx, target: &Target) -> Span {
+    let mut span = ctx.globals.traces.root("scrape", SpanKind::Client);
+    let label = |name: &str| AttrValue::Str(target.labels.get(name).unwrap_or_default().to_owned());
+    span.set("component_id", || AttrValue::Str(ctx.id.clone()));
+    span.set("job", || label("job"));
+    span.set("instance", || label("instance"));
+    span
 }
 
 /// Fetches, parses and labels a target's samples and checks the limits.
