@@ -7,6 +7,7 @@
 //! family implements. Until a `tracing` block with a `write_to` is in
 //! force, a span is an empty value: no ids, no clock, no allocation.
 
+mod jaeger;
 mod sampler;
 mod span;
 
@@ -23,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
 use crate::error::Error;
-pub use sampler::Sampler;
+pub use sampler::{Ratio, Sampler};
 pub use span::{AttrValue, Span, SpanKind, SpanRecord, SpanStatus};
 
 /// Where finished spans go: an `otelcol.*` component's input.
@@ -84,17 +85,24 @@ impl Tracer {
     /// nothing is traced). What cannot be honoured is refused, placed.
     pub fn configure(&self, args: Option<&Args>) -> Result<(), Error> {
         let Some(args) = args else {
-            *self.sampler.write() = None;
+            self.set_sampler(None);
             self.sinks.write().clear();
             return Ok(());
         };
         let sinks: Vec<WriteTo> = args.get("write_to")?;
-        let sampler = Sampler::from_args(args)?;
         let sinks: Vec<Arc<dyn SpanSink>> = sinks.into_iter().map(|w| w.0).collect();
         // Without a consumer every span would be dropped: do not make any.
-        *self.sampler.write() = (!sinks.is_empty()).then_some(sampler);
+        let sampler = if sinks.is_empty() { None } else { Some(Sampler::from_args(args)?) };
+        self.set_sampler(sampler);
         *self.sinks.write() = sinks;
         Ok(())
+    }
+
+    /// Replaces the sampler, stopping the one it replaces.
+    fn set_sampler(&self, sampler: Option<Sampler>) {
+        if let Some(old) = std::mem::replace(&mut *self.sampler.write(), sampler) {
+            old.stop();
+        }
     }
 
     fn finished(&self, record: SpanRecord) {

@@ -1,21 +1,26 @@
-//! Which traces are kept: `sampling_fraction` as the OpenTelemetry Go
+//! Which traces are kept. `sampling_fraction` as the OpenTelemetry Go
 //! SDK's `TraceIDRatioBased` applies it (the low 8 bytes of the trace id,
 //! shifted right once, under `fraction * 2^63`), so the same ids are kept
-//! as the reference keeps them.
+//! as the reference keeps them; or a `jaeger_remote` sampler
+//! (`jaeger.rs`), seeded with that ratio until its first strategy.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::jaeger::Remote;
 use crate::args::Args;
 use crate::error::Error;
 
-/// The root sampler in force.
+/// A ratio of trace ids kept.
 #[derive(Debug, Clone, Copy)]
-pub struct Sampler {
+pub struct Ratio {
     /// Trace ids whose bound is under this are kept.
     bound: u64,
 }
 
-impl Sampler {
+impl Ratio {
     /// `fraction` of traces: 1 or more keeps all, 0 or less none.
-    pub fn ratio(fraction: f64) -> Sampler {
+    pub fn new(fraction: f64) -> Ratio {
         let bound = if fraction >= 1.0 {
             u64::MAX
         } else if fraction > 0.0 {
@@ -23,22 +28,7 @@ impl Sampler {
         } else {
             0
         };
-        Sampler { bound }
-    }
-
-    pub(super) fn from_args(args: &Args) -> Result<Sampler, Error> {
-        let fraction: f64 = args.get("sampling_fraction")?;
-        if let Some(sampler) = args.block("sampler") {
-            if sampler.block("jaeger_remote").is_some() {
-                return Err(sampler
-                    .invalid(
-                        "jaeger_remote",
-                        "a Jaeger remote sampler is not supported by this build; use sampling_fraction",
-                    )
-                    .into());
-            }
-        }
-        Ok(Sampler::ratio(fraction))
+        Ratio { bound }
     }
 
     /// Whether the trace with this id is kept.
@@ -50,13 +40,46 @@ impl Sampler {
         low.copy_from_slice(&trace_id[8..]);
         (u64::from_be_bytes(low) >> 1) < self.bound
     }
+}
 
-    /// A new trace: its id when it is kept.
-    pub(super) fn decide(&self, _name: &str) -> Option<[u8; 16]> {
-        if self.bound == 0 {
-            return None;
+/// The root sampler in force.
+#[derive(Debug, Clone)]
+pub enum Sampler {
+    Ratio(Ratio),
+    JaegerRemote(Arc<Remote>),
+}
+
+impl Sampler {
+    pub(super) fn from_args(args: &Args) -> Result<Sampler, Error> {
+        let ratio = Ratio::new(args.get("sampling_fraction")?);
+        let Some(remote) = args.block("sampler").and_then(|s| s.block("jaeger_remote")) else {
+            return Ok(Sampler::Ratio(ratio));
+        };
+        let url: String = remote.get("url")?;
+        let max_operations: i64 = remote.get("max_operations")?;
+        let every: Duration = remote.get("refresh_interval")?;
+        if every.is_zero() {
+            return Err(remote.invalid("refresh_interval", "must be more than 0").into());
         }
+        let max_operations = usize::try_from(max_operations).unwrap_or(0);
+        Ok(Sampler::JaegerRemote(Remote::start(ratio, url, max_operations, every)))
+    }
+
+    /// A new trace, whose root is `name`: its id when it is kept.
+    pub(super) fn decide(&self, name: &str) -> Option<[u8; 16]> {
         let trace_id: [u8; 16] = super::span::random();
-        self.keeps(&trace_id).then_some(trace_id)
+        let keep = match self {
+            Sampler::Ratio(ratio) if ratio.bound == 0 => return None,
+            Sampler::Ratio(ratio) => ratio.keeps(&trace_id),
+            Sampler::JaegerRemote(remote) => remote.keeps(name, &trace_id),
+        };
+        keep.then_some(trace_id)
+    }
+
+    /// Stops what the sampler runs (a remote sampler's polling).
+    pub(super) fn stop(&self) {
+        if let Sampler::JaegerRemote(remote) = self {
+            remote.stop.cancel();
+        }
     }
 }

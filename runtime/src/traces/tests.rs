@@ -12,7 +12,7 @@ impl SpanSink for Arc<Collect> {
 fn tracer_with(fraction: f64) -> (Arc<Tracer>, Arc<Collect>) {
     let tracer = Arc::new(Tracer::default());
     let sink = Arc::new(Collect(Mutex::default()));
-    *tracer.sampler.write() = Some(Sampler::ratio(fraction));
+    *tracer.sampler.write() = Some(Sampler::Ratio(Ratio::new(fraction)));
     tracer.sinks.write().push(Arc::new(sink.clone()));
     (tracer, sink)
 }
@@ -24,13 +24,13 @@ fn the_ratio_sampler_keeps_the_ids_the_go_sdk_keeps() {
         id[8..].copy_from_slice(&low.to_be_bytes());
         id
     };
-    let half = Sampler::ratio(0.5);
+    let half = Ratio::new(0.5);
     // Half keeps ids whose low 64 bits, halved, are under 2^62.
     assert!(half.keeps(&id(0x7fff_ffff_ffff_ffff)));
     assert!(!half.keeps(&id(0x8000_0000_0000_0000)));
-    assert!(Sampler::ratio(1.0).keeps(&id(u64::MAX)));
-    assert!(!Sampler::ratio(0.0).keeps(&id(0)));
-    assert!(Sampler::ratio(0.0).decide("x").is_none());
+    assert!(Ratio::new(1.0).keeps(&id(u64::MAX)));
+    assert!(!Ratio::new(0.0).keeps(&id(0)));
+    assert!(Sampler::Ratio(Ratio::new(0.0)).decide("x").is_none());
 }
 
 #[tokio::test]

@@ -10,8 +10,11 @@ the backend must see, under the resource `service.name=grafana-agent`:
 (Prometheus's attributes, the password hidden in `remote_url`), and,
 after a reload that adds a component, a `GraphEvaluate` span with an
 `EvaluateNode` child naming it. A reload to `sampling_fraction = 0`
-stops the spans; a `jaeger_remote` sampler is refused at load with its
-place, and on reload the running config is kept.
+stops the spans. Then a `jaeger_remote` sampler asks a fake Jaeger
+sampling server (`?service=grafana-agent`) and follows its strategy:
+every `scrape` trace, none of the others past the one credit a lower
+bound gives. A sampler with a `refresh_interval` of 0 is refused at
+load with its place, and on reload the running config is kept.
 
 Usage: tracing.py FLOW_BINARY   (Python 3, grpcio, opentelemetry-proto)
 """
@@ -62,7 +65,29 @@ prometheus.remote_write "out" {{
 }}
 {extra}"""
 
-JAEGER = "  sampler {\n    jaeger_remote { }\n  }\n"
+JAEGER = """  sampler {{
+    jaeger_remote {{
+      url              = "http://127.0.0.1:{port}/sampling"
+      refresh_interval = "{every}"
+    }}
+  }}
+"""
+STRATEGY = b"""{"operationSampling": {"defaultSamplingProbability": 0, "defaultLowerBoundTracesPerSecond": 0,
+  "perOperationStrategies": [{"operation": "scrape", "probabilisticSampling": {"samplingRate": 1}}]}}"""
+
+
+class Sampling(http.server.BaseHTTPRequestHandler):
+    asked = []
+
+    def do_GET(self):
+        Sampling.asked.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(STRATEGY)
+
+    def log_message(self, *_):
+        pass
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -145,20 +170,39 @@ def check_refusals(flow, sink, config, flow_binary, work):
     time.sleep(7)
     if len(sink.traces) != before:
         fail(f"{len(sink.traces) - before} spans arrived with sampling_fraction = 0")
+    sampling = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Sampling)
+    threading.Thread(target=sampling.serve_forever, daemon=True).start()
+    jaeger = JAEGER.format(port=sampling.server_address[1], every="1s")
     with open(flow.config, "w") as f:
-        f.write(config(sampler=JAEGER))
+        f.write(config(fraction=0, sampler=jaeger))
     status, body = reload(flow)
-    if status == 200 or "jaeger_remote" not in body or not flow.running():
-        fail(f"a jaeger_remote sampler was not refused on reload: {status} {body}")
+    if status != 200:
+        fail(f"reload to a jaeger_remote sampler: {status} {body}")
+    wait("the sampling server asked for grafana-agent's strategy",
+         lambda: any("service=grafana-agent" in p for p in Sampling.asked), 20)
+    time.sleep(1.5)
+    before = {name: len(spans(sink, name)) for name in ("scrape", "Remote Send Batch")}
+    wait("scrape spans kept by the remote strategy", lambda: len(spans(sink, "scrape")) >= before["scrape"] + 3, 20)
+    sent = len(spans(sink, "Remote Send Batch")) - before["Remote Send Batch"]
+    if sent > 1:
+        fail(f"{sent} Remote Send Batch spans kept where the strategy keeps at most one")
+    sampling.shutdown()
+    print(f"tracing e2e: jaeger_remote asked {Sampling.asked[0]}; scrape traces kept, Remote Send Batch {sent}")
+    refused = JAEGER.format(port=sampling.server_address[1], every="0s")
+    with open(flow.config, "w") as f:
+        f.write(config(sampler=refused))
+    status, body = reload(flow)
+    if status == 200 or "refresh_interval" not in body or not flow.running():
+        fail(f"a refresh_interval of 0 was not refused on reload: {status} {body}")
     alone = os.path.join(work, "jaeger.river")
     with open(alone, "w") as f:
-        f.write(config(sampler=JAEGER))
+        f.write(config(sampler=refused))
     run = subprocess.run([flow_binary, "run", "--server.http.listen-addr", f"127.0.0.1:{free_port()}",
                           "--storage.path", os.path.join(work, "data2"), alone],
                          capture_output=True, text=True, timeout=60, env={**os.environ, "NO_COLOR": "1"})
-    if run.returncode != 1 or "jaeger.river:6:5" not in run.stderr:
-        fail(f"flow run with jaeger_remote: exit {run.returncode}, {run.stderr}")
-    print("tracing e2e: sampling_fraction = 0 sends nothing; jaeger_remote refused at",
+    if run.returncode != 1 or "jaeger.river:8:" not in run.stderr:
+        fail(f"flow run with refresh_interval = 0: exit {run.returncode}, {run.stderr}")
+    print("tracing e2e: sampling_fraction = 0 sends nothing; refresh_interval = 0 refused at",
           [line.strip() for line in run.stderr.splitlines() if "jaeger.river:" in line][0])
 
 
