@@ -42,7 +42,9 @@ fn configs_with_errors_are_refused_with_their_place() {
     assert!(err.contains("scrape_intervall") && err.contains("config.river:4"), "{err}");
     assert!(err.contains("nothing was started"), "{err}");
 
-    let (code, err) = refused("prometheus.exporter.unix \"x\" {\n}\n");
+    let (code, err) = refused(
+        "prometheus.exporter.mysql \"x\" {\n\tdata_source_name = \"u:p@(localhost:3306)/\"\n}\n",
+    );
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("not implemented by this build"), "{err}");
 

@@ -41,6 +41,26 @@ pub trait Component: Send + Sync + 'static {
     ) -> Option<Vec<(String, Vec<crate::logs::Entry>)>> {
         None
     }
+
+    /// For an exporter (`prometheus.exporter.*`): one scrape of what its
+    /// target serves at `/api/v0/component/{id}/metrics`, given the
+    /// request's query parameters (a blackbox probe's `target` and
+    /// `module`). `None`: not an exporter.
+    fn scrape(&self, _query: &[(String, String)]) -> Option<Scrape> {
+        None
+    }
+}
+
+/// One scrape of an exporter: the text exposition, or the status and
+/// message the scraper gets instead (a probe's unknown module is 400).
+pub type Scrape = futures_util::future::BoxFuture<'static, Result<String, ScrapeError>>;
+
+/// Why an exporter's scrape has no metrics.
+#[derive(Debug, Clone)]
+pub struct ScrapeError {
+    /// The HTTP status: 400 for a bad request, 500 for a failed gather.
+    pub status: u16,
+    pub message: String,
 }
 
 /// Builds a component from its context and first arguments; it publishes

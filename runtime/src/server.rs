@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -52,9 +52,10 @@ pub fn router(controller: Controller, reload: Reload, ui_prefix: &str) -> Router
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let globals = state.controller.globals();
-    crate::metrics::process::update(&globals.process_metrics);
-    let text = globals.gatherer.render();
+    exposition(crate::metrics::process::render(state.controller.globals()))
+}
+
+fn exposition(text: String) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
@@ -155,14 +156,24 @@ async fn detail(State(state): State<AppState>, Path(id): Path<String>) -> Respon
     }
 }
 
-/// The metrics of an exporter component, served for its own target.
-async fn component_metrics(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let exists =
-        state.controller.component(&id).is_some_and(|c| c.name == "prometheus.exporter.self");
-    if !exists {
+/// The metrics of an exporter component, served for its own target; the
+/// query's parameters go to the exporter (a probe's `target`).
+async fn component_metrics(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let Some(scrape) = state.controller.scrape(&id, &query) else {
         return (StatusCode::NOT_FOUND, format!("no exporter {id:?}\n")).into_response();
+    };
+    match scrape.await {
+        Ok(text) => exposition(text),
+        Err(err) => {
+            let status =
+                StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, format!("{}\n", err.message)).into_response()
+        }
     }
-    metrics(State(state)).await
 }
 
 fn summary(component: &ComponentInfo) -> serde_json::Value {

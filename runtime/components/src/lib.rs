@@ -1,5 +1,5 @@
 //! Every component this build of `flow run` runs, in one table. Each
-//! family is a crate beside this one (`prometheus/`, `discovery/`,
+//! family is a crate beside this one (`prometheus/`, `exporter/`, `discovery/`,
 //! `local/`, `loki/`, `otelcol/`, `remote/`), and each component a module of its family that
 //! declares its `Registration`; adding one is a line here
 //! (docs/dev/components.md).
@@ -58,7 +58,10 @@ pub const ALL: Table = &[
     river_otelcol::receiver_otlp::RECEIVER_OTLP,
     river_otelcol::receiver_prometheus::RECEIVER_PROMETHEUS,
     river_remote::http::REMOTE_HTTP,
-    river_prometheus::exporter_self::EXPORTER_SELF,
+    river_exporter::blackbox::EXPORTER_BLACKBOX,
+    river_exporter::process::EXPORTER_PROCESS,
+    river_exporter::self_metrics::EXPORTER_SELF,
+    river_exporter::unix::EXPORTER_UNIX,
     river_prometheus::relabel::RELABEL,
     river_prometheus::receive_http::RECEIVE_HTTP,
     river_prometheus::remote_write::REMOTE_WRITE,

@@ -197,6 +197,12 @@ fn component_value(component: &str, name: &str) -> Option<&'static str> {
         ("otelcol.processor.memory_limiter", "spike_limit") => "\"10MiB\"",
         // A context every `*_statements` block takes.
         ("otelcol.processor.transform", "context") => "\"resource\"",
+        // A blackbox module file, inline or a file of its tests (the
+        // reference refuses any other text).
+        ("prometheus.exporter.blackbox", "config") => "\"modules: {http_2xx: {prober: http}}\"",
+        ("prometheus.exporter.blackbox", "config_file") => {
+            concat!("\"", env!("CARGO_MANIFEST_DIR"), "/exporter/tests/data/blackbox/modules.yml\"")
+        }
         _ => return None,
     })
 }
@@ -204,8 +210,12 @@ fn component_value(component: &str, name: &str) -> Option<&'static str> {
 /// Settings a component needs beside its required ones to load at all,
 /// as the reference: written into the required-only config, and not held
 /// to their defaults there.
-const ALONGSIDE_REQUIRED: &[(&str, &str, &str)] =
-    &[("otelcol.processor.memory_limiter", "limit", "\"100MiB\"")];
+const ALONGSIDE_REQUIRED: &[(&str, &str, &str)] = &[
+    ("otelcol.processor.memory_limiter", "limit", "\"100MiB\""),
+    // The reference refuses a blackbox exporter without config or
+    // config_file.
+    ("prometheus.exporter.blackbox", "config", "\"modules: {}\""),
+];
 
 /// A City database made by runtime/components/loki/tests/data/geoip_db.py
 /// (PyPI's mmdb-writer, which tests/run installs) in `dir`.

@@ -7,7 +7,7 @@
 use river_analyzer::Value;
 
 use super::{Controller, Node};
-use crate::component::{Health, HealthKind};
+use crate::component::{Health, HealthKind, Scrape};
 
 /// What the API shows of a component.
 #[derive(Debug, Clone)]
@@ -46,6 +46,17 @@ impl Controller {
             Some(module) => module.components().into_iter().find(|c| c.id == id),
             None => self.components().into_iter().find(|c| c.id == id),
         }
+    }
+
+    /// One scrape of the exporter with id `id`, nested or not; `None`
+    /// when there is no such component or it is not an exporter.
+    pub fn scrape(&self, id: &str, query: &[(String, String)]) -> Option<Scrape> {
+        let owner = self.module_of(id).unwrap_or_else(|| self.clone());
+        let nodes = owner.inner.nodes.lock();
+        let local = id.strip_prefix(owner.inner.prefix.as_str())?;
+        let node = nodes.iter().find(|n| n.planned.id == local)?;
+        let component = node.component.as_ref()?;
+        node.state.guard(|| component.scrape(query)).ok().flatten()
     }
 
     /// The components of the module with id `id` (`add.x`, `a.x/b.y`).

@@ -6,7 +6,7 @@
 pub mod expiring;
 pub mod fetch;
 mod oauth2;
-pub(crate) mod tls;
+pub mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -42,19 +42,27 @@ impl AtomicF64 {
     }
 }
 
+/// A family's type, as `# TYPE` names it. The process's own registries
+/// use counters, gauges and histograms; exporters' scrapes (a textfile)
+/// may hold the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Counter,
     Gauge,
     Histogram,
+    Untyped,
+    /// Samples named `<name>{quantile}`, `<name>_sum` and `<name>_count`.
+    Summary,
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::Counter => "counter",
             Kind::Gauge => "gauge",
             Kind::Histogram => "histogram",
+            Kind::Untyped => "untyped",
+            Kind::Summary => "summary",
         }
     }
 }

@@ -5,6 +5,13 @@
 
 use super::Registry;
 
+/// Every metric of the process (its own figures read now, then every
+/// component's) in the text exposition format: what `/metrics` serves.
+pub fn render(globals: &crate::globals::Globals) -> String {
+    update(&globals.process_metrics);
+    globals.gatherer.render()
+}
+
 /// Sets the process metrics of `registry` to their values now.
 pub fn update(registry: &Registry) {
     #[cfg(target_os = "linux")]

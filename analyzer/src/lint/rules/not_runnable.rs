@@ -11,10 +11,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The config uses a component or config block that `flow run` does not run yet.",
     explanation: "`flow run` runs only some of the components and config blocks that the linter knows. A config that is otherwise correct but uses one of the others is refused before anything starts, with the block's place. `flowlint` does not report it, since it checks a config for any build of the agent. Run such a config with Grafana Agent, or use a component that `flow run` runs.",
-    invalid: r#"prometheus.exporter.unix "default" { }
+    invalid: r#"prometheus.exporter.mysql "default" {
+	data_source_name = "user:password@(localhost:3306)/"
+}
 
-prometheus.scrape "node" {
-	targets    = prometheus.exporter.unix.default.targets
+prometheus.scrape "mysql" {
+	targets    = prometheus.exporter.mysql.default.targets
 	forward_to = []
 }
 "#,

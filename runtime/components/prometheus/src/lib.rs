@@ -6,7 +6,6 @@
 //! Invariant: samples given to `prometheus.remote_write` are in its
 //! write-ahead log before anything is sent.
 
-pub mod exporter_self;
 pub mod histogram_wire;
 pub mod proto;
 pub mod receive_http;
