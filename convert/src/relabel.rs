@@ -26,3 +26,12 @@ fn rule(config: &Node, name: &str) -> Block {
     rule.attr_str("action", non_default("action", "replace"));
     rule
 }
+
+/// The rule that sets `target` to `replacement` on every series, every
+/// other setting at its default (static mode's constant labels).
+pub(crate) fn set_label(target: &str, replacement: &str) -> Block {
+    let mut rule = Block::new("rule", None);
+    rule.attr("target_label", Value::Str(target.to_owned()));
+    rule.attr_str("replacement", Some(replacement.to_owned()).filter(|r| r != "$1"));
+    rule
+}

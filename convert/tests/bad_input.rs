@@ -219,6 +219,53 @@ fn static_bad_input_is_critical() {
     );
 }
 
+/// A static traces instance around `extra` (settings of the instance).
+fn traces_instance(extra: &str) -> String {
+    format!(
+        "traces:\n  configs:\n    - name: t\n      receivers: {{otlp: {{protocols: {{grpc: }}}}}}\n      \
+         remote_write: [{{endpoint: 'a:1'}}]\n{extra}"
+    )
+}
+
+#[test]
+fn static_traces_discovery_and_spanmetrics_mistakes_are_located() {
+    let located = [
+        ("      scrape_configs: {job_name: x}\n", "6:23:", "scrape_configs"),
+        (
+            "      scrape_configs: []\n      prom_sd_pod_associations: ip\n",
+            "7:33:",
+            "pod_associations",
+        ),
+        ("      spanmetrics: 5\n", "6:20:", "spanmetrics"),
+        ("      spanmetrics: {metrics_instance: [a]}\n", "6:39:", "metrics_instance"),
+    ];
+    for (extra, at, item) in located {
+        let result = convert(&traces_instance(extra), SourceFormat::Static);
+        assert!(result.output.is_none(), "{extra:?}");
+        let found = result.findings.iter().any(|f| {
+            f.severity == Severity::Critical
+                && f.message.starts_with(&format!("<input>:{at}"))
+                && f.message.contains(item)
+        });
+        assert!(found, "{extra:?}: {:?}", result.findings);
+    }
+    let unnamed = "      scrape_configs: [{static_configs: [{targets: [a]}]}, 5]\n";
+    let unnamed = convert(&traces_instance(unnamed), SourceFormat::Static);
+    let critical = unnamed.findings.iter().filter(|f| f.severity == Severity::Critical);
+    assert_eq!(critical.filter(|f| f.message.contains("job_name")).count(), 2);
+    let neither =
+        convert(&traces_instance("      spanmetrics: {namespace: x}\n"), SourceFormat::Static);
+    assert!(neither
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Critical && f.message.contains("metrics_instance")));
+    let ignored = "      scrape_configs: [{job_name: j, scrape_interval: 1s, static_configs: [{targets: [a]}]}]\n";
+    let ignored = convert(&traces_instance(ignored), SourceFormat::Static);
+    assert!(ignored.output.unwrap().contains("otelcol.processor.discovery"));
+    assert!(ignored.findings.iter().any(|f| f.severity == Severity::Warning
+        && f.message.contains("scrape_configs[j].scrape_interval")));
+}
+
 #[test]
 fn static_extra_args_are_read() {
     let source = "server:\n  log_level: ${RIVER_CONVERT_TEST_LEVEL:-warn}\n";

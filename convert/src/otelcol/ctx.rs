@@ -2,9 +2,11 @@
 //! consumers and the converted extensions. Apart from the table of
 //! converters, so that converters and table do not import each other.
 
+use std::cell::RefCell;
+
 use super::encode::Body;
 use super::pipeline::{Signal, SIGNALS};
-use crate::river::Value;
+use crate::river::{Block, Value};
 
 /// What a converter needs besides the settings.
 pub(crate) struct Ctx<'a> {
@@ -14,6 +16,10 @@ pub(crate) struct Ctx<'a> {
     pub next: [Vec<Value>; 3],
     /// Converted extensions: Collector id and Flow `name.label`.
     pub extensions: &'a [(String, String)],
+    /// Blocks written just before the component's own: static mode's
+    /// components become several (discoveries ahead of
+    /// `otelcol.processor.discovery`, a relabel ahead of its exporter).
+    pub before: RefCell<Vec<Block>>,
 }
 
 impl Ctx<'_> {
@@ -30,6 +36,11 @@ impl Ctx<'_> {
             out.raw(signal.name(), Value::List(self.next[*signal as usize].clone()));
         }
         out
+    }
+
+    /// Puts `block` ahead of the component's own.
+    pub fn ahead(&self, block: Block) {
+        self.before.borrow_mut().push(block);
     }
 
     /// The Flow reference to extension `id`'s export `what`.

@@ -24,7 +24,8 @@ use crate::river::{self, Block, Value};
 use crate::yaml;
 use crate::Conversion;
 pub(crate) use config::Config;
-use ctx::Ctx;
+pub(crate) use ctx::Ctx;
+pub(crate) use encode::{Body, Parent};
 use pipeline::{Group, Kind, SIGNALS};
 use reader::{Sink, Src};
 use table::Conv;
@@ -86,10 +87,11 @@ pub(crate) fn append_config(cfg: &Config, prefix: &str, extra: &[Conv], sink: &S
     let mut extensions: Vec<(String, String)> = Vec::new();
     let none = Group::default();
     for id in &cfg.extensions {
-        if let Some(block) = one(cfg, prefix, extra, sink, (&none, Kind::Extension, id), &[]) {
-            extensions.push((id.clone(), format!("{}.{}", block.name, label_of(&block))));
-            blocks.push(block);
+        let made = one(cfg, prefix, extra, sink, (&none, Kind::Extension, id), &[]);
+        if let Some(block) = made.last() {
+            extensions.push((id.clone(), format!("{}.{}", block.name, label_of(block))));
         }
+        blocks.extend(made);
     }
     for group in &groups {
         let not_connector = |ids: Vec<String>| -> Vec<String> {
@@ -133,7 +135,8 @@ fn receivers_used_once(groups: &[Group], connectors: &[String], sink: &Sink) -> 
     ok
 }
 
-/// One component converted, or a finding when nothing converts its type.
+/// One component converted (its own block last, after any it writes
+/// ahead of it), or a finding when nothing converts its type.
 fn one(
     cfg: &Config,
     prefix: &str,
@@ -141,7 +144,7 @@ fn one(
     sink: &Sink,
     (group, kind, id): (&Group, Kind, &str),
     extensions: &[(String, String)],
-) -> Option<Block> {
+) -> Vec<Block> {
     let (ty, _) = pipeline::split_id(id);
     let Some(conv) = table::find(extra, kind, ty) else {
         let message = format!(
@@ -150,7 +153,7 @@ fn one(
             kind_name(kind)
         );
         sink.at(Severity::Critical, cfg.key_node(kind, id), message);
-        return None;
+        return Vec::new();
     };
     let next = SIGNALS.map(|signal| {
         let refs = group.next(kind, id, signal).into_iter().filter_map(|(k, next_id)| {
@@ -161,14 +164,16 @@ fn one(
         });
         refs.collect::<Vec<Value>>()
     });
-    let ctx =
-        Ctx { flow: conv.flow, label: pipeline::label(prefix, &group.name, id), next, extensions };
+    let label = pipeline::label(prefix, &group.name, id);
+    let ctx = Ctx { flow: conv.flow, label, next, extensions, before: Default::default() };
     let src = Src::new(cfg.node(kind, id), &cfg.path(kind, id), sink);
-    let mut block = (conv.convert)(&ctx, &src).done();
+    let block = (conv.convert)(&ctx, &src).done();
+    let mut blocks = ctx.before.take();
+    blocks.push(block);
     if let Some(key) = cfg.key_node(kind, id) {
-        block.provenance = Some(river::Provenance::of(cfg.path(kind, id), key));
+        river::set_provenance(&mut blocks, &river::Provenance::of(cfg.path(kind, id), key));
     }
-    Some(block)
+    blocks
 }
 
 pub(crate) fn kind_name(kind: Kind) -> &'static str {

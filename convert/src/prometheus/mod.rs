@@ -10,7 +10,8 @@ mod targets;
 
 pub(crate) use global::Global;
 pub(crate) use remote_write::block as remote_write_block;
-pub(crate) use scrape::{convert_job, JobCx};
+pub(crate) use scrape::{convert_job, discovery_relabel, JobCx};
+pub(crate) use targets::{is_discovery, join as join_targets, sources as target_sources};
 
 use std::collections::HashSet;
 

@@ -66,23 +66,35 @@ pub(crate) fn convert_job(
     check_keys(job, &path, findings);
     let label = river::sanitize_label(&(cx.label_of)(&job_name));
     let forward_to = metric_relabel(job, &label, cx.receiver, blocks);
-    let mut targets = targets::targets(job, &label, &path, cx.extra_targets, blocks, findings);
-    let rules = relabel::rules(yaml::items(yaml::get(job, "relabel_configs")), "rule");
-    if !rules.is_empty() {
-        let mut block = Block::new("discovery.relabel", Some(&label));
-        block.attr("targets", targets);
-        for rule in rules {
-            block.block(rule);
-        }
-        blocks.discovery_relabel.push(block);
-        targets = Value::Ref(format!("discovery.relabel.{label}.output"));
-    }
+    let targets = targets::targets(job, &label, &path, cx.extra_targets, blocks, findings);
+    let targets = discovery_relabel(job, &label, &targets, blocks).unwrap_or(targets);
     let mut scrape = Block::new(SCRAPE, Some(&label));
     scrape.attr("targets", targets);
     scrape.attr("forward_to", Value::List(vec![Value::Ref(forward_to)]));
     scrape.attr("job_name", Value::Str(job_name));
     settings(job, &path, cx.global, &mut scrape, findings);
     blocks.scrape.push(scrape);
+}
+
+/// The `discovery.relabel` of the job's `relabel_configs` over
+/// `targets`, if it has any rules: then its output.
+pub(crate) fn discovery_relabel(
+    job: &Node,
+    label: &str,
+    targets: &Value,
+    blocks: &mut Blocks,
+) -> Option<Value> {
+    let rules = relabel::rules(yaml::items(yaml::get(job, "relabel_configs")), "rule");
+    if rules.is_empty() {
+        return None;
+    }
+    let mut block = Block::new("discovery.relabel", Some(label));
+    block.attr("targets", targets.clone());
+    for rule in rules {
+        block.block(rule);
+    }
+    blocks.discovery_relabel.push(block);
+    Some(Value::Ref(format!("discovery.relabel.{label}.output")))
 }
 
 /// A Critical finding for each key Prometheus does not know in a scrape

@@ -60,9 +60,27 @@ pub(crate) fn targets(
     blocks: &mut Blocks,
     findings: &mut Vec<Finding>,
 ) -> Value {
+    let mut parts = sources(job, label, path, blocks, findings);
+    parts.extend(extra.iter().cloned());
+    join(parts)
+}
+
+/// Each source of a job's targets: its discoveries' exports, then each
+/// static target as a list of its own.
+pub(crate) fn sources(
+    job: &Node,
+    label: &str,
+    path: &str,
+    blocks: &mut Blocks,
+    findings: &mut Vec<Finding>,
+) -> Vec<Value> {
     let mut parts = discoveries(job, label, path, blocks, findings);
     parts.extend(statics(job, path, findings).into_iter().map(|t| Value::List(vec![t])));
-    parts.extend(extra.iter().cloned());
+    parts
+}
+
+/// Sources as one value: `[]` for none, one alone, several in `concat`.
+pub(crate) fn join(mut parts: Vec<Value>) -> Value {
     match parts.len() {
         0 => Value::List(Vec::new()),
         1 => parts.pop().expect("one part"),

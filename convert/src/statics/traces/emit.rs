@@ -2,28 +2,18 @@
 //! JSON's flow style, which YAML reads), built the way static mode builds
 //! it before the Collector reads it.
 
-use super::not_converted;
+use super::sections::{names, Entries, Pipe, Sections};
+use super::spanmetrics;
 use crate::finding::{Finding, Severity};
 use crate::otelcol::reader::Sink;
-use crate::statics::flow::{json, json_str, list, map};
+use crate::statics::flow::{json, json_str, map};
 use crate::yaml::{self, Node};
 
-/// Processors in static mode's fixed order; the load balancer splits the
-/// pipeline before the first of the second stage.
+/// Processors in static mode's fixed order (its discovery processor
+/// first); the load balancer splits the pipeline before the first of the
+/// second stage.
 const ORDER: [&str; 3] = ["attributes", "tail_sampling", "batch"];
 const SECOND_STAGE: [&str; 2] = ["tail_sampling", "batch"];
-
-type Entries = Vec<(String, String)>;
-
-/// The sections of the Collector config, each as (name, YAML) entries.
-#[derive(Default)]
-struct Sections {
-    receivers: Entries,
-    processors: Entries,
-    exporters: Entries,
-    extensions: Entries,
-    pipelines: Entries,
-}
 
 pub(crate) fn collector_yaml(config: &Node, sink: &Sink) -> Option<String> {
     let receivers = yaml::get(config, "receivers");
@@ -37,81 +27,104 @@ pub(crate) fn collector_yaml(config: &Node, sink: &Sink) -> Option<String> {
             .map(|(k, v)| (k.clone(), receiver(&k, v)))
             .collect(),
         exporters: remote_writes(config),
+        processors: processors(config, sink),
         ..Sections::default()
     };
-    for name in ORDER {
-        if let Some(node) = yaml::get(config, name) {
-            let text = if name == "tail_sampling" { tail_sampling(node) } else { json(node) };
-            s.processors.push((name.to_owned(), text));
-        }
-    }
     let sampling = yaml::items(yaml::get(config, "jaeger_remote_sampling"));
     for (i, node) in sampling.into_iter().enumerate() {
         s.extensions.push((format!("jaegerremotesampling/{i}"), json(node)));
     }
     let logging = automatic_logging(config, sink);
-    unconverted(config, sink);
-    let mut exporter_names = names(&s.exporters);
+    service_graphs(config, sink);
+    let span_metrics = spanmetrics::read(config, sink)?;
+    s.pipelines = pipelines(config, &mut s);
     if logging {
-        exporter_names.push("logging".into());
-    }
-    s.pipelines = pipelines(config, &mut s, &exporter_names);
-    if logging {
+        // Static mode's logging processor becomes an exporter in every
+        // pipeline (there are only traces pipelines so far).
         s.exporters.push(("logging".into(), "{}".into()));
+        s.pipelines.iter_mut().for_each(|(_, p)| p.exporters.push("logging".into()));
     }
-    Some(assemble(&s))
+    if let Some(span_metrics) = span_metrics {
+        span_metrics.add_to(&mut s);
+    }
+    Some(s.assemble())
 }
 
-fn names(entries: &[(String, String)]) -> Vec<String> {
-    entries.iter().map(|(k, _)| k.clone()).collect()
+/// The processors static mode builds, in its order: the discovery
+/// processor for `scrape_configs`, then the ones set in `ORDER`.
+fn processors(config: &Node, sink: &Sink) -> Entries {
+    let mut out = Vec::new();
+    if let Some(scrape_configs) = yaml::get(config, "scrape_configs") {
+        if discovery_lists(config, sink) {
+            out.push(("prom_sd_processor".to_owned(), discovery(config, scrape_configs)));
+        }
+    }
+    for name in ORDER {
+        if let Some(node) = yaml::get(config, name) {
+            let text = if name == "tail_sampling" { tail_sampling(node) } else { json(node) };
+            out.push((name.to_owned(), text));
+        }
+    }
+    out
+}
+
+/// Whether the discovery processor's two lists are lists; a Critical
+/// finding at each that is not, where static mode refuses the file.
+fn discovery_lists(config: &Node, sink: &Sink) -> bool {
+    let mut ok = true;
+    for key in ["scrape_configs", "prom_sd_pod_associations"] {
+        if let Some(node) = yaml::get(config, key).filter(|n| !yaml::is_sequence(n)) {
+            let message =
+                format!("failed to parse Static config: `traces.configs[].{key}` must be a list");
+            sink.at(Severity::Critical, Some(node), message);
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// The discovery processor's settings; an operation type that is not set
+/// (or empty) is static mode's `upsert`.
+fn discovery(config: &Node, scrape_configs: &Node) -> String {
+    let operation = yaml::str_at(config, "prom_sd_operation_type").filter(|o| !o.is_empty());
+    let pods = yaml::get(config, "prom_sd_pod_associations").map_or("null".into(), json);
+    map(&[
+        ("scrape_configs".into(), json(scrape_configs)),
+        ("operation_type".into(), json_str(operation.as_deref().unwrap_or("upsert"))),
+        ("pod_associations".into(), pods),
+    ])
 }
 
 /// One `traces` pipeline, or with `load_balancing` two: the first stage
 /// to the load balancer, the second from its receiver (`otlp/lb`).
-fn pipelines(config: &Node, s: &mut Sections, exporter_names: &[String]) -> Entries {
-    let receiver_names = names(&s.receivers);
-    let processor_names = names(&s.processors);
+fn pipelines(config: &Node, s: &mut Sections) -> Vec<(String, Pipe)> {
+    let receivers = names(&s.receivers);
+    let processors = names(&s.processors);
+    let exporters = names(&s.exporters);
     let Some(lb) = yaml::get(config, "load_balancing") else {
-        let one = pipeline(&receiver_names, &processor_names, exporter_names);
-        return vec![("traces".to_owned(), one)];
+        return vec![("traces".to_owned(), Pipe { receivers, processors, exporters })];
     };
-    let split = processor_names
+    let split = processors
         .iter()
         .position(|p| SECOND_STAGE.contains(&p.as_str()))
-        .unwrap_or(processor_names.len());
+        .unwrap_or(processors.len());
     let port = yaml::str_at(lb, "receiver_port").unwrap_or_else(|| "4318".into());
     s.receivers.push((
         "otlp/lb".into(),
         format!("{{\"protocols\": {{\"grpc\": {{\"endpoint\": \"0.0.0.0:{port}\"}}}}}}"),
     ));
     s.exporters.push(("loadbalancing".into(), load_balancing(lb)));
-    let first = pipeline(&receiver_names, &processor_names[..split], &["loadbalancing".into()]);
-    let second = pipeline(&["otlp/lb".into()], &processor_names[split..], exporter_names);
+    let first = Pipe {
+        receivers,
+        processors: processors[..split].to_vec(),
+        exporters: vec!["loadbalancing".into()],
+    };
+    let second = Pipe {
+        receivers: vec!["otlp/lb".into()],
+        processors: processors[split..].to_vec(),
+        exporters,
+    };
     vec![("traces/0".to_owned(), first), ("traces/1".to_owned(), second)]
-}
-
-fn assemble(s: &Sections) -> String {
-    let mut service = format!("{{\"pipelines\": {}", map(&s.pipelines));
-    if !s.extensions.is_empty() {
-        service.push_str(&format!(", \"extensions\": {}", list(&names(&s.extensions))));
-    }
-    service.push('}');
-    format!(
-        "{{\"receivers\": {}, \"processors\": {}, \"exporters\": {}, \"extensions\": {}, \"service\": {service}}}\n",
-        map(&s.receivers),
-        map(&s.processors),
-        map(&s.exporters),
-        map(&s.extensions)
-    )
-}
-
-fn pipeline(receivers: &[String], processors: &[String], exporters: &[String]) -> String {
-    format!(
-        "{{\"receivers\": {}, \"processors\": {}, \"exporters\": {}}}",
-        list(receivers),
-        list(processors),
-        list(exporters)
-    )
 }
 
 /// An `otlp` receiver's protocols get `include_metadata: true` unless set.
@@ -234,18 +247,8 @@ fn automatic_logging(config: &Node, sink: &Sink) -> bool {
     true
 }
 
-fn unconverted(config: &Node, sink: &Sink) {
+fn service_graphs(config: &Node, sink: &Sink) {
     if yaml::get(config, "service_graphs").and_then(|s| yaml::bool_at(s, "enabled")) == Some(true) {
         sink.push(Finding::new(Severity::Error, "The service_graphs processor for traces has no direct flow equivalent. This configuration appends metrics to the /metrics endpoint of the agent which is not possible in flow. Alternatively, you can use the otelcol.connector.servicegraph component to build a pipeline which generates and forwards service graph metrics."));
-    }
-    if let Some(spanmetrics) = yaml::get(config, "spanmetrics") {
-        if yaml::get(spanmetrics, "handler_endpoint").is_some() {
-            sink.push(Finding::new(Severity::Error, "Cannot convert using configuration including spanmetrics handler_endpoint. No equivalent exists for exposing a known /metrics endpoint. You can use metrics_instance instead to enabled conversion."));
-        } else {
-            not_converted(sink, "spanmetrics");
-        }
-    }
-    if yaml::get(config, "scrape_configs").is_some() {
-        not_converted(sink, "scrape_configs");
     }
 }

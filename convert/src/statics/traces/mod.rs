@@ -1,16 +1,38 @@
 //! `traces`: each instance becomes the Collector config static mode
 //! itself builds (`otlp` receivers with `include_metadata`, one exporter
-//! per `remote_write`, processors in its fixed order), written out as
-//! YAML and converted by the Collector converter with the instance's
-//! label prefix when there are several.
+//! per `remote_write`, processors in its fixed order, span metrics
+//! through a connector), written out as YAML and converted by the
+//! Collector converter with the instance's label prefix when there are
+//! several, and with converters for static mode's own components.
 
-use crate::finding::{Finding, Severity};
+use crate::otelcol::pipeline::Kind;
 use crate::otelcol::reader::Sink;
+use crate::otelcol::table::Conv;
 use crate::otelcol::{self, Config};
 use crate::river::Block;
 use crate::yaml::{self, Node};
 
+mod discovery;
 mod emit;
+mod remote_write;
+mod sections;
+mod spanmetrics;
+
+/// Static mode's own Collector components, which only its configs have.
+static CONVERTERS: [Conv; 2] = [
+    Conv {
+        ty: "prom_sd_processor",
+        kind: Kind::Processor,
+        flow: "otelcol.processor.discovery",
+        convert: discovery::convert,
+    },
+    Conv {
+        ty: "remote_write",
+        kind: Kind::Exporter,
+        flow: "otelcol.exporter.prometheus",
+        convert: remote_write::convert,
+    },
+];
 
 pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
     let Some(traces) = yaml::get(root, "traces") else { return Vec::new() };
@@ -30,18 +52,11 @@ pub(crate) fn blocks(root: &Node, sink: &Sink) -> Vec<Block> {
                 }
             };
         let Some(cfg) = Config::read(&root, sink) else { continue };
-        let mut blocks = otelcol::append_config(&cfg, prefix, &[], sink);
+        let mut blocks = otelcol::append_config(&cfg, prefix, &CONVERTERS, sink);
         // The generated YAML's lines are not the file's: the instance's.
         let from = crate::river::Provenance::of(format!("traces.configs[{i}]"), config);
         crate::river::set_provenance(&mut blocks, &from);
         out.extend(blocks);
     }
     out
-}
-
-pub(super) fn not_converted(sink: &Sink, what: &str) {
-    sink.push(Finding::new(
-        Severity::Error,
-        format!("`traces.configs[].{what}` is not converted yet; add its equivalent by hand"),
-    ));
 }
