@@ -27,6 +27,8 @@ pub struct Globals {
     pub live: crate::live::LiveHub,
     /// flow's own traces (the `tracing` block).
     pub traces: Arc<crate::traces::Tracer>,
+    /// The cluster this node is part of (alone unless `--cluster.enabled`).
+    pub cluster: Arc<crate::cluster::Cluster>,
     /// The texts of modules read so far, by path, to show a finding in
     /// one of them in its place.
     module_sources: parking_lot::Mutex<Vec<river_analyzer::load::Source>>,
@@ -34,9 +36,24 @@ pub struct Globals {
 
 impl Globals {
     pub fn new(listen_addr: String, memory_addr: String, storage_path: PathBuf) -> Arc<Globals> {
+        let host = crate::cluster::flags::hostname();
+        let cluster = crate::cluster::Cluster::standalone(host, listen_addr.clone());
+        Globals::with_cluster(listen_addr, memory_addr, storage_path, cluster)
+    }
+
+    /// As `new`, for a node of this cluster (its metrics served too).
+    pub fn with_cluster(
+        listen_addr: String,
+        memory_addr: String,
+        storage_path: PathBuf,
+        cluster: Arc<crate::cluster::Cluster>,
+    ) -> Arc<Globals> {
         let process_metrics = Arc::new(Registry::default());
         let gatherer = Gatherer::default();
         gatherer.register(&process_metrics);
+        if let Some(registry) = cluster.metrics_registry() {
+            gatherer.register(&registry);
+        }
         Arc::new(Globals {
             listen_addr,
             memory_addr,
@@ -47,6 +64,7 @@ impl Globals {
             tasks: TaskTracker::new(),
             live: Default::default(),
             traces: Default::default(),
+            cluster,
             module_sources: Default::default(),
         })
     }

@@ -18,6 +18,7 @@
 
 pub mod args;
 pub mod aws;
+pub mod cluster;
 pub mod component;
 pub mod controller;
 pub mod error;

@@ -43,6 +43,8 @@ pub struct Options {
     pub ui_prefix: String,
     /// The components this build runs (`river_components::ALL`).
     pub components: Table,
+    /// The `--cluster.*` flags, checked (`cluster::flags::settings`).
+    pub cluster: crate::cluster::Settings,
 }
 
 /// Why `flow run` did not start.
@@ -118,11 +120,6 @@ pub async fn start(
     sources: Vec<Source>,
     plan: Plan,
 ) -> Result<Running, StartError> {
-    let globals = Globals::new(
-        options.listen_addr.clone(),
-        options.memory_addr.clone(),
-        options.storage_path.clone(),
-    );
     std::fs::create_dir_all(&options.storage_path).map_err(|e| {
         StartError::Io(format!("cannot create {}: {e}", options.storage_path.display()))
     })?;
@@ -130,7 +127,17 @@ pub async fn start(
         .await
         .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.listen_addr)))?;
     let address = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+    let globals = Globals::with_cluster(
+        options.listen_addr.clone(),
+        options.memory_addr.clone(),
+        options.storage_path.clone(),
+        crate::cluster::Cluster::new(options.cluster.clone(), address),
+    );
     let tls = http_tls(&plan).map_err(|findings| StartError::Refused(sources.clone(), findings))?;
+    if tls.is_some() && options.cluster.enabled {
+        let finding = cluster_over_tls(&plan);
+        return Err(StartError::Refused(sources, vec![finding]));
+    }
     let tls = Arc::new(parking_lot::RwLock::new(tls));
     let config_blocks = plan.config_blocks.clone();
     let controller = match Controller::start(plan, globals.clone()) {
@@ -160,6 +167,8 @@ pub async fn start(
     });
     // The reference's line and keys, which scripts wait for.
     tracing::info!(service = "http", addr = %address, "now listening for http traffic");
+    // Gossip answers come to the server: join once it serves.
+    globals.cluster.start(&globals.tasks);
     Ok(Running { controller, address, options, server_stop: cancel, tls, remote })
 }
 
@@ -178,6 +187,18 @@ fn http_tls(plan: &Plan) -> Result<Option<crate::http_tls::TlsAcceptor>, Vec<Fin
     }
 }
 
+/// `--cluster.enabled` with the `http` block's TLS: the nodes gossip in
+/// plain HTTP, which a TLS server does not answer, and this build has no
+/// `--cluster.enable-tls` flags yet; refused on the `tls` block.
+fn cluster_over_tls(plan: &Plan) -> Finding {
+    let block = plan.config_blocks.iter().find(|b| b.name == "http").expect("TLS came from it");
+    let error = crate::error::Error::setting(
+        "tls",
+        "clustering with a TLS server is not supported by this build yet (its nodes gossip in plain HTTP); serve plain HTTP or run without --cluster.enabled",
+    );
+    crate::controller::config_refused(block, &error)
+}
+
 /// Reads the config again and applies it; the message is what to show.
 /// New connections to the server take the new TLS settings.
 fn reloader(
@@ -189,6 +210,9 @@ fn reloader(
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
         let acceptor = http_tls(&plan).map_err(|findings| findings_text(&findings))?;
+        if acceptor.is_some() && options.cluster.enabled {
+            return Err(findings_text(&[cluster_over_tls(&plan)]));
+        }
         let config_blocks = plan.config_blocks.clone();
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
         *tls.write() = acceptor;
@@ -251,6 +275,8 @@ impl Running {
             }
         }
         tracing::info!("shutting down");
+        // The others take this node's share before its components stop.
+        self.controller.globals().cluster.leave().await;
         self.controller.shutdown(grace).await;
         self.server_stop.cancel();
     }

@@ -34,6 +34,7 @@ pub fn router(controller: Controller, reload: Reload, ui_prefix: &str) -> Router
         .route("/api/v0/web/modules/{*path}", get(module_list))
         .route("/api/v0/web/remotecfg/components", get(remotecfg_list))
         .with_state(AppState { controller: controller.clone(), reload: reload.clone() })
+        .merge(crate::cluster::transport::web_routes(controller.globals().cluster.clone()))
         .merge(crate::ui::routes(controller.clone(), &prefix));
     let root = Router::new()
         .route("/metrics", get(metrics))
@@ -41,6 +42,7 @@ pub fn router(controller: Controller, reload: Reload, ui_prefix: &str) -> Router
         .route("/-/healthy", get(healthy))
         .route("/-/reload", get(reload_config).post(reload_config))
         .route("/api/v0/component/{id}/metrics", get(component_metrics))
+        .merge(crate::cluster::transport::gossip_routes(controller.globals().cluster.clone()))
         .with_state(AppState { controller, reload });
     if prefix == "/" {
         return root.merge(web);

@@ -80,6 +80,7 @@ async fn panics_mark_their_component_unhealthy_and_the_rest_goes_on() {
         storage_path: dir.path().join("data"),
         ui_prefix: "/".into(),
         components: TABLE,
+        cluster: Default::default(),
     };
     let (sources, plan) = run::load_plan(&options).unwrap();
     let running = run::start(options.clone(), sources, plan).await.unwrap();

@@ -35,7 +35,8 @@ enum Command {
     /// Convert a Prometheus or Promtail config into River.
     Convert(convert::ConvertArgs),
     /// Run a config: start its components and serve the HTTP API.
-    Run(run::RunArgs),
+    // Boxed: its many flags (`--cluster.*` among them) make it the largest.
+    Run(Box<run::RunArgs>),
     /// List the components, or show what one accepts and exports.
     Schema(schema::SchemaArgs),
     /// Draw a config's components and the references between them.

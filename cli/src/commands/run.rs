@@ -54,9 +54,63 @@ pub struct RunArgs {
     /// reports at all.
     #[arg(long = "disable-reporting")]
     pub disable_reporting: bool,
+    /// Start in clustered mode: nodes gossip over their HTTP servers and
+    /// share the work of components with a `clustering` block.
+    #[arg(long = "cluster.enabled", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub cluster_enabled: bool,
+    /// The node's name in the cluster (default: the host name).
+    #[arg(long = "cluster.node-name", value_name = "NAME", default_value = "")]
+    pub cluster_node_name: String,
+    /// Address other nodes reach this one at (default: from
+    /// `--cluster.advertise-interfaces`; the HTTP port when none is given).
+    #[arg(long = "cluster.advertise-address", value_name = "ADDR", default_value = "")]
+    pub cluster_advertise_address: String,
+    /// Interfaces whose first IPv4 address is advertised (`all`: any).
+    #[arg(
+        long = "cluster.advertise-interfaces",
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "eth0,en0"
+    )]
+    pub cluster_advertise_interfaces: Vec<String>,
+    /// Addresses to join, comma-separated: `host:port`, IPs, host names
+    /// or SRV records (the HTTP port when none is given).
+    #[arg(long = "cluster.join-addresses", value_name = "LIST", default_value = "")]
+    pub cluster_join_addresses: String,
+    /// go-discover's `provider=NAME key=value ...`; every provider needs a
+    /// cloud or cluster API this build does not reach, so it is refused.
+    #[arg(long = "cluster.discover-peers", value_name = "TUPLES", default_value = "")]
+    pub cluster_discover_peers: String,
+    /// How often to join the peers again (`0s`: never).
+    #[arg(long = "cluster.rejoin-interval", value_name = "DURATION", default_value = "60s")]
+    pub cluster_rejoin_interval: String,
+    /// At most this many of the peers found are joined (0: all).
+    #[arg(long = "cluster.max-join-peers", value_name = "N", default_value = "5")]
+    pub cluster_max_join_peers: usize,
+    /// Only nodes of the same cluster name join each other.
+    #[arg(long = "cluster.name", value_name = "NAME", default_value = "")]
+    pub cluster_name: String,
     /// A config file, or a directory whose `*.river` files form one config.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
+}
+
+impl RunArgs {
+    /// The `--cluster.*` flags, checked: a bad one is exit 2.
+    fn cluster(&self) -> Result<river_runtime::cluster::Settings, String> {
+        let flags = river_runtime::cluster::Flags {
+            enabled: self.cluster_enabled,
+            node_name: self.cluster_node_name.clone(),
+            advertise_address: self.cluster_advertise_address.clone(),
+            advertise_interfaces: self.cluster_advertise_interfaces.clone(),
+            join_addresses: vec![self.cluster_join_addresses.clone()],
+            discover_peers: self.cluster_discover_peers.clone(),
+            rejoin_interval: self.cluster_rejoin_interval.clone(),
+            max_join_peers: self.cluster_max_join_peers,
+            name: self.cluster_name.clone(),
+        };
+        river_runtime::cluster::flags::settings(&flags, &self.listen_addr)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,6 +127,13 @@ pub enum Format {
 }
 
 pub fn run(args: &RunArgs) -> ExitStatus {
+    let cluster = match args.cluster() {
+        Ok(cluster) => cluster,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitStatus::Failure;
+        }
+    };
     let options = Options {
         path: args.path.clone(),
         format: match args.config_format {
@@ -88,6 +149,7 @@ pub fn run(args: &RunArgs) -> ExitStatus {
         storage_path: args.storage_path.clone(),
         ui_prefix: args.ui_prefix.clone(),
         components: river_components::ALL,
+        cluster,
     };
     let (sources, plan) = match run::load_plan(&options) {
         Ok(loaded) => loaded,

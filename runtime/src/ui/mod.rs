@@ -1,6 +1,6 @@
 //! The debugging UI: plain files embedded in the binary (no Node.js to
 //! build `flow`), served at the reference's routes (`/`,
-//! `/component/<id>`, `/graph`) under `--server.http.ui-path-prefix`, and
+//! `/component/<id>`, `/graph`, `/clustering`) under `--server.http.ui-path-prefix`, and
 //! the graph's layout (`graph.rs`), which the server computes so that the
 //! page needs no layout library. The pages read the JSON API only; secrets
 //! are hidden there already.
@@ -43,7 +43,8 @@ pub fn routes(controller: Controller, prefix: &str) -> Router {
         .route("/", get(page.clone()))
         .route("/component/{*id}", get(page.clone()))
         .route("/graph", get(page.clone()))
-        .route("/graph/{*module}", get(page))
+        .route("/graph/{*module}", get(page.clone()))
+        .route("/clustering", get(page))
         .route("/assets/app.js", get(|| async { asset("text/javascript", APP) }))
         .route("/assets/style.css", get(|| async { asset("text/css", STYLE) }))
         .route("/api/v0/web/graph", get(graph_layout))

@@ -230,6 +230,16 @@ async function check(browser, prefix) {
     await shot(page, `${tag}-module`);
     console.log(`ok (${tag}): a custom component's page lists its components, which open under nested ids`);
 
+    const peers = await json(base + "api/v0/web/peers");
+    await page.goto(base + "clustering");
+    await until("the clustering page", async () => (await page.locator("#peers tbody tr").count()) === 1);
+    const mark = await page.locator("#peers tbody tr td.self").textContent();
+    const state = await page.locator("#peers tbody tr").getAttribute("data-state");
+    if (peers.length !== 1 || !peers[0].isSelf || !mark.includes("this node") || state !== "participant") {
+      fail(`the clustering page of a node alone: ${JSON.stringify(peers)}, ${mark}, ${state}`);
+    }
+    console.log(`ok (${tag}): the clustering page lists the node alone as itself, a participant`);
+
     const checked = await noSecretAnywhere(base, components);
     console.log(`ok (${tag}): the secret is in none of ${checked} pages and API answers`);
     await page.close();

@@ -13,7 +13,7 @@ mod arg;
 pub(crate) mod float;
 mod integer;
 mod printer;
-mod quote;
+pub(crate) mod quote;
 
 use super::args::{arg, at_least};
 use crate::value::Value;

@@ -5,7 +5,7 @@ pub(super) use crate::go::unicode::is_print;
 
 /// A Go literal of `s` between `quote`s; with `ascii_only` every
 /// character past ASCII is escaped.
-pub(super) fn quote(s: &str, quote: char, ascii_only: bool) -> String {
+pub(crate) fn quote(s: &str, quote: char, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {

@@ -1,7 +1,8 @@
 // The debugging UI of `flow run`: plain JavaScript over the JSON API, no
 // build step. Pages, as the reference lays them out: `/` the component
 // list, `/component/<id>` one component (nested ids hold `/`), `/graph`
-// (and `/graph/<module id>`) the graph. Every page asks the API again
+// (and `/graph/<module id>`) the graph, `/clustering` the cluster's
+// members. Every page asks the API again
 // every two seconds, so a reload of the config shows without reloading
 // the page. All paths are relative to <base href>, which the server sets
 // to --server.http.ui-path-prefix.
@@ -197,6 +198,25 @@ function graphPage(module) {
   });
 }
 
+// The cluster's members as this node sees them, as the reference's
+// clustering page shows them: name, advertised address, state, and which
+// one is this node. A node without clustering lists itself alone.
+function clusteringPage() {
+  navActive("clustering");
+  every(async () => {
+    const peers = await api("peers");
+    const rows = peers.map((p) => el("tr", { "data-name": p.name, "data-state": p.state },
+      el("td", {}, p.name), el("td", {}, p.addr), el("td", {}, p.state),
+      el("td", { class: "self" }, p.isSelf ? "✓ this node" : "")));
+    page.replaceChildren(el("h1", {}, "Clustering"),
+      el("p", { class: "muted" }, `${peers.length} node${peers.length === 1 ? "" : "s"}`),
+      el("table", { id: "peers" },
+        el("thead", {}, el("tr", {}, el("th", {}, "Node name"), el("th", {}, "Advertised address"),
+          el("th", {}, "Current state"), el("th", {}, "Local node"))),
+        el("tbody", {}, rows)));
+  });
+}
+
 // Items per second each component passes on (samples, log entries), while
 // live debugging is on: shown on the edges leaving it.
 const graphRates = {};
@@ -225,4 +245,5 @@ if (route === "" || route === "/") listPage();
 else if (route.startsWith("component/")) componentPage(route.slice("component/".length));
 else if (route === "graph") graphPage("");
 else if (route.startsWith("graph/")) graphPage(route.slice("graph/".length));
+else if (route === "clustering") clusteringPage();
 else page.replaceChildren(el("h1", {}, "Not found"));

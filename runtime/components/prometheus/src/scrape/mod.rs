@@ -3,35 +3,35 @@
 //! `up` and `scrape_*` series are added, and series that disappear (or a
 //! whole target that goes away or down) get staleness markers. A target
 //! kept across an update keeps its loop and its state; targets at the
-//! memory address are served in process.
+//! memory address are served in process. In a cluster, with
+//! `clustering { enabled = true }`, each node scrapes only its share of
+//! the targets (`pool.rs`, `clustering.rs`).
 
+mod clustering;
 mod error;
 mod fetch;
 mod limits;
 mod parse;
+mod pool;
 mod protobuf;
 mod scrape_loop;
 mod target;
 
-use std::collections::HashMap;
-
 use parking_lot::{Mutex, RwLock};
-use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use river_analyzer::Object;
-use tokio_util::sync::CancellationToken;
 
 use error::ScrapeError;
 use limits::LabelLimits;
+use pool::{Pool, Status};
 use river_runtime::args::Args;
-use river_runtime::component::{Component, Ctx, HealthKind, Registration};
+use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::Error;
-use river_runtime::metrics::AtomicF64;
 use river_runtime::series::{Fanout, MetricsReceiver};
 use river_runtime::targets;
-use target::{Defaults, Target};
+use target::Defaults;
 
 /// Everything a scrape loop reads at each scrape.
 pub struct Settings {
@@ -96,20 +96,6 @@ fn settings(ctx: &Ctx, args: &Args) -> Result<Settings, Error> {
     })
 }
 
-/// What the API shows of a target.
-#[derive(Debug, Clone, Default)]
-struct Status {
-    url: String,
-    labels: String,
-    up: bool,
-    last_error: String,
-    last_scrape_ms: i64,
-    duration: Duration,
-}
-
-/// A running scrape loop: what stops it, and what it last saw.
-type Loop = (CancellationToken, Arc<Mutex<Status>>);
-
 /// What the component and all its loops share.
 struct Shared {
     settings: RwLock<Arc<Settings>>,
@@ -122,19 +108,12 @@ struct Shared {
 struct Scrape {
     ctx: Ctx,
     shared: Arc<Shared>,
-    loops: Mutex<HashMap<Target, Loop>>,
-    targets_gauge: Arc<AtomicF64>,
+    pool: Arc<Pool>,
 }
 
 /// `prometheus.scrape`.
-pub const SCRAPE: Registration = Registration {
-    name: "prometheus.scrape",
-    build,
-    without_effect: &[(
-        "clustering",
-        "flow run is never part of a cluster, and a node alone scrapes every target",
-    )],
-};
+pub const SCRAPE: Registration =
+    Registration { name: "prometheus.scrape", build, without_effect: &[] };
 
 pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
     let shared = Shared {
@@ -142,14 +121,9 @@ pub fn build(ctx: Ctx, args: &Args) -> Result<Arc<dyn Component>, Error> {
         forced_error: Mutex::default(),
         fanout: Fanout::new(&ctx),
     };
-    let component = Scrape {
-        ctx: ctx.clone(),
-        shared: Arc::new(shared),
-        loops: Mutex::default(),
-        targets_gauge: ctx
-            .metrics
-            .gauge("agent_prometheus_scrape_targets_gauge", "Targets this component scrapes."),
-    };
+    let shared = Arc::new(shared);
+    let pool = Pool::new(ctx.clone(), shared.clone());
+    let component = Scrape { ctx: ctx.clone(), shared, pool };
     component.set_targets(args)?;
     ctx.export(Object::new());
     Ok(Arc::new(component))
@@ -163,11 +137,11 @@ impl Component for Scrape {
     }
 
     fn debug_info(&self) -> Option<serde_json::Value> {
-        let loops = self.loops.lock();
-        let targets: Vec<serde_json::Value> = loops
-            .values()
-            .map(|(_, status)| {
-                let s = status.lock();
+        let targets: Vec<serde_json::Value> = self
+            .pool
+            .statuses()
+            .into_iter()
+            .map(|s| {
                 serde_json::json!({
                     "url": s.url, "labels": s.labels, "health": if s.up { "up" } else if s.last_scrape_ms == 0 { "unknown" } else { "down" },
                     "last_error": s.last_error, "last_scrape_ms": s.last_scrape_ms, "last_scrape_duration_seconds": s.duration.as_secs_f64(),
@@ -181,7 +155,10 @@ impl Component for Scrape {
 impl Scrape {
     /// Starts loops for new targets and stops those of targets gone.
     fn set_targets(&self, args: &Args) -> Result<(), Error> {
-        let discovered = args.decode_with("targets", targets::from_value)?;
+        let (discovered, keys) = args.decode_with("targets", |value| {
+            Ok((targets::from_value(value)?, clustering::keys(value)))
+        })?;
+        let clustered: bool = args.block_or_empty("clustering").get("enabled")?;
         let settings = self.shared.settings.read().clone();
         let defaults = Defaults {
             job_name: &settings.job_name,
@@ -189,53 +166,14 @@ impl Scrape {
             metrics_path: &settings.metrics_path,
             params: &settings.params,
         };
-        let mut wanted = HashSet::default();
-        for labels in &discovered {
+        let mut wanted = Vec::with_capacity(discovered.len());
+        for (labels, key) in discovered.iter().zip(keys) {
             match target::populate(labels, &defaults) {
-                Ok(target) => {
-                    wanted.insert(target);
-                }
+                Ok(target) => wanted.push((target, key)),
                 Err(e) => tracing::warn!(err = %e, "target dropped"),
             }
         }
-        *self.shared.forced_error.lock() =
-            (settings.target_limit > 0 && wanted.len() > settings.target_limit).then(|| {
-                ScrapeError::Limit(format!(
-                    "target_limit exceeded: {} targets, the limit is {}",
-                    wanted.len(),
-                    settings.target_limit
-                ))
-            });
-        let mut loops = self.loops.lock();
-        loops.retain(|target, (stop, _)| {
-            let keep = wanted.contains(target);
-            if !keep {
-                stop.cancel();
-            }
-            keep
-        });
-        for target in wanted {
-            if loops.contains_key(&target) {
-                continue;
-            }
-            let stop = self.ctx.cancel.child_token();
-            let status = Arc::new(Mutex::new(Status {
-                url: target.url(),
-                labels: target.labels.to_string(),
-                ..Status::default()
-            }));
-            let task = scrape_loop::run(
-                self.ctx.clone(),
-                target.clone(),
-                self.shared.clone(),
-                stop.clone(),
-                status.clone(),
-            );
-            self.ctx.spawn(task);
-            loops.insert(target, (stop, status));
-        }
-        self.targets_gauge.set(loops.len() as f64);
-        self.ctx.set_health(HealthKind::Healthy, format!("{} targets", loops.len()));
+        self.pool.set(wanted, clustered);
         Ok(())
     }
 }
