@@ -134,10 +134,10 @@ pub async fn start(
         crate::cluster::Cluster::new(options.cluster.clone(), address),
     );
     let tls = http_tls(&plan).map_err(|findings| StartError::Refused(sources.clone(), findings))?;
-    if tls.is_some() && options.cluster.enabled {
-        let finding = cluster_over_tls(&plan);
-        return Err(StartError::Refused(sources, vec![finding]));
-    }
+    cluster_transport(&options.cluster, tls.is_some(), &plan).map_err(|m| match m {
+        Mismatch::Located(finding) => StartError::Refused(sources.clone(), vec![*finding]),
+        Mismatch::Flag(message) => StartError::Io(message),
+    })?;
     let tls = Arc::new(parking_lot::RwLock::new(tls));
     let config_blocks = plan.config_blocks.clone();
     let controller = match Controller::start(plan, globals.clone()) {
@@ -187,16 +187,38 @@ fn http_tls(plan: &Plan) -> Result<Option<crate::http_tls::TlsAcceptor>, Vec<Fin
     }
 }
 
-/// `--cluster.enabled` with the `http` block's TLS: the nodes gossip in
-/// plain HTTP, which a TLS server does not answer, and this build has no
-/// `--cluster.enable-tls` flags yet; refused on the `tls` block.
-fn cluster_over_tls(plan: &Plan) -> Finding {
-    let block = plan.config_blocks.iter().find(|b| b.name == "http").expect("TLS came from it");
-    let error = crate::error::Error::setting(
-        "tls",
-        "clustering with a TLS server is not supported by this build yet (its nodes gossip in plain HTTP); serve plain HTTP or run without --cluster.enabled",
-    );
-    crate::controller::config_refused(block, &error)
+/// Why the peers could not reach this node as they are told to.
+enum Mismatch {
+    /// The `http` block serves TLS and `--cluster.enable-tls` is off:
+    /// refused on the `tls` block.
+    Located(Box<Finding>),
+    /// `--cluster.enable-tls` with a plain server: a flag at odds with
+    /// the config, which has no place to show.
+    Flag(String),
+}
+
+/// Peers reach a node over TLS (`--cluster.enable-tls`) exactly when its
+/// `http` block serves TLS.
+fn cluster_transport(
+    cluster: &crate::cluster::Settings,
+    serves_tls: bool,
+    plan: &Plan,
+) -> Result<(), Mismatch> {
+    if !cluster.enabled || serves_tls == cluster.tls.is_some() {
+        return Ok(());
+    }
+    match plan.config_blocks.iter().find(|b| b.name == "http") {
+        Some(block) if serves_tls => {
+            let error = crate::error::Error::setting(
+                "tls",
+                "the HTTP server serves TLS, so its peers must reach it over TLS: add --cluster.enable-tls and its --cluster.tls-* files",
+            );
+            Err(Mismatch::Located(Box::new(crate::controller::config_refused(block, &error))))
+        }
+        _ => Err(Mismatch::Flag(
+            "--cluster.enable-tls: this node's HTTP server serves plain HTTP (no `http { tls { ... } }` block), so its peers could not reach it over TLS".into(),
+        )),
+    }
 }
 
 /// Reads the config again and applies it; the message is what to show.
@@ -210,9 +232,10 @@ fn reloader(
     Arc::new(move || {
         let (_, plan) = load_plan(&options).map_err(describe)?;
         let acceptor = http_tls(&plan).map_err(|findings| findings_text(&findings))?;
-        if acceptor.is_some() && options.cluster.enabled {
-            return Err(findings_text(&[cluster_over_tls(&plan)]));
-        }
+        cluster_transport(&options.cluster, acceptor.is_some(), &plan).map_err(|m| match m {
+            Mismatch::Located(finding) => findings_text(&[*finding]),
+            Mismatch::Flag(message) => message,
+        })?;
         let config_blocks = plan.config_blocks.clone();
         controller.reload(plan).map_err(|findings| findings_text(&findings))?;
         *tls.write() = acceptor;

@@ -90,6 +90,23 @@ pub struct RunArgs {
     /// Only nodes of the same cluster name join each other.
     #[arg(long = "cluster.name", value_name = "NAME", default_value = "")]
     pub cluster_name: String,
+    /// Reach the peers over TLS (their HTTP servers serve TLS: the `http`
+    /// block's `tls`).
+    #[arg(long = "cluster.enable-tls", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub cluster_enable_tls: bool,
+    /// The CA that signed the peers' certificates (with `--cluster.enable-tls`).
+    #[arg(long = "cluster.tls-ca-path", value_name = "PATH", default_value = "")]
+    pub cluster_tls_ca_path: String,
+    /// The certificate this node presents to its peers.
+    #[arg(long = "cluster.tls-cert-path", value_name = "PATH", default_value = "")]
+    pub cluster_tls_cert_path: String,
+    /// The key of `--cluster.tls-cert-path`.
+    #[arg(long = "cluster.tls-key-path", value_name = "PATH", default_value = "")]
+    pub cluster_tls_key_path: String,
+    /// The name the peers' certificates are checked for (default: the
+    /// host of the address dialled).
+    #[arg(long = "cluster.tls-server-name", value_name = "NAME", default_value = "")]
+    pub cluster_tls_server_name: String,
     /// A config file, or a directory whose `*.river` files form one config.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
@@ -108,6 +125,11 @@ impl RunArgs {
             rejoin_interval: self.cluster_rejoin_interval.clone(),
             max_join_peers: self.cluster_max_join_peers,
             name: self.cluster_name.clone(),
+            enable_tls: self.cluster_enable_tls,
+            tls_ca_path: self.cluster_tls_ca_path.clone(),
+            tls_cert_path: self.cluster_tls_cert_path.clone(),
+            tls_key_path: self.cluster_tls_key_path.clone(),
+            tls_server_name: self.cluster_tls_server_name.clone(),
         };
         river_runtime::cluster::flags::settings(&flags, &self.listen_addr)
     }

@@ -48,7 +48,8 @@ pub async fn run(cluster: Arc<Cluster>, mut receiver: mpsc::Receiver<Input>) {
         state: state_of(PeerState::Viewer),
     };
     let node = Node::new(this, &settings.cluster_name, Node::config(), bump ^ 0x5eed);
-    let client = reqwest::Client::builder().timeout(SEND_TIMEOUT).build().unwrap_or_default();
+    // The flags were checked with this same client at start.
+    let client = client(settings).unwrap_or_default();
     let mut driver = Driver {
         cluster: cluster.clone(),
         node,
@@ -192,6 +193,28 @@ fn peer(member: &Member, is_self: bool) -> Peer {
     }
 }
 
+/// The client peers are reached with: over TLS with `--cluster.enable-tls`
+/// (its CA, certificate and server name), else plain HTTP.
+pub(super) fn client(settings: &super::Settings) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder().timeout(SEND_TIMEOUT);
+    if let Some(tls) = &settings.tls {
+        let (ca, identity) = (Some(tls.ca.clone()), tls.identity.clone());
+        builder = crate::http_client::tls::from_pem(ca, identity, tls.server_name.clone(), builder)
+            .map_err(|(what, e)| format!("--cluster.{}: {e}", flag_of(what)))?;
+    }
+    builder.build().map_err(|e| format!("--cluster.enable-tls: {}", crate::error::with_causes(&e)))
+}
+
+/// The flag behind a TLS setting's name.
+fn flag_of(setting: &str) -> &'static str {
+    match setting {
+        "ca_pem" => "tls-ca-path",
+        "key_pem" => "tls-key-path",
+        "server_name" => "tls-server-name",
+        _ => "tls-cert-path",
+    }
+}
+
 /// POSTs one packet; the error says why it was not taken.
 async fn send(
     cluster: Arc<Cluster>,
@@ -200,7 +223,8 @@ async fn send(
     data: Vec<u8>,
 ) -> Result<(), String> {
     let len = data.len();
-    let sent = client.post(format!("http://{addr}{GOSSIP_PATH}")).body(data).send().await;
+    let scheme = if cluster.settings.tls.is_some() { "https" } else { "http" };
+    let sent = client.post(format!("{scheme}://{addr}{GOSSIP_PATH}")).body(data).send().await;
     let result = match sent {
         Ok(answer) if answer.status().is_success() => Ok(()),
         Ok(answer) => {

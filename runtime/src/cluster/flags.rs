@@ -19,6 +19,12 @@ pub struct Flags {
     pub rejoin_interval: String,
     pub max_join_peers: usize,
     pub name: String,
+    /// `--cluster.enable-tls` and its files: peers are reached over TLS.
+    pub enable_tls: bool,
+    pub tls_ca_path: String,
+    pub tls_cert_path: String,
+    pub tls_key_path: String,
+    pub tls_server_name: String,
 }
 
 impl Default for Flags {
@@ -33,6 +39,11 @@ impl Default for Flags {
             rejoin_interval: "60s".into(),
             max_join_peers: 5,
             name: String::new(),
+            enable_tls: false,
+            tls_ca_path: String::new(),
+            tls_cert_path: String::new(),
+            tls_key_path: String::new(),
+            tls_server_name: String::new(),
         }
     }
 }
@@ -53,6 +64,17 @@ pub struct Settings {
     /// 0: join every address found.
     pub max_join_peers: usize,
     pub cluster_name: String,
+    /// With `--cluster.enable-tls`: how peers are reached over TLS.
+    pub tls: Option<Tls>,
+}
+
+/// The `--cluster.tls-*` files, read at start.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub ca: Vec<u8>,
+    /// Certificate and key, both PEM, presented to peers that ask.
+    pub identity: Option<(Vec<u8>, Vec<u8>)>,
+    pub server_name: Option<String>,
 }
 
 /// The go-discover providers, each with what it needs; none can work on
@@ -107,7 +129,7 @@ pub fn settings(flags: &Flags, listen_addr: &str) -> Result<Settings, String> {
         return Err(format!("--cluster.rejoin-interval: {:?} is negative", flags.rejoin_interval));
     }
     let rejoin_interval = (nanos > 0).then(|| Duration::from_nanos(nanos as u64));
-    Ok(Settings {
+    let settings = Settings {
         enabled: true,
         node_name: non_empty(&flags.node_name).unwrap_or_else(hostname),
         advertise_address: advertise(flags, listen_addr, port)?,
@@ -116,7 +138,37 @@ pub fn settings(flags: &Flags, listen_addr: &str) -> Result<Settings, String> {
         rejoin_interval,
         max_join_peers: flags.max_join_peers,
         cluster_name: flags.name.clone(),
-    })
+        tls: tls(flags)?,
+    };
+    // A CA or key that does not parse is a bad flag too.
+    super::driver::client(&settings)?;
+    Ok(settings)
+}
+
+/// `--cluster.enable-tls`'s files: the CA is needed (the reference reads
+/// it unconditionally), the certificate and key go together.
+fn tls(flags: &Flags) -> Result<Option<Tls>, String> {
+    if !flags.enable_tls {
+        return Ok(None);
+    }
+    let read = |flag: &str, path: &str| {
+        std::fs::read(path).map_err(|e| format!("--cluster.{flag}: cannot read {path:?}: {e}"))
+    };
+    if flags.tls_ca_path.is_empty() {
+        return Err("--cluster.enable-tls needs --cluster.tls-ca-path, the CA that signed the peers' certificates".into());
+    }
+    let identity = match (flags.tls_cert_path.as_str(), flags.tls_key_path.as_str()) {
+        ("", "") => None,
+        ("", _) | (_, "") => {
+            return Err("--cluster.tls-cert-path and --cluster.tls-key-path go together".into())
+        }
+        (cert, key) => Some((read("tls-cert-path", cert)?, read("tls-key-path", key)?)),
+    };
+    Ok(Some(Tls {
+        ca: read("tls-ca-path", &flags.tls_ca_path)?,
+        identity,
+        server_name: non_empty(&flags.tls_server_name),
+    }))
 }
 
 fn non_empty(text: &str) -> Option<String> {

@@ -56,15 +56,36 @@ pub fn apply(
     http2: bool,
 ) -> Result<reqwest::ClientBuilder> {
     let settings = settings(tls)?;
+    configure(&settings, builder, http2)
+        .map_err(|(setting, message)| Error::from(tls.invalid(setting, message)))
+}
+
+/// `builder` trusting `ca` (PEM) besides the system's roots, presenting
+/// `identity` (certificate and key, PEM) and checking the server's
+/// certificate for `server_name` when one is given: settings that come
+/// from flags (`--cluster.tls-*`) rather than a block. The error names
+/// what is wrong (`ca_pem`, `cert_pem`, `key_pem`, `server_name`).
+pub fn from_pem(
+    ca: Option<Vec<u8>>,
+    identity: Option<(Vec<u8>, Vec<u8>)>,
+    server_name: Option<String>,
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, (&'static str, String)> {
+    let settings = Settings { insecure: false, ca, identity, min_version: None, server_name };
+    configure(&settings, builder, false)
+}
+
+fn configure(
+    settings: &Settings,
+    builder: reqwest::ClientBuilder,
+    http2: bool,
+) -> Result<reqwest::ClientBuilder, SettingError> {
     match &settings.server_name {
         // Skipping verification makes the name moot.
         Some(name) if !settings.insecure => {
-            let config = rustls_config(&settings, name, http2)
-                .map_err(|(setting, message)| tls.invalid(setting, message))?;
-            Ok(builder.tls_backend_preconfigured(config))
+            Ok(builder.tls_backend_preconfigured(rustls_config(settings, name, http2)?))
         }
-        _ => reqwest_settings(&settings, builder)
-            .map_err(|(setting, message)| Error::from(tls.invalid(setting, message))),
+        _ => reqwest_settings(settings, builder),
     }
 }
 

@@ -34,25 +34,6 @@ pub enum Probe {
     Icmp(icmp::Settings),
 }
 
-/// Which address family a prober dials, and whether the other will do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpProtocol {
-    pub prefer_v6: bool,
-    pub fallback: bool,
-}
-
-impl IpProtocol {
-    /// `preferred_ip_protocol` (anything but `ip6` or empty means IPv4, as
-    /// the exporter reads it) and `ip_protocol_fallback` (default true).
-    pub fn read(fields: &Fields) -> Result<IpProtocol, String> {
-        let preferred = fields.string("preferred_ip_protocol")?;
-        Ok(IpProtocol {
-            prefer_v6: preferred.is_empty() || preferred == "ip6",
-            fallback: fields.bool_or("ip_protocol_fallback", true)?,
-        })
-    }
-}
-
 /// Parses the module file's text.
 pub fn parse(text: &str) -> Result<Config, String> {
     let Some(root) = yaml::parse(text)? else { return Ok(Config::default()) };
@@ -141,29 +122,4 @@ fn timeout(fields: &Fields) -> Result<Duration, String> {
     u64::try_from(nanos)
         .map(Duration::from_nanos)
         .map_err(|_| yaml::at(node, format!("{}: a timeout cannot be negative", fields.place)))
-}
-
-/// A list of regular expressions, compiled (Go's RE2 syntax, which the
-/// regex crate shares).
-pub fn regexes(fields: &Fields, key: &str) -> Result<Vec<regex::Regex>, String> {
-    let name = fields.name(key);
-    yaml::items(fields.get(key), &name)?.into_iter().map(|n| regex_of(n, &name)).collect()
-}
-
-pub fn regex_of(node: &Node, name: &str) -> Result<regex::Regex, String> {
-    let text = yaml::text(node, name)?;
-    regex::Regex::new(&text).map_err(|_| {
-        yaml::at(node, format!("{name}: could not compile regular expression {text:?}"))
-    })
-}
-
-/// A setting of the format that this build cannot honour: refused with
-/// why, never ignored.
-pub fn refuse(fields: &Fields, key: &str, why: &str) -> Result<(), String> {
-    match fields.get(key).filter(|n| !yaml::is_zero(n)) {
-        Some(node) => {
-            Err(yaml::at(node, format!("{} is not supported by flow run: {why}", fields.name(key))))
-        }
-        None => Ok(()),
-    }
 }

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 use regex::Regex;
 
-use super::config::{self, IpProtocol};
+use super::settings::{self, IpProtocol};
 use super::yaml::Fields;
 
 pub use super::dns_check::record_text;
@@ -61,8 +61,8 @@ impl Settings {
     /// The settings in the order the exporter checks them, so that the
     /// first error reported is the one it would report.
     pub fn read(f: &Fields) -> Result<Settings, String> {
-        config::refuse(f, "dns_over_tls", "DNS over TLS is not implemented by this build")?;
-        config::refuse(
+        settings::refuse(f, "dns_over_tls", "DNS over TLS is not implemented by this build")?;
+        settings::refuse(
             f,
             "tls_config",
             "it applies to DNS over TLS only, which this build does not implement",
@@ -73,7 +73,7 @@ impl Settings {
         let tcp = transport(f)?;
         Ok(Settings {
             ip: IpProtocol::read(f)?,
-            source: super::tcp::source_ip(f)?,
+            source: settings::source_ip(f)?,
             tcp,
             class,
             name,
@@ -174,9 +174,9 @@ fn validator(f: &Fields, key: &str) -> Result<Validator, String> {
     ];
     let v = Fields::of_opt(f.get(key), &f.name(key), &known)?;
     Ok(Validator {
-        fail_if_matches: config::regexes(&v, known[0])?,
-        fail_if_all_match: config::regexes(&v, known[1])?,
-        fail_if_not_matches: config::regexes(&v, known[2])?,
-        fail_if_none_matches: config::regexes(&v, known[3])?,
+        fail_if_matches: settings::regexes(&v, known[0])?,
+        fail_if_all_match: settings::regexes(&v, known[1])?,
+        fail_if_not_matches: settings::regexes(&v, known[2])?,
+        fail_if_none_matches: settings::regexes(&v, known[3])?,
     })
 }

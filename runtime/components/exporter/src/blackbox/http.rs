@@ -5,9 +5,9 @@
 
 use regex::Regex;
 
-use super::config::{self, IpProtocol};
 use super::http_auth;
 pub use super::http_auth::{Auth, Credential};
+use super::settings::{self, IpProtocol};
 use super::tls::Tls;
 use super::yaml::{self, Fields};
 
@@ -73,8 +73,8 @@ pub struct HeaderMatch {
 
 impl Settings {
     pub fn read(f: &Fields) -> Result<Settings, String> {
-        config::refuse(f, "oauth2", "OAuth 2 is not implemented for probes")?;
-        config::refuse(f, "proxy_url", "probes connect to their targets directly")?;
+        settings::refuse(f, "oauth2", "OAuth 2 is not implemented for probes")?;
+        settings::refuse(f, "proxy_url", "probes connect to their targets directly")?;
         let no_follow =
             f.get("no_follow_redirects").map(|_| f.bool_or("no_follow_redirects", false));
         let follow = match no_follow {
@@ -90,8 +90,8 @@ impl Settings {
             fail_if_not_ssl: f.bool_or("fail_if_not_ssl", false)?,
             method: method(f)?,
             headers: f.string_map("headers")?,
-            body_matches: config::regexes(f, "fail_if_body_matches_regexp")?,
-            body_not_matches: config::regexes(f, "fail_if_body_not_matches_regexp")?,
+            body_matches: settings::regexes(f, "fail_if_body_matches_regexp")?,
+            body_not_matches: settings::regexes(f, "fail_if_body_not_matches_regexp")?,
             header_matches: header_matches(f, "fail_if_header_matches")?,
             header_not_matches: header_matches(f, "fail_if_header_not_matches")?,
             body: f.string("body")?,
@@ -141,7 +141,7 @@ fn header_matches(f: &Fields, key: &str) -> Result<Vec<HeaderMatch>, String> {
             return Err(yaml::at(node, "header name must be set for HTTP header matchers"));
         }
         let regex = match m.get("regexp") {
-            Some(r) => config::regex_of(r, &m.name("regexp"))?,
+            Some(r) => settings::regex_of(r, &m.name("regexp"))?,
             None => return Err(yaml::at(node, "regexp must be set for HTTP header matchers")),
         };
         if regex.as_str().is_empty() {

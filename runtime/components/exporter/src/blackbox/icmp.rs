@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::config::IpProtocol;
 use super::icmp_socket::{self, Received};
 use super::resolve;
+use super::settings::IpProtocol;
 use super::yaml::Fields;
 use crate::exposition::Exposition;
 
@@ -51,7 +51,7 @@ impl Settings {
             .ok_or_else(|| format!("{}: payload_size must be between 0 and 65000", f.place))?;
         Ok(Settings {
             ip: IpProtocol::read(f)?,
-            source: super::tcp::source_ip(f)?,
+            source: super::settings::source_ip(f)?,
             payload_size,
             dont_fragment: f.bool_or("dont_fragment", false)?,
             ttl: ttl as u32,

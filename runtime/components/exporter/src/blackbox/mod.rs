@@ -21,6 +21,7 @@ mod http_response;
 pub mod icmp;
 mod icmp_socket;
 mod resolve;
+mod settings;
 pub mod tcp;
 mod tls;
 mod x509;

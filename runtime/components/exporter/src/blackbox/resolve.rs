@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use tokio::time::Instant as TokioInstant;
 
-use super::config::IpProtocol;
+use super::settings::IpProtocol;
 use crate::exposition::Exposition;
 
 /// Runs `step` until `deadline`; past it, the step fails as timed out.

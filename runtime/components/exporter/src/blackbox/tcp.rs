@@ -11,8 +11,8 @@ use regex::Regex;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
-use super::config::{self, IpProtocol};
 use super::resolve::{self, within};
+use super::settings::{self, source_ip, IpProtocol};
 use super::tls::{Report, Tls};
 use super::yaml::{self, Fields};
 use crate::exposition::Exposition;
@@ -50,7 +50,7 @@ impl Settings {
             let step = Fields::of(node, &name, &["expect", "send", "starttls"])?;
             let expect = step
                 .get("expect")
-                .map(|n| config::regex_of(n, &step.name("expect")))
+                .map(|n| settings::regex_of(n, &step.name("expect")))
                 .transpose()?;
             steps.push(Step {
                 expect: expect.filter(|re| !re.as_str().is_empty()),
@@ -66,18 +66,6 @@ impl Settings {
             tls_config: Tls::read(f)?,
         })
     }
-}
-
-/// `source_ip_address`, the local address to send from.
-pub fn source_ip(f: &Fields) -> Result<Option<IpAddr>, String> {
-    let text = f.string("source_ip_address")?;
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let ip = text.parse().map_err(|_| {
-        format!("{}: error parsing source ip address {text:?}", f.name("source_ip_address"))
-    })?;
-    Ok(Some(ip))
 }
 
 trait Stream: AsyncRead + AsyncWrite + Send {}
