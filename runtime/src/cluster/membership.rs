@@ -133,20 +133,34 @@ pub fn open<'a>(cluster_name: &str, packet: &'a [u8]) -> Result<&'a [u8], String
 
 type Swim = Foca<Member, PostcardCodec, SmallRng, NoCustomBroadcast>;
 
+/// The smallest cluster the timings are sized for.
+const SMALLEST: u32 = 4;
+
 pub struct Node {
     foca: Swim,
     cluster_name: String,
+    /// The cluster size the timings are for (a power of two).
+    sized_for: u32,
 }
 
 impl Node {
     pub fn new(this: Member, cluster_name: &str, config: Config, seed: u64) -> Node {
         let foca = Foca::new(this, config, SmallRng::seed_from_u64(seed), PostcardCodec);
-        Node { foca, cluster_name: cluster_name.to_owned() }
+        Node { foca, cluster_name: cluster_name.to_owned(), sized_for: SMALLEST }
     }
 
-    /// Timings for a LAN, tuned so that a dead node is noticed in seconds.
+    /// Timings for a LAN, tuned so that a dead node is noticed in seconds,
+    /// for a small cluster (`resize` grows them with the cluster).
     pub fn config() -> Config {
-        let mut config = Config::new_lan(std::num::NonZeroU32::MIN.saturating_add(4));
+        Node::config_for(SMALLEST)
+    }
+
+    /// foca's LAN timings for `size` members: how often an update is
+    /// passed on and how long a suspect has grow with the cluster, so
+    /// that news of a dead node still reaches every member quickly.
+    fn config_for(size: u32) -> Config {
+        let size = std::num::NonZeroU32::new(size).unwrap_or(std::num::NonZeroU32::MIN);
+        let mut config = Config::new_lan(size);
         config.max_packet_size = std::num::NonZeroUsize::new(64 * 1024).expect("not zero");
         config.periodic_announce = Some(foca::PeriodicParams {
             frequency: Duration::from_secs(10),
@@ -173,7 +187,19 @@ impl Node {
         let data = open(&self.cluster_name, packet)?;
         let rewritten = self.readdress_announce(data);
         let data = rewritten.as_deref().unwrap_or(data);
-        self.foca.handle_data(data, fx).map_err(|e| e.to_string())
+        let handled = self.foca.handle_data(data, fx).map_err(|e| e.to_string());
+        self.resize();
+        handled
+    }
+
+    /// Sizes the timings for the members seen now, by powers of two (so
+    /// that a member coming and going does not retune every time).
+    fn resize(&mut self) {
+        let members = self.member_count() as u32 + 1;
+        let size = members.next_power_of_two().max(SMALLEST);
+        if size != self.sized_for && self.foca.set_config(Node::config_for(size)).is_ok() {
+            self.sized_for = size;
+        }
     }
 
     /// An announce sent to a bare address, made out to this node.
@@ -227,6 +253,17 @@ impl Node {
     /// The other live members.
     pub fn members(&self) -> Vec<Member> {
         self.foca.iter_members().map(|m| m.id().clone()).collect()
+    }
+
+    /// Whether `name` is among the other live members (without the
+    /// copies of `members`: the simulation asks these of 200 nodes often).
+    pub fn sees(&self, name: &str) -> bool {
+        self.foca.iter_members().any(|m| m.id().name == name)
+    }
+
+    /// How many other live members this node sees.
+    pub fn member_count(&self) -> usize {
+        self.foca.iter_members().count()
     }
 }
 

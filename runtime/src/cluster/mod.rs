@@ -19,6 +19,9 @@ mod membership;
 mod metrics;
 mod resolve;
 pub mod ring;
+/// The in-memory network of the tests and of `examples/cluster_sim.rs`.
+#[doc(hidden)]
+pub mod sim;
 #[cfg(test)]
 mod tests;
 pub mod transport;
