@@ -203,6 +203,9 @@ fn component_value(component: &str, name: &str) -> Option<&'static str> {
         ("prometheus.exporter.blackbox", "config_file") => {
             concat!("\"", env!("CARGO_MANIFEST_DIR"), "/exporter/tests/data/blackbox/modules.yml\"")
         }
+        // A collector that is off by default and has a block (sysctl), so
+        // that the block is read.
+        ("prometheus.exporter.unix", "enable_collectors") => "[\"sysctl\"]",
         _ => return None,
     })
 }

@@ -33,7 +33,6 @@ pub const EXPORTER_UNIX: Registration = Registration {
         ("perf", NOT_RUN),
         ("runit", NOT_RUN),
         ("supervisord", NOT_RUN),
-        ("sysctl", NOT_RUN),
         ("systemd", NOT_RUN),
     ],
 };

@@ -121,6 +121,12 @@ pub fn parse_go_uint(text: &str) -> Option<u64> {
             .then(|| u64::from_str_radix(&hex, 16).ok())
             .flatten();
     }
+    // Plain decimal goes up to u64::MAX (a signed parse stops at i64's);
+    // a leading zero means octal, as for Go's base 0.
+    let decimal = text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0');
+    if decimal {
+        return text.parse().ok();
+    }
     parse_go_int(text).and_then(|v| u64::try_from(v).ok())
 }
 
@@ -160,6 +166,8 @@ mod tests {
         assert_eq!(parse_go_int("99999999999999999999"), None);
         assert_eq!(parse_go_uint("0xffffffffffffffff"), Some(u64::MAX));
         assert_eq!(parse_go_uint("12"), Some(12));
+        assert_eq!(parse_go_uint("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_go_uint("010"), Some(8));
         assert_eq!(parse_go_uint("-1"), None);
     }
 }
