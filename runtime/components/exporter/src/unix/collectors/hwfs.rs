@@ -53,6 +53,30 @@ pub fn is_absent(error: &io::Error) -> bool {
         || matches!(error.raw_os_error(), Some(22) | Some(95))
 }
 
+/// The regular files of a sysfs directory, trimmed, by name; a file
+/// whose read fails with an error `skip` accepts is left out (drivers
+/// refuse some attributes), any other error fails the collector.
+pub fn attributes(
+    dir: &Path,
+    skip: impl Fn(&io::Error) -> bool,
+) -> Result<std::collections::BTreeMap<String, String>, CollectError> {
+    let mut out = std::collections::BTreeMap::new();
+    for (name, kind) in list_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        if !kind.is_file() {
+            continue;
+        }
+        let path = dir.join(&name);
+        match read_attr(&path) {
+            Ok(value) => {
+                out.insert(name, value);
+            }
+            Err(e) if skip(&e) => {}
+            Err(e) => return Err(format!("failed to read file {}: {e}", path.display()).into()),
+        }
+    }
+    Ok(out)
+}
+
 /// Where node_exporter returns ErrNoData for a missing directory or file:
 /// `Unsupported`; any other error is a failure.
 pub fn absent_as_unsupported(error: io::Error, path: &Path) -> CollectError {

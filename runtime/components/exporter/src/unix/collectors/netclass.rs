@@ -10,9 +10,7 @@ use regex::Regex;
 use river_runtime::args::Args;
 use river_runtime::error::Error;
 
-use super::hwfs::{
-    absent_as_unsupported, is_absent, list_dir, parse_go_int, read_attr, regex_setting,
-};
+use super::hwfs::{absent_as_unsupported, is_absent, list_dir, parse_go_int, regex_setting};
 use crate::exposition::{Exposition, Kind};
 use crate::unix::collector::{CollectError, Collector, Entry, Host};
 
@@ -56,21 +54,7 @@ fn build(args: &Args) -> Result<Box<dyn Collector>, Error> {
 /// Attributes the driver refuses to give (`speed` of a link that is
 /// down) are left out, as procfs does.
 fn attributes(dir: &Path) -> Result<BTreeMap<String, String>, CollectError> {
-    let mut out = BTreeMap::new();
-    for (name, kind) in list_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        if !kind.is_file() {
-            continue;
-        }
-        let path = dir.join(&name);
-        match read_attr(&path) {
-            Ok(value) => {
-                out.insert(name, value);
-            }
-            Err(e) if is_absent(&e) => {}
-            Err(e) => return Err(format!("failed to read file {}: {e}", path.display()).into()),
-        }
-    }
-    Ok(out)
+    super::hwfs::attributes(dir, is_absent)
 }
 
 impl Collector for Netclass {

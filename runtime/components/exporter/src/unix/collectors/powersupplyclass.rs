@@ -11,7 +11,7 @@ use regex::Regex;
 use river_runtime::args::Args;
 use river_runtime::error::Error;
 
-use super::hwfs::{absent_as_unsupported, list_dir, parse_go_int, read_attr, regex_setting};
+use super::hwfs::{absent_as_unsupported, list_dir, parse_go_int, regex_setting};
 use crate::exposition::Exposition;
 use crate::unix::collector::{CollectError, Collector, Entry, Host};
 
@@ -97,22 +97,9 @@ fn build(args: &Args) -> Result<Box<dyn Collector>, Error> {
 /// The regular files of one supply; those the driver refuses are left
 /// out (procfs skips missing, EINVAL and EOPNOTSUPP, not EACCES).
 fn attributes(dir: &Path) -> Result<BTreeMap<String, String>, CollectError> {
-    let mut out = BTreeMap::new();
-    for (name, kind) in list_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        if !kind.is_file() {
-            continue;
-        }
-        let path = dir.join(&name);
-        match read_attr(&path) {
-            Ok(value) => {
-                out.insert(name, value);
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) if matches!(e.raw_os_error(), Some(22) | Some(95)) => {}
-            Err(e) => return Err(format!("failed to read file {}: {e}", path.display()).into()),
-        }
-    }
-    Ok(out)
+    super::hwfs::attributes(dir, |e| {
+        e.kind() == io::ErrorKind::NotFound || matches!(e.raw_os_error(), Some(22) | Some(95))
+    })
 }
 
 impl Collector for PowerSupplyClass {
