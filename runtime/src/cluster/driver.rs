@@ -3,20 +3,17 @@
 //! the graceful leave; sends packets as HTTP POSTs to the peers' servers.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use foca::Timer;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
+use super::client::SEND_TIMEOUT;
 use super::membership::{state_of, Effects, Member, Node};
 use super::{Cluster, Peer, PeerState};
 
 /// The route gossip packets are POSTed to.
 pub const GOSSIP_PATH: &str = "/api/v1/cluster/gossip";
-
-/// A packet's delivery may take this long (a paused peer never answers).
-const SEND_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub enum Input {
     Packet(Vec<u8>),
@@ -49,7 +46,7 @@ pub async fn run(cluster: Arc<Cluster>, mut receiver: mpsc::Receiver<Input>) {
     };
     let node = Node::new(this, &settings.cluster_name, Node::config(), bump ^ 0x5eed);
     // The flags were checked with this same client at start.
-    let client = client(settings).unwrap_or_default();
+    let client = super::client::client(settings.tls.as_ref()).unwrap_or_default();
     let mut driver = Driver {
         cluster: cluster.clone(),
         node,
@@ -190,28 +187,6 @@ fn peer(member: &Member, is_self: bool) -> Peer {
         address: member.addr.clone(),
         state: member.peer_state(),
         is_self,
-    }
-}
-
-/// The client peers are reached with: over TLS with `--cluster.enable-tls`
-/// (its CA, certificate and server name), else plain HTTP.
-pub(super) fn client(settings: &super::Settings) -> Result<reqwest::Client, String> {
-    let mut builder = reqwest::Client::builder().timeout(SEND_TIMEOUT);
-    if let Some(tls) = &settings.tls {
-        let (ca, identity) = (Some(tls.ca.clone()), tls.identity.clone());
-        builder = crate::http_client::tls::from_pem(ca, identity, tls.server_name.clone(), builder)
-            .map_err(|(what, e)| format!("--cluster.{}: {e}", flag_of(what)))?;
-    }
-    builder.build().map_err(|e| format!("--cluster.enable-tls: {}", crate::error::with_causes(&e)))
-}
-
-/// The flag behind a TLS setting's name.
-fn flag_of(setting: &str) -> &'static str {
-    match setting {
-        "ca_pem" => "tls-ca-path",
-        "key_pem" => "tls-key-path",
-        "server_name" => "tls-server-name",
-        _ => "tls-cert-path",
     }
 }
 

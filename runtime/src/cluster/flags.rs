@@ -65,16 +65,7 @@ pub struct Settings {
     pub max_join_peers: usize,
     pub cluster_name: String,
     /// With `--cluster.enable-tls`: how peers are reached over TLS.
-    pub tls: Option<Tls>,
-}
-
-/// The `--cluster.tls-*` files, read at start.
-#[derive(Debug, Clone)]
-pub struct Tls {
-    pub ca: Vec<u8>,
-    /// Certificate and key, both PEM, presented to peers that ask.
-    pub identity: Option<(Vec<u8>, Vec<u8>)>,
-    pub server_name: Option<String>,
+    pub tls: Option<super::client::Tls>,
 }
 
 /// The go-discover providers, each with what it needs; none can work on
@@ -141,13 +132,13 @@ pub fn settings(flags: &Flags, listen_addr: &str) -> Result<Settings, String> {
         tls: tls(flags)?,
     };
     // A CA or key that does not parse is a bad flag too.
-    super::driver::client(&settings)?;
+    super::client::client(settings.tls.as_ref())?;
     Ok(settings)
 }
 
 /// `--cluster.enable-tls`'s files: the CA is needed (the reference reads
 /// it unconditionally), the certificate and key go together.
-fn tls(flags: &Flags) -> Result<Option<Tls>, String> {
+fn tls(flags: &Flags) -> Result<Option<super::client::Tls>, String> {
     if !flags.enable_tls {
         return Ok(None);
     }
@@ -164,7 +155,7 @@ fn tls(flags: &Flags) -> Result<Option<Tls>, String> {
         }
         (cert, key) => Some((read("tls-cert-path", cert)?, read("tls-key-path", key)?)),
     };
-    Ok(Some(Tls {
+    Ok(Some(super::client::Tls {
         ca: read("tls-ca-path", &flags.tls_ca_path)?,
         identity,
         server_name: non_empty(&flags.tls_server_name),
@@ -198,7 +189,7 @@ fn advertise(flags: &Flags, listen_addr: &str, port: u16) -> Result<String, Stri
     }
     let names = &flags.advertise_interfaces;
     let all = names.len() == 1 && names[0] == "all";
-    if let Some(ip) = super::resolve::first_ipv4(if all { &[] } else { names }) {
+    if let Some(ip) = super::interfaces::first_ipv4(if all { &[] } else { names }) {
         return Ok(SocketAddr::new(IpAddr::V4(ip), port).to_string());
     }
     match listen_addr.parse::<SocketAddr>() {

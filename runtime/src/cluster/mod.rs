@@ -13,8 +13,10 @@
 //! cluster whose ownership is a function. Please keep them, and the
 //! `fake_owner` check first in `owns`, through the rewrite.)
 
+mod client;
 mod driver;
 pub mod flags;
+mod interfaces;
 mod membership;
 mod metrics;
 mod resolve;

@@ -1,51 +1,13 @@
-//! Addresses: the machine's interfaces (for the advertised address) and
-//! the join addresses, resolved as the reference does: `host:port` and
+//! The join addresses, resolved as the reference does: `host:port` and
 //! IPs as they are (a host name looked up), a bare name as an SRV record
 //! first, then as a host name with the HTTP port.
 
-use std::ffi::CStr;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 use super::flags::{with_port, Settings};
-
-/// The first IPv4 address of the interfaces named, in the order named
-/// (`[]`: of any interface but the loopback).
-pub fn first_ipv4(names: &[String]) -> Option<Ipv4Addr> {
-    let found = interfaces_v4();
-    if names.is_empty() {
-        return found.iter().find(|(_, ip)| !ip.is_loopback()).map(|(_, ip)| *ip);
-    }
-    names.iter().find_map(|name| found.iter().find(|(n, _)| n == name).map(|(_, ip)| *ip))
-}
-
-/// Every interface's IPv4 addresses, by interface name.
-fn interfaces_v4() -> Vec<(String, Ipv4Addr)> {
-    let mut found = Vec::new();
-    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `list` with a list that freeifaddrs frees;
-    // each entry is read only while the list lives.
-    unsafe {
-        if libc::getifaddrs(&mut list) != 0 {
-            return found;
-        }
-        let mut entry = list;
-        while let Some(e) = entry.as_ref() {
-            let addr = e.ifa_addr;
-            if !addr.is_null() && i32::from((*addr).sa_family) == libc::AF_INET {
-                let v4 = &*(addr as *const libc::sockaddr_in);
-                let ip = Ipv4Addr::from(u32::from_be(v4.sin_addr.s_addr));
-                let name = CStr::from_ptr(e.ifa_name).to_string_lossy().into_owned();
-                found.push((name, ip));
-            }
-            entry = e.ifa_next;
-        }
-        libc::freeifaddrs(list);
-    }
-    found
-}
 
 /// The peers to join now: every join address resolved, then at most
 /// `--cluster.max-join-peers` of them, chosen at random.
@@ -141,11 +103,5 @@ mod tests {
         assert!(!peers.contains(&"127.0.0.2:8".to_owned()), "itself: {peers:?}");
         let few = Settings { max_join_peers: 1, ..settings };
         assert_eq!(join_peers(&few).await.len(), 1);
-    }
-
-    #[test]
-    fn the_loopback_interface_is_found() {
-        assert_eq!(first_ipv4(&["lo".into()]), Some(Ipv4Addr::LOCALHOST));
-        assert_eq!(first_ipv4(&["no-such-interface".into()]), None);
     }
 }

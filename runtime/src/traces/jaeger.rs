@@ -16,7 +16,7 @@ use parking_lot::{Mutex, RwLock};
 use serde_json::Value as Json;
 use tokio_util::sync::CancellationToken;
 
-use super::sampler::Ratio;
+use super::ratio::Ratio;
 
 /// A rate limiter of `per_second` credits, holding at most `max` (full
 /// at first).

@@ -8,6 +8,7 @@
 //! force, a span is an empty value: no ids, no clock, no allocation.
 
 mod jaeger;
+mod ratio;
 mod sampler;
 mod span;
 
@@ -24,7 +25,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::args::Args;
 use crate::error::Error;
-pub use sampler::{Ratio, Sampler};
+pub use ratio::Ratio;
+pub use sampler::Sampler;
 pub use span::{AttrValue, Span, SpanKind, SpanRecord, SpanStatus};
 
 /// Where finished spans go: an `otelcol.*` component's input.

@@ -1,46 +1,14 @@
-//! Which traces are kept. `sampling_fraction` as the OpenTelemetry Go
-//! SDK's `TraceIDRatioBased` applies it (the low 8 bytes of the trace id,
-//! shifted right once, under `fraction * 2^63`), so the same ids are kept
-//! as the reference keeps them; or a `jaeger_remote` sampler
-//! (`jaeger.rs`), seeded with that ratio until its first strategy.
+//! Which traces are kept: `sampling_fraction`'s ratio (`ratio.rs`), or a
+//! `jaeger_remote` sampler (`jaeger.rs`), seeded with that ratio until
+//! its first strategy.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::jaeger::Remote;
+use super::ratio::Ratio;
 use crate::args::Args;
 use crate::error::Error;
-
-/// A ratio of trace ids kept.
-#[derive(Debug, Clone, Copy)]
-pub struct Ratio {
-    /// Trace ids whose bound is under this are kept.
-    bound: u64,
-}
-
-impl Ratio {
-    /// `fraction` of traces: 1 or more keeps all, 0 or less none.
-    pub fn new(fraction: f64) -> Ratio {
-        let bound = if fraction >= 1.0 {
-            u64::MAX
-        } else if fraction > 0.0 {
-            (fraction * (1u64 << 63) as f64) as u64
-        } else {
-            0
-        };
-        Ratio { bound }
-    }
-
-    /// Whether the trace with this id is kept.
-    pub fn keeps(&self, trace_id: &[u8; 16]) -> bool {
-        if self.bound == u64::MAX {
-            return true;
-        }
-        let mut low = [0u8; 8];
-        low.copy_from_slice(&trace_id[8..]);
-        (u64::from_be_bytes(low) >> 1) < self.bound
-    }
-}
 
 /// The root sampler in force.
 #[derive(Debug, Clone)]
@@ -69,7 +37,7 @@ impl Sampler {
     pub(super) fn decide(&self, name: &str) -> Option<[u8; 16]> {
         let trace_id: [u8; 16] = super::span::random();
         let keep = match self {
-            Sampler::Ratio(ratio) if ratio.bound == 0 => return None,
+            Sampler::Ratio(ratio) if ratio.keeps_none() => return None,
             Sampler::Ratio(ratio) => ratio.keeps(&trace_id),
             Sampler::JaegerRemote(remote) => remote.keeps(name, &trace_id),
         };
