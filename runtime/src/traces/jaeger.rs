@@ -74,6 +74,8 @@ pub struct Remote {
     initial: Ratio,
     max_operations: usize,
     strategy: RwLock<Option<Strategy>>,
+    /// The answer the strategy in force came from.
+    answer: Mutex<Option<Json>>,
     pub(super) stop: CancellationToken,
 }
 
@@ -96,6 +98,7 @@ impl Remote {
             initial,
             max_operations,
             strategy: RwLock::new(None),
+            answer: Mutex::new(None),
             stop: CancellationToken::new(),
         });
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
@@ -126,8 +129,17 @@ impl Remote {
         }
     }
 
-    fn set(&self, strategy: Strategy) {
-        *self.strategy.write() = Some(strategy);
+    /// Puts the server's answer in force, unless it is the one in force:
+    /// as the Go sampler, an unchanged strategy keeps its state (a rate
+    /// limiter's spent credits are not handed out again every poll).
+    fn apply(&self, answer: Json) -> Result<(), String> {
+        let mut current = self.answer.lock();
+        if current.as_ref() == Some(&answer) {
+            return Ok(());
+        }
+        *self.strategy.write() = Some(strategy(&answer)?);
+        *current = Some(answer);
+        Ok(())
     }
 }
 
@@ -139,7 +151,11 @@ async fn poll(remote: Arc<Remote>, url: String, every: Duration) {
     let url = format!("{url}{separator}service=grafana-agent");
     loop {
         match fetch(&client, &url).await {
-            Ok(strategy) => remote.set(strategy),
+            Ok(answer) => {
+                if let Err(e) = remote.apply(answer) {
+                    tracing::warn!(url = %crate::error::redacted_url(&url), err = %e, "cannot use the Jaeger sampling strategy")
+                }
+            }
             Err(e) => {
                 tracing::warn!(url = %crate::error::redacted_url(&url), err = %e, "cannot fetch the Jaeger sampling strategy")
             }
@@ -151,14 +167,13 @@ async fn poll(remote: Arc<Remote>, url: String, every: Duration) {
     }
 }
 
-async fn fetch(client: &reqwest::Client, url: &str) -> Result<Strategy, String> {
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<Json, String> {
     let response = client.get(url).send().await.map_err(|e| crate::error::with_causes(&e))?;
     if !response.status().is_success() {
         return Err(format!("HTTP status {}", response.status()));
     }
     let body = response.bytes().await.map_err(|e| e.to_string())?;
-    let json: Json = serde_json::from_slice(&body).map_err(|e| format!("not JSON: {e}"))?;
-    strategy(&json)
+    serde_json::from_slice(&body).map_err(|e| format!("not JSON: {e}"))
 }
 
 /// A strategy from Jaeger's JSON (`operationSampling` first, as the Go
@@ -210,9 +225,10 @@ mod tests {
             initial: Ratio::new(0.0),
             max_operations: 2,
             strategy: RwLock::new(None),
+            answer: Mutex::new(None),
             stop: CancellationToken::new(),
         };
-        remote.set(strategy(&serde_json::from_str(json).unwrap()).unwrap());
+        remote.apply(serde_json::from_str(json).unwrap()).unwrap();
         remote
     }
 
@@ -238,6 +254,20 @@ mod tests {
         // Past max_operations (2) a new name takes the default: 0.
         assert!(!ops.keeps("Remote Send Batch", &id(0)));
         assert!(strategy(&serde_json::json!({"x": 1})).is_err());
+    }
+
+    #[test]
+    fn the_same_answer_again_keeps_the_spent_credits() {
+        let json =
+            r#"{"strategyType":"RATE_LIMITING","rateLimitingSampling":{"maxTracesPerSecond":0}}"#;
+        let limited = remote(json);
+        assert!(limited.keeps("x", &id(0)), "the bucket's one credit");
+        limited.apply(serde_json::from_str(json).unwrap()).unwrap();
+        assert!(!limited.keeps("x", &id(0)), "a poll with the same answer hands out no new credit");
+        let changed =
+            r#"{"strategyType":"RATE_LIMITING","rateLimitingSampling":{"maxTracesPerSecond":1}}"#;
+        limited.apply(serde_json::from_str(changed).unwrap()).unwrap();
+        assert!(limited.keeps("x", &id(0)), "a new strategy starts afresh");
     }
 
     #[test]
