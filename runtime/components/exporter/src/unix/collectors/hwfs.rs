@@ -154,6 +154,14 @@ pub fn parse_go_uint(text: &str) -> Option<u64> {
     parse_go_int(text).and_then(|v| u64::try_from(v).ok())
 }
 
+/// As node_exporter's metric name sanitising: each run of characters
+/// outside `[0-9A-Za-z_]`, with the underscores around it, becomes `_`.
+pub fn sanitize(name: &str) -> String {
+    static INVALID: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let invalid = INVALID.get_or_init(|| Regex::new("_*[^0-9A-Za-z_]+_*").expect("a valid regexp"));
+    invalid.replace_all(name, "_").into_owned()
+}
+
 /// A regular expression setting of `block`, refused with its place when
 /// it does not compile.
 pub fn regex_setting(block: &Args, name: &str) -> Result<Regex, Error> {

@@ -5,13 +5,11 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
-use std::sync::OnceLock;
 
-use regex::Regex;
 use river_runtime::args::Args;
 use river_runtime::error::Error;
 
-use super::hwfs::{bad, names, read_attr, read_text, read_u64};
+use super::hwfs::{self, bad, names, read_attr, read_text, read_u64};
 use crate::exposition::Exposition;
 use crate::unix::collector::{CollectError, Collector, Entry, Host};
 
@@ -70,14 +68,6 @@ fn unavailable(error: io::Error, path: &Path) -> CollectError {
     }
 }
 
-/// As node_exporter's metric name sanitising: each run of characters
-/// outside `[0-9A-Za-z_]`, with the underscores around it, becomes `_`.
-fn sanitize(name: &str) -> String {
-    static INVALID: OnceLock<Regex> = OnceLock::new();
-    let invalid = INVALID.get_or_init(|| Regex::new("_*[^0-9A-Za-z_]+_*").expect("a valid regexp"));
-    invalid.replace_all(name, "_").into_owned()
-}
-
 impl Collector for Rapl {
     fn collect(&self, host: &Host, out: &mut Exposition) -> Result<(), CollectError> {
         for zone in zones(&host.sys("class/powercap"))? {
@@ -85,7 +75,7 @@ impl Collector for Rapl {
             // Since 2020 kernels let only root read the counters.
             let text = read_attr(&path).map_err(|e| unavailable(e, &path))?;
             let micro = text.parse::<u64>().map_err(|_| bad(&path, &text))?;
-            let name = format!("node_rapl_{}_joules_total", sanitize(&zone.name));
+            let name = format!("node_rapl_{}_joules_total", hwfs::sanitize(&zone.name));
             let help = format!("Current RAPL {} value in joules", zone.name);
             out.counter(&name, &help).sample(
                 &[("index", &zone.index.to_string()), ("path", &zone.path)],
@@ -131,9 +121,9 @@ mod tests {
 
     #[test]
     fn sanitized_names() {
-        assert_eq!(sanitize("psys"), "psys");
-        assert_eq!(sanitize("a__-b"), "a_b");
-        assert_eq!(sanitize("dram.x"), "dram_x");
+        assert_eq!(super::hwfs::sanitize("psys"), "psys");
+        assert_eq!(super::hwfs::sanitize("a__-b"), "a_b");
+        assert_eq!(super::hwfs::sanitize("dram.x"), "dram_x");
     }
 
     #[test]

@@ -7,7 +7,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use regex::Regex;
 use river_runtime::args::Args;
 use river_runtime::error::Error;
 
@@ -19,7 +18,6 @@ pub const ENTRY: Entry = Entry { name: "sysctl", default: false, build };
 
 fn build(args: &Args) -> Result<Box<dyn Collector>, Error> {
     let block = args.block_or_empty("sysctl");
-    let sanitize = Regex::new(r"_*[^0-9A-Za-z_]+_*").expect("a valid regexp");
     let mut sysctls = Vec::new();
     for (setting, numeric) in [("include", true), ("include_info", false)] {
         let includes: Vec<String> = block.get(setting)?;
@@ -40,7 +38,7 @@ fn build(args: &Args) -> Result<Box<dyn Collector>, Error> {
                     )
                     .into());
             }
-            let metric = format!("node_sysctl_{}", sanitize.replace_all(name, "_"));
+            let metric = format!("node_sysctl_{}", hwfs::sanitize(name));
             sysctls.push(Sysctl { numeric, name: name.to_owned(), metric, keys });
         }
     }
