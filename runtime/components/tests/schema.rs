@@ -203,9 +203,13 @@ fn component_value(component: &str, name: &str) -> Option<&'static str> {
         ("prometheus.exporter.blackbox", "config_file") => {
             concat!("\"", env!("CARGO_MANIFEST_DIR"), "/exporter/tests/data/blackbox/modules.yml\"")
         }
-        // A collector that is off by default and has a block (sysctl), so
-        // that the block is read.
-        ("prometheus.exporter.unix", "enable_collectors") => "[\"sysctl\"]",
+        // Collectors that are off by default and have a block, so that
+        // their blocks are read.
+        ("prometheus.exporter.unix", "enable_collectors") => {
+            "[\"sysctl\", \"ntp\", \"runit\", \"supervisord\", \"ethtool\", \"perf\", \"systemd\"]"
+        }
+        // A CPU list perf takes (the made-up "x" is not one).
+        ("prometheus.exporter.unix", "cpus") => "\"0\"",
         _ => return None,
     })
 }

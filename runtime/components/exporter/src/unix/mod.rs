@@ -20,21 +20,12 @@ use river_runtime::error::Error;
 
 use collector::{Collector, Host};
 
-/// Why the blocks of collectors this build does not run change nothing.
-const NOT_RUN: &str = "configures a collector this build does not run; enabling that collector is refused at load, so the block never applies";
-
 /// `prometheus.exporter.unix`.
 pub const EXPORTER_UNIX: Registration = Registration {
     name: "prometheus.exporter.unix",
     build,
-    without_effect: &[
-        ("ethtool", NOT_RUN),
-        ("ntp", NOT_RUN),
-        ("perf", NOT_RUN),
-        ("runit", NOT_RUN),
-        ("supervisord", NOT_RUN),
-        ("systemd", NOT_RUN),
-    ],
+    // Every collector's block takes effect now that each runs.
+    without_effect: &[],
 };
 
 /// What one set of arguments runs.

@@ -10,11 +10,14 @@ pub mod cgroups;
 pub mod conntrack;
 pub mod cpu;
 pub mod cpufreq;
+pub mod dbus;
 pub mod diskstats;
 pub mod dmi;
+pub mod drbd;
 pub mod drm;
 pub mod edac;
 pub mod entropy;
+pub mod ethtool;
 pub mod fibrechannel;
 pub mod filefd;
 pub mod filesystem;
@@ -26,21 +29,29 @@ pub mod ipvs;
 pub mod ksmd;
 pub mod lnstat;
 pub mod loadavg;
+pub mod logind;
 pub mod mdadm;
 pub mod meminfo;
 pub mod meminfo_numa;
+pub mod mountstats;
 pub mod netclass;
 pub mod netdev;
+pub mod netlink;
 pub mod netstat;
+pub mod network_route;
 pub mod nfs;
 pub mod nfsd;
+pub mod ntp;
 pub mod nvme;
 pub mod os;
+pub mod perf;
 pub mod powersupplyclass;
 pub mod pressure;
 pub mod processes;
 pub mod procfs;
+pub mod qdisc;
 pub mod rapl;
+pub mod runit;
 pub mod schedstat;
 pub mod selinux;
 pub mod slabinfo;
@@ -48,7 +59,9 @@ pub mod sockstat;
 pub mod softirqs;
 pub mod softnet;
 pub mod stat;
+pub mod supervisord;
 pub mod sysctl;
+pub mod systemd;
 pub mod tapestats;
 pub mod tcpstat;
 pub mod textfile;
@@ -58,6 +71,7 @@ pub mod timex;
 pub mod udp_queues;
 pub mod uname;
 pub mod vmstat;
+pub mod wifi;
 pub mod xfs;
 pub mod zfs;
 pub mod zoneinfo;
@@ -78,9 +92,11 @@ pub const ALL: &[Entry] = &[
     cpufreq::ENTRY,
     diskstats::ENTRY,
     dmi::ENTRY,
+    drbd::ENTRY,
     drm::ENTRY,
     edac::ENTRY,
     entropy::ENTRY,
+    ethtool::ENTRY,
     fibrechannel::ENTRY,
     filefd::ENTRY,
     filesystem::ENTRY,
@@ -91,20 +107,27 @@ pub const ALL: &[Entry] = &[
     ksmd::ENTRY,
     lnstat::ENTRY,
     loadavg::ENTRY,
+    logind::ENTRY,
     mdadm::ENTRY,
     meminfo::ENTRY,
     meminfo_numa::ENTRY,
+    mountstats::ENTRY,
     netclass::ENTRY,
     netdev::ENTRY,
     netstat::ENTRY,
+    network_route::ENTRY,
     nfs::ENTRY,
     nfsd::ENTRY,
+    ntp::ENTRY,
     nvme::ENTRY,
     os::ENTRY,
+    perf::ENTRY,
     powersupplyclass::ENTRY,
     pressure::ENTRY,
     processes::ENTRY,
+    qdisc::ENTRY,
     rapl::ENTRY,
+    runit::ENTRY,
     schedstat::ENTRY,
     selinux::ENTRY,
     slabinfo::ENTRY,
@@ -112,7 +135,9 @@ pub const ALL: &[Entry] = &[
     softirqs::ENTRY,
     softnet::ENTRY,
     stat::ENTRY,
+    supervisord::ENTRY,
     sysctl::ENTRY,
+    systemd::ENTRY,
     tapestats::ENTRY,
     tcpstat::ENTRY,
     textfile::ENTRY,
@@ -122,6 +147,7 @@ pub const ALL: &[Entry] = &[
     udp_queues::ENTRY,
     uname::ENTRY,
     vmstat::ENTRY,
+    wifi::ENTRY,
     xfs::ENTRY,
     zfs::ENTRY,
     zoneinfo::ENTRY,
