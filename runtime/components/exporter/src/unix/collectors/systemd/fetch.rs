@@ -99,24 +99,8 @@ fn parse_version(text: &str) -> (f64, String) {
 
 /// `text` escaped as Go's `strconv.Quote` escapes it, quotes left off.
 fn go_quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    let quoted = river_analyzer::go::quote(text);
+    quoted[1..quoted.len() - 1].to_owned()
 }
 
 /// A unit's object path: `/org/freedesktop/systemd1/unit/` and its name
