@@ -166,23 +166,23 @@ pub fn samples(request: WriteRequest) -> Vec<Sample> {
 /// A write request for `samples` as protobuf bytes, written straight from
 /// them (one time series per sample, nothing copied): the hot path of
 /// every scrape, into the WAL and onto the wire.
-pub fn encode_request(samples: &[Sample]) -> Vec<u8> {
-    let mut buf = Vec::with_capacity(samples.len() * 96);
+pub fn encode_request<'a>(samples: impl ExactSizeIterator<Item = &'a Sample> + Clone) -> Vec<u8> {
+    // Sized for what float samples take, so that the buffer is not grown
+    // (and copied) as it fills.
+    let size: usize = samples.clone().map(|s| s.labels.wire().len() + 24).sum();
+    let mut buf = Vec::with_capacity(size);
     encode_request_into(samples, &mut buf);
     buf
 }
 
 /// As `encode_request`, appending to `buf` (so that a buffer can be reused).
-pub fn encode_request_into(samples: &[Sample], buf: &mut Vec<u8>) {
+pub fn encode_request_into<'a>(samples: impl IntoIterator<Item = &'a Sample>, buf: &mut Vec<u8>) {
     use prost::encoding::{encode_key, encode_varint, encoded_len_varint, WireType};
     let field =
         |tag: u32, len: usize| prost::encoding::key_len(tag) + encoded_len_varint(len as u64) + len;
     for sample in samples {
-        let labels: usize = sample
-            .labels
-            .iter()
-            .map(|(n, v)| field(1, field(1, n.len()) + field(2, v.len())))
-            .sum();
+        // A label set's bytes are its `labels` fields as written here.
+        let labels = sample.labels.wire().len();
         let histogram =
             sample.histogram.as_ref().map(|h| Histogram::from_native(h, sample.timestamp));
         let point = match &histogram {
@@ -194,15 +194,7 @@ pub fn encode_request_into(samples: &[Sample], buf: &mut Vec<u8>) {
         let exemplar_len = exemplar.as_ref().map_or(0, |e| field(3, e.encoded_len()));
         encode_key(1, WireType::LengthDelimited, buf);
         encode_varint((labels + field(tag, point) + exemplar_len) as u64, buf);
-        for (name, value) in sample.labels.iter() {
-            encode_key(1, WireType::LengthDelimited, buf);
-            encode_varint((field(1, name.len()) + field(2, value.len())) as u64, buf);
-            for (tag, text) in [(1, name), (2, value)] {
-                encode_key(tag, WireType::LengthDelimited, buf);
-                encode_varint(text.len() as u64, buf);
-                buf.extend_from_slice(text.as_bytes());
-            }
-        }
+        buf.extend_from_slice(sample.labels.wire());
         encode_key(tag, WireType::LengthDelimited, buf);
         encode_varint(point as u64, buf);
         if let Some(h) = histogram {
@@ -220,7 +212,7 @@ pub fn encode_request_into(samples: &[Sample], buf: &mut Vec<u8>) {
 }
 
 /// The body of a write request: protobuf, then raw snappy.
-pub fn encode(samples: &[Sample]) -> Vec<u8> {
+pub fn encode<'a>(samples: impl ExactSizeIterator<Item = &'a Sample> + Clone) -> Vec<u8> {
     snap::raw::Encoder::new()
         .compress_vec(&encode_request(samples))
         .expect("snappy compresses any input")

@@ -152,7 +152,7 @@ async fn receive(inner: &Receiver, body: Body) -> (StatusCode, String) {
         Ok(samples) => {
             inner.received.add(samples.len() as f64);
             let forward_to = inner.forward_to.read().clone();
-            inner.fanout.send(&forward_to, &samples);
+            inner.fanout.send(&forward_to, samples);
             (StatusCode::NO_CONTENT, String::new())
         }
         Err(error) => (StatusCode::BAD_REQUEST, error.to_string()),

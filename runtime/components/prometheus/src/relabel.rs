@@ -122,7 +122,7 @@ impl Appender for Relabeler {
         self.cache_misses.add((samples.len() - hits) as f64);
         self.processed.add(samples.len() as f64);
         self.written.add(out.len() as f64);
-        self.fanout.send(&settings.forward_to, &out);
+        self.fanout.send(&settings.forward_to, out);
     }
 
     /// Metadata describes metric families, not series: it passes through

@@ -44,7 +44,7 @@ fn native_histograms_survive_the_wire() {
     ];
     // Written directly (as the WAL and the wire have it), read by prost
     // and by the direct reader alike.
-    let bytes = encode_request(&samples);
+    let bytes = encode_request(samples.iter());
     let read = WriteRequest::decode(bytes.as_slice()).unwrap();
     assert_eq!(read.timeseries[0].histograms[0].sum, 12.5);
     assert_eq!(super::samples(read), samples);
@@ -61,7 +61,7 @@ fn samples_survive_the_wire() {
     assert_eq!(request.timeseries.len(), 2);
     // The direct encoder writes what prost reads back, and the direct
     // decoder reads what prost writes.
-    let direct = WriteRequest::decode(encode_request(&samples).as_slice()).unwrap();
+    let direct = WriteRequest::decode(encode_request(samples.iter()).as_slice()).unwrap();
     assert_eq!(super::samples(direct), samples);
     let mut both = decode_request(&request.encode_to_vec()).unwrap();
     both.sort_by_key(|x| (x.labels.clone(), x.timestamp));
@@ -69,7 +69,7 @@ fn samples_survive_the_wire() {
     want.sort_by_key(|x| (x.labels.clone(), x.timestamp));
     assert_eq!(both, want);
     assert!(decode_request(&[0x0a, 0x05, 0x0a]).is_err());
-    let mut back = decode(&encode(&samples)).unwrap();
+    let mut back = decode(&encode(samples.iter())).unwrap();
     back.sort_by_key(|x| (x.labels.clone(), x.timestamp));
     let mut want = samples.clone();
     want.sort_by_key(|x| (x.labels.clone(), x.timestamp));

@@ -140,14 +140,18 @@ struct WalAppender(Arc<Shared>);
 
 impl Appender for WalAppender {
     fn append(&self, samples: &[Sample]) {
-        match self.0.wal.append(samples) {
-            Ok(()) => {
+        self.append_shared(&Arc::new(samples.to_vec()));
+    }
+
+    fn append_shared(&self, samples: &Arc<Vec<Sample>>) {
+        match self.0.wal.append_shared(samples) {
+            Ok(created) => {
                 self.0.ctx.live_samples(samples);
                 self.0.samples_in.add(samples.len() as f64);
                 self.0.wal_appended.add(samples.len() as f64);
                 let exemplars = samples.iter().filter(|s| s.exemplar.is_some()).count();
                 self.0.exemplars_appended.add(exemplars as f64);
-                self.0.series.written(samples);
+                self.0.series.written(created, self.0.wal.active_series());
             }
             Err(e) => {
                 // Called from the sending component's code: name this one.

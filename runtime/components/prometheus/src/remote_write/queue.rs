@@ -65,7 +65,8 @@ pub async fn run(
     loop {
         let (batch, stopping) = gather(wal, &mut reader, &endpoint, &stop).await;
         if !batch.is_empty() {
-            let samples = prepare(batch, &external, &endpoint);
+            let prepared = prepare(batch, &external, &endpoint);
+            let samples = prepared.samples();
             let count = samples.len();
             match send_all(&endpoint, samples, &stop, &metrics).await {
                 Outcome::Sent => report.delivered += count,
@@ -85,6 +86,39 @@ pub async fn run(
     }
 }
 
+/// Records read from the log, as the log shares them (a scrape's million
+/// samples are not copied to be sent).
+#[derive(Default)]
+struct Batch {
+    records: Vec<Arc<Vec<Sample>>>,
+    len: usize,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Sample> {
+        self.records.iter().flat_map(|r| r.iter())
+    }
+}
+
+/// A batch ready to send: as read, or changed by `prepare`.
+enum Prepared {
+    Read(Batch),
+    Changed(Vec<Sample>),
+}
+
+impl Prepared {
+    fn samples(&self) -> Vec<&Sample> {
+        match self {
+            Prepared::Read(batch) => batch.iter().collect(),
+            Prepared::Changed(samples) => samples.iter().collect(),
+        }
+    }
+}
+
 /// Reads records until a batch is full, or the deadline passes with
 /// something read, or `stop` fires (then true).
 async fn gather(
@@ -92,8 +126,8 @@ async fn gather(
     reader: &mut Reader,
     endpoint: &Endpoint,
     stop: &CancellationToken,
-) -> (Vec<Sample>, bool) {
-    let mut batch = Vec::new();
+) -> (Batch, bool) {
+    let mut batch = Batch::default();
     let deadline = Instant::now() + endpoint.batch_send_deadline;
     loop {
         let appended = wal.appended.notified();
@@ -101,8 +135,9 @@ async fn gather(
         appended.as_mut().enable();
         match reader.next(wal) {
             Ok(Some(samples)) => {
-                batch.extend(samples.iter().cloned());
-                if batch.len() >= endpoint.max_samples_per_send {
+                batch.len += samples.len();
+                batch.records.push(samples);
+                if batch.len >= endpoint.max_samples_per_send {
                     return (batch, false);
                 }
                 continue;
@@ -131,22 +166,23 @@ async fn gather(
 /// Samples past `sample_age_limit` dropped (and native histograms unless
 /// `send_native_histograms`, exemplars unless `send_exemplars`), external
 /// labels added (where a series lacks them), then write relabelling.
-fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sample> {
+fn prepare(batch: Batch, external: &Labels, endpoint: &Endpoint) -> Prepared {
     let rules = &endpoint.write_relabel;
     let keep_all = (endpoint.send_native_histograms || batch.iter().all(|s| s.histogram.is_none()))
         && (endpoint.send_exemplars || batch.iter().all(|s| s.exemplar.is_none()));
     if external.is_empty() && rules.is_empty() && endpoint.sample_age_limit.is_zero() && keep_all {
-        return batch;
+        return Prepared::Read(batch);
     }
     let oldest = match endpoint.sample_age_limit {
         Duration::ZERO => i64::MIN,
         limit => river_runtime::series::now_ms() - limit.as_millis() as i64,
     };
-    batch
-        .into_iter()
+    let changed = batch
+        .iter()
         .filter(|sample| sample.timestamp >= oldest)
         .filter(|sample| endpoint.send_native_histograms || sample.histogram.is_none())
-        .filter_map(|mut sample| {
+        .filter_map(|sample| {
+            let mut sample = sample.clone();
             if !endpoint.send_exemplars {
                 sample.exemplar = None;
             }
@@ -160,7 +196,8 @@ fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sa
             }
             Some(sample)
         })
-        .collect()
+        .collect();
+    Prepared::Changed(changed)
 }
 
 /// Sends a batch over as many shards as it needs (between `min_shards`
@@ -169,13 +206,14 @@ fn prepare(batch: Vec<Sample>, external: &Labels, endpoint: &Endpoint) -> Vec<Sa
 /// order, so each series arrives in order.
 async fn send_all(
     endpoint: &Endpoint,
-    samples: Vec<Sample>,
+    samples: Vec<&Sample>,
     stop: &CancellationToken,
     metrics: &super::EndpointMetrics,
 ) -> Outcome {
     let wanted = samples.len().div_ceil(endpoint.max_samples_per_send);
     let count = wanted.clamp(endpoint.min_shards, endpoint.max_shards);
-    let mut shards: Vec<Vec<Sample>> = (0..count).map(|_| Vec::new()).collect();
+    let share = samples.len() / count + samples.len() / count / 8 + 16;
+    let mut shards: Vec<Vec<&Sample>> = (0..count).map(|_| Vec::with_capacity(share)).collect();
     for sample in samples {
         let mut hasher = rustc_hash::FxHasher::default();
         std::hash::Hash::hash(&sample.labels, &mut hasher);
@@ -200,7 +238,7 @@ async fn send_all(
 /// Sends one request of samples, retrying what can succeed later.
 async fn send(
     endpoint: &Endpoint,
-    samples: &[Sample],
+    samples: &[&Sample],
     stop: &CancellationToken,
     metrics: &super::EndpointMetrics,
 ) -> Outcome {
@@ -212,7 +250,7 @@ async fn send(
         duration: &metrics.duration,
         traces: &metrics.traces,
     };
-    let outcome = post(endpoint, proto::encode(samples), stop, counters).await;
+    let outcome = post(endpoint, proto::encode(samples.iter().copied()), stop, counters).await;
     if let Outcome::Sent = outcome {
         metrics.sent.add(samples.len() as f64);
         metrics.exemplars.add(samples.iter().filter(|s| s.exemplar.is_some()).count() as f64);

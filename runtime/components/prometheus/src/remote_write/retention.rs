@@ -3,8 +3,7 @@
 //!
 //! Segments are removed as soon as every endpoint has delivered them and
 //! their last write is `min_keepalive_time` old (checked as deliveries
-//! move on, which keeps the disk small: this log stores whole label sets,
-//! so it is bulkier than Prometheus's), and at least every
+//! move on, which keeps the disk small), and at least every
 //! `truncate_frequency`, which is also when segments older than
 //! `max_keepalive_time` go whether delivered or not, and when series with
 //! no sample for `min_keepalive_time` stop counting as active.
@@ -59,7 +58,8 @@ pub async fn run(shared: Arc<Shared>, stop: CancellationToken) {
         if last.elapsed() >= retention.truncate_frequency {
             shared.truncate();
             let idle = retention.keep.min.as_millis() as i64;
-            shared.series.clean_up(river_runtime::series::now_ms() - idle);
+            let removed = shared.wal.clean_up(river_runtime::series::now_ms() - idle);
+            shared.series.cleaned(removed, shared.wal.active_series());
             last = Instant::now();
         }
     }

@@ -15,6 +15,7 @@ mod parse;
 mod pool;
 mod protobuf;
 mod scrape_loop;
+mod series_cache;
 mod target;
 
 use parking_lot::{Mutex, RwLock};

@@ -9,7 +9,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use rustc_hash::FxHashSet as HashSet;
+use river_runtime::labels::Draft;
+
+/// A set of series. Label sets carry their hash, so the hasher only mixes
+/// that one word; hashbrown's, to look sets up by a `Draft`.
+pub(super) type HashSet<T> = hashbrown::HashSet<T, rustc_hash::FxBuildHasher>;
+use super::series_cache::SeriesCache;
 use tokio_util::sync::CancellationToken;
 
 use super::error::ScrapeError;
@@ -24,8 +29,9 @@ use river_runtime::series::{
 
 /// What a scrape loop carries from one scrape to the next.
 struct Memory {
-    /// The series of the last scrape, for staleness.
-    previous: HashSet<Labels>,
+    /// The series of the last scrape, for staleness (and to share their
+    /// label sets with the next).
+    series: SeriesCache,
     /// The target's metric metadata as last read, and who this loop is to
     /// the receivers of it.
     metadata: Arc<[Metadata]>,
@@ -46,7 +52,7 @@ pub(super) async fn run(
     let offset = Duration::from_nanos(hasher.finish() % interval.as_nanos().max(1) as u64);
     let mut next = Instant::now() + offset;
     let mut memory = Memory {
-        previous: HashSet::default(),
+        series: SeriesCache::default(),
         metadata: Arc::from([]),
         source: new_metadata_source(),
     };
@@ -67,11 +73,11 @@ pub(super) async fn run(
     let current = shared.settings.read().clone();
     let timestamp = now_ms();
     let stale: Vec<Sample> = memory
-        .previous
-        .into_iter()
+        .series
+        .into_labels()
         .map(|labels| Sample::float(labels, timestamp, stale_marker()))
         .collect();
-    shared.fanout.send(&current.forward_to, &stale);
+    shared.fanout.send(&current.forward_to, stale);
     shared.fanout.send_metadata(&current.forward_to, memory.source, &Arc::from([]));
 }
 
@@ -103,14 +109,13 @@ async fn scrape_once(
     memory: &mut Memory,
     status: &Mutex<Status>,
 ) {
-    let previous = std::mem::take(&mut memory.previous);
     let timestamp = now_ms();
     let mut span = scrape_span(ctx, target);
     let started = Instant::now();
     let forced = shared.forced_error.lock().clone();
     let fetched = match forced {
         Some(error) => Fetched::failed(error, 0.0),
-        None => fetch_samples(ctx, target, settings, timestamp).await,
+        None => fetch_samples(ctx, target, settings, timestamp, &memory.series).await,
     };
     let duration = started.elapsed();
     let (mut samples, error) = match fetched.samples {
@@ -124,23 +129,9 @@ async fn scrape_once(
         Some(e) => SpanStatus::Error(e.to_string()),
     });
     drop(span);
-    // A series seen last time keeps the label set it had then: the one
-    // just built goes at once, and the log's recent records, the next
-    // scrape's staleness set and the senders all share one copy.
-    for sample in &mut samples {
-        if let Some(same) = previous.get(&sample.labels) {
-            sample.labels = same.clone();
-        }
-    }
     // Series of the last scrape missing from this one end now (label sets
     // are shared, so the set costs a reference count per series).
-    let current: HashSet<Labels> = samples
-        .iter()
-        .filter(|s| !fetched.timestamped.contains(&s.labels))
-        .map(|s| s.labels.clone())
-        .collect();
-    let added = current.iter().filter(|l| !previous.contains(*l)).count();
-    let gone: Vec<Labels> = previous.into_iter().filter(|l| !current.contains(l)).collect();
+    let (added, gone) = memory.series.update(&samples, &fetched.timestamped);
     samples.extend(gone.into_iter().map(|labels| Sample::float(labels, timestamp, stale_marker())));
     let up = error.is_none();
     let mut report = vec![
@@ -165,7 +156,7 @@ async fn scrape_once(
         labels.set("__name__", name);
         samples.push(Sample::float(labels, timestamp, value));
     }
-    shared.fanout.send(&settings.forward_to, &samples);
+    shared.fanout.send(&settings.forward_to, samples);
     if let Some(metadata) = fetched.metadata.filter(|m| **m != *memory.metadata) {
         memory.metadata = Arc::from(metadata);
     }
@@ -175,7 +166,6 @@ async fn scrape_once(
     s.last_error = error.map(|e| e.to_string()).unwrap_or_default();
     s.last_scrape_ms = timestamp;
     s.duration = duration;
-    memory.previous = current;
 }
 
 /// The `scrape` span of flow's own traces: the component, and the
@@ -190,7 +180,13 @@ fn scrape_span(ctx: &Ctx, target: &Target) -> Span {
 }
 
 /// Fetches, parses and labels a target's samples and checks the limits.
-async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestamp: i64) -> Fetched {
+async fn fetch_samples(
+    ctx: &Ctx,
+    target: &Target,
+    settings: &Settings,
+    timestamp: i64,
+    previous: &SeriesCache,
+) -> Fetched {
     let (body, format) = match settings.client.fetch(ctx, target, settings).await {
         Ok(fetched) => fetched,
         Err(e) => {
@@ -199,37 +195,48 @@ async fn fetch_samples(ctx: &Ctx, target: &Target, settings: &Settings, timestam
         }
     };
     let body_size = body.len() as f64;
-    let make = |pairs: &parse::Pairs| series_labels(pairs, &target.labels, settings.honor_labels);
+    let own: Vec<(&str, &str)> = target.labels.iter().collect();
+    let mut draft = Draft::default();
+    let mut cursor = 0;
+    // A series seen last time keeps the label set it had then, found
+    // before a new one is made: the log's recent records, the next
+    // scrape's staleness set and the senders all share one copy.
+    let make = |pairs: &parse::Pairs| {
+        series_labels(pairs, &own, settings.honor_labels, &mut draft);
+        previous.labels(&draft, &mut cursor)
+    };
     let mut metadata = Vec::new();
-    let exposed = match format {
+    let mut timestamped = HashSet::default();
+    // Each sample made as it is read: no second vector of a million.
+    let finish = |e: parse::Exposed| {
+        let own = e.timestamp.filter(|_| settings.honor_timestamps);
+        if own.is_some() && !settings.track_timestamps_staleness {
+            timestamped.insert(e.labels.clone());
+        }
+        let timestamp = own.unwrap_or(timestamp);
+        // An exemplar without a time of its own takes its sample's.
+        let exemplar = e.exemplar.map(|exemplar| {
+            let (labels, value, at) = *exemplar;
+            Arc::new(Exemplar { labels, value, timestamp: at.unwrap_or(timestamp) })
+        });
+        Sample { labels: e.labels, timestamp, value: e.value, histogram: e.histogram, exemplar }
+    };
+    let samples = match format {
         Format::Protobuf => {
             protobuf::parse(&body, settings.classic_histograms, make, &mut metadata)
+                .map(|exposed| exposed.into_iter().map(finish).collect())
         }
         Format::Text | Format::OpenMetrics => match String::from_utf8(body) {
-            Ok(text) => parse::parse(&text, format == Format::OpenMetrics, make, &mut metadata),
+            Ok(text) => {
+                parse::parse(&text, format == Format::OpenMetrics, make, finish, &mut metadata)
+            }
             Err(_) => Err(ScrapeError::Body("the response is not UTF-8".to_owned())),
         },
     };
-    let exposed = match exposed {
-        Ok(exposed) => exposed,
+    let samples = match samples {
+        Ok(samples) => samples,
         Err(e) => return Fetched::failed(e, body_size),
     };
-    let mut timestamped = HashSet::default();
-    let samples: Vec<Sample> = exposed
-        .into_iter()
-        .map(|e| {
-            let own = e.timestamp.filter(|_| settings.honor_timestamps);
-            if own.is_some() && !settings.track_timestamps_staleness {
-                timestamped.insert(e.labels.clone());
-            }
-            let timestamp = own.unwrap_or(timestamp);
-            // An exemplar without a time of its own takes its sample's.
-            let exemplar = e.exemplar.map(|(labels, value, at)| {
-                Arc::new(Exemplar { labels, value, timestamp: at.unwrap_or(timestamp) })
-            });
-            Sample { labels: e.labels, timestamp, value: e.value, histogram: e.histogram, exemplar }
-        })
-        .collect();
     let checked = check_limits(samples, settings);
     Fetched { samples: checked, body_size, timestamped, metadata: Some(metadata) }
 }
@@ -246,23 +253,30 @@ fn check_limits(samples: Vec<Sample>, settings: &Settings) -> Result<Vec<Sample>
     Ok(samples)
 }
 
-/// A scraped sample's labels with the target's: on a clash the target's
-/// value wins and the scraped one is kept as `exported_<name>`, unless
-/// `honor_labels` keeps the scraped one. Built once, from borrowed text.
-fn series_labels(pairs: &parse::Pairs, target: &Labels, honor_labels: bool) -> Labels {
-    let mut all: Vec<(Cow<str>, &str)> = Vec::with_capacity(pairs.len() + 4);
+/// A scraped sample's labels with the target's (`own`): on a clash the
+/// target's value wins and the scraped one is kept as `exported_<name>`,
+/// unless `honor_labels` keeps the scraped one. Made into `draft`, from
+/// borrowed text.
+fn series_labels(
+    pairs: &parse::Pairs,
+    own: &[(&str, &str)],
+    honor_labels: bool,
+    draft: &mut Draft,
+) {
+    let clashes = |name: &str| own.iter().any(|(n, _)| *n == name);
+    let mut all: Vec<(Cow<str>, &str)> = Vec::with_capacity(pairs.len() + own.len());
     for (name, value) in pairs {
-        if !honor_labels && target.get(name).is_some() {
+        if !honor_labels && clashes(name) {
             all.push((Cow::Owned(format!("exported_{name}")), value.as_ref()));
         } else {
             all.push((Cow::Borrowed(*name), value.as_ref()));
         }
     }
-    for (name, value) in target.iter() {
+    for &(name, value) in own {
         if honor_labels && pairs.iter().any(|(n, _)| *n == name) {
             continue;
         }
         all.push((Cow::Borrowed(name), value));
     }
-    Labels::from_pairs(all)
+    draft.fill(&mut all);
 }

@@ -65,7 +65,7 @@ impl State {
             self.fanout.send_metadata(&settings.forward_to, self.source, &metadata);
         }
         if !converted.samples.is_empty() {
-            self.fanout.send(&settings.forward_to, &converted.samples);
+            self.fanout.send(&settings.forward_to, converted.samples);
         }
     }
 }

@@ -1,13 +1,17 @@
 //! The write-ahead log of `prometheus.remote_write`: every appended batch
 //! is a record in a numbered segment file (length, CRC-32C, the batch as
-//! an uncompressed write request), written before anything is sent. Each
+//! `record.rs` writes it: series by ref, as Prometheus's WAL holds them,
+//! `series.rs`), written before anything is sent. Each
 //! endpoint keeps its own read position in a file beside the segments,
 //! moved on only when the endpoint has taken the samples, so that an
 //! outage or a restart (kill -9 included) loses nothing that reached the
 //! log. A torn record at the end (a write cut by a crash) is cut off when
-//! the log is opened again.
+//! the log is opened again, which also reads every segment's series
+//! definitions back.
 
-use std::collections::VecDeque;
+mod record;
+mod series;
+
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -18,7 +22,10 @@ use parking_lot::Mutex;
 use tokio::sync::Notify;
 
 use crate::proto;
-use river_runtime::series::Sample;
+use record::Point;
+use river_runtime::labels::Labels;
+use river_runtime::series::{now_ms, Sample};
+use series::Series;
 
 /// A segment is closed and a new one started past this size.
 const SEGMENT_SIZE: u64 = 16 << 20;
@@ -46,16 +53,29 @@ pub struct Position {
 pub struct Wal {
     dir: PathBuf,
     writer: Mutex<Writer>,
-    /// The last records written, as samples: a reader that is caught up
-    /// takes them from here instead of reading back and decoding what was
+    /// The last record written, as samples: a reader that is caught up
+    /// takes it from here instead of reading back and decoding what was
     /// just written.
-    recent: Mutex<VecDeque<Recent>>,
+    recent: Mutex<Latest>,
     /// Woken on every append, for readers waiting at the end.
     pub appended: Notify,
+    /// The refs of the series written (lock `writer` first when both).
+    series: Mutex<Series>,
 }
 
-/// How many records `recent` keeps.
-const RECENT: usize = 2;
+/// How many series a record defines at most (about 4 MB of them).
+const DEFINED_PER_RECORD: usize = 32 * 1024;
+
+/// What caught-up readers read from memory.
+#[derive(Default)]
+struct Latest {
+    /// The last record (one only: a million-series scrape is 50 MB of
+    /// samples, and a reader that is caught up takes it at once).
+    record: Option<Recent>,
+    /// Where the last segment closed ended: a reader there is at the
+    /// start of the next one.
+    closed: Option<Position>,
+}
 
 struct Recent {
     at: Position,
@@ -73,9 +93,23 @@ impl Wal {
     /// Opens (or creates) the log in `dir`, cutting a torn last record.
     pub fn open(dir: &Path) -> io::Result<Wal> {
         fs::create_dir_all(dir)?;
-        let segment = segments(dir)?.last().copied().unwrap_or(0);
+        let present = segments(dir)?;
+        let segment = present.last().copied().unwrap_or(0);
+        let mut series = Series::default();
+        let mut end = 0;
+        let started = std::time::Instant::now();
+        for &number in &present {
+            end = replay(&segment_path(dir, number), number, &mut series)?;
+        }
+        if !present.is_empty() {
+            tracing::info!(
+                segments = present.len(),
+                series = series.active(),
+                seconds = started.elapsed().as_secs_f64(),
+                "read the WAL's series back"
+            );
+        }
         let path = segment_path(dir, segment);
-        let end = if path.exists() { valid_end(&path)? } else { 0 };
         let file = OpenOptions::new().create(true).write(true).truncate(false).open(&path)?;
         file.set_len(end)?;
         let mut writer =
@@ -86,50 +120,125 @@ impl Wal {
             writer: Mutex::new(writer),
             recent: Mutex::default(),
             appended: Notify::new(),
+            series: Mutex::new(series),
         })
     }
 
-    /// Appends one batch as one record.
-    pub fn append(&self, samples: &[Sample]) -> io::Result<()> {
+    /// Appends a copy of one batch (see `append_shared`).
+    pub fn append(&self, samples: &[Sample]) -> io::Result<usize> {
+        self.append_shared(&Arc::new(samples.to_vec()))
+    }
+
+    /// Appends one batch (as one record, and a second for samples with
+    /// a native histogram or an exemplar), and keeps it for the readers
+    /// that are caught up; returns how many series it wrote for the first
+    /// time.
+    pub fn append_shared(&self, samples: &Arc<Vec<Sample>>) -> io::Result<usize> {
         if samples.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
         let mut writer = self.writer.lock();
         // One buffer for every record: a fresh 10 MB one per scrape would
         // make the kernel zero its pages each time.
-        let mut record = std::mem::take(&mut writer.buffer);
-        record.clear();
-        record.extend_from_slice(&[0; HEADER as usize]);
-        proto::encode_request_into(samples, &mut record);
-        let payload_len = record.len() - HEADER as usize;
-        let crc = crc32c::crc32c(&record[HEADER as usize..]);
-        record[..4].copy_from_slice(&(payload_len as u32).to_le_bytes());
-        record[4..8].copy_from_slice(&crc.to_le_bytes());
-        if writer.position.offset > 0 && writer.position.offset + record.len() as u64 > SEGMENT_SIZE
-        {
-            self.next_segment(&mut writer)?;
-        }
-        writer.file.write_all(&record)?;
-        let at = writer.position;
-        writer.position.offset += record.len() as u64;
-        let mut recent = self.recent.lock();
-        if recent.len() == RECENT {
-            recent.pop_front();
-        }
-        recent.push_back(Recent {
-            at,
-            len: record.len() as u64,
-            samples: Arc::new(samples.to_vec()),
+        let mut buf = std::mem::take(&mut writer.buffer);
+        buf.clear();
+        let mut series = self.series.lock();
+        let Batch { new, points, others } = Batch::of(&mut series, samples);
+        let estimate = new.iter().map(|(_, l)| l.wire().len() + 12).sum::<usize>()
+            + points.len() * 20
+            + others.len() * 256;
+        let ids = || new.iter().map(|(id, _)| *id);
+        let rolled = self.roll_if_full(&mut writer, estimate);
+        let start = writer.position;
+        let written = rolled.and_then(|()| {
+            let last = self.write_definitions(&mut writer, &mut buf, &new)?;
+            if !points.is_empty() {
+                framed(&mut buf, |b| record::encode(last, &points, b));
+            }
+            if !others.is_empty() {
+                framed(&mut buf, |b| proto::encode_request_into(&others, b));
+            }
+            self.write(&mut writer, &buf)
         });
-        drop(recent);
-        writer.buffer = record;
+        match written {
+            Ok(()) => series.defined(ids(), writer.position.segment),
+            Err(e) => {
+                // Not on disk: defined again by the next record naming them.
+                series.forget(ids());
+                writer.buffer = buf;
+                return Err(e);
+            }
+        }
+        drop(series);
+        let len = writer.position.offset - start.offset;
+        self.remember(&writer, len, samples);
+        writer.buffer = buf;
         drop(writer);
         self.appended.notify_waiters();
+        Ok(new.len())
+    }
+
+    /// Starts a new segment when `len` more bytes would not fit in this
+    /// one (the records of one append always share a segment).
+    fn roll_if_full(&self, writer: &mut Writer, len: usize) -> io::Result<()> {
+        if writer.position.offset > 0 && writer.position.offset + len as u64 > SEGMENT_SIZE {
+            self.next_segment(writer)?;
+        }
         Ok(())
+    }
+
+    /// Writes whole records at the end of the segment.
+    fn write(&self, writer: &mut Writer, records: &[u8]) -> io::Result<()> {
+        writer.file.write_all(records)?;
+        writer.position.offset += records.len() as u64;
+        Ok(())
+    }
+
+    /// Writes all but the last `DEFINED_PER_RECORD` of `definitions` as
+    /// records of their own, so that a million new series never sit in
+    /// one buffer; returns the rest, for the record of the samples.
+    fn write_definitions<'a, 'l>(
+        &self,
+        writer: &mut Writer,
+        buf: &mut Vec<u8>,
+        definitions: &'a [(u64, &'l Labels)],
+    ) -> io::Result<&'a [(u64, &'l Labels)]> {
+        let mut rest = definitions;
+        while rest.len() > DEFINED_PER_RECORD {
+            let (chunk, tail) = rest.split_at(DEFINED_PER_RECORD);
+            buf.clear();
+            framed(buf, |b| record::encode(chunk, &[], b));
+            self.write(writer, buf)?;
+            rest = tail;
+        }
+        buf.clear();
+        Ok(rest)
+    }
+
+    /// Keeps the samples of the records just written (`len` bytes, ending
+    /// at the writer's position) for readers that are caught up.
+    fn remember(&self, writer: &Writer, len: u64, samples: &Arc<Vec<Sample>>) {
+        let end = writer.position;
+        let at = Position { segment: end.segment, offset: end.offset - len };
+        self.recent.lock().record = Some(Recent { at, len, samples: samples.clone() });
+    }
+
+    /// How many series have had a sample since the last clean-up.
+    pub fn active_series(&self) -> usize {
+        self.series.lock().active()
+    }
+
+    /// Retires the series with no sample since `before_ms`; returns how
+    /// many.
+    pub fn clean_up(&self, before_ms: i64) -> usize {
+        let writer = self.writer.lock();
+        let retired = self.series.lock().clean_up(before_ms, writer.position.segment);
+        retired
     }
 
     /// Closes the segment being written and starts the next.
     fn next_segment(&self, writer: &mut Writer) -> io::Result<()> {
+        self.recent.lock().closed = Some(writer.position);
         let next = writer.position.segment + 1;
         writer.file = OpenOptions::new()
             .create(true)
@@ -153,25 +262,52 @@ impl Wal {
     /// Removes the segments wholly before `delivered` whose last write is
     /// at least `keep.min` old, and any segment last written more than
     /// `keep.max` ago, delivered or not; never the one being written.
-    /// Returns how many undelivered segments went.
+    /// Only a run of the oldest segments goes, so that the definitions
+    /// they held can be written again after them. Returns how many
+    /// undelivered segments went.
     pub fn truncate(&self, delivered: Position, keep: &Keepalive) -> io::Result<usize> {
         let current = self.end().segment;
         let now = SystemTime::now();
+        let mut remove = Vec::new();
         let mut dropped = 0;
         for segment in segments(&self.dir)? {
-            if segment >= current {
-                continue;
-            }
             let path = segment_path(&self.dir, segment);
             let written = fs::metadata(&path)?.modified()?;
             let age = now.duration_since(written).unwrap_or_default();
             let done = segment < delivered.segment;
-            if (done && age >= keep.min) || age >= keep.max {
-                fs::remove_file(path)?;
-                dropped += usize::from(!done);
+            if segment >= current || !((done && age >= keep.min) || age >= keep.max) {
+                break;
             }
+            dropped += usize::from(!done);
+            remove.push(path);
+        }
+        let Some(last) = remove.len().checked_sub(1) else { return Ok(0) };
+        let first_kept = segments(&self.dir)?.get(last + 1).copied().unwrap_or(current);
+        self.redefine(first_kept)?;
+        for path in remove {
+            fs::remove_file(path)?;
         }
         Ok(dropped)
+    }
+
+    /// Writes again the definitions of the refs still readable that are
+    /// held only by segments before `first_kept`.
+    fn redefine(&self, first_kept: u64) -> io::Result<()> {
+        let mut writer = self.writer.lock();
+        let mut series = self.series.lock();
+        let again = series.redefine(first_kept);
+        if again.is_empty() {
+            return Ok(());
+        }
+        let definitions: Vec<(u64, &Labels)> = again.iter().map(|(id, l)| (*id, l)).collect();
+        let size = definitions.iter().map(|(_, l)| l.wire().len() + 12).sum();
+        self.roll_if_full(&mut writer, size)?;
+        let mut buf = Vec::new();
+        let last = self.write_definitions(&mut writer, &mut buf, &definitions)?;
+        framed(&mut buf, |b| record::encode(last, &[], b));
+        self.write(&mut writer, &buf)?;
+        series.defined(again.iter().map(|(id, _)| *id), writer.position.segment);
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -202,19 +338,16 @@ impl Reader {
         self.position
     }
 
-    /// The next record when it is one of the log's recent ones: the one at
-    /// this position, or, when the last one read ended its segment, the
-    /// first of the next segment (a large record often starts one).
+    /// The next record when it is the log's last one: the one at this
+    /// position, or, when the reader is at the end of the segment last
+    /// closed, the first of the next (a large record often starts one).
     fn recent_next(&self, wal: &Wal) -> Option<(Position, u64, Arc<Vec<Sample>>)> {
-        let recent = wal.recent.lock();
-        let next = recent.iter().position(|r| r.at == self.position).or_else(|| {
-            let last = recent.iter().position(|r| {
-                r.at.segment == self.position.segment && r.at.offset + r.len == self.position.offset
-            })?;
-            recent.get(last + 1).filter(|r| r.at.segment > self.position.segment).map(|_| last + 1)
-        })?;
-        let r = &recent[next];
-        Some((r.at, r.len, r.samples.clone()))
+        let latest = wal.recent.lock();
+        let r = latest.record.as_ref()?;
+        let starts_next = r.at.offset == 0
+            && r.at.segment == self.position.segment + 1
+            && latest.closed == Some(self.position);
+        (r.at == self.position || starts_next).then(|| (r.at, r.len, r.samples.clone()))
     }
 
     /// The next record, or `None` at the end of what is written so far.
@@ -244,7 +377,9 @@ impl Reader {
                 }
             }
             let reader = self.file.as_mut().expect("opened above");
-            match read_record(reader)? {
+            match read_record(reader, wal)? {
+                // A record of definitions only has nothing to send.
+                Some((samples, len)) if samples.is_empty() => self.position.offset += len,
                 Some((samples, len)) => {
                     self.position.offset += len;
                     return Ok(Some(Arc::new(samples)));
@@ -264,9 +399,53 @@ impl Reader {
     }
 }
 
-/// One record: its samples and its size on disk; `None` at a clean or torn
-/// end.
-fn read_record(reader: &mut impl Read) -> io::Result<Option<(Vec<Sample>, u64)>> {
+/// A batch as its records hold it.
+struct Batch<'a> {
+    /// The series it writes first, to be defined.
+    new: Vec<(u64, &'a Labels)>,
+    /// Its float samples.
+    points: Vec<Point>,
+    /// Its samples with a native histogram or an exemplar.
+    others: Vec<Sample>,
+}
+
+impl<'a> Batch<'a> {
+    fn of(series: &mut Series, samples: &'a [Sample]) -> Batch<'a> {
+        let mut batch = Batch {
+            new: Vec::new(),
+            points: Vec::with_capacity(samples.len()),
+            others: Vec::new(),
+        };
+        for sample in samples {
+            if sample.histogram.is_some() || sample.exemplar.is_some() {
+                batch.others.push(sample.clone());
+                continue;
+            }
+            let (id, is_new) = series.id(&sample.labels, sample.timestamp);
+            if is_new {
+                batch.new.push((id, &sample.labels));
+            }
+            batch.points.push(Point { id, timestamp: sample.timestamp, value: sample.value });
+        }
+        batch
+    }
+}
+
+/// Appends one record to `buf`: its header, then the payload `encode`
+/// writes.
+fn framed(buf: &mut Vec<u8>, encode: impl FnOnce(&mut Vec<u8>)) {
+    let start = buf.len();
+    buf.extend_from_slice(&[0; HEADER as usize]);
+    encode(buf);
+    let payload = start + HEADER as usize;
+    let crc = crc32c::crc32c(&buf[payload..]);
+    let len = (buf.len() - payload) as u32;
+    buf[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    buf[start + 4..payload].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// One record's payload, checked; `None` at a clean or torn end.
+fn read_payload(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut header = [0u8; HEADER as usize];
     if !read_full(reader, &mut header)? {
         return Ok(None);
@@ -277,9 +456,47 @@ fn read_record(reader: &mut impl Read) -> io::Result<Option<(Vec<Sample>, u64)>>
     if !read_full(reader, &mut payload)? || crc32c::crc32c(&payload) != crc {
         return Ok(None);
     }
-    let samples = proto::decode_request(&payload)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    Ok(Some((samples, HEADER + len as u64)))
+    Ok(Some(payload))
+}
+
+/// One record: its samples and its size on disk; `None` at a clean or torn
+/// end.
+fn read_record(reader: &mut impl Read, wal: &Wal) -> io::Result<Option<(Vec<Sample>, u64)>> {
+    let Some(payload) = read_payload(reader)? else { return Ok(None) };
+    let invalid = |e: proto::WireError| io::Error::new(io::ErrorKind::InvalidData, e);
+    let samples = match payload.split_first() {
+        Some((&record::SAMPLES, rest)) => {
+            let points = record::points(record::skip_definitions(rest).map_err(invalid)?)
+                .map_err(invalid)?;
+            wal.series.lock().samples(&points)
+        }
+        _ => proto::decode_request(&payload).map_err(invalid)?,
+    };
+    Ok(Some((samples, HEADER + payload.len() as u64)))
+}
+
+/// Reads a segment when the log is opened: the refs its records define go
+/// into `series`. Returns the end of its last whole, intact record.
+fn replay(path: &Path, segment: u64, series: &mut Series) -> io::Result<u64> {
+    let mut reader = BufReader::new(File::open(path)?);
+    let now = now_ms();
+    let mut end = 0;
+    while let Some(payload) = read_payload(&mut reader)? {
+        if let Some((&record::SAMPLES, rest)) = payload.split_first() {
+            match record::definitions(rest) {
+                Ok((definitions, _)) => {
+                    for (id, labels) in definitions {
+                        series.replayed(id, labels, segment, now);
+                    }
+                }
+                // Intact but unreadable: written by a broken build; what
+                // follows cannot be trusted either.
+                Err(_) => break,
+            }
+        }
+        end += HEADER + payload.len() as u64;
+    }
+    Ok(end)
 }
 
 /// Fills `buf`; false at end of file (even part way).
@@ -292,16 +509,6 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
         }
     }
     Ok(true)
-}
-
-/// The end of the last whole, intact record of a segment.
-fn valid_end(path: &Path) -> io::Result<u64> {
-    let mut reader = BufReader::new(File::open(path)?);
-    let mut end = 0;
-    while let Some((_, len)) = read_record(&mut reader).unwrap_or(None) {
-        end += len;
-    }
-    Ok(end)
 }
 
 fn segment_path(dir: &Path, segment: u64) -> PathBuf {
