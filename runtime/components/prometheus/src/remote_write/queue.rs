@@ -10,7 +10,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::endpoint::Endpoint;
 use super::post::{post, Counters, Outcome};
-use super::wal::{self, Position, Reader, Wal};
+use super::wal::reader::Reader;
+use super::wal::{self, Position, Wal};
 use super::Shared;
 use crate::proto;
 use river_runtime::labels::Labels;

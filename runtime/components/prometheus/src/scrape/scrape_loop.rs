@@ -11,10 +11,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use river_runtime::labels::Draft;
 
-/// A set of series. Label sets carry their hash, so the hasher only mixes
-/// that one word; hashbrown's, to look sets up by a `Draft`.
-pub(super) type HashSet<T> = hashbrown::HashSet<T, rustc_hash::FxBuildHasher>;
-use super::series_cache::SeriesCache;
+use super::series_cache::{HashSet, SeriesCache};
 use tokio_util::sync::CancellationToken;
 
 use super::error::ScrapeError;

@@ -14,7 +14,9 @@
 use river_runtime::labels::{Draft, Labels};
 use river_runtime::series::Sample;
 
-use super::scrape_loop::HashSet;
+/// A set of series. Label sets carry their hash, so the hasher only mixes
+/// that one word; hashbrown's, to look sets up by a `Draft`.
+pub(super) type HashSet<T> = hashbrown::HashSet<T, rustc_hash::FxBuildHasher>;
 
 /// Where a series was last seen: the scrape's number and its place.
 #[derive(Clone, Copy)]

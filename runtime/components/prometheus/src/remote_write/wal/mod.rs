@@ -9,11 +9,13 @@
 //! the log is opened again, which also reads every segment's series
 //! definitions back.
 
+mod frame;
+pub mod reader;
 mod record;
 mod series;
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -22,15 +24,13 @@ use parking_lot::Mutex;
 use tokio::sync::Notify;
 
 use crate::proto;
-use record::Point;
+use frame::{framed, replay, Batch};
 use river_runtime::labels::Labels;
-use river_runtime::series::{now_ms, Sample};
+use river_runtime::series::Sample;
 use series::Series;
 
 /// A segment is closed and a new one started past this size.
 const SEGMENT_SIZE: u64 = 16 << 20;
-/// Length and checksum before each record.
-const HEADER: u64 = 8;
 
 /// How long segments are kept (the `wal` block's `min_keepalive_time` and
 /// `max_keepalive_time`).
@@ -322,196 +322,7 @@ impl Wal {
     }
 }
 
-/// Reads records from a position on, segment after segment.
-pub struct Reader {
-    dir: PathBuf,
-    position: Position,
-    file: Option<BufReader<File>>,
-}
-
-impl Reader {
-    pub fn new(dir: &Path, position: Position) -> Reader {
-        Reader { dir: dir.to_owned(), position, file: None }
-    }
-
-    pub fn position(&self) -> Position {
-        self.position
-    }
-
-    /// The next record when it is the log's last one: the one at this
-    /// position, or, when the reader is at the end of the segment last
-    /// closed, the first of the next (a large record often starts one).
-    fn recent_next(&self, wal: &Wal) -> Option<(Position, u64, Arc<Vec<Sample>>)> {
-        let latest = wal.recent.lock();
-        let r = latest.record.as_ref()?;
-        let starts_next = r.at.offset == 0
-            && r.at.segment == self.position.segment + 1
-            && latest.closed == Some(self.position);
-        (r.at == self.position || starts_next).then(|| (r.at, r.len, r.samples.clone()))
-    }
-
-    /// The next record, or `None` at the end of what is written so far.
-    pub fn next(&mut self, wal: &Wal) -> io::Result<Option<Arc<Vec<Sample>>>> {
-        let end = wal.end();
-        if let Some((at, len, samples)) = self.recent_next(wal) {
-            self.position = Position { segment: at.segment, offset: at.offset + len };
-            // The open file is behind now: it is opened again when needed.
-            self.file = None;
-            return Ok(Some(samples));
-        }
-        loop {
-            if self.position >= end {
-                return Ok(None);
-            }
-            if self.file.is_none() {
-                match File::open(segment_path(&self.dir, self.position.segment)) {
-                    Ok(mut file) => {
-                        file.seek(SeekFrom::Start(self.position.offset))?;
-                        self.file = Some(BufReader::new(file));
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                        self.position = Position { segment: self.position.segment + 1, offset: 0 };
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            let reader = self.file.as_mut().expect("opened above");
-            match read_record(reader, wal)? {
-                // A record of definitions only has nothing to send.
-                Some((samples, len)) if samples.is_empty() => self.position.offset += len,
-                Some((samples, len)) => {
-                    self.position.offset += len;
-                    return Ok(Some(Arc::new(samples)));
-                }
-                None if self.position.segment < end.segment => {
-                    self.position = Position { segment: self.position.segment + 1, offset: 0 };
-                    self.file = None;
-                }
-                None => {
-                    // At the end of the segment being written: read it again
-                    // from here next time.
-                    self.file = None;
-                    return Ok(None);
-                }
-            }
-        }
-    }
-}
-
-/// A batch as its records hold it.
-struct Batch<'a> {
-    /// The series it writes first, to be defined.
-    new: Vec<(u64, &'a Labels)>,
-    /// Its float samples.
-    points: Vec<Point>,
-    /// Its samples with a native histogram or an exemplar.
-    others: Vec<Sample>,
-}
-
-impl<'a> Batch<'a> {
-    fn of(series: &mut Series, samples: &'a [Sample]) -> Batch<'a> {
-        let mut batch = Batch {
-            new: Vec::new(),
-            points: Vec::with_capacity(samples.len()),
-            others: Vec::new(),
-        };
-        for sample in samples {
-            if sample.histogram.is_some() || sample.exemplar.is_some() {
-                batch.others.push(sample.clone());
-                continue;
-            }
-            let (id, is_new) = series.id(&sample.labels, sample.timestamp);
-            if is_new {
-                batch.new.push((id, &sample.labels));
-            }
-            batch.points.push(Point { id, timestamp: sample.timestamp, value: sample.value });
-        }
-        batch
-    }
-}
-
-/// Appends one record to `buf`: its header, then the payload `encode`
-/// writes.
-fn framed(buf: &mut Vec<u8>, encode: impl FnOnce(&mut Vec<u8>)) {
-    let start = buf.len();
-    buf.extend_from_slice(&[0; HEADER as usize]);
-    encode(buf);
-    let payload = start + HEADER as usize;
-    let crc = crc32c::crc32c(&buf[payload..]);
-    let len = (buf.len() - payload) as u32;
-    buf[start..start + 4].copy_from_slice(&len.to_le_bytes());
-    buf[start + 4..payload].copy_from_slice(&crc.to_le_bytes());
-}
-
-/// One record's payload, checked; `None` at a clean or torn end.
-fn read_payload(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
-    let mut header = [0u8; HEADER as usize];
-    if !read_full(reader, &mut header)? {
-        return Ok(None);
-    }
-    let len = u32::from_le_bytes(header[..4].try_into().expect("four bytes")) as usize;
-    let crc = u32::from_le_bytes(header[4..].try_into().expect("four bytes"));
-    let mut payload = vec![0u8; len];
-    if !read_full(reader, &mut payload)? || crc32c::crc32c(&payload) != crc {
-        return Ok(None);
-    }
-    Ok(Some(payload))
-}
-
-/// One record: its samples and its size on disk; `None` at a clean or torn
-/// end.
-fn read_record(reader: &mut impl Read, wal: &Wal) -> io::Result<Option<(Vec<Sample>, u64)>> {
-    let Some(payload) = read_payload(reader)? else { return Ok(None) };
-    let invalid = |e: proto::WireError| io::Error::new(io::ErrorKind::InvalidData, e);
-    let samples = match payload.split_first() {
-        Some((&record::SAMPLES, rest)) => {
-            let points = record::points(record::skip_definitions(rest).map_err(invalid)?)
-                .map_err(invalid)?;
-            wal.series.lock().samples(&points)
-        }
-        _ => proto::decode_request(&payload).map_err(invalid)?,
-    };
-    Ok(Some((samples, HEADER + payload.len() as u64)))
-}
-
-/// Reads a segment when the log is opened: the refs its records define go
-/// into `series`. Returns the end of its last whole, intact record.
-fn replay(path: &Path, segment: u64, series: &mut Series) -> io::Result<u64> {
-    let mut reader = BufReader::new(File::open(path)?);
-    let now = now_ms();
-    let mut end = 0;
-    while let Some(payload) = read_payload(&mut reader)? {
-        if let Some((&record::SAMPLES, rest)) = payload.split_first() {
-            match record::definitions(rest) {
-                Ok((definitions, _)) => {
-                    for (id, labels) in definitions {
-                        series.replayed(id, labels, segment, now);
-                    }
-                }
-                // Intact but unreadable: written by a broken build; what
-                // follows cannot be trusted either.
-                Err(_) => break,
-            }
-        }
-        end += HEADER + payload.len() as u64;
-    }
-    Ok(end)
-}
-
-/// Fills `buf`; false at end of file (even part way).
-fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..])? {
-            0 => return Ok(false),
-            n => filled += n,
-        }
-    }
-    Ok(true)
-}
-
-fn segment_path(dir: &Path, segment: u64) -> PathBuf {
+pub(super) fn segment_path(dir: &Path, segment: u64) -> PathBuf {
     dir.join(format!("{segment:08}"))
 }
 

@@ -1,5 +1,7 @@
 //! The log read back, cut, rolled over and truncated.
 
+use super::frame::framed;
+use super::reader::Reader;
 use super::*;
 use river_runtime::labels::Labels;
 
