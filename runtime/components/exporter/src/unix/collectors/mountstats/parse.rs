@@ -43,29 +43,64 @@ pub struct Operation {
     pub numbers: [u64; 8],
 }
 
-type Lines<'a> = std::str::Lines<'a>;
+/// Why a file did not parse, and the line (from 1) it stopped at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub why: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (line {})", self.why, self.line)
+    }
+}
+
+/// A file's lines, counted, so that an error can name its line.
+struct Lines<'a> {
+    inner: std::str::Lines<'a>,
+    number: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let line = self.inner.next()?;
+        self.number += 1;
+        Some(line)
+    }
+}
 
 /// Every mount of a mountstats file.
-pub fn mountstats(text: &str) -> Result<Vec<Mount>, String> {
-    let mut lines = text.lines();
+pub fn mountstats(text: &str) -> Result<Vec<Mount>, ParseError> {
+    let mut lines = Lines { inner: text.lines(), number: 0 };
     let mut mounts = Vec::new();
     while let Some(line) = lines.next() {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.first() != Some(&"device") {
-            continue;
-        }
-        let (device, kind) = device_line(&fields)?;
-        let mut mount = Mount { device: device.to_owned(), nfs: None };
-        if fields.len() > 8 {
-            if kind != "nfs" && kind != "nfs4" {
-                return Err(format!("cannot parse MountStats for fstype {kind:?}"));
-            }
-            let version = fields[8].strip_prefix("statvers=").unwrap_or(fields[8]);
-            mount.nfs = Some(nfs(&mut lines, version)?);
-        }
-        mounts.push(mount);
+        let mount =
+            mount(line, &mut lines).map_err(|why| ParseError { line: lines.number, why })?;
+        mounts.extend(mount);
     }
     Ok(mounts)
+}
+
+/// The mount a `device` line starts (reading its statistics from
+/// `lines`); `None` for any other line.
+fn mount(line: &str, lines: &mut Lines) -> Result<Option<Mount>, String> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.first() != Some(&"device") {
+        return Ok(None);
+    }
+    let (device, kind) = device_line(&fields)?;
+    let mut mount = Mount { device: device.to_owned(), nfs: None };
+    if fields.len() > 8 {
+        if kind != "nfs" && kind != "nfs4" {
+            return Err(format!("cannot parse MountStats for fstype {kind:?}"));
+        }
+        let version = fields[8].strip_prefix("statvers=").unwrap_or(fields[8]);
+        mount.nfs = Some(nfs(lines, version)?);
+    }
+    Ok(Some(mount))
 }
 
 /// `device X mounted on Y with fstype T ...`: the device and the type.
@@ -203,26 +238,28 @@ fn go_seconds(text: &str) -> Result<f64, String> {
 /// The `addr` superblock option of each line of a mountinfo file, in
 /// order (empty where there is none), failing where procfs fails: fewer
 /// than ten fields, no `-` separator, or IDs that are not numbers.
-pub fn mount_addresses(text: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let fields: Vec<&str> = line.split(' ').collect();
-        let n = fields.len();
-        if n < 10 {
-            return Err(format!("couldn't find enough fields in mount string: {line}"));
-        }
-        if fields[n - 4] != "-" {
-            return Err(format!("couldn't find separator in expected field: {}", fields[n - 4]));
-        }
-        if go_atoi(fields[0]).is_none() {
-            return Err("failed to parse mount ID".into());
-        }
-        if go_atoi(fields[1]).is_none() {
-            return Err("failed to parse parent ID".into());
-        }
-        out.push(option(fields[n - 1], "addr"));
+pub fn mount_addresses(text: &str) -> Result<Vec<String>, ParseError> {
+    let numbered = text.lines().enumerate();
+    numbered.map(|(i, line)| address(line).map_err(|why| ParseError { line: i + 1, why })).collect()
+}
+
+/// The `addr` option of one mountinfo line, checked as procfs checks it.
+fn address(line: &str) -> Result<String, String> {
+    let fields: Vec<&str> = line.split(' ').collect();
+    let n = fields.len();
+    if n < 10 {
+        return Err(format!("couldn't find enough fields in mount string: {line}"));
     }
-    Ok(out)
+    if fields[n - 4] != "-" {
+        return Err(format!("couldn't find separator in expected field: {}", fields[n - 4]));
+    }
+    if go_atoi(fields[0]).is_none() {
+        return Err("failed to parse mount ID".into());
+    }
+    if go_atoi(fields[1]).is_none() {
+        return Err("failed to parse parent ID".into());
+    }
+    Ok(option(fields[n - 1], "addr"))
 }
 
 /// The value of `key` in a comma-separated option list; the last one
@@ -283,19 +320,31 @@ mod tests {
         assert_eq!(mount_addresses(text).unwrap(), ["192.0.2.7", ""]);
         assert!(mount_addresses("37 35 8:1 / / rw ext4 /dev/sda1 rw x\n")
             .unwrap_err()
+            .to_string()
             .contains("separator"));
         assert!(mount_addresses("x 35 8:1 / / rw - ext4 /dev/sda1 rw\n")
             .unwrap_err()
+            .to_string()
             .contains("mount ID"));
-        assert!(mount_addresses("1 2 3\n").unwrap_err().contains("enough fields"));
+        assert!(mount_addresses("1 2 3\n").unwrap_err().to_string().contains("enough fields"));
     }
 
     #[test]
     fn stats_on_another_file_system_fail() {
-        let error =
-            mountstats("device x mounted on /y with fstype ext4 statvers=1.1\n").unwrap_err();
+        let error = mountstats("device x mounted on /y with fstype ext4 statvers=1.1\n")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("fstype \"ext4\""), "{error}");
-        let error = mountstats("device x mounted at /y with fstype ext4\n").unwrap_err();
+        let error =
+            mountstats("device x mounted at /y with fstype ext4\n").unwrap_err().to_string();
         assert!(error.contains("invalid device entry"), "{error}");
+    }
+
+    #[test]
+    fn errors_name_their_line() {
+        let text =
+            "device a mounted on /a with fstype ext4\n\ndevice x mounted at /y with fstype ext4\n";
+        assert_eq!(mountstats(text).unwrap_err().line, 3);
+        assert_eq!(mount_addresses("1 2 3 4 5 6 - a b c\n1 2 3\n").unwrap_err().line, 2);
     }
 }
