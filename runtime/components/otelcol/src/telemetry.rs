@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use river_runtime::metrics::{AtomicF64, Kind, Registry};
 
-use crate::consumer::{Data, Signal};
+use crate::consumer::{Encoded, Signal};
 
 /// One counter per signal: `{prefix}_spans_total`,
 /// `{prefix}_metric_points_total`, `{prefix}_log_records_total`, each
@@ -32,7 +32,7 @@ impl ItemCounters {
     }
 
     /// Counts the items of `data`.
-    pub fn add(&self, data: &Data) {
+    pub fn add(&self, data: &Encoded) {
         self.add_items(data.signal(), data.items());
     }
 

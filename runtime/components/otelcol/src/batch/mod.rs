@@ -4,7 +4,8 @@
 //! over `send_batch_max_size` is split. With `metadata_keys`, data is
 //! batched apart per distinct values of those client metadata keys, and
 //! each batch goes on with them. When the component stops, what it holds
-//! is sent first.
+//! is sent first. Data that arrives as bytes is batched as bytes (joined,
+//! not decoded) unless a batch must be split.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +26,8 @@ pub use split::split;
 
 use crate::consumer::metadata::{self, Metadata};
 use crate::consumer::{
-    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signal, Signals,
+    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Encoded, Fanout, Output, Payload,
+    Signal, Signals,
 };
 
 /// `otelcol.processor.batch`.
@@ -90,8 +92,20 @@ impl Sharding {
 }
 
 struct Input {
-    queue: mpsc::Sender<(Data, Metadata)>,
+    queue: mpsc::Sender<(Payload, Metadata)>,
     sharding: Arc<Mutex<Sharding>>,
+}
+
+impl Input {
+    fn take(&self, data: Payload) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        let shard = self.sharding.lock().shard();
+        Box::pin(async move {
+            self.queue
+                .send((data, shard?))
+                .await
+                .map_err(|_| ConsumeError::retryable("otelcol.processor.batch has stopped"))
+        })
+    }
 }
 
 impl Consumer for Input {
@@ -100,13 +114,11 @@ impl Consumer for Input {
     }
 
     fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
-        let shard = self.sharding.lock().shard();
-        Box::pin(async move {
-            self.queue
-                .send((data, shard?))
-                .await
-                .map_err(|_| ConsumeError::retryable("otelcol.processor.batch has stopped"))
-        })
+        self.take(Payload::Decoded(data))
+    }
+
+    fn consume_encoded(&self, data: Encoded) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        self.take(Payload::Encoded(data))
     }
 }
 
@@ -142,35 +154,71 @@ impl Component for Batch {
     }
 }
 
-/// What is gathered for one signal.
+/// What is gathered for one signal: messages, or bytes once any came
+/// as bytes (messages that join them are encoded).
 #[derive(Default)]
 struct Pending {
-    data: Option<Data>,
+    data: Option<Payload>,
     items: usize,
 }
 
 impl Pending {
-    fn add(&mut self, data: Data) {
+    fn add(&mut self, data: Payload) {
         self.items += data.items();
-        match (&mut self.data, data) {
-            (Some(Data::Traces(a)), Data::Traces(b)) => a.resource_spans.extend(b.resource_spans),
-            (Some(Data::Metrics(a)), Data::Metrics(b)) => {
-                a.resource_metrics.extend(b.resource_metrics)
+        self.data = Some(match (self.data.take(), data) {
+            (None, data) => data,
+            (Some(Payload::Decoded(a)), Payload::Decoded(b)) => Payload::Decoded(join(a, b)),
+            (Some(Payload::Encoded(mut a)), b) => {
+                a.append(encoded(b));
+                Payload::Encoded(a)
             }
-            (Some(Data::Logs(a)), Data::Logs(b)) => a.resource_logs.extend(b.resource_logs),
-            (slot, data) => *slot = Some(data),
-        }
+            (Some(Payload::Decoded(a)), Payload::Encoded(b)) => {
+                let mut a = Encoded::from_data(&a);
+                a.append(b);
+                Payload::Encoded(a)
+            }
+        });
     }
 
-    /// The next batch: everything, or its first `max` items.
-    fn take(&mut self, max: usize) -> Option<Data> {
-        let data = self.data.as_mut()?;
+    /// The next batch: everything, or its first `max` items (bytes are
+    /// decoded to be split).
+    fn take(&mut self, max: usize) -> Option<Payload> {
         if max == 0 || self.items <= max {
             self.items = 0;
             return self.data.take();
         }
+        let mut data = match self.data.take()? {
+            Payload::Decoded(data) => data,
+            Payload::Encoded(bytes) => match bytes.decode() {
+                Ok(data) => data,
+                Err(e) => {
+                    tracing::warn!(err = %e, items = self.items, "a batch did not decode, dropped");
+                    self.items = 0;
+                    return None;
+                }
+            },
+        };
+        let first = split(&mut data, max);
         self.items -= max;
-        Some(split(data, max))
+        self.data = Some(Payload::Decoded(data));
+        Some(Payload::Decoded(first))
+    }
+}
+
+fn join(mut a: Data, b: Data) -> Data {
+    match (&mut a, b) {
+        (Data::Traces(a), Data::Traces(b)) => a.resource_spans.extend(b.resource_spans),
+        (Data::Metrics(a), Data::Metrics(b)) => a.resource_metrics.extend(b.resource_metrics),
+        (Data::Logs(a), Data::Logs(b)) => a.resource_logs.extend(b.resource_logs),
+        (_, b) => return b,
+    }
+    a
+}
+
+fn encoded(data: Payload) -> Encoded {
+    match data {
+        Payload::Decoded(data) => Encoded::from_data(&data),
+        Payload::Encoded(data) => data,
     }
 }
 
@@ -181,7 +229,7 @@ async fn run(
     ctx: Ctx,
     settings: Arc<RwLock<Settings>>,
     fanout: Fanout,
-    mut received: mpsc::Receiver<(Data, Metadata)>,
+    mut received: mpsc::Receiver<(Payload, Metadata)>,
 ) {
     let mut shards = Shards::new();
     let mut deadline: Option<tokio::time::Instant> = None;
@@ -223,7 +271,7 @@ fn index(signal: Signal) -> usize {
     }
 }
 
-fn add(shards: &mut Shards, data: Data, shard: Metadata) -> &mut Pending {
+fn add(shards: &mut Shards, data: Payload, shard: Metadata) -> &mut Pending {
     let slot = &mut shards.entry(shard).or_default()[index(data.signal())];
     slot.add(data);
     slot
@@ -233,8 +281,8 @@ fn add(shards: &mut Shards, data: Data, shard: Metadata) -> &mut Pending {
 async fn received_one(
     fanout: &Fanout,
     shards: &mut Shards,
-    received: &mut mpsc::Receiver<(Data, Metadata)>,
-    data: Data,
+    received: &mut mpsc::Receiver<(Payload, Metadata)>,
+    data: Payload,
     shard: Metadata,
     now: Settings,
 ) {
@@ -281,9 +329,9 @@ async fn flush(fanout: &Fanout, shards: &mut Shards, max: usize) {
 /// Hands a batch on, with its shard's metadata as the current metadata
 /// (as the collector's batch processor puts the keys' values in the
 /// context of what it sends).
-async fn send(fanout: &Fanout, batch: Data, shard: &Metadata) {
+async fn send(fanout: &Fanout, batch: Payload, shard: &Metadata) {
     let (items, signal) = (batch.items(), batch.signal().name());
-    if let Err(e) = metadata::scope(shard.clone(), fanout.consume(batch)).await {
+    if let Err(e) = metadata::scope(shard.clone(), fanout.consume_payload(batch)).await {
         tracing::warn!(err = %e, items, signal, "the next component refused a batch, dropped");
     }
 }
@@ -320,11 +368,28 @@ mod tests {
         let first = split(&mut data, 5);
         assert_eq!((first.items(), data.items()), (5, 2));
         let mut pending = Pending::default();
-        pending.add(traces(&[3]));
-        pending.add(traces(&[4]));
+        pending.add(Payload::Decoded(traces(&[3])));
+        pending.add(Payload::Decoded(traces(&[4])));
         assert_eq!(pending.items, 7);
         let sizes: Vec<usize> = std::iter::from_fn(|| pending.take(3)).map(|d| d.items()).collect();
         assert_eq!(sizes, [3, 3, 1]);
+    }
+
+    #[test]
+    fn bytes_stay_bytes_unless_split() {
+        let bytes = |scopes: &[usize]| Payload::Encoded(Encoded::from_data(&traces(scopes)));
+        let mut pending = Pending::default();
+        pending.add(Payload::Decoded(traces(&[2])));
+        pending.add(bytes(&[3]));
+        pending.add(Payload::Decoded(traces(&[1])));
+        let Some(Payload::Encoded(joined)) = pending.take(0) else { panic!("not bytes") };
+        assert_eq!((joined.items(), joined.decode().unwrap().items()), (6, 6));
+        pending.add(bytes(&[3]));
+        pending.add(bytes(&[4]));
+        let batches: Vec<Payload> = std::iter::from_fn(|| pending.take(5)).collect();
+        let sizes: Vec<usize> = batches.iter().map(Payload::items).collect();
+        assert_eq!(sizes, [5, 2]);
+        assert!(batches.iter().all(|b| matches!(b, Payload::Decoded(_))), "split: decoded");
     }
 
     #[test]

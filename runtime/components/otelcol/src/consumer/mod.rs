@@ -2,7 +2,9 @@
 //! components ([`Data`], the collector's export requests), the consumer a
 //! component exports as `input` ([`ConsumerHandle`], a capsule that says
 //! which signals it takes), and the `output` block that hands data on to
-//! the consumers it lists ([`Output`], [`Fanout`]).
+//! the consumers it lists ([`Output`], [`Fanout`]). Data can also flow as
+//! the bytes a receiver read ([`Encoded`]) to consumers that only pass it
+//! on; any other consumer gets it decoded.
 
 use std::sync::Arc;
 
@@ -13,11 +15,14 @@ use opentelemetry_proto::tonic::metrics::v1::metric;
 use river_analyzer::value::{DecodeError, FromValue};
 use river_analyzer::Value;
 
+mod encoded;
 mod live;
 pub mod metadata;
 mod output;
+pub mod wire;
 
 mod flow_spans;
+pub use encoded::{Encoded, Payload};
 pub use live::lines as live_lines;
 pub use output::{Fanout, Output};
 
@@ -178,6 +183,12 @@ impl std::fmt::Display for ConsumeError {
 pub trait Consumer: Send + Sync {
     fn signals(&self) -> Signals;
     fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>>;
+
+    /// The same for data as bytes; a consumer that reads the data gets
+    /// it decoded, one that only passes it on keeps the bytes.
+    fn consume_encoded(&self, data: Encoded) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        Box::pin(async move { self.consume(data.decode()?).await })
+    }
 }
 
 /// The `input` export of `otelcol.*` processors and exporters: one capsule

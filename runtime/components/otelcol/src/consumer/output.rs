@@ -8,7 +8,7 @@ use river_runtime::args::{ArgError, Args};
 use river_runtime::component::Ctx;
 use river_runtime::live::LiveTap;
 
-use super::{ConsumeError, ConsumerHandle, Data, Signal};
+use super::{ConsumeError, ConsumerHandle, Data, Encoded, Payload, Signal};
 
 /// The `output` block: the consumers each signal goes to.
 #[derive(Clone, Default)]
@@ -94,14 +94,39 @@ impl Fanout {
         if let Some(live) = &self.1 {
             live.items(data.items(), || super::live_lines(&data));
         }
+        self.each(Payload::Decoded(data)).await
+    }
+
+    /// The same for data as bytes: consumers that pass it on get the
+    /// bytes (the copies share them), the others decode it.
+    pub async fn consume_encoded(&self, data: Encoded) -> Result<(), ConsumeError> {
+        if let Some(live) = &self.1 {
+            live.items(data.items(), || data.live_lines());
+        }
+        self.each(Payload::Encoded(data)).await
+    }
+
+    /// Either of the above.
+    pub async fn consume_payload(&self, data: Payload) -> Result<(), ConsumeError> {
+        match data {
+            Payload::Decoded(data) => self.consume(data).await,
+            Payload::Encoded(data) => self.consume_encoded(data).await,
+        }
+    }
+
+    async fn each(&self, data: Payload) -> Result<(), ConsumeError> {
         let targets: Vec<ConsumerHandle> = self.0.read().list(data.signal()).to_vec();
         let mut first_error = None;
         let last = targets.len().saturating_sub(1);
         let mut data = Some(data);
         for (i, target) in targets.iter().enumerate() {
             let copy = if i == last { data.take() } else { data.clone() };
-            let Some(copy) = copy else { break };
-            if let Err(e) = target.0.consume(copy).await {
+            let consumed = match copy {
+                Some(Payload::Decoded(copy)) => target.0.consume(copy).await,
+                Some(Payload::Encoded(copy)) => target.0.consume_encoded(copy).await,
+                None => break,
+            };
+            if let Err(e) = consumed {
                 first_error.get_or_insert(e);
             }
         }

@@ -21,19 +21,20 @@ use tonic::{Code, Status};
 /// The gzip level of exported messages.
 pub const GZIP_LEVEL: u32 = 2;
 
-/// A request's body: the gRPC frame of `message`, gzip-compressed when
-/// `gzip` (flag byte, big-endian length, payload).
-pub fn frame(message: &[u8], gzip: bool) -> Vec<u8> {
+/// A request's body: the gRPC frame of the message in `parts`,
+/// gzip-compressed when `gzip` (flag byte, big-endian length, payload).
+pub fn frame(parts: &[Bytes], gzip: bool) -> Vec<u8> {
+    let len: usize = parts.iter().map(Bytes::len).sum();
     let payload = if gzip {
-        let mut encoder = GzEncoder::new(
-            Vec::with_capacity(message.len() / 3),
-            flate2::Compression::new(GZIP_LEVEL),
-        );
-        // Writing to a Vec cannot fail.
-        let _ = encoder.write_all(message);
+        let mut encoder =
+            GzEncoder::new(Vec::with_capacity(len / 3), flate2::Compression::new(GZIP_LEVEL));
+        for part in parts {
+            // Writing to a Vec cannot fail.
+            let _ = encoder.write_all(part);
+        }
         encoder.finish().unwrap_or_default()
     } else {
-        message.to_vec()
+        parts.concat()
     };
     let mut body = Vec::with_capacity(payload.len() + 5);
     body.push(u8::from(gzip));
@@ -140,21 +141,21 @@ mod tests {
     #[test]
     fn frames_carry_the_flag_and_length_and_inflate_back() {
         let message = batch();
-        let body = frame(&message, true);
+        let body = frame(&[message[..100].to_vec().into(), message[100..].to_vec().into()], true);
         assert_eq!(body[0], 1);
         let len = u32::from_be_bytes([body[1], body[2], body[3], body[4]]) as usize;
         assert_eq!(len, body.len() - 5);
         let mut inflated = Vec::new();
         flate2::read::GzDecoder::new(&body[5..]).read_to_end(&mut inflated).unwrap();
         assert_eq!(inflated, message);
-        let plain = frame(b"abc", false);
+        let plain = frame(&[Bytes::from_static(b"ab"), Bytes::from_static(b"c")], false);
         assert_eq!(plain, [0, 0, 0, 0, 3, b'a', b'b', b'c']);
     }
 
     #[test]
     fn the_fast_level_costs_little_size() {
         let message = batch();
-        let fast = frame(&message, true).len() as f64;
+        let fast = frame(&[message.clone().into()], true).len() as f64;
         let mut default = GzEncoder::new(Vec::new(), flate2::Compression::new(6));
         default.write_all(&message).unwrap();
         let default = default.finish().unwrap().len() as f64;

@@ -27,7 +27,7 @@ pub use client::{compression, ClientTls, Compression};
 pub use queue::{Exporter, QueueSettings};
 pub use retry::RetrySettings;
 
-use crate::consumer::{BoxFuture, ConsumerHandle, Data};
+use crate::consumer::{BoxFuture, ConsumerHandle, Encoded};
 
 /// Why one attempt to send failed.
 #[derive(Debug, Clone)]
@@ -48,9 +48,11 @@ impl SendError {
     }
 }
 
-/// One attempt at delivering a request.
+/// One attempt at delivering a request (queued as OTLP bytes: what the
+/// exporters send, smaller than the messages, encoded once however many
+/// attempts it takes).
 pub trait Sender: Send + Sync + 'static {
-    fn send<'a>(&'a self, data: &'a Data) -> BoxFuture<'a, Result<(), SendError>>;
+    fn send<'a>(&'a self, data: &'a Encoded) -> BoxFuture<'a, Result<(), SendError>>;
 }
 
 /// An OTLP exporter component (`otlp`, `otlphttp`): a sender made from its

@@ -13,7 +13,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity
 use tonic::Code;
 
 use super::{compression, grpc_call, ClientTls, Compression, SendError, Sender};
-use crate::consumer::{BoxFuture, Data, Signal};
+use crate::consumer::{BoxFuture, Encoded, Signal};
 
 /// `otelcol.exporter.otlp`.
 pub const EXPORTER_OTLP: Registration = Registration {
@@ -181,7 +181,7 @@ impl GrpcSender {
 }
 
 impl Sender for GrpcSender {
-    fn send<'a>(&'a self, data: &'a Data) -> BoxFuture<'a, Result<(), SendError>> {
+    fn send<'a>(&'a self, data: &'a Encoded) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
             let path = match data.signal() {
                 Signal::Traces => "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
@@ -190,7 +190,7 @@ impl Sender for GrpcSender {
                 }
                 Signal::Logs => "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
             };
-            let body = grpc_call::frame(&data.encode(), self.gzip);
+            let body = grpc_call::frame(data.parts(), self.gzip);
             let metadata = self.metadata()?;
             let result =
                 grpc_call::unary(self.channel.clone(), path, metadata, body, self.gzip).await;

@@ -11,7 +11,7 @@ use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::{with_causes, Error};
 
 use super::{compression, ClientTls, Compression, SendError, Sender};
-use crate::consumer::{BoxFuture, Data, Signal};
+use crate::consumer::{BoxFuture, Encoded, Signal};
 
 /// `otelcol.exporter.otlphttp`.
 pub const EXPORTER_OTLPHTTP: Registration = Registration {
@@ -199,7 +199,7 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 }
 
 impl Sender for HttpSender {
-    fn send<'a>(&'a self, data: &'a Data) -> BoxFuture<'a, Result<(), SendError>> {
+    fn send<'a>(&'a self, data: &'a Encoded) -> BoxFuture<'a, Result<(), SendError>> {
         Box::pin(async move {
             let url = match data.signal() {
                 Signal::Traces => &self.traces,
@@ -207,8 +207,11 @@ impl Sender for HttpSender {
                 Signal::Logs => &self.logs,
             };
             let (body, content_type) = match self.encoding {
-                Encoding::Proto => (data.encode(), "application/x-protobuf"),
-                Encoding::Json => (data.to_json(), "application/json"),
+                Encoding::Proto => (data.to_bytes().to_vec(), "application/x-protobuf"),
+                Encoding::Json => {
+                    let decoded = data.decode().map_err(|e| SendError::permanent(e.message))?;
+                    (decoded.to_json(), "application/json")
+                }
             };
             let (body, coding) = compress(self.compression, body);
             let mut headers = self.headers.clone();

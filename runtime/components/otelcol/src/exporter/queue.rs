@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::retry::{deliver, RetrySettings};
 use super::Sender;
 use crate::consumer::metadata::{self, Metadata};
-use crate::consumer::{BoxFuture, ConsumeError, Consumer, Data, Signals};
+use crate::consumer::{BoxFuture, ConsumeError, Consumer, Data, Encoded, Signals};
 use crate::telemetry::ExporterMetrics;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,7 +52,7 @@ pub(super) struct Shared {
     pub(super) sender: RwLock<Arc<dyn Sender>>,
     pub(super) retry: RwLock<RetrySettings>,
     queue_settings: RwLock<QueueSettings>,
-    queue: Mutex<VecDeque<(Data, Metadata)>>,
+    queue: Mutex<VecDeque<(Encoded, Metadata)>>,
     ready: Notify,
     /// The workers of the current queue settings.
     workers: Mutex<CancellationToken>,
@@ -141,11 +141,23 @@ impl Consumer for Exporter {
     }
 
     fn consume(&self, data: Data) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        self.0.live.items(data.items(), || crate::consumer::live_lines(&data));
+        self.take(Encoded::from_data(&data))
+    }
+
+    fn consume_encoded(&self, data: Encoded) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        self.0.live.items(data.items(), || data.live_lines());
+        self.take(data)
+    }
+}
+
+impl Exporter {
+    /// Sends or queues a request; what an exporter takes in is what live
+    /// debugging shows of it (shown by the caller, from what it was given).
+    fn take(&self, data: Encoded) -> BoxFuture<'_, Result<(), ConsumeError>> {
         Box::pin(async move {
             let settings = *self.0.queue_settings.read();
             let metadata = metadata::current();
-            // What an exporter takes in is what live debugging shows of it.
-            self.0.live.items(data.items(), || crate::consumer::live_lines(&data));
             if !settings.enabled {
                 let cancel = self.0.ctx.cancel.clone();
                 return deliver(&self.0, &data, &cancel).await.map_err(|e| {

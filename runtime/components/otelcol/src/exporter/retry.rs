@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::queue::Shared;
 use super::SendError;
-use crate::consumer::Data;
+use crate::consumer::Encoded;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrySettings {
@@ -57,7 +57,7 @@ impl RetrySettings {
 /// and reports the outcome in the component's health.
 pub(super) async fn deliver(
     shared: &Shared,
-    data: &Data,
+    data: &Encoded,
     cancel: &CancellationToken,
 ) -> Result<(), SendError> {
     let retry = shared.retry.read().clone();
@@ -116,7 +116,7 @@ fn give_up(
 }
 
 /// Counts and reports a request given up.
-fn drop_request(shared: &Shared, data: &Data, error: &SendError, why: &str) {
+fn drop_request(shared: &Shared, data: &Encoded, error: &SendError, why: &str) {
     shared.failed.fetch_add(1, Ordering::Relaxed);
     shared.metrics.send_failed.add(data);
     let message =

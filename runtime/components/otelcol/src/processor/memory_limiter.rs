@@ -127,12 +127,23 @@ pub struct Gate {
     dropping: Arc<AtomicBool>,
 }
 
-impl Transform for Gate {
-    fn apply(&self, _: &mut Data) -> Result<(), ConsumeError> {
+impl Gate {
+    fn open(&self) -> Result<(), ConsumeError> {
         if self.dropping.load(Ordering::Relaxed) {
             return Err(ConsumeError::retryable(REFUSED));
         }
         Ok(())
+    }
+}
+
+impl Transform for Gate {
+    fn apply(&self, _: &mut Data) -> Result<(), ConsumeError> {
+        self.open()
+    }
+
+    /// The gate never reads the data: bytes pass as bytes.
+    fn admit(&self) -> Option<Result<(), ConsumeError>> {
+        Some(self.open())
     }
 }
 

@@ -11,7 +11,8 @@ use river_runtime::component::{Component, Ctx, HealthKind};
 use river_runtime::error::Error;
 
 use crate::consumer::{
-    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Fanout, Output, Signal, Signals,
+    BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Encoded, Fanout, Output, Signal,
+    Signals,
 };
 
 pub mod attributes;
@@ -32,6 +33,12 @@ pub trait Transform: Send + Sync + 'static {
     /// `ErrSkipProcessingData` does.
     fn passes_on(&self, _data: &Data) -> bool {
         true
+    }
+
+    /// Takes or refuses a batch without reading it (the memory limiter),
+    /// so bytes pass as bytes; `None`: it reads batches, decoded.
+    fn admit(&self) -> Option<Result<(), ConsumeError>> {
+        None
     }
 }
 
@@ -60,6 +67,19 @@ impl<T: Transform> Consumer for Input<T> {
                 return Ok(());
             }
             self.fanout.consume(data).await
+        })
+    }
+
+    fn consume_encoded(&self, data: Encoded) -> BoxFuture<'_, Result<(), ConsumeError>> {
+        let admitted = self.current.read().admit();
+        Box::pin(async move {
+            match admitted {
+                Some(admitted) => {
+                    admitted?;
+                    self.fanout.consume_encoded(data).await
+                }
+                None => self.consume(data.decode()?).await,
+            }
         })
     }
 }

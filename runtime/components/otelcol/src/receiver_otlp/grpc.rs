@@ -3,25 +3,8 @@
 //! (`ResourceExhausted`), a malformed one is `Internal` as tonic reports
 //! decoding errors, gzip requests are accepted. With a `tls` block it
 //! speaks TLS; `keepalive` maps onto HTTP/2 pings and connection ages.
+//! Requests go on as their bytes (`export_service`).
 
-use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{
-    LogsService, LogsServiceServer,
-};
-use opentelemetry_proto::tonic::collector::logs::v1::{
-    ExportLogsServiceRequest, ExportLogsServiceResponse,
-};
-use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
-    MetricsService, MetricsServiceServer,
-};
-use opentelemetry_proto::tonic::collector::metrics::v1::{
-    ExportMetricsServiceRequest, ExportMetricsServiceResponse,
-};
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
-    TraceService, TraceServiceServer,
-};
-use opentelemetry_proto::tonic::collector::trace::v1::{
-    ExportTraceServiceRequest, ExportTraceServiceResponse,
-};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -31,12 +14,13 @@ use river_runtime::component::{Ctx, HealthKind};
 use river_runtime::http_tls::{ServerListener, Stream};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_util::sync::CancellationToken;
-use tonic::codec::CompressionEncoding;
+use tonic::codegen::BoxFuture;
 use tonic::{Request, Response, Status};
 
+use super::export_service::{Handle, Logs, Metrics, Server, Traces};
 use super::GrpcSettings;
 use crate::consumer::metadata::{self, Metadata};
-use crate::consumer::{ConsumeError, Data, Fanout};
+use crate::consumer::{ConsumeError, Encoded, Fanout};
 use crate::telemetry::ReceiverMetrics;
 
 #[derive(Clone)]
@@ -46,13 +30,22 @@ struct Services {
     metrics: Arc<ReceiverMetrics>,
 }
 
+impl Handle for Services {
+    fn export(&self, request: Request<Encoded>) -> BoxFuture<Response<()>, Status> {
+        let this = self.clone();
+        Box::pin(async move {
+            this.consume(request).await?;
+            Ok(Response::new(()))
+        })
+    }
+}
+
 impl Services {
     /// Hands the request's message on, with its metadata when kept.
-    async fn consume<T>(&self, request: Request<T>, data: fn(T) -> Data) -> Result<(), Status> {
-        let (headers, _, message) = request.into_parts();
-        let data = data(message);
+    async fn consume(&self, request: Request<Encoded>) -> Result<(), Status> {
+        let (headers, _, data) = request.into_parts();
         let (signal, items) = (data.signal(), data.items());
-        let consumed = self.fanout.consume(data);
+        let consumed = self.fanout.consume_encoded(data);
         let consumed = match self.include_metadata {
             true => {
                 metadata::scope(Metadata::from_headers(&headers.into_headers()), consumed).await
@@ -107,39 +100,6 @@ fn status(e: ConsumeError) -> Status {
     }
 }
 
-#[tonic::async_trait]
-impl TraceService for Services {
-    async fn export(
-        &self,
-        request: Request<ExportTraceServiceRequest>,
-    ) -> Result<Response<ExportTraceServiceResponse>, Status> {
-        self.consume(request, Data::Traces).await?;
-        Ok(Response::new(ExportTraceServiceResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl MetricsService for Services {
-    async fn export(
-        &self,
-        request: Request<ExportMetricsServiceRequest>,
-    ) -> Result<Response<ExportMetricsServiceResponse>, Status> {
-        self.consume(request, Data::Metrics).await?;
-        Ok(Response::new(ExportMetricsServiceResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl LogsService for Services {
-    async fn export(
-        &self,
-        request: Request<ExportLogsServiceRequest>,
-    ) -> Result<Response<ExportLogsServiceResponse>, Status> {
-        self.consume(request, Data::Logs).await?;
-        Ok(Response::new(ExportLogsServiceResponse::default()))
-    }
-}
-
 pub(super) fn serve(
     ctx: &Ctx,
     listener: tokio::net::TcpListener,
@@ -152,15 +112,9 @@ pub(super) fn serve(
     // Answers go uncompressed, as the collector's: an export's answer is
     // a few bytes, and a gzip stream per answer cost a fifth of the CPU.
     let limit = settings.max_recv;
-    let traces = TraceServiceServer::new(services.clone())
-        .max_decoding_message_size(limit)
-        .accept_compressed(CompressionEncoding::Gzip);
-    let metrics = MetricsServiceServer::new(services.clone())
-        .max_decoding_message_size(limit)
-        .accept_compressed(CompressionEncoding::Gzip);
-    let logs = LogsServiceServer::new(services)
-        .max_decoding_message_size(limit)
-        .accept_compressed(CompressionEncoding::Gzip);
+    let traces = Server::<Traces, _>::new(services.clone(), limit);
+    let metrics = Server::<Metrics, _>::new(services.clone(), limit);
+    let logs = Server::<Logs, _>::new(services, limit);
     let keepalive = &settings.keepalive;
     let mut server = tonic::transport::Server::builder()
         .max_concurrent_streams(settings.max_streams)

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::HttpSettings;
 use crate::consumer::metadata::{self, Metadata};
-use crate::consumer::{Data, Fanout, Signal};
+use crate::consumer::{Data, Encoded, Fanout, Payload, Signal};
 use crate::telemetry::ReceiverMetrics;
 
 struct HttpState {
@@ -160,7 +160,7 @@ async fn handle(state: Arc<HttpState>, signal: Signal, headers: HeaderMap, body:
             return error(encoding, StatusCode::BAD_REQUEST, INVALID_ARGUMENT, e)
         }
     };
-    let data = match decode(signal, encoding, &plain) {
+    let data = match decode(signal, encoding, plain) {
         Ok(data) => data,
         Err(e) => {
             return error(
@@ -172,7 +172,7 @@ async fn handle(state: Arc<HttpState>, signal: Signal, headers: HeaderMap, body:
         }
     };
     let (signal, items) = (data.signal(), data.items());
-    let consumed = state.fanout.consume(data);
+    let consumed = state.fanout.consume_payload(data);
     let consumed = match state.settings.include_metadata {
         true => metadata::scope(Metadata::from_headers(&headers), consumed).await,
         false => consumed.await,
@@ -229,28 +229,23 @@ fn decompress(coding: &str, raw: Vec<u8>, limit: usize) -> Result<Vec<u8>, BodyE
     Ok(out)
 }
 
-/// An export request of `signal` from its encoding.
-pub(crate) fn decode(signal: Signal, encoding: Encoding, body: &[u8]) -> Result<Data, String> {
-    use opentelemetry_proto::tonic::collector::{logs, metrics, trace};
+/// An export request of `signal` from its encoding: protobuf stays the
+/// bytes it came as (checked as prost would decode it), JSON is decoded.
+pub(crate) fn decode(signal: Signal, encoding: Encoding, body: Vec<u8>) -> Result<Payload, String> {
     let text = |e: serde_json::Error| e.to_string();
-    let proto = |e: prost::DecodeError| e.to_string();
     Ok(match (signal, encoding) {
-        (Signal::Traces, Encoding::Proto) => {
-            Data::Traces(trace::v1::ExportTraceServiceRequest::decode(body).map_err(proto)?)
-        }
-        (Signal::Metrics, Encoding::Proto) => {
-            Data::Metrics(metrics::v1::ExportMetricsServiceRequest::decode(body).map_err(proto)?)
-        }
-        (Signal::Logs, Encoding::Proto) => {
-            Data::Logs(logs::v1::ExportLogsServiceRequest::decode(body).map_err(proto)?)
+        (_, Encoding::Proto) => {
+            Payload::Encoded(Encoded::read(signal, body.into()).map_err(|e| e.to_string())?)
         }
         (Signal::Traces, Encoding::Json) => {
-            Data::Traces(serde_json::from_slice(body).map_err(text)?)
+            Payload::Decoded(Data::Traces(serde_json::from_slice(&body).map_err(text)?))
         }
         (Signal::Metrics, Encoding::Json) => {
-            Data::Metrics(serde_json::from_slice(body).map_err(text)?)
+            Payload::Decoded(Data::Metrics(serde_json::from_slice(&body).map_err(text)?))
         }
-        (Signal::Logs, Encoding::Json) => Data::Logs(serde_json::from_slice(body).map_err(text)?),
+        (Signal::Logs, Encoding::Json) => {
+            Payload::Decoded(Data::Logs(serde_json::from_slice(&body).map_err(text)?))
+        }
     })
 }
 
@@ -284,7 +279,9 @@ mod tests {
             "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
             "name":"op","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000",
             "attributes":[{"key":"n","value":{"intValue":"7"}}]}]}]}]}"#;
-        let Data::Traces(request) = decode(Signal::Traces, Encoding::Json, json).unwrap() else {
+        let Ok(Payload::Decoded(Data::Traces(request))) =
+            decode(Signal::Traces, Encoding::Json, json.to_vec())
+        else {
             panic!("traces")
         };
         let span = &request.resource_spans[0].scope_spans[0].spans[0];
@@ -292,11 +289,11 @@ mod tests {
         assert_eq!(span.kind, 2);
         assert_eq!(span.start_time_unix_nano, 1544712660000000000);
         assert_eq!(span.trace_id.len(), 16);
-        let again =
-            decode(Signal::Traces, Encoding::Proto, &Data::Traces(request.clone()).encode());
-        assert_eq!(again.unwrap(), Data::Traces(request));
-        assert!(decode(Signal::Traces, Encoding::Proto, b"\xff\xff\xff").is_err());
-        assert!(decode(Signal::Logs, Encoding::Json, b"{not json").is_err());
+        let again = decode(Signal::Traces, Encoding::Proto, Data::Traces(request.clone()).encode());
+        let Ok(Payload::Encoded(again)) = again else { panic!("protobuf stays bytes") };
+        assert_eq!(again.decode().unwrap(), Data::Traces(request));
+        assert!(decode(Signal::Traces, Encoding::Proto, b"\xff\xff\xff".to_vec()).is_err());
+        assert!(decode(Signal::Logs, Encoding::Json, b"{not json".to_vec()).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! sender's error (HTTP 503, gRPC `Unavailable`; 400 and
 //! `InvalidArgument` when it is permanent).
 
+mod export_service;
 mod grpc;
 mod http;
 
