@@ -5,11 +5,31 @@ write, and decoding Loki's push body (used by bench/ too)."""
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.parse
 import urllib.request
+
+
+_SCRATCH = []
+
+
+def scratch(prefix="flow-e2e-"):
+    """A work directory for the script (configs, flow's data and log).
+    `passed` removes it; a failing script leaves it for its logs."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    _SCRATCH.append(path)
+    return path
+
+
+def passed(line):
+    """Prints the script's success line and removes its work directories."""
+    print(line)
+    for path in _SCRATCH:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def free_port(kind=socket.SOCK_STREAM):

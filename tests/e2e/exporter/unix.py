@@ -24,7 +24,6 @@ import re
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
@@ -196,7 +195,7 @@ def check_values(ours, theirs):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="unix-e2e-")
+    work = support.scratch("unix-e2e-")
     textfile = os.path.join(work, "textfile")
     os.makedirs(textfile)
     with open(os.path.join(textfile, "e2e.prom"), "w") as f:
@@ -247,7 +246,7 @@ def main():
             prometheus.stop()
         ne.terminate()
         ne.wait(30)
-    print("PASS")
+    support.passed("PASS")
 
 
 if __name__ == "__main__":

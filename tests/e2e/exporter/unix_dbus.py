@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 SYSTEMD = "org.freedesktop.systemd1"
@@ -326,7 +325,7 @@ def failing_alike(flow, ne_port, what):
 def main():
     if shutil.which("dbus-daemon") is None:
         fail("no dbus-daemon (Debian's dbus-daemon package)")
-    work = tempfile.mkdtemp(prefix="unix-dbus-e2e-")
+    work = support.scratch("unix-dbus-e2e-")
     bus = Bus(work)
     service = fake(bus.address)
     ne_port = free_port()
@@ -362,7 +361,7 @@ def main():
             service.terminate()
         if bus.process.poll() is None:
             bus.stop()
-    print("PASS")
+    support.passed("PASS")
 
 
 if __name__ == "__main__":

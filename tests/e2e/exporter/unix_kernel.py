@@ -28,7 +28,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -140,7 +139,7 @@ def main():
                    sys.executable, os.path.abspath(__file__), *sys.argv[1:]]
         sys.exit(subprocess.run(command, env={**os.environ, INSIDE: "1"}).returncode)
     setup()
-    work = tempfile.mkdtemp(prefix="unix-kernel-e2e-")
+    work = support.scratch("unix-kernel-e2e-")
     port = free_port()
     ne = subprocess.Popen(
         ["prometheus-node-exporter", f"--web.listen-address=127.0.0.1:{port}",
@@ -191,7 +190,7 @@ def main():
             flow.stop()
         ne.terminate()
         ne.wait(30)
-    print("PASS")
+    support.passed("PASS")
 
 
 if __name__ == "__main__":

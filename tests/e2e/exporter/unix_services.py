@@ -30,7 +30,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import xmlrpc.client
@@ -243,7 +242,7 @@ def check_ntp(ours, theirs, server):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="unix-services-e2e-")
+    work = support.scratch("unix-services-e2e-")
     proc = fixture_tree(work)
     ntp = NtpServer()
     scan, runsvdir = runit_services(work)
@@ -310,7 +309,7 @@ def main():
             supervisor.wait(30)
         stop_runsvdir(runsvdir)
         ntp.close()
-    print("PASS")
+    support.passed("PASS")
 
 
 if __name__ == "__main__":

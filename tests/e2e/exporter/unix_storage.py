@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -124,7 +123,7 @@ def compare(ours, theirs):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="unix-storage-e2e-")
+    work = support.scratch("unix-storage-e2e-")
     host = tree(work)
     proc, sysfs = os.path.join(host, "proc"), os.path.join(host, "sys")
     port = free_port()
@@ -160,7 +159,7 @@ def main():
             flow.stop()
         ne.terminate()
         ne.wait(30)
-    print("PASS")
+    support.passed("PASS")
 
 
 if __name__ == "__main__":

@@ -23,12 +23,11 @@ Usage: ottl.py FLOW_BINARY   (Python 3, prometheus; loopback addresses only)
 
 import os
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import FlowRun, Prometheus, free_port, wait  # noqa: E402
+from support import FlowRun, Prometheus, free_port, passed, scratch, wait  # noqa: E402
 from grpc_sink import GrpcSink  # noqa: E402
 
 CONFIG = """
@@ -199,7 +198,7 @@ def check_red_metrics(prometheus):
 
 def main():
     flow = os.path.abspath(sys.argv[1])
-    tmp = tempfile.mkdtemp()
+    tmp = scratch()
     prometheus = Prometheus(tmp).start()
     grpc_port, sink_port = free_port(), free_port()
     sink = GrpcSink(sink_port)
@@ -215,7 +214,7 @@ def main():
         flow.stop()
         sink.stop()
         prometheus.stop()
-    print("otelcol ottl e2e: ok")
+    passed("otelcol ottl e2e: ok")
 
 
 if __name__ == "__main__":

@@ -23,12 +23,11 @@ Usage: outage.py FLOW_BINARY   (Python 3; loopback addresses only)
 import json
 import os
 import sys
-import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import FlowRun, free_port, wait  # noqa: E402
+from support import FlowRun, free_port, passed, scratch, wait  # noqa: E402
 from grpc_sink import GrpcSink  # noqa: E402
 from sdk import send_with_sdk  # noqa: E402
 
@@ -201,7 +200,7 @@ def main():
     sink = GrpcSink(PORTS["sink"])
     sink.start()
     config = CONFIG.format(grpc_port=PORTS["grpc"], direct_port=PORTS["direct"], sink_port=PORTS["sink"])
-    flow = FlowRun(flow, tempfile.mkdtemp(), config).start()
+    flow = FlowRun(flow, scratch(), config).start()
     try:
         pipeline(sink)
         outage(sink, flow.port)
@@ -210,7 +209,7 @@ def main():
         flow.stop()
         if sink.server:
             sink.stop()
-    print("otelcol outage e2e: ok")
+    passed("otelcol outage e2e: ok")
 
 
 if __name__ == "__main__":

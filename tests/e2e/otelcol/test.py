@@ -43,14 +43,13 @@ import http.server
 import json
 import os
 import sys
-import tempfile
 import threading
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import FlowRun, Prometheus, decode_push, free_port, wait  # noqa: E402
+from support import FlowRun, Prometheus, decode_push, free_port, passed, scratch, wait  # noqa: E402
 from grpc_sink import attrs  # noqa: E402
 from sdk import send_with_sdk  # noqa: E402
 
@@ -214,7 +213,7 @@ def main():
     push_port, landing_port = free_port(), free_port()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", sink_port), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
-    tmp = tempfile.mkdtemp()
+    tmp = scratch()
     prometheus = Prometheus(tmp).start()
     config = f"""
 otelcol.receiver.otlp "in" {{
@@ -439,7 +438,7 @@ otelcol.exporter.debug "d" {{
     finally:
         flow.stop()
         prometheus.stop()
-    print("otelcol e2e: ok")
+    passed("otelcol e2e: ok")
 
 
 if __name__ == "__main__":

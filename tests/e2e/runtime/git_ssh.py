@@ -13,11 +13,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import free_port, wait  # noqa: E402
+from support import free_port, passed, scratch, wait  # noqa: E402
 
 PASSPHRASE = "ssh-e2e-passphrase"
 LIB = 'declare "add" {\n  argument "a" { }\n  export "sum" { value = argument.a.value + %d }\n}\n'
@@ -58,7 +57,7 @@ UsePAM no
 
 def main():
     flow = os.path.abspath(sys.argv[1])
-    work = tempfile.mkdtemp(prefix="flow-git-ssh-")
+    work = scratch("flow-git-ssh-")
     user = getpass.getuser()
     run("ssh-keygen", "-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", f"{work}/locked")
     run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{work}/open")
@@ -135,7 +134,7 @@ inline.add "y" {{ a = 2 }}
         process.terminate()
         process.wait(30)
         daemon.terminate()
-    print("git over ssh e2e: passed")
+    passed("git over ssh e2e: passed")
 
 
 if __name__ == "__main__":

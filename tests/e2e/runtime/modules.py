@@ -20,13 +20,12 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import Prometheus, free_port, wait  # noqa: E402
+from support import Prometheus, free_port, passed, scratch, wait  # noqa: E402
 
 LIBRARY = """declare "scrape_to" {
   argument "address" { }
@@ -179,7 +178,7 @@ def series(prom_port, team):
 
 def main():
     flow = os.path.abspath(sys.argv[1])
-    work = tempfile.mkdtemp(prefix="flow-modules-")
+    work = scratch("flow-modules-")
     repo = os.path.join(work, "repo")
     os.makedirs(repo)
     git(repo, "init", "-q", "-b", "main")
@@ -219,7 +218,7 @@ def main():
         prometheus.stop()
         daemon.terminate()
         server.shutdown()
-    print("modules e2e: passed")
+    passed("modules e2e: passed")
 
 
 def run_checks(api_port, prom_port, library, repo):

@@ -17,13 +17,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from support import fields, free_port, wait  # noqa: E402
+from support import fields, free_port, passed, scratch, wait  # noqa: E402
 
 PASSWORD = "remote-s3cret"
 
@@ -103,7 +102,7 @@ def content_of(port):
 
 def main():
     flow = os.path.abspath(sys.argv[1])
-    work = tempfile.mkdtemp(prefix="flow-remotecfg-")
+    work = scratch("flow-remotecfg-")
     for name, text in [("one.txt", "one"), ("two.txt", "two")]:
         with open(os.path.join(work, name), "w") as f:
             f.write(text)
@@ -165,7 +164,7 @@ def main():
     finally:
         process.terminate()
         process.wait(30)
-    print("remotecfg e2e: passed")
+    passed("remotecfg e2e: passed")
 
 
 if __name__ == "__main__":

@@ -261,3 +261,5 @@ try {
   await browser.close();
 }
 console.log("ui e2e: passed");
+// Kept when a check fails: the runs' logs say why.
+fs.rmSync(work, { recursive: true, force: true });
