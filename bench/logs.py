@@ -15,8 +15,10 @@ Usage: bench/logs.py [FLOW_BINARY] [--lines N]
 """
 
 import http.server
+import atexit
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,6 +83,7 @@ def receiver():
 
 def main():
     work = tempfile.mkdtemp(prefix="flow-bench-logs-")
+    atexit.register(shutil.rmtree, work, True)
     log_file = os.path.join(work, "app.log")
     print(f"writing {LINES} lines of {LINE_BYTES} bytes", flush=True)
     write_lines(log_file)

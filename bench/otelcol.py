@@ -21,7 +21,9 @@ Usage: bench/otelcol.py [FLOW_BINARY] [--rate N] [--seconds N]
 (pip), as tests/run installs them.
 """
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,6 +114,7 @@ def channel_call(receiver):
 
 def start_flow(receiver, backend, pin=None):
     tmp = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, tmp, True)
     config = os.path.join(tmp, "bench.river")
     with open(config, "w") as f:
         f.write(CONFIG.format(receiver=receiver, backend=backend))

@@ -14,8 +14,10 @@ Usage: bench/unix.py [FLOW_BINARY] [--scrapes N]
 prometheus-node-exporter.
 """
 
+import atexit
 import os
 import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,6 +91,7 @@ def measure(process, url):
 
 def main():
     work = tempfile.mkdtemp(prefix="bench-unix-")
+    atexit.register(shutil.rmtree, work, True)
     # The collectors flow run runs by default (node_exporter's defaults
     # that this build has).
     ours, url = flow(work, [])
