@@ -9,8 +9,9 @@
 //!
 //! Data is added where it is consumed, and a batch it fills is handed on
 //! from there; a task of its own sends what `timeout` is up for. So a
-//! request that does not fill a batch wakes no other task (a wake per
-//! request was a tenth of the testbed pipeline's CPU, `bench/otelcol.py`).
+//! request that does not fill a batch wakes no other task: on the
+//! testbed's pipeline (`bench/otelcol.py`) that took flow's context
+//! switches from about 224 to 126 a second.
 
 use std::collections::HashSet;
 use std::sync::Arc;
