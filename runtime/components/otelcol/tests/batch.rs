@@ -4,38 +4,26 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
-use river_otelcol::consumer::{Data, Encoded};
-use river_runtime::component::Registration;
-use support::input;
+use river_otelcol::consumer::{ConsumerHandle, Encoded};
+use river_runtime::component::{Component, Ctx, Registration};
+use support::{input, span_names as names, spans, Collect};
 
 const TABLE: &[Registration] = &[river_otelcol::batch::PROCESSOR_BATCH];
 
-fn spans(names: &[&str]) -> Data {
-    let spans = names.iter().map(|n| Span { name: (*n).into(), ..Default::default() });
-    Data::Traces(ExportTraceServiceRequest {
-        resource_spans: vec![ResourceSpans {
-            scope_spans: vec![ScopeSpans { spans: spans.collect(), ..Default::default() }],
-            ..Default::default()
-        }],
-    })
-}
-
-fn names(data: &Data) -> Vec<String> {
-    let Data::Traces(request) = data else { panic!("not traces") };
-    let spans = request.resource_spans.iter().flat_map(|r| &r.scope_spans).flat_map(|s| &s.spans);
-    spans.map(|s| s.name.clone()).collect()
+/// The processor built from `body`, its context and input, and what it
+/// hands on.
+fn batch(body: &str) -> (Arc<dyn Component>, Ctx, ConsumerHandle, Arc<Collect>) {
+    let (built, ctx, sink) = support::build(TABLE, "otelcol.processor.batch", body, &["traces"]);
+    let input = input(&ctx);
+    (built.unwrap(), ctx, input, sink)
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_full_batch_goes_at_once_the_rest_at_its_timeout() {
-    let body = "send_batch_size = 3\ntimeout = \"10s\"";
-    let (built, ctx, sink) = support::build(TABLE, "otelcol.processor.batch", body, &["traces"]);
-    let _batch = built.unwrap();
-    let batch = input(&ctx);
+    let (_batch, _ctx, batch, sink) = batch("send_batch_size = 3\ntimeout = \"10s\"");
     batch.0.consume(spans(&["a", "b"])).await.unwrap();
     assert!(sink.0.lock().is_empty(), "two of three: held");
     let bytes = Encoded::from_data(&spans(&["c", "d"]));
@@ -51,10 +39,7 @@ async fn a_full_batch_goes_at_once_the_rest_at_its_timeout() {
 
 #[tokio::test(start_paused = true)]
 async fn what_it_holds_goes_when_it_stops_and_then_it_refuses() {
-    let body = "send_batch_size = 100\ntimeout = \"1h\"";
-    let (built, ctx, sink) = support::build(TABLE, "otelcol.processor.batch", body, &["traces"]);
-    let _batch = built.unwrap();
-    let batch = input(&ctx);
+    let (_batch, ctx, batch, sink) = batch("send_batch_size = 100\ntimeout = \"1h\"");
     batch.0.consume(spans(&["a"])).await.unwrap();
     ctx.cancel.cancel();
     for _ in 0..100 {

@@ -1,11 +1,11 @@
 //! The otelcol components on their own and chained by hand: built from
 //! blocks as the controller builds them, talking over loopback.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use parking_lot::Mutex;
 use river_analyzer::{Object, Value};
 use river_otelcol::consumer::{BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Signals};
@@ -14,6 +14,7 @@ use river_runtime::component::{Component, Ctx, HealthKind, Registration};
 use river_runtime::controller::{evaluate_alone, plan, Source};
 use river_runtime::error::Error;
 use river_runtime::globals::Globals;
+use support::spans;
 
 const TABLE: &[Registration] = &[
     river_otelcol::auth::basic::AUTH_BASIC,
@@ -65,21 +66,6 @@ impl Consumer for Collect {
         self.0.lock().push(data);
         Box::pin(async { Ok(()) })
     }
-}
-
-fn spans(names: &[&str]) -> Data {
-    Data::Traces(ExportTraceServiceRequest {
-        resource_spans: vec![ResourceSpans {
-            scope_spans: vec![ScopeSpans {
-                spans: names
-                    .iter()
-                    .map(|n| Span { name: (*n).into(), ..Default::default() })
-                    .collect(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-    })
 }
 
 /// A receiver with `grpc` and `http` on free ports whose traces go to `sink`.

@@ -82,14 +82,6 @@ pub(super) struct Schema {
 }
 
 impl Schema {
-    pub const fn new(
-        name: &'static str,
-        fields: &'static [(u32, &'static str, Kind)],
-        oneof: &'static [u32],
-    ) -> Schema {
-        Schema { name, fields, oneof }
-    }
-
     fn field(&self, tag: u32) -> Option<&(u32, &'static str, Kind)> {
         self.fields.iter().find(|(t, ..)| *t == tag)
     }

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use river_runtime::args::Args;
 use river_runtime::component::{Component, Ctx, Registration};
 use river_runtime::error::{with_causes, Error};
@@ -174,7 +175,7 @@ fn sender(args: &Args) -> Result<HttpSender, Error> {
 }
 
 /// The body compressed as `compression` says, and its Content-Encoding.
-pub(crate) fn compress(compression: Compression, body: Vec<u8>) -> (Vec<u8>, Option<&'static str>) {
+pub(crate) fn compress(compression: Compression, body: Bytes) -> (Bytes, Option<&'static str>) {
     let done = match compression {
         Compression::None => return (body, None),
         Compression::Gzip => {
@@ -187,7 +188,7 @@ pub(crate) fn compress(compression: Compression, body: Vec<u8>) -> (Vec<u8>, Opt
         }
     };
     match done {
-        Ok((b, coding)) => (b, Some(coding)),
+        Ok((b, coding)) => (b.into(), Some(coding)),
         Err(_) => (body, None),
     }
 }
@@ -207,10 +208,10 @@ impl Sender for HttpSender {
                 Signal::Logs => &self.logs,
             };
             let (body, content_type) = match self.encoding {
-                Encoding::Proto => (data.to_bytes().to_vec(), "application/x-protobuf"),
+                Encoding::Proto => (data.to_bytes(), "application/x-protobuf"),
                 Encoding::Json => {
                     let decoded = data.decode().map_err(|e| SendError::permanent(e.message))?;
-                    (decoded.to_json(), "application/json")
+                    (decoded.to_json().into(), "application/json")
                 }
             };
             let (body, coding) = compress(self.compression, body);

@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use parking_lot::Mutex;
 use river_analyzer::Value;
 use river_otelcol::consumer::{BoxFuture, ConsumeError, Consumer, ConsumerHandle, Data, Signals};
@@ -92,4 +94,22 @@ pub fn refusal(table: &'static [Registration], name: &str, body: &str, signals: 
 pub fn input(ctx: &Ctx) -> ConsumerHandle {
     let Value::Object(exports) = ctx.exports() else { panic!("no exports") };
     exports["input"].decode().unwrap()
+}
+
+/// Traces of one resource and scope: a span of each name.
+pub fn spans(names: &[&str]) -> Data {
+    let spans = names.iter().map(|n| Span { name: (*n).into(), ..Default::default() });
+    Data::Traces(ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans { spans: spans.collect(), ..Default::default() }],
+            ..Default::default()
+        }],
+    })
+}
+
+/// The names of the spans of traces, in order.
+pub fn span_names(data: &Data) -> Vec<String> {
+    let Data::Traces(request) = data else { panic!("not traces") };
+    let spans = request.resource_spans.iter().flat_map(|r| &r.scope_spans).flat_map(|s| &s.spans);
+    spans.map(|s| s.name.clone()).collect()
 }

@@ -7,7 +7,7 @@ use super::Kind::{Bytes, Fixed32, Fixed64, Item, Message, Repeated, Str, Varint}
 use super::{Schema, FIXED64, VARINT};
 
 const fn plain(name: &'static str, fields: &'static [(u32, &'static str, super::Kind)]) -> Schema {
-    Schema::new(name, fields, &[])
+    Schema { name, fields, oneof: &[] }
 }
 
 // common.v1 and resource.v1
@@ -157,9 +157,9 @@ static SCOPE_METRICS: Schema = plain(
     "ScopeMetrics",
     &[(1, "scope", Message(&SCOPE)), (2, "metrics", Message(&METRIC)), (3, "schema_url", Str)],
 );
-static METRIC: Schema = Schema::new(
-    "Metric",
-    &[
+static METRIC: Schema = Schema {
+    name: "Metric",
+    fields: &[
         (1, "name", Str),
         (2, "description", Str),
         (3, "unit", Str),
@@ -170,8 +170,8 @@ static METRIC: Schema = Schema::new(
         (11, "data", Message(&SUMMARY)),
         (12, "metadata", Message(&KEY_VALUE)),
     ],
-    &[5, 7, 9, 10, 11],
-);
+    oneof: &[5, 7, 9, 10, 11],
+};
 static GAUGE: Schema = plain("Gauge", &[(1, "data_points", Item(&NUMBER_POINT))]);
 static SUM: Schema = plain(
     "Sum",
