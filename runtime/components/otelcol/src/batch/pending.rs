@@ -35,10 +35,13 @@ impl Held {
         }
         if now.timeout.is_zero() {
             ready.extend(self.take_all(now.max_size));
+            return (ready, false);
         }
-        let empty = self.shards.values().flatten().all(|p| p.items == 0 && p.data.is_none());
+        // Only when this slot emptied can everything be empty: the other
+        // shards are looked at then, not on every request.
+        let empty = slot.is_empty() && self.shards.values().flatten().all(Pending::is_empty);
         let armed = !empty && self.deadline.is_none();
-        if now.timeout.is_zero() || empty {
+        if empty {
             self.deadline = None;
         } else if armed {
             self.deadline = Some(tokio::time::Instant::now() + now.timeout);
@@ -83,16 +86,16 @@ impl Pending {
         self.data = Some(match (self.data.take(), data) {
             (None, data) => data,
             (Some(Payload::Decoded(a)), Payload::Decoded(b)) => Payload::Decoded(join(a, b)),
-            (Some(Payload::Encoded(mut a)), b) => {
+            (Some(a), b) => {
+                let mut a = encoded(a);
                 a.append(encoded(b));
                 Payload::Encoded(a)
             }
-            (Some(Payload::Decoded(a)), Payload::Encoded(b)) => {
-                let mut a = Encoded::from_data(&a);
-                a.append(b);
-                Payload::Encoded(a)
-            }
         });
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items == 0 && self.data.is_none()
     }
 
     /// The next batch: everything, or its first `max` items (bytes are
